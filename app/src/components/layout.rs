@@ -1,0 +1,54 @@
+//! The page shell: header, navigation (Instellingen > Mailboxen), breadcrumb and demo banner.
+
+use leptos::prelude::*;
+
+use crate::api::get_site_info;
+use crate::i18n::{Lang, Msg};
+
+/// Wraps a page's content in the common chrome. `crumb` is the last breadcrumb entry.
+#[component]
+pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let t = move |msg: Msg| msg.text(lang);
+    let site_info = Resource::new(|| (), |_| get_site_info());
+
+    view! {
+        <a class="skip-link" href="#inhoud">{t(Msg::SkipToContent)}</a>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let fake = site_info.await.map(|info| info.talks_to_fake_microsoft).unwrap_or(false);
+                fake.then(|| view! { <DemoBanner lang/> })
+            })}
+        </Transition>
+        <header class="topbar">
+            <span class="brand">{t(Msg::AppName)}</span>
+            <nav aria-label=t(Msg::NavMain) class="mainnav">
+                <span class="mainnav__section">{t(Msg::NavSettings)}</span>
+                <a href="/instellingen/mailboxen" aria-current="page" class="mainnav__link">
+                    {t(Msg::NavMailboxes)}
+                </a>
+            </nav>
+        </header>
+        <main id="inhoud" class="page">
+            <nav aria-label=t(Msg::Breadcrumb) class="breadcrumb">
+                <ol>
+                    <li>{t(Msg::NavSettings)}</li>
+                    <li><a href="/instellingen/mailboxen">{t(Msg::NavMailboxes)}</a></li>
+                    {(crumb != Msg::NavMailboxes).then(|| view! { <li>{t(crumb)}</li> })}
+                </ol>
+            </nav>
+            <h1>{t(title)}</h1>
+            {children()}
+        </main>
+    }
+}
+
+/// Shown on every page while the app talks to a fake Microsoft (demo mode and tests).
+#[component]
+fn DemoBanner(lang: Lang) -> impl IntoView {
+    view! {
+        <div class="demo-banner" role="status" data-testid="demo-banner">
+            {Msg::DemoBanner.text(lang)}
+        </div>
+    }
+}

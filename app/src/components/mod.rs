@@ -1,0 +1,5 @@
+//! Building blocks shared by the pages.
+
+mod layout;
+
+pub use layout::PageShell;

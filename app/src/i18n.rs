@@ -1,0 +1,163 @@
+//! The message catalogue: every text the screens show, in Dutch (the product's language) and
+//! English. Components ask for a [`Msg`] in the current [`Lang`]; no literals in views.
+
+use serde::{Deserialize, Serialize};
+
+/// Interface language. Dutch is the default, as in Econobis.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Nl,
+    En,
+}
+
+impl Lang {
+    /// The value of the `lang` attribute of `<html>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// One entry of the catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    AppName,
+    SkipToContent,
+    NavMain,
+    NavSettings,
+    NavMailboxes,
+    Breadcrumb,
+    MailboxesTitle,
+    MailboxesIntro,
+    AddMailbox,
+    FilterLegend,
+    FilterName,
+    FilterNamePlaceholder,
+    FilterActive,
+    FilterAll,
+    Yes,
+    No,
+    ApplyFilter,
+    ColName,
+    ColEmail,
+    ColIncoming,
+    ColOutgoing,
+    ColPrimary,
+    ColActive,
+    ColStatus,
+    EmptyNoMailboxes,
+    EmptyNoMatch,
+    Loading,
+    LoadFailed,
+    CountShown,
+    TypeImap,
+    TypeSmtp,
+    TypeMicrosoftApi,
+    TypeNone,
+    StatusConnected,
+    StatusReconnectNeeded,
+    StatusError,
+    StatusNotConnected,
+    StatusUnchecked,
+    NotFoundTitle,
+    NotFoundText,
+    BackToMailboxes,
+    DemoBanner,
+}
+
+impl Msg {
+    /// The text of this entry in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        let (nl, en) = self.pair();
+        match lang {
+            Lang::Nl => nl,
+            Lang::En => en,
+        }
+    }
+
+    fn pair(self) -> (&'static str, &'static str) {
+        use Msg::*;
+        match self {
+            AppName => ("Mailboxen koppelen", "Mailbox connections"),
+            SkipToContent => ("Naar de inhoud", "Skip to content"),
+            NavMain => ("Hoofdmenu", "Main menu"),
+            NavSettings => ("Instellingen", "Settings"),
+            NavMailboxes => ("Mailboxen", "Mailboxes"),
+            Breadcrumb => ("Kruimelpad", "Breadcrumb"),
+            MailboxesTitle => ("Mailboxen", "Mailboxes"),
+            MailboxesIntro => (
+                "Mailboxen waarmee het CRM e-mail ontvangt en verstuurt.",
+                "Mailboxes the CRM receives and sends e-mail with.",
+            ),
+            AddMailbox => ("Mailbox toevoegen", "Add mailbox"),
+            FilterLegend => ("Filter", "Filter"),
+            FilterName => ("Naam", "Name"),
+            FilterNamePlaceholder => ("Zoek op naam", "Search by name"),
+            FilterActive => ("Actief", "Active"),
+            FilterAll => ("Alle", "All"),
+            Yes => ("Ja", "Yes"),
+            No => ("Nee", "No"),
+            ApplyFilter => ("Filteren", "Filter"),
+            ColName => ("Weergavenaam", "Display name"),
+            ColEmail => ("E-mail", "E-mail"),
+            ColIncoming => ("Inkomend", "Incoming"),
+            ColOutgoing => ("Uitgaand", "Outgoing"),
+            ColPrimary => ("Primair", "Primary"),
+            ColActive => ("Actief", "Active"),
+            ColStatus => ("Status", "Status"),
+            EmptyNoMailboxes => (
+                "Er zijn nog geen mailboxen. Voeg de eerste toe met \"Mailbox toevoegen\".",
+                "There are no mailboxes yet. Add the first with \"Add mailbox\".",
+            ),
+            EmptyNoMatch => (
+                "Geen mailboxen gevonden die aan het filter voldoen.",
+                "No mailboxes match the filter.",
+            ),
+            Loading => ("Laden…", "Loading…"),
+            LoadFailed => (
+                "De mailboxen konden niet worden geladen.",
+                "The mailboxes could not be loaded.",
+            ),
+            CountShown => ("mailboxen getoond", "mailboxes shown"),
+            TypeImap => ("IMAP", "IMAP"),
+            TypeSmtp => ("SMTP", "SMTP"),
+            TypeMicrosoftApi => ("Microsoft Api", "Microsoft Api"),
+            TypeNone => ("N.v.t.", "N/a"),
+            StatusConnected => ("Verbonden", "Connected"),
+            StatusReconnectNeeded => ("Opnieuw verbinden nodig", "Reconnect needed"),
+            StatusError => ("Fout", "Error"),
+            StatusNotConnected => ("Niet verbonden", "Not connected"),
+            StatusUnchecked => ("Niet gecontroleerd", "Not checked"),
+            NotFoundTitle => ("Pagina niet gevonden", "Page not found"),
+            NotFoundText => (
+                "Deze pagina bestaat (nog) niet.",
+                "This page does not exist (yet).",
+            ),
+            BackToMailboxes => ("Terug naar Mailboxen", "Back to Mailboxes"),
+            DemoBanner => (
+                "Demomodus: deze installatie praat met een nagebootste Microsoft-server, niet met Microsoft 365.",
+                "Demo mode: this installation talks to a fake Microsoft server, not to Microsoft 365.",
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_is_the_default_language() {
+        assert_eq!(Lang::default(), Lang::Nl);
+        assert_eq!(Msg::ColName.text(Lang::default()), "Weergavenaam");
+    }
+
+    #[test]
+    fn english_differs_where_a_translation_exists() {
+        assert_eq!(Msg::NavSettings.text(Lang::En), "Settings");
+        assert_eq!(Msg::NavSettings.text(Lang::Nl), "Instellingen");
+    }
+}

@@ -1,0 +1,56 @@
+//! The Leptos application: pages, components, server functions and the logic shared by the
+//! server (feature `ssr`) and the browser (feature `hydrate`).
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod mailbox_list;
+pub mod pages;
+pub mod validation;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::i18n::{Lang, Msg};
+use crate::pages::{MailboxesPage, NotFoundPage};
+
+/// The HTML document the server renders around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang=Lang::default().code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The root component, hydrated in the browser by `frontend`.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = Lang::default();
+    provide_context(lang);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/mailboxen.css"/>
+        <Title text=Msg::AppName.text(lang)/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
+                <Route path=path!("/instellingen/mailboxen") view=MailboxesPage/>
+            </Routes>
+        </Router>
+    }
+}

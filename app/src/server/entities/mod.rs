@@ -1,0 +1,3 @@
+//! SeaORM entities, one file per table.
+
+pub mod mailbox;

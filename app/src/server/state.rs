@@ -1,0 +1,45 @@
+//! The one `AppState` every server function and route reaches.
+
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+
+/// Where Microsoft lives. Tests and demo mode point both at the fake Microsoft server.
+#[derive(Clone, Debug)]
+pub struct MicrosoftEndpoints {
+    /// `MICROSOFT_LOGIN_URL`, without trailing slash.
+    pub login_url: String,
+    /// `MICROSOFT_GRAPH_URL`, without trailing slash.
+    pub graph_url: String,
+}
+
+impl MicrosoftEndpoints {
+    pub const REAL_LOGIN_URL: &'static str = "https://login.microsoftonline.com";
+    pub const REAL_GRAPH_URL: &'static str = "https://graph.microsoft.com";
+
+    /// True when either endpoint is not Microsoft's own: the UI then shows a banner.
+    pub fn is_fake(&self) -> bool {
+        self.login_url != Self::REAL_LOGIN_URL || self.graph_url != Self::REAL_GRAPH_URL
+    }
+}
+
+/// Shared server state: cheap to clone (the connection is a pool).
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub microsoft: MicrosoftEndpoints,
+    /// `PUBLIC_BASE_URL`, without trailing slash.
+    pub public_base_url: String,
+}
+
+impl AppState {
+    /// `{PUBLIC_BASE_URL}/api/oauth/ms-azure/callback`: what must be registered in Azure.
+    pub fn redirect_uri(&self) -> String {
+        format!("{}/api/oauth/ms-azure/callback", self.public_base_url)
+    }
+}
+
+/// The state from the request context; an error (not a panic) if a route forgot to provide it.
+pub fn app_state() -> Result<AppState, ServerFnError> {
+    use_context::<AppState>()
+        .ok_or_else(|| ServerFnError::ServerError("application state missing".to_string()))
+}

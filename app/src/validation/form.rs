@@ -1,0 +1,251 @@
+//! The mailbox form exactly as typed, and the names of its fields.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The "Mailboxen" form as submitted: raw strings, untrimmed. Field names equal the form's
+/// `name=` attributes. `Debug` redacts `password` and `client_secret`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailboxForm {
+    /// Weergave naam.
+    pub name: String,
+    /// E-mail.
+    pub email: String,
+    /// "Mailbox voor alleen uitgaande emails": incoming mail type is then N.v.t.
+    pub only_outgoing: bool,
+    /// Actief.
+    pub is_active: bool,
+    /// Primair.
+    pub is_primary: bool,
+    /// Inkomende mail type: `imap`, `ms-oauth` or `none`.
+    pub incoming_type: String,
+    /// Uitgaande mail type: `smtp` or `ms-oauth`.
+    pub outgoing_type: String,
+    /// IMAP host.
+    pub imap_host: String,
+    /// Imap poort.
+    pub imap_port: String,
+    /// IMAP versleutelde verbinding: `ssl`, `tls` or empty.
+    pub imap_encryption: String,
+    /// Inbox prefix (optional).
+    pub imap_inbox_prefix: String,
+    /// SMTP host.
+    pub smtp_host: String,
+    /// Smtp poort.
+    pub smtp_port: String,
+    /// SMTP versleutelde verbinding: `ssl`, `tls` or empty.
+    pub smtp_encryption: String,
+    /// Gebruikersnaam (IMAP and SMTP).
+    pub username: String,
+    /// Wachtwoord (IMAP and SMTP).
+    pub password: String,
+    /// "Zet email als gelezen op server".
+    pub email_mark_as_seen: bool,
+    /// Client id: the app registration's Application (client) ID.
+    pub client_id: String,
+    /// Tenant ID: Directory (tenant) ID or a domain of the tenant.
+    pub tenant_id: String,
+    /// Client secret waarde.
+    pub client_secret: String,
+    /// Object ID of the mailbox's user in Microsoft Entra ID.
+    pub object_id: String,
+}
+
+impl fmt::Debug for MailboxForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |secret: &str| if secret.is_empty() { "" } else { "[redacted]" };
+        f.debug_struct("MailboxForm")
+            .field("name", &self.name)
+            .field("email", &self.email)
+            .field("only_outgoing", &self.only_outgoing)
+            .field("is_active", &self.is_active)
+            .field("is_primary", &self.is_primary)
+            .field("incoming_type", &self.incoming_type)
+            .field("outgoing_type", &self.outgoing_type)
+            .field("imap_host", &self.imap_host)
+            .field("imap_port", &self.imap_port)
+            .field("imap_encryption", &self.imap_encryption)
+            .field("imap_inbox_prefix", &self.imap_inbox_prefix)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_encryption", &self.smtp_encryption)
+            .field("username", &self.username)
+            .field("password", &redacted(&self.password))
+            .field("email_mark_as_seen", &self.email_mark_as_seen)
+            .field("client_id", &self.client_id)
+            .field("tenant_id", &self.tenant_id)
+            .field("client_secret", &redacted(&self.client_secret))
+            .field("object_id", &self.object_id)
+            .finish()
+    }
+}
+
+/// One field of [`MailboxForm`]; issues are attached to fields. Each variant stands for the
+/// [`MailboxForm`] field of the same name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Name,
+    Email,
+    OnlyOutgoing,
+    IsActive,
+    IsPrimary,
+    IncomingType,
+    OutgoingType,
+    ImapHost,
+    ImapPort,
+    ImapEncryption,
+    ImapInboxPrefix,
+    SmtpHost,
+    SmtpPort,
+    SmtpEncryption,
+    Username,
+    Password,
+    EmailMarkAsSeen,
+    ClientId,
+    TenantId,
+    ClientSecret,
+    ObjectId,
+}
+
+impl Field {
+    /// Every field in form order; validation reports issues in this order.
+    pub const ALL: [Field; 21] = [
+        Field::Name,
+        Field::Email,
+        Field::OnlyOutgoing,
+        Field::IsActive,
+        Field::IsPrimary,
+        Field::IncomingType,
+        Field::OutgoingType,
+        Field::ImapHost,
+        Field::ImapPort,
+        Field::ImapEncryption,
+        Field::ImapInboxPrefix,
+        Field::SmtpHost,
+        Field::SmtpPort,
+        Field::SmtpEncryption,
+        Field::Username,
+        Field::Password,
+        Field::EmailMarkAsSeen,
+        Field::ClientId,
+        Field::TenantId,
+        Field::ClientSecret,
+        Field::ObjectId,
+    ];
+
+    /// The form field name (`snake_case`, as in [`MailboxForm`]), for `name=` attributes and
+    /// `data-testid`s.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Email => "email",
+            Field::OnlyOutgoing => "only_outgoing",
+            Field::IsActive => "is_active",
+            Field::IsPrimary => "is_primary",
+            Field::IncomingType => "incoming_type",
+            Field::OutgoingType => "outgoing_type",
+            Field::ImapHost => "imap_host",
+            Field::ImapPort => "imap_port",
+            Field::ImapEncryption => "imap_encryption",
+            Field::ImapInboxPrefix => "imap_inbox_prefix",
+            Field::SmtpHost => "smtp_host",
+            Field::SmtpPort => "smtp_port",
+            Field::SmtpEncryption => "smtp_encryption",
+            Field::Username => "username",
+            Field::Password => "password",
+            Field::EmailMarkAsSeen => "email_mark_as_seen",
+            Field::ClientId => "client_id",
+            Field::TenantId => "tenant_id",
+            Field::ClientSecret => "client_secret",
+            Field::ObjectId => "object_id",
+        }
+    }
+
+    /// The field named `name` (the inverse of [`Field::as_str`]).
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|field| field.as_str() == name)
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl MailboxForm {
+    /// The raw text of a text field; `None` for the checkboxes.
+    pub fn text(&self, field: Field) -> Option<&str> {
+        let text = match field {
+            Field::Name => &self.name,
+            Field::Email => &self.email,
+            Field::IncomingType => &self.incoming_type,
+            Field::OutgoingType => &self.outgoing_type,
+            Field::ImapHost => &self.imap_host,
+            Field::ImapPort => &self.imap_port,
+            Field::ImapEncryption => &self.imap_encryption,
+            Field::ImapInboxPrefix => &self.imap_inbox_prefix,
+            Field::SmtpHost => &self.smtp_host,
+            Field::SmtpPort => &self.smtp_port,
+            Field::SmtpEncryption => &self.smtp_encryption,
+            Field::Username => &self.username,
+            Field::Password => &self.password,
+            Field::ClientId => &self.client_id,
+            Field::TenantId => &self.tenant_id,
+            Field::ClientSecret => &self.client_secret,
+            Field::ObjectId => &self.object_id,
+            Field::OnlyOutgoing | Field::IsActive | Field::IsPrimary | Field::EmailMarkAsSeen => {
+                return None
+            }
+        };
+        Some(text)
+    }
+
+    /// The text of a field with surrounding whitespace removed ("" for checkboxes).
+    pub fn trimmed(&self, field: Field) -> &str {
+        self.text(field).map_or("", str::trim)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for field in Field::ALL {
+            assert_eq!(Field::from_name(field.as_str()), Some(field));
+        }
+        assert_eq!(Field::from_name("Client id"), None);
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let form = MailboxForm {
+            name: "Info".into(),
+            password: "hunter2-password".into(),
+            client_secret: "abc8Q~verysecret".into(),
+            ..MailboxForm::default()
+        };
+        let shown = format!("{form:?}");
+        assert!(shown.contains("Info"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("verysecret"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
+
+    #[test]
+    fn text_and_trimmed() {
+        let form = MailboxForm {
+            tenant_id: "  contoso.nl \n".into(),
+            ..MailboxForm::default()
+        };
+        assert_eq!(form.text(Field::TenantId), Some("  contoso.nl \n"));
+        assert_eq!(form.trimmed(Field::TenantId), "contoso.nl");
+        assert_eq!(form.text(Field::IsActive), None);
+        assert_eq!(form.trimmed(Field::IsActive), "");
+    }
+}

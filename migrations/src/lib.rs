@@ -1,0 +1,16 @@
+//! Database schema, one file per migration, each with `up` and `down`.
+//!
+//! Runs on SQLite, PostgreSQL and MariaDB: only portable column types are used.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_mailboxes;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_create_mailboxes::Migration)]
+    }
+}

@@ -1,0 +1,146 @@
+//! Typed configuration, read once at start-up from the environment (and `.env` is not read:
+//! the Makefile and the deployment set variables explicitly).
+
+use std::net::SocketAddr;
+
+/// Everything the server needs to start. Each field names its environment variable.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…`, `postgres://…` or `mysql://…`.
+    /// Default: a SQLite file `data/mailboxen.db`, created when missing.
+    pub database_url: String,
+    /// `LEPTOS_SITE_ADDR`: where to listen. Default `127.0.0.1:3000`.
+    pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: the directory cargo-leptos built (`pkg/` inside). Default `target/site`.
+    pub site_root: String,
+    /// `PUBLIC_BASE_URL`: how browsers and Microsoft reach this server. Default
+    /// `http://127.0.0.1:3000`. The redirect URI is `{PUBLIC_BASE_URL}/api/oauth/ms-azure/callback`.
+    pub public_base_url: String,
+    /// `MICROSOFT_LOGIN_URL`. Default `https://login.microsoftonline.com`.
+    pub microsoft_login_url: String,
+    /// `MICROSOFT_GRAPH_URL`. Default `https://graph.microsoft.com`.
+    pub microsoft_graph_url: String,
+}
+
+/// A variable that is set but unusable; the message names it.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error in {variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/mailboxen.db?mode=rwc";
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str, default: &str| {
+            lookup(name)
+                .map(|value| value.trim().to_string())
+                .filter(|value| !value.is_empty())
+                .unwrap_or_else(|| default.to_string())
+        };
+        let site_addr_text = get("LEPTOS_SITE_ADDR", "127.0.0.1:3000");
+        let site_addr = site_addr_text.parse().map_err(|_| ConfigError {
+            variable: "LEPTOS_SITE_ADDR",
+            problem: format!("'{site_addr_text}' is not an address like 127.0.0.1:3000"),
+        })?;
+        Ok(Config {
+            database_url: database_url(&get("DATABASE_URL", DEFAULT_DATABASE_URL))?,
+            site_addr,
+            site_root: get("LEPTOS_SITE_ROOT", "target/site"),
+            public_base_url: base_url("PUBLIC_BASE_URL", &get("PUBLIC_BASE_URL", "http://127.0.0.1:3000"))?,
+            microsoft_login_url: base_url(
+                "MICROSOFT_LOGIN_URL",
+                &get("MICROSOFT_LOGIN_URL", app::server::MicrosoftEndpoints::REAL_LOGIN_URL),
+            )?,
+            microsoft_graph_url: base_url(
+                "MICROSOFT_GRAPH_URL",
+                &get("MICROSOFT_GRAPH_URL", app::server::MicrosoftEndpoints::REAL_GRAPH_URL),
+            )?,
+        })
+    }
+}
+
+fn database_url(value: &str) -> Result<String, ConfigError> {
+    let supported = ["sqlite:", "postgres://", "postgresql://", "mysql://", "mariadb://"];
+    if supported.iter().any(|prefix| value.starts_with(prefix)) {
+        // sqlx speaks MariaDB through its MySQL driver.
+        Ok(value.replacen("mariadb://", "mysql://", 1))
+    } else {
+        Err(ConfigError {
+            variable: "DATABASE_URL",
+            problem: "must start with sqlite:, postgres:// or mysql://".to_string(),
+        })
+    }
+}
+
+/// An absolute http(s) URL without a trailing slash.
+fn base_url(variable: &'static str, value: &str) -> Result<String, ConfigError> {
+    let trimmed = value.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(trimmed.to_string()),
+        _ => Err(ConfigError {
+            variable,
+            problem: format!("'{value}' is not an http(s) URL"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_on_port_3000_against_real_microsoft() -> Result<(), ConfigError> {
+        let config = config(&[])?;
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.microsoft_login_url, "https://login.microsoftonline.com");
+        assert_eq!(config.microsoft_graph_url, "https://graph.microsoft.com");
+        Ok(())
+    }
+
+    #[test]
+    fn trailing_slashes_are_removed_and_mariadb_urls_accepted() -> Result<(), ConfigError> {
+        let config = config(&[
+            ("PUBLIC_BASE_URL", "https://crm.example.org/"),
+            ("DATABASE_URL", "mariadb://root@127.0.0.1/crm"),
+        ])?;
+        assert_eq!(config.public_base_url, "https://crm.example.org");
+        assert_eq!(config.database_url, "mysql://root@127.0.0.1/crm");
+        Ok(())
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let cases = [
+            ("DATABASE_URL", "oracle://x"),
+            ("PUBLIC_BASE_URL", "crm.example.org"),
+            ("MICROSOFT_LOGIN_URL", "ftp://x"),
+            ("LEPTOS_SITE_ADDR", "port 3000"),
+        ];
+        for (variable, value) in cases {
+            match config(&[(variable, value)]) {
+                Err(error) => assert_eq!(error.variable, variable),
+                Ok(_) => panic!("{variable}={value} was accepted"),
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Connecting to the database and bringing its schema up to date.
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+/// Connects (creating a SQLite file's directory when needed) and runs pending migrations.
+pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnection, DbErr> {
+    if let Some(path) = sqlite_file_path(database_url) {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|error| {
+                    DbErr::Custom(format!("cannot create directory {}: {error}", dir.display()))
+                })?;
+            }
+        }
+    }
+    let mut options = ConnectOptions::new(database_url.to_string());
+    // SQL statements are logged at debug level only: they never carry secrets in clear
+    // (those are encrypted before they reach SQL), but they are noisy.
+    options.sqlx_logging_level(log::LevelFilter::Debug);
+    let db = Database::connect(options).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// The file behind a `sqlite://path?…` URL, or None for memory and other databases.
+fn sqlite_file_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_file_path;
+
+    #[test]
+    fn finds_the_file_of_a_sqlite_url() {
+        assert_eq!(sqlite_file_path("sqlite://data/x.db?mode=rwc"), Some("data/x.db"));
+        assert_eq!(sqlite_file_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_file_path("postgres://localhost/x"), None);
+    }
+}

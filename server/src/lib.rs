@@ -1,0 +1,47 @@
+//! The axum server: configuration, database start-up, and the router that serves the Leptos
+//! app, its server functions and the static bundle. A library so integration tests can build
+//! the very router `main` serves.
+
+pub mod config;
+pub mod db;
+mod routes;
+
+pub use routes::router;
+
+use app::server::{AppState, MicrosoftEndpoints};
+use leptos::config::LeptosOptions;
+
+use crate::config::Config;
+
+/// A started application: the state and the Leptos options the router needs.
+pub struct Application {
+    pub state: AppState,
+    pub leptos_options: LeptosOptions,
+}
+
+/// Connects to the database, migrates it and assembles the state.
+pub async fn start(config: &Config) -> Result<Application, sea_orm::DbErr> {
+    let db = db::connect_and_migrate(&config.database_url).await?;
+    Ok(Application {
+        state: AppState {
+            db,
+            microsoft: MicrosoftEndpoints {
+                login_url: config.microsoft_login_url.clone(),
+                graph_url: config.microsoft_graph_url.clone(),
+            },
+            public_base_url: config.public_base_url.clone(),
+        },
+        leptos_options: leptos_options(config),
+    })
+}
+
+/// Leptos' own settings, from our config rather than from Cargo.toml at run time, so the
+/// binary runs from any directory.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("mailboxen")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.site_addr)
+        .build()
+}

@@ -1,0 +1,29 @@
+//! The router: Leptos pages and server functions with the state in context, static files.
+
+use app::server::AppState;
+use app::{shell, App};
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+/// Builds the whole HTTP surface of the server.
+pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let page_state = state.clone();
+    let fallback_state = state;
+    Router::new()
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || provide_context(page_state.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            move || provide_context(fallback_state.clone()),
+            shell,
+        ))
+        .with_state(leptos_options)
+}

@@ -1,0 +1,81 @@
+//! `/instellingen/mailboxen` rendered by the real router over a real database.
+
+use app::server::mailboxes::insert;
+use axum::body::Body;
+use http::{Request, StatusCode};
+use sea_orm::DatabaseConnection;
+
+use crate::mailboxes_repo::mailbox;
+use crate::on_every_database;
+use crate::support::{get, send, test_router};
+
+async fn renders_rows_from_the_database(db: DatabaseConnection) {
+    let id = insert(&db, mailbox("Info", "ms-oauth", "ms-oauth", true)).await.unwrap();
+    insert(&db, mailbox("Leden", "imap", "smtp", false)).await.unwrap();
+    let router = test_router(db);
+
+    let (status, html) = get(&router, "/instellingen/mailboxen").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<html lang=\"nl\""), "Dutch document");
+    for heading in ["Weergavenaam", "E-mail", "Inkomend", "Uitgaand", "Primair", "Actief", "Status"] {
+        assert!(html.contains(heading), "column {heading}");
+    }
+    assert!(html.contains(&format!("href=\"/instellingen/mailboxen/{id}\"")));
+    assert!(html.contains("info@energiedemo.nl"));
+    assert!(html.contains("leden@energiedemo.nl"));
+    assert!(html.contains("Niet verbonden"));
+    assert_eq!(html.matches("data-testid=\"mailbox-row\"").count(), 2);
+}
+
+async fn filters_on_the_server_without_javascript(db: DatabaseConnection) {
+    insert(&db, mailbox("Info", "ms-oauth", "ms-oauth", true)).await.unwrap();
+    insert(&db, mailbox("Leden", "imap", "smtp", false)).await.unwrap();
+    let router = test_router(db);
+
+    let (_, html) = get(&router, "/instellingen/mailboxen?naam=LED&actief=alle").await;
+    assert_eq!(html.matches("data-testid=\"mailbox-row\"").count(), 1);
+    assert!(html.contains("leden@energiedemo.nl") && !html.contains("info@energiedemo.nl"));
+
+    let (_, html) = get(&router, "/instellingen/mailboxen?actief=ja").await;
+    assert!(html.contains("info@energiedemo.nl") && !html.contains("leden@energiedemo.nl"));
+
+    let (_, html) = get(&router, "/instellingen/mailboxen?naam=onbekend").await;
+    assert!(html.contains("Geen mailboxen gevonden"));
+}
+
+async fn shows_the_empty_state(db: DatabaseConnection) {
+    let (status, html) = get(&test_router(db), "/instellingen/mailboxen").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Er zijn nog geen mailboxen"));
+}
+
+async fn list_server_function_answers_json(db: DatabaseConnection) {
+    insert(&db, mailbox("Info", "ms-oauth", "smtp", true)).await.unwrap();
+    let request = Request::post("/api/list_mailboxes")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::empty())
+        .unwrap();
+    let (status, body) = send(&test_router(db), request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let rows: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(rows[0]["name"], "Info");
+    assert_eq!(rows[0]["outgoing"], "Smtp");
+}
+
+on_every_database!(
+    renders_rows_from_the_database,
+    filters_on_the_server_without_javascript,
+    shows_the_empty_state,
+    list_server_function_answers_json,
+);
+
+#[tokio::test]
+async fn unknown_pages_get_a_dutch_404() {
+    let database = crate::support::TestDatabase::create(crate::support::Backend::Sqlite)
+        .await
+        .unwrap();
+    let (status, html) = get(&test_router(database.connection()), "/instellingen/mailboxen/999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Pagina niet gevonden"));
+    database.drop_database().await;
+}

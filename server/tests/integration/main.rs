@@ -1,0 +1,15 @@
+//! Integration tests: the real router and data access against real databases.
+//!
+//! Every database test runs on SQLite, and on PostgreSQL and MariaDB when `TEST_POSTGRES_URL`
+//! and `TEST_MYSQL_URL` are set (`make test` sets both, and `REQUIRE_ALL_DATABASES=1` so a
+//! missing one fails instead of being skipped). Each test gets a database of its own.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failed unwrap is a failed test, with its message"
+)]
+
+mod support;
+
+mod mailbox_list_page;
+mod mailboxes_repo;

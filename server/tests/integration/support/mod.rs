@@ -1,0 +1,84 @@
+//! Test databases and a test application.
+
+mod database;
+
+pub use database::{Backend, TestDatabase};
+
+use app::server::{AppState, MicrosoftEndpoints};
+use axum::body::Body;
+use axum::Router;
+use http::{Request, StatusCode};
+use sea_orm::DatabaseConnection;
+use tower::ServiceExt;
+
+/// Runs `test` once on `backend`, in a fresh database, and drops the database afterwards.
+pub async fn run_on<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(DatabaseConnection) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(database) = TestDatabase::create(backend).await else {
+        return;
+    };
+    test(database.connection()).await;
+    database.drop_database().await;
+}
+
+/// Declares one test per database for each named `async fn(DatabaseConnection)`.
+#[macro_export]
+macro_rules! on_every_database {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use $crate::support::{run_on, Backend};
+
+            #[tokio::test]
+            async fn sqlite() {
+                run_on(Backend::Sqlite, super::$name).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                run_on(Backend::Postgres, super::$name).await;
+            }
+
+            #[tokio::test]
+            async fn mariadb() {
+                run_on(Backend::MariaDb, super::$name).await;
+            }
+        }
+    )*};
+}
+
+/// The state a test server runs with; Microsoft points at a closed port unless a test
+/// starts the fake.
+pub fn test_state(db: DatabaseConnection) -> AppState {
+    AppState {
+        db,
+        microsoft: MicrosoftEndpoints {
+            login_url: "http://127.0.0.1:9".to_string(),
+            graph_url: "http://127.0.0.1:9".to_string(),
+        },
+        public_base_url: "http://127.0.0.1:3000".to_string(),
+    }
+}
+
+/// The router `main` serves, over `db`.
+pub fn test_router(db: DatabaseConnection) -> Router {
+    let config = server::config::Config::from_lookup(|_| None).expect("default config");
+    server::router(test_state(db), server::leptos_options(&config))
+}
+
+/// A GET through the router: status and body text.
+pub async fn get(router: &Router, uri: &str) -> (StatusCode, String) {
+    send(router, Request::get(uri).body(Body::empty()).expect("request")).await
+}
+
+/// Any request through the router: status and body text.
+pub async fn send(router: &Router, request: Request<Body>) -> (StatusCode, String) {
+    let response = router.clone().oneshot(request).await.expect("router answers");
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}

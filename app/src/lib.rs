@@ -6,9 +6,9 @@ pub mod components;
 pub mod i18n;
 pub mod mailbox_list;
 pub mod pages;
-pub mod validation;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod validation;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -204,7 +204,11 @@ mod tests {
         ];
         for (param, active, expected) in cases {
             let filter = MailboxFilter::from_params(None, param);
-            assert_eq!(filter.matches(&row("X", active)), expected, "{param:?} {active}");
+            assert_eq!(
+                filter.matches(&row("X", active)),
+                expected,
+                "{param:?} {active}"
+            );
         }
     }
 

@@ -55,21 +55,36 @@ impl Config {
             database_url: database_url(&get("DATABASE_URL", DEFAULT_DATABASE_URL))?,
             site_addr,
             site_root: get("LEPTOS_SITE_ROOT", "target/site"),
-            public_base_url: base_url("PUBLIC_BASE_URL", &get("PUBLIC_BASE_URL", "http://127.0.0.1:3000"))?,
+            public_base_url: base_url(
+                "PUBLIC_BASE_URL",
+                &get("PUBLIC_BASE_URL", "http://127.0.0.1:3000"),
+            )?,
             microsoft_login_url: base_url(
                 "MICROSOFT_LOGIN_URL",
-                &get("MICROSOFT_LOGIN_URL", app::server::MicrosoftEndpoints::REAL_LOGIN_URL),
+                &get(
+                    "MICROSOFT_LOGIN_URL",
+                    app::server::MicrosoftEndpoints::REAL_LOGIN_URL,
+                ),
             )?,
             microsoft_graph_url: base_url(
                 "MICROSOFT_GRAPH_URL",
-                &get("MICROSOFT_GRAPH_URL", app::server::MicrosoftEndpoints::REAL_GRAPH_URL),
+                &get(
+                    "MICROSOFT_GRAPH_URL",
+                    app::server::MicrosoftEndpoints::REAL_GRAPH_URL,
+                ),
             )?,
         })
     }
 }
 
 fn database_url(value: &str) -> Result<String, ConfigError> {
-    let supported = ["sqlite:", "postgres://", "postgresql://", "mysql://", "mariadb://"];
+    let supported = [
+        "sqlite:",
+        "postgres://",
+        "postgresql://",
+        "mysql://",
+        "mariadb://",
+    ];
     if supported.iter().any(|prefix| value.starts_with(prefix)) {
         // sqlx speaks MariaDB through its MySQL driver.
         Ok(value.replacen("mariadb://", "mysql://", 1))
@@ -88,7 +103,9 @@ fn base_url(variable: &'static str, value: &str) -> Result<String, ConfigError> 
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"));
     match rest {
-        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(trimmed.to_string()),
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+            Ok(trimmed.to_string())
+        }
         _ => Err(ConfigError {
             variable,
             problem: format!("'{value}' is not an http(s) URL"),
@@ -102,8 +119,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -112,7 +131,10 @@ mod tests {
         let config = config(&[])?;
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(config.microsoft_login_url, "https://login.microsoftonline.com");
+        assert_eq!(
+            config.microsoft_login_url,
+            "https://login.microsoftonline.com"
+        );
         assert_eq!(config.microsoft_graph_url, "https://graph.microsoft.com");
         Ok(())
     }

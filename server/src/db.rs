@@ -9,7 +9,10 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
         if let Some(dir) = std::path::Path::new(path).parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|error| {
-                    DbErr::Custom(format!("cannot create directory {}: {error}", dir.display()))
+                    DbErr::Custom(format!(
+                        "cannot create directory {}: {error}",
+                        dir.display()
+                    ))
                 })?;
             }
         }
@@ -25,7 +28,9 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
 
 /// The file behind a `sqlite://path?…` URL, or None for memory and other databases.
 fn sqlite_file_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
@@ -36,7 +41,10 @@ mod tests {
 
     #[test]
     fn finds_the_file_of_a_sqlite_url() {
-        assert_eq!(sqlite_file_path("sqlite://data/x.db?mode=rwc"), Some("data/x.db"));
+        assert_eq!(
+            sqlite_file_path("sqlite://data/x.db?mode=rwc"),
+            Some("data/x.db")
+        );
         assert_eq!(sqlite_file_path("sqlite::memory:"), None);
         assert_eq!(sqlite_file_path("postgres://localhost/x"), None);
     }

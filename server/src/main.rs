@@ -23,14 +23,20 @@ async fn main() -> ExitCode {
     let application = match server::start(&config).await {
         Ok(application) => application,
         Err(error) => {
-            eprintln!("database error at start-up ({}): {error}", redact_url(&config.database_url));
+            eprintln!(
+                "database error at start-up ({}): {error}",
+                redact_url(&config.database_url)
+            );
             return ExitCode::FAILURE;
         }
     };
     let listener = match tokio::net::TcpListener::bind(config.site_addr).await {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!("cannot listen on {} (LEPTOS_SITE_ADDR): {error}", config.site_addr);
+            eprintln!(
+                "cannot listen on {} (LEPTOS_SITE_ADDR): {error}",
+                config.site_addr
+            );
             return ExitCode::FAILURE;
         }
     };

@@ -54,18 +54,37 @@ fn FilterForm(filter: Memo<MailboxFilter>, lang: Lang) -> impl IntoView {
     let navigate = use_navigate();
     let apply = move |next: MailboxFilter| {
         let query = next.to_query();
-        let url = if query.is_empty() { LIST_PATH.to_string() } else { format!("{LIST_PATH}?{query}") };
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        let url = if query.is_empty() {
+            LIST_PATH.to_string()
+        } else {
+            format!("{LIST_PATH}?{query}")
+        };
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
     };
     let on_name = {
         let apply = apply.clone();
-        move |ev| apply(MailboxFilter { name: event_target_value(&ev).trim().to_string(), ..filter.get_untracked() })
+        move |ev| {
+            apply(MailboxFilter {
+                name: event_target_value(&ev).trim().to_string(),
+                ..filter.get_untracked()
+            })
+        }
     };
     let on_active = {
         let apply = apply.clone();
         move |ev| {
             let value = event_target_value(&ev);
-            apply(MailboxFilter { active: ActiveFilter::from_param(Some(&value)), ..filter.get_untracked() })
+            apply(MailboxFilter {
+                active: ActiveFilter::from_param(Some(&value)),
+                ..filter.get_untracked()
+            })
         }
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -116,7 +135,12 @@ fn MailboxTable(rows: Vec<MailboxRow>, filter: Memo<MailboxFilter>, lang: Lang) 
     let rows = StoredValue::new(rows);
     let visible = move || {
         let filter = filter.get();
-        rows.with_value(|rows| rows.iter().filter(|row| filter.matches(row)).cloned().collect::<Vec<_>>())
+        rows.with_value(|rows| {
+            rows.iter()
+                .filter(|row| filter.matches(row))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     };
     let yes_no = move |value: bool| if value { t(Msg::Yes) } else { t(Msg::No) };
 

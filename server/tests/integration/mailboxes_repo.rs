@@ -22,9 +22,15 @@ async fn lists_nothing_on_a_fresh_database(db: DatabaseConnection) {
 }
 
 async fn lists_inserted_mailboxes_by_name_with_their_types(db: DatabaseConnection) {
-    let info = insert(&db, mailbox("info", "ms-oauth", "ms-oauth", true)).await.unwrap();
-    let leden = insert(&db, mailbox("Ledenadministratie", "imap", "smtp", false)).await.unwrap();
-    let nieuws = insert(&db, mailbox("Nieuwsbrief", "none", "ms-oauth", true)).await.unwrap();
+    let info = insert(&db, mailbox("info", "ms-oauth", "ms-oauth", true))
+        .await
+        .unwrap();
+    let leden = insert(&db, mailbox("Ledenadministratie", "imap", "smtp", false))
+        .await
+        .unwrap();
+    let nieuws = insert(&db, mailbox("Nieuwsbrief", "none", "ms-oauth", true))
+        .await
+        .unwrap();
 
     let rows = list_rows(&db).await.unwrap();
     let names: Vec<&str> = rows.iter().map(|row| row.name.as_str()).collect();
@@ -34,7 +40,10 @@ async fn lists_inserted_mailboxes_by_name_with_their_types(db: DatabaseConnectio
     assert_eq!(rows[0].incoming, ServerType::MicrosoftApi);
     assert_eq!(rows[0].status, MailboxStatus::NotConnected);
     assert_eq!(rows[1].id, leden);
-    assert_eq!((rows[1].incoming, rows[1].outgoing), (ServerType::Imap, ServerType::Smtp));
+    assert_eq!(
+        (rows[1].incoming, rows[1].outgoing),
+        (ServerType::Imap, ServerType::Smtp)
+    );
     assert!(!rows[1].is_active);
     assert_eq!(rows[1].status, MailboxStatus::Unchecked);
     assert_eq!(rows[2].id, nieuws);
@@ -43,7 +52,12 @@ async fn lists_inserted_mailboxes_by_name_with_their_types(db: DatabaseConnectio
 }
 
 async fn keeps_unicode_names_intact(db: DatabaseConnection) {
-    insert(&db, mailbox("Energie Coöperatie – Zuid", "imap", "smtp", true)).await.unwrap();
+    insert(
+        &db,
+        mailbox("Energie Coöperatie – Zuid", "imap", "smtp", true),
+    )
+    .await
+    .unwrap();
     let rows = list_rows(&db).await.unwrap();
     assert_eq!(rows[0].name, "Energie Coöperatie – Zuid");
 }

@@ -46,7 +46,9 @@ impl TestDatabase {
                     eprintln!("{variable} not set: {backend:?} not tested");
                     return None;
                 };
-                let admin = Database::connect(&server_url).await.expect("database server");
+                let admin = Database::connect(&server_url)
+                    .await
+                    .expect("database server");
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE {name}"))
                     .await
@@ -55,8 +57,15 @@ impl TestDatabase {
                 (with_database(&server_url, &name), Some(server_url))
             }
         };
-        let connection = server::db::connect_and_migrate(&url).await.expect("migrate");
-        Some(TestDatabase { backend, name, server_url, connection })
+        let connection = server::db::connect_and_migrate(&url)
+            .await
+            .expect("migrate");
+        Some(TestDatabase {
+            backend,
+            name,
+            server_url,
+            connection,
+        })
     }
 
     pub fn connection(&self) -> DatabaseConnection {
@@ -68,13 +77,21 @@ impl TestDatabase {
         let _ = self.connection.close().await;
         match (self.backend, self.server_url) {
             (Backend::Sqlite, _) => {
-                let _ = std::fs::remove_file(std::env::temp_dir().join(format!("{}.db", self.name)));
+                let _ =
+                    std::fs::remove_file(std::env::temp_dir().join(format!("{}.db", self.name)));
             }
             (backend, Some(server_url)) => {
                 if let Ok(admin) = Database::connect(&server_url).await {
-                    let force = if backend == Backend::Postgres { " WITH (FORCE)" } else { "" };
+                    let force = if backend == Backend::Postgres {
+                        " WITH (FORCE)"
+                    } else {
+                        ""
+                    };
                     let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {}{force}", self.name))
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS {}{force}",
+                            self.name
+                        ))
                         .await;
                     let _ = admin.close().await;
                 }
@@ -109,7 +126,12 @@ fn uuid_like() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("{}_{}_{}", std::process::id(), nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 #[test]
@@ -118,7 +140,10 @@ fn replaces_the_database_name_of_a_server_url() {
         with_database("postgres://postgres@127.0.0.1:5432/mailboxen_test", "x"),
         "postgres://postgres@127.0.0.1:5432/x"
     );
-    assert_eq!(with_database("mysql://root@127.0.0.1:3306", "x"), "mysql://root@127.0.0.1:3306/x");
+    assert_eq!(
+        with_database("mysql://root@127.0.0.1:3306", "x"),
+        "mysql://root@127.0.0.1:3306/x"
+    );
     assert_eq!(
         with_database("postgres://u@h/db?sslmode=disable", "x"),
         "postgres://u@h/x?sslmode=disable"

@@ -70,12 +70,20 @@ pub fn test_router(db: DatabaseConnection) -> Router {
 
 /// A GET through the router: status and body text.
 pub async fn get(router: &Router, uri: &str) -> (StatusCode, String) {
-    send(router, Request::get(uri).body(Body::empty()).expect("request")).await
+    send(
+        router,
+        Request::get(uri).body(Body::empty()).expect("request"),
+    )
+    .await
 }
 
 /// Any request through the router: status and body text.
 pub async fn send(router: &Router, request: Request<Body>) -> (StatusCode, String) {
-    let response = router.clone().oneshot(request).await.expect("router answers");
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router answers");
     let status = response.status();
     let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
         .await

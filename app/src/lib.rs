@@ -42,6 +42,13 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = Lang::default();
     provide_context(lang);
+    // Effects run only in the browser: this marks the moment the WASM has taken over
+    // (end-to-end tests wait for it before testing hydrated behaviour).
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/mailboxen.css"/>

@@ -1,0 +1,22 @@
+# The two commands: `make run` and `make test`. Both install what is missing first.
+.PHONY: run test size lint fmt setup
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+# gzip bytes of the release bundle the Mailboxen page loads
+size:
+	@bash scripts/size.sh
+
+setup:
+	@bash scripts/setup.sh test
+
+fmt:
+	@. scripts/env.sh && cargo fmt --all
+
+lint:
+	@. scripts/env.sh && cargo clippy --workspace --exclude frontend --all-targets -- -D warnings \
+	  && cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings

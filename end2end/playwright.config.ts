@@ -1,0 +1,71 @@
+// Playwright drives Debian's Chromium against the built server and the fake Microsoft
+// server. `make test` builds both and passes their paths; nothing here downloads a browser.
+import { defineConfig } from "@playwright/test";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
+const fakePort = Number(process.env.E2E_FAKE_PORT ?? 3190);
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(os.homedir(), ".cache/mailboxen/target");
+const root = path.resolve(__dirname, "..");
+
+// One database file per run, shared with the tests (they insert rows with sqlite3).
+process.env.E2E_DB_FILE ??= path.join(os.tmpdir(), `mailboxen-e2e-${Date.now()}.db`);
+process.env.E2E_BASE_URL = `http://127.0.0.1:${appPort}`;
+process.env.E2E_FAKE_URL = `http://127.0.0.1:${fakePort}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  // The tests share one server and database: run them one after another.
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: "list",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: process.env.E2E_BASE_URL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: `${targetDir}/debug/fake-microsoft --port ${fakePort} --fixture ${root}/fake-microsoft/fixtures/demo.json`,
+      url: `${process.env.E2E_FAKE_URL}/energiedemo.onmicrosoft.com/v2.0/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      command: `${targetDir}/debug/server`,
+      cwd: root,
+      url: `${process.env.E2E_BASE_URL}/instellingen/mailboxen`,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        DATABASE_URL: `sqlite://${process.env.E2E_DB_FILE}?mode=rwc`,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${appPort}`,
+        LEPTOS_SITE_ROOT: `${root}/target/site`,
+        PUBLIC_BASE_URL: process.env.E2E_BASE_URL,
+        MICROSOFT_LOGIN_URL: process.env.E2E_FAKE_URL,
+        MICROSOFT_GRAPH_URL: process.env.E2E_FAKE_URL,
+        APP_ENV: "test",
+        RUST_LOG: "warn",
+      },
+    },
+  ],
+});

@@ -1,0 +1,55 @@
+// Shared helpers: direct database access (as another program would write rows), hydration
+// waiting and accessibility checks.
+import { expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { execFileSync } from "node:child_process";
+
+export type MailboxSeed = {
+  name: string;
+  email: string;
+  incoming?: "imap" | "ms-oauth" | "none";
+  outgoing?: "smtp" | "ms-oauth";
+  active?: boolean;
+  primary?: boolean;
+};
+
+function sql(statement: string): string {
+  const file = process.env.E2E_DB_FILE;
+  if (!file) throw new Error("E2E_DB_FILE is not set (see playwright.config.ts)");
+  return execFileSync("sqlite3", [file, statement], { encoding: "utf8" });
+}
+
+const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/** Empties the mailboxes table, so each test starts from a known state. */
+export function clearMailboxes(): void {
+  sql("DELETE FROM mailboxes;");
+}
+
+/** Inserts rows straight into the database the server reads. */
+export function insertMailboxes(rows: MailboxSeed[]): void {
+  const now = quote(new Date().toISOString());
+  const values = rows
+    .map((row) => {
+      const incoming = row.incoming ?? "ms-oauth";
+      return `(${quote(row.name)}, ${quote(row.email)}, ${incoming === "none" ? 1 : 0}, ${quote(incoming)},
+        ${quote(row.outgoing ?? "ms-oauth")}, 0, ${row.active === false ? 0 : 1}, ${row.primary ? 1 : 0}, 0, 0, ${now}, ${now})`;
+    })
+    .join(",");
+  sql(`INSERT INTO mailboxes (name, email, only_outgoing, incoming_server_type, outgoing_server_type,
+    email_mark_as_seen, is_active, is_primary, valid, login_tries, created_at, updated_at) VALUES ${values};`);
+}
+
+/** Waits until the WASM bundle has hydrated the page. */
+export async function waitForHydration(page: Page): Promise<void> {
+  await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);
+}
+
+/** Fails on serious or critical accessibility violations, listing them. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    severe.map((v) => `${v.impact}: ${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+  ).toEqual([]);
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make size`: gzip bytes of the release WASM, JS and CSS that /instellingen/mailboxen loads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh >/dev/null
+. scripts/env.sh
+# shellcheck disable=SC2086
+cargo leptos build --release $LEPTOS_BUILD_ARGS >&2
+pkg=target/site/pkg
+total=0
+printf '%-28s %12s %12s\n' file bytes gzip-bytes
+for file in "$pkg/mailboxen_bg.wasm" "$pkg/mailboxen.wasm" "$pkg/mailboxen.js" "$pkg/mailboxen.css"; do
+  [ -f "$file" ] || continue
+  raw=$(stat -c %s "$file")
+  gz=$(gzip -9 -c "$file" | wc -c)
+  total=$((total + gz))
+  printf '%-28s %12d %12d\n' "$(basename "$file")" "$raw" "$gz"
+done
+printf '%-28s %12s %12d\n' total "" "$total"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make test`: formatting, lints (server and browser builds), Rust tests on SQLite,
+# PostgreSQL and MariaDB, then Playwright in Chromium against the built server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+. scripts/env.sh
+step() { echo; echo "==> $*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy, server build (ssr) and tests"
+cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+step "clippy, browser build (hydrate, wasm32)"
+cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+
+step "cargo leptos build (server + WASM bundle)"
+# shellcheck disable=SC2086
+cargo leptos build $LEPTOS_BUILD_ARGS
+cargo build -p fake-microsoft
+
+step "Rust tests on SQLite, PostgreSQL ($TEST_POSTGRES_URL) and MariaDB ($TEST_MYSQL_URL)"
+REQUIRE_ALL_DATABASES=1 cargo test --workspace --exclude frontend
+
+step "Playwright in Chromium"
+(cd end2end && npx playwright test)

@@ -13,7 +13,7 @@ pub mod validation;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::i18n::{Lang, Msg};
 use crate::pages::{MailboxesPage, NotFoundPage};
@@ -56,7 +56,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
-                <Route path=path!("/instellingen/mailboxen") view=MailboxesPage/>
+                // Async: the server sends the page only once its data is loaded, so it is
+                // complete without JavaScript (streamed fragments would need JS to show).
+                <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
 . scripts/env.sh
 # shellcheck disable=SC2086
-cargo leptos build --release $LEPTOS_BUILD_ARGS >&2
+cargo leptos build --release --frontend-only $LEPTOS_BUILD_ARGS >&2
 pkg=target/site/pkg
 total=0
 printf '%-28s %12s %12s\n' file bytes gzip-bytes

@@ -26,6 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -42,13 +43,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = Lang::default();
     provide_context(lang);
-    // Effects run only in the browser: this marks the moment the WASM has taken over
-    // (end-to-end tests wait for it before testing hydrated behaviour).
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/mailboxen.css"/>
@@ -56,9 +50,9 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
-                // Async: the server sends the page only once its data is loaded, so it is
-                // complete without JavaScript (streamed fragments would need JS to show).
-                <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::Async/>
+                // In order: the server streams the page in document order, waiting for data
+                // where it is needed, so the page is complete without JavaScript.
+                <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
             </Routes>
         </Router>
     }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod components;
 pub mod i18n;
+pub mod mailbox_form;
 pub mod mailbox_list;
 pub mod pages;
 #[cfg(feature = "ssr")]

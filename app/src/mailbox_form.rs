@@ -99,6 +99,8 @@ pub struct MailboxFormData {
     pub issues: Vec<Issue>,
     /// A failed save without JavaScript hit a conflicting change.
     pub conflict: bool,
+    /// The values come from a failed save without JavaScript (its secrets are not kept).
+    pub from_attempt: bool,
 }
 
 /// The defaults of a new mailbox: active, Microsoft Api both ways (this screen's purpose).

@@ -14,10 +14,10 @@ pub mod validation;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use crate::i18n::{Lang, Msg};
-use crate::pages::{MailboxesPage, NotFoundPage};
+use crate::pages::{MailboxPage, MailboxesPage, NotFoundPage};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,6 +51,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
                 <Route path=path!("/instellingen/mailboxen") view=MailboxesPage/>
+                // Rendered whole before sending, so a missing mailbox gets a real 404 status.
+                <Route path=path!("/instellingen/mailboxen/:id") view=MailboxPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -65,7 +65,6 @@ pub enum FormMsg {
     DeleteConfirm,
     Cancel,
     DeleteFailed,
-    Warning,
 }
 
 impl FormMsg {
@@ -110,7 +109,7 @@ impl FormMsg {
             EncryptionNone => ("Geen", "None"),
             EncryptionSsl => ("SSL", "SSL"),
             EncryptionTls => ("TLS", "TLS"),
-            Required => ("(verplicht)", "(required)"),
+            Required => ("verplicht veld", "required field"),
             HelpOnlyOutgoing => (
                 "Deze mailbox verstuurt alleen; het inkomende mail type is dan N.v.t.",
                 "This mailbox only sends; the incoming mail type is then N/a.",
@@ -183,7 +182,6 @@ impl FormMsg {
                 "Er ging iets mis bij het verwijderen. Probeer het opnieuw.",
                 "Something went wrong while deleting. Try again.",
             ),
-            Warning => ("Let op", "Note"),
         }
     }
 }

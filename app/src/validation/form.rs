@@ -263,6 +263,17 @@ impl MailboxForm {
         Some(text)
     }
 
+    /// The value of a checkbox field; `None` for the text fields.
+    pub fn flag(&self, field: Field) -> Option<bool> {
+        match field {
+            Field::OnlyOutgoing => Some(self.only_outgoing),
+            Field::IsActive => Some(self.is_active),
+            Field::IsPrimary => Some(self.is_primary),
+            Field::EmailMarkAsSeen => Some(self.email_mark_as_seen),
+            _ => None,
+        }
+    }
+
     /// The value of a checkbox field to edit; `None` for the text fields.
     pub fn flag_mut(&mut self, field: Field) -> Option<&mut bool> {
         match field {
@@ -336,6 +347,7 @@ mod tests {
             let text = form.text(field).is_some();
             assert_eq!(form.text_mut(field).is_some(), text, "{field}");
             assert_eq!(form.flag_mut(field).is_some(), !text, "{field}");
+            assert_eq!(form.flag(field).is_some(), !text, "{field}");
         }
     }
 }

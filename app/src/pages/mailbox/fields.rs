@@ -230,7 +230,9 @@ fn Messages(field: Field, issues: Memo<Vec<Issue>>, lang: Lang) -> impl IntoView
     let texts = move |errors: bool| {
         issues.with(|issues| {
             let matching = issues.iter().filter(|issue| issue.is_error() == errors);
-            matching.map(|issue| issue.message(lang)).collect::<Vec<_>>()
+            matching
+                .map(|issue| issue.message(lang))
+                .collect::<Vec<_>>()
         })
     };
     view! {

@@ -31,7 +31,13 @@ pub fn MailboxPage() -> impl IntoView {
     let reload = RwSignal::new(0_u32);
     let segment = move || params.with(|p| p.get("id").unwrap_or_default());
     let data = Resource::new(
-        move || (segment(), query.with(|q| q.get(ATTEMPT_PARAM)), reload.get()),
+        move || {
+            (
+                segment(),
+                query.with(|q| q.get(ATTEMPT_PARAM)),
+                reload.get(),
+            )
+        },
         |(segment, attempt, _)| get_mailbox_form(segment, attempt),
     );
 

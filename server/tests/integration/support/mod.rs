@@ -1,8 +1,10 @@
 //! Test databases and a test application.
 
 mod database;
+mod forms;
 
 pub use database::{Backend, TestDatabase};
+pub use forms::{post, Fields, Poster};
 
 use app::server::{AppState, MicrosoftEndpoints};
 use axum::body::Body;

@@ -1,7 +1,11 @@
 //! The message catalogue: every text the screens show, in Dutch (the product's language) and
 //! English. Components ask for a [`Msg`] in the current [`Lang`]; no literals in views.
 
+mod form;
+
 use serde::{Deserialize, Serialize};
+
+pub use form::FormMsg;
 
 /// Interface language. Dutch is the default, as in Econobis.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +70,9 @@ pub enum Msg {
     NotFoundText,
     BackToMailboxes,
     DemoBanner,
+    MailboxDeleted,
+    /// The mailbox page's texts.
+    Form(FormMsg),
 }
 
 impl Msg {
@@ -141,6 +148,8 @@ impl Msg {
                 "Demomodus: deze installatie praat met een nagebootste Microsoft-server, niet met Microsoft 365.",
                 "Demo mode: this installation talks to a fake Microsoft server, not to Microsoft 365.",
             ),
+            MailboxDeleted => ("De mailbox is verwijderd.", "The mailbox has been deleted."),
+            Form(msg) => msg.pair(),
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod components;
 pub mod i18n;
+pub mod mailbox_form;
 pub mod mailbox_list;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -16,7 +17,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::i18n::{Lang, Msg};
-use crate::pages::{MailboxesPage, NotFoundPage};
+use crate::pages::{MailboxPage, MailboxesPage, NotFoundPage};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,9 +51,11 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
-                // In order: the server streams the page in document order, waiting for data
+// In order: the server streams the page in document order, waiting for data
                 // where it is needed, so the page is complete without JavaScript.
                 <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
+                // Rendered whole before sending, so a missing mailbox gets a real 404 status.
+                <Route path=path!("/instellingen/mailboxen/:id") view=MailboxPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

@@ -5,12 +5,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_mailboxes;
+mod m20261128_000002_mailbox_form;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_create_mailboxes::Migration)]
+        vec![
+            Box::new(m20261127_000001_create_mailboxes::Migration),
+            Box::new(m20261128_000002_mailbox_form::Migration),
+        ]
     }
 }

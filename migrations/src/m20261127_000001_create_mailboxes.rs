@@ -86,4 +86,6 @@ pub enum Mailboxes {
     DateLastFetched,
     CreatedAt,
     UpdatedAt,
+    /// Added by `m20261128_000002_mailbox_form`.
+    Version,
 }

@@ -1,7 +1,11 @@
 //! Typed configuration, read once at start-up from the environment (and `.env` is not read:
 //! the Makefile and the deployment set variables explicitly).
 
+mod encryption;
+
 use std::net::SocketAddr;
+
+pub use encryption::{AppEnv, EncryptionKeys};
 
 /// Everything the server needs to start. Each field names its environment variable.
 #[derive(Clone, Debug)]
@@ -20,6 +24,10 @@ pub struct Config {
     pub microsoft_login_url: String,
     /// `MICROSOFT_GRAPH_URL`. Default `https://graph.microsoft.com`.
     pub microsoft_graph_url: String,
+    /// `APP_ENV`: `production` (default), `development` or `test`.
+    pub app_env: AppEnv,
+    /// `ENCRYPTION_KEY` (required in production) and `ENCRYPTION_KEY_PREVIOUS`.
+    pub encryption: EncryptionKeys,
 }
 
 /// A variable that is set but unusable; the message names it.
@@ -51,7 +59,11 @@ impl Config {
             variable: "LEPTOS_SITE_ADDR",
             problem: format!("'{site_addr_text}' is not an address like 127.0.0.1:3000"),
         })?;
+        let app_env = AppEnv::parse(lookup("APP_ENV").as_deref())?;
+        let encryption = EncryptionKeys::from_lookup(app_env, &lookup)?;
         Ok(Config {
+            app_env,
+            encryption,
             database_url: database_url(&get("DATABASE_URL", DEFAULT_DATABASE_URL))?,
             site_addr,
             site_root: get("LEPTOS_SITE_ROOT", "target/site"),
@@ -119,8 +131,9 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars
+        let map: HashMap<String, String> = [("APP_ENV", "test")]
             .iter()
+            .chain(vars)
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| map.get(name).cloned())

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod db;
+pub mod reencrypt;
 mod routes;
 
 pub use routes::router;
@@ -22,6 +23,13 @@ pub struct Application {
 /// Connects to the database, migrates it and assembles the state.
 pub async fn start(config: &Config) -> Result<Application, sea_orm::DbErr> {
     let db = db::connect_and_migrate(&config.database_url).await?;
+    if config.encryption.development_key {
+        tracing::warn!(
+            app_env = ?config.app_env,
+            "ENCRYPTION_KEY is not set: secrets are encrypted with the public development key; \
+             never use this installation for real mailboxes"
+        );
+    }
     Ok(Application {
         state: AppState {
             db,
@@ -30,6 +38,8 @@ pub async fn start(config: &Config) -> Result<Application, sea_orm::DbErr> {
                 graph_url: config.microsoft_graph_url.clone(),
             },
             public_base_url: config.public_base_url.clone(),
+            cipher: config.encryption.cipher(),
+            form_attempts: Default::default(),
         },
         leptos_options: leptos_options(config),
     })

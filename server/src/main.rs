@@ -20,6 +20,25 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    match std::env::args().nth(1).as_deref() {
+        None | Some("serve") => {}
+        Some("reencrypt-secrets") => {
+            return match server::reencrypt::run(&config).await {
+                Ok(report) => {
+                    println!("{report}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(other) => {
+            eprintln!("unknown command '{other}'; commands: serve (default), reencrypt-secrets");
+            return ExitCode::FAILURE;
+        }
+    }
     let application = match server::start(&config).await {
         Ok(application) => application,
         Err(error) => {

@@ -11,6 +11,7 @@ use leptos_router::NavigateOptions;
 use crate::api::list_mailboxes;
 use crate::components::PageShell;
 use crate::i18n::{Lang, Msg};
+use crate::mailbox_form::DELETED_PARAM;
 use crate::mailbox_list::{ActiveFilter, MailboxFilter, MailboxRow};
 
 const LIST_PATH: &str = "/instellingen/mailboxen";
@@ -23,9 +24,15 @@ pub fn MailboxesPage() -> impl IntoView {
         query.with(|q| MailboxFilter::from_params(q.get_str("naam"), q.get_str("actief")))
     });
     let mailboxes = Resource::new(|| (), |_| list_mailboxes());
+    let deleted = move || query.with(|q| q.get_str(DELETED_PARAM).is_some());
 
     view! {
         <PageShell title=Msg::MailboxesTitle crumb=Msg::NavMailboxes>
+            {move || deleted().then(|| view! {
+                <p class="alert alert--ok" role="status" data-testid="deleted-message">
+                    {Msg::MailboxDeleted.text(lang)}
+                </p>
+            })}
             <div class="page-actions">
                 <p class="lead">{Msg::MailboxesIntro.text(lang)}</p>
                 <a class="button button--primary" href="/instellingen/mailboxen/nieuw"

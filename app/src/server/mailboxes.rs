@@ -1,9 +1,14 @@
 //! Data access for mailboxes.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
 
-use super::entities::mailbox;
+use std::collections::HashSet;
+
+use super::entities::{mailbox, mailbox_microsoft_settings};
 use crate::mailbox_list::{MailboxRow, MailboxStatus, ServerType};
 
 /// What is needed to create a mailbox; the full form comes with the mailbox screen.
@@ -33,6 +38,7 @@ pub async fn insert(db: &DatabaseConnection, new: NewMailbox) -> Result<i32, DbE
         login_tries: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
+        version: Set(1),
         ..Default::default()
     }
     .insert(db)
@@ -43,23 +49,33 @@ pub async fn insert(db: &DatabaseConnection, new: NewMailbox) -> Result<i32, DbE
 /// All mailboxes as list rows, ordered by name (case-insensitively, the same on every
 /// database) and then id.
 pub async fn list_rows(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr> {
+    let reconnect_needed: HashSet<i32> = mailbox_microsoft_settings::Entity::find()
+        .filter(mailbox_microsoft_settings::Column::ReconnectNeeded.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|settings| settings.mailbox_id)
+        .collect();
     let mut rows: Vec<MailboxRow> = mailbox::Entity::find()
         .order_by_asc(mailbox::Column::Id)
         .all(db)
         .await?
         .into_iter()
-        .map(to_row)
+        .map(|model| {
+            let reconnect = reconnect_needed.contains(&model.id);
+            to_row(model, reconnect)
+        })
         .collect();
     // Sorted here, not in SQL: collations differ between SQLite, PostgreSQL and MariaDB.
     rows.sort_by_cached_key(|row| (row.name.to_lowercase(), row.id));
     Ok(rows)
 }
 
-fn to_row(model: mailbox::Model) -> MailboxRow {
+fn to_row(model: mailbox::Model, reconnect_needed: bool) -> MailboxRow {
     let incoming = ServerType::from_code(&model.incoming_server_type);
     let outgoing = ServerType::from_code(&model.outgoing_server_type);
     MailboxRow {
-        status: status_of(&model, incoming, outgoing),
+        status: status_of(&model, incoming, outgoing, reconnect_needed),
         id: model.id,
         name: model.name,
         email: model.email,
@@ -70,13 +86,20 @@ fn to_row(model: mailbox::Model) -> MailboxRow {
     }
 }
 
-/// Until connections exist, a Microsoft mailbox is "Niet verbonden" and others unchecked.
-fn status_of(model: &mailbox::Model, incoming: ServerType, outgoing: ServerType) -> MailboxStatus {
+/// A Microsoft mailbox whose Azure settings changed needs "Opnieuw verbinden"; until
+/// connections exist, other Microsoft mailboxes are "Niet verbonden" and the rest unchecked.
+fn status_of(
+    model: &mailbox::Model,
+    incoming: ServerType,
+    outgoing: ServerType,
+    reconnect_needed: bool,
+) -> MailboxStatus {
     let uses_microsoft =
         incoming == ServerType::MicrosoftApi || outgoing == ServerType::MicrosoftApi;
-    match (uses_microsoft, model.valid) {
-        (true, true) => MailboxStatus::Connected,
-        (true, false) => MailboxStatus::NotConnected,
-        (false, _) => MailboxStatus::Unchecked,
+    match (uses_microsoft, reconnect_needed, model.valid) {
+        (true, true, _) => MailboxStatus::ReconnectNeeded,
+        (true, false, true) => MailboxStatus::Connected,
+        (true, false, false) => MailboxStatus::NotConnected,
+        (false, _, _) => MailboxStatus::Unchecked,
     }
 }

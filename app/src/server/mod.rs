@@ -1,7 +1,11 @@
 //! Server-only code: state, database entities and data access. Never compiled into the WASM.
 
+pub mod cipher;
 pub mod entities;
+pub mod form_attempts;
+pub mod mailbox_store;
 pub mod mailboxes;
+pub mod reencrypt;
 mod state;
 
 pub use state::{app_state, AppState, MicrosoftEndpoints};

@@ -3,6 +3,9 @@
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
+use super::cipher::Cipher;
+use super::form_attempts::FormAttempts;
+
 /// Where Microsoft lives. Tests and demo mode point both at the fake Microsoft server.
 #[derive(Clone, Debug)]
 pub struct MicrosoftEndpoints {
@@ -29,6 +32,10 @@ pub struct AppState {
     pub microsoft: MicrosoftEndpoints,
     /// `PUBLIC_BASE_URL`, without trailing slash.
     pub public_base_url: String,
+    /// Encrypts secrets at rest (`ENCRYPTION_KEY`, `ENCRYPTION_KEY_PREVIOUS`).
+    pub cipher: Cipher,
+    /// Failed saves without JavaScript, for the page they redirect to.
+    pub form_attempts: FormAttempts,
 }
 
 impl AppState {

@@ -14,10 +14,13 @@ pub struct MailboxForm {
     /// E-mail.
     pub email: String,
     /// "Mailbox voor alleen uitgaande emails": incoming mail type is then N.v.t.
+    #[serde(deserialize_with = "checkbox")]
     pub only_outgoing: bool,
     /// Actief.
+    #[serde(deserialize_with = "checkbox")]
     pub is_active: bool,
     /// Primair.
+    #[serde(deserialize_with = "checkbox")]
     pub is_primary: bool,
     /// Inkomende mail type: `imap`, `ms-oauth` or `none`.
     pub incoming_type: String,
@@ -42,6 +45,7 @@ pub struct MailboxForm {
     /// Wachtwoord (IMAP and SMTP).
     pub password: String,
     /// "Zet email als gelezen op server".
+    #[serde(deserialize_with = "checkbox")]
     pub email_mark_as_seen: bool,
     /// Client id: the app registration's Application (client) ID.
     pub client_id: String,
@@ -51,6 +55,34 @@ pub struct MailboxForm {
     pub client_secret: String,
     /// Object ID of the mailbox's user in Microsoft Entra ID.
     pub object_id: String,
+}
+
+/// A checkbox as JSON (`true`/`false`) or as an HTML form sends it (`on` when checked,
+/// absent when not; `true`/`false` from the server-function client).
+fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    struct Checkbox;
+
+    impl serde::de::Visitor<'_> for Checkbox {
+        type Value = bool;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a boolean or a checkbox value")
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<bool, E> {
+            Ok(value)
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<bool, E> {
+            match value {
+                "on" | "true" | "1" => Ok(true),
+                "" | "off" | "false" | "0" => Ok(false),
+                other => Err(E::invalid_value(serde::de::Unexpected::Str(other), &self)),
+            }
+        }
+    }
+
+    deserializer.deserialize_any(Checkbox)
 }
 
 impl fmt::Debug for MailboxForm {
@@ -204,6 +236,55 @@ impl MailboxForm {
         Some(text)
     }
 
+    /// The text of a text field to edit; `None` for the checkboxes.
+    pub fn text_mut(&mut self, field: Field) -> Option<&mut String> {
+        let text = match field {
+            Field::Name => &mut self.name,
+            Field::Email => &mut self.email,
+            Field::IncomingType => &mut self.incoming_type,
+            Field::OutgoingType => &mut self.outgoing_type,
+            Field::ImapHost => &mut self.imap_host,
+            Field::ImapPort => &mut self.imap_port,
+            Field::ImapEncryption => &mut self.imap_encryption,
+            Field::ImapInboxPrefix => &mut self.imap_inbox_prefix,
+            Field::SmtpHost => &mut self.smtp_host,
+            Field::SmtpPort => &mut self.smtp_port,
+            Field::SmtpEncryption => &mut self.smtp_encryption,
+            Field::Username => &mut self.username,
+            Field::Password => &mut self.password,
+            Field::ClientId => &mut self.client_id,
+            Field::TenantId => &mut self.tenant_id,
+            Field::ClientSecret => &mut self.client_secret,
+            Field::ObjectId => &mut self.object_id,
+            Field::OnlyOutgoing | Field::IsActive | Field::IsPrimary | Field::EmailMarkAsSeen => {
+                return None
+            }
+        };
+        Some(text)
+    }
+
+    /// The value of a checkbox field; `None` for the text fields.
+    pub fn flag(&self, field: Field) -> Option<bool> {
+        match field {
+            Field::OnlyOutgoing => Some(self.only_outgoing),
+            Field::IsActive => Some(self.is_active),
+            Field::IsPrimary => Some(self.is_primary),
+            Field::EmailMarkAsSeen => Some(self.email_mark_as_seen),
+            _ => None,
+        }
+    }
+
+    /// The value of a checkbox field to edit; `None` for the text fields.
+    pub fn flag_mut(&mut self, field: Field) -> Option<&mut bool> {
+        match field {
+            Field::OnlyOutgoing => Some(&mut self.only_outgoing),
+            Field::IsActive => Some(&mut self.is_active),
+            Field::IsPrimary => Some(&mut self.is_primary),
+            Field::EmailMarkAsSeen => Some(&mut self.email_mark_as_seen),
+            _ => None,
+        }
+    }
+
     /// The text of a field with surrounding whitespace removed ("" for checkboxes).
     pub fn trimmed(&self, field: Field) -> &str {
         self.text(field).map_or("", str::trim)
@@ -238,6 +319,16 @@ mod tests {
     }
 
     #[test]
+    fn checkboxes_read_html_form_values_and_booleans() {
+        let form: Result<MailboxForm, _> =
+            serde_json::from_str(r#"{"is_active":"on","is_primary":true,"only_outgoing":"false"}"#);
+        let form = form.unwrap_or_default();
+        assert!(form.is_active && form.is_primary && !form.only_outgoing);
+        assert!(!form.email_mark_as_seen);
+        assert!(serde_json::from_str::<MailboxForm>(r#"{"is_active":"ja"}"#).is_err());
+    }
+
+    #[test]
     fn text_and_trimmed() {
         let form = MailboxForm {
             tenant_id: "  contoso.nl \n".into(),
@@ -247,5 +338,16 @@ mod tests {
         assert_eq!(form.trimmed(Field::TenantId), "contoso.nl");
         assert_eq!(form.text(Field::IsActive), None);
         assert_eq!(form.trimmed(Field::IsActive), "");
+    }
+
+    #[test]
+    fn every_field_is_either_text_or_flag() {
+        let mut form = MailboxForm::default();
+        for field in Field::ALL {
+            let text = form.text(field).is_some();
+            assert_eq!(form.text_mut(field).is_some(), text, "{field}");
+            assert_eq!(form.flag_mut(field).is_some(), !text, "{field}");
+            assert_eq!(form.flag(field).is_some(), !text, "{field}");
+        }
     }
 }

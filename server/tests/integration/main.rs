@@ -11,5 +11,11 @@
 
 mod support;
 
+mod mailbox_form_fixtures;
+mod mailbox_form_issues;
+mod mailbox_form_no_js;
+mod mailbox_form_save;
+mod mailbox_form_secrets;
 mod mailbox_list_page;
 mod mailboxes_repo;
+mod secrets_reencrypt;

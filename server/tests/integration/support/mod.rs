@@ -1,8 +1,10 @@
 //! Test databases and a test application.
 
 mod database;
+mod forms;
 
 pub use database::{Backend, TestDatabase};
+pub use forms::{post, Fields, Poster};
 
 use app::server::{AppState, MicrosoftEndpoints};
 use axum::body::Body;
@@ -59,12 +61,22 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
             graph_url: "http://127.0.0.1:9".to_string(),
         },
         public_base_url: "http://127.0.0.1:3000".to_string(),
+        cipher: test_cipher(),
+        form_attempts: Default::default(),
     }
+}
+
+/// The cipher test servers use: a fixed test key, not the development key.
+pub fn test_cipher() -> app::server::cipher::Cipher {
+    let key = app::server::cipher::EncryptionKey::from_bytes([7; 32]);
+    app::server::cipher::Cipher::new(&key, None)
 }
 
 /// The router `main` serves, over `db`.
 pub fn test_router(db: DatabaseConnection) -> Router {
-    let config = server::config::Config::from_lookup(|_| None).expect("default config");
+    let config =
+        server::config::Config::from_lookup(|name| (name == "APP_ENV").then(|| "test".to_string()))
+            .expect("default config");
     server::router(test_state(db), server::leptos_options(&config))
 }
 

@@ -1,0 +1,58 @@
+//! Server functions of the mailbox page. Without JavaScript the browser posts the form
+//! here directly; these then answer with a redirect to the page (see [`after_plain_post`]).
+
+use leptos::prelude::*;
+
+use crate::mailbox_form::{DeleteOutcome, MailboxFormData, SaveOutcome};
+use crate::validation::MailboxForm;
+
+/// The page data for `/instellingen/mailboxen/{segment}`; None when there is no such
+/// mailbox. `attempt` is the token of a failed save without JavaScript.
+#[server(endpoint = "get_mailbox_form")]
+pub async fn get_mailbox_form(
+    segment: String,
+    #[server(default)] attempt: Option<String>,
+) -> Result<Option<MailboxFormData>, ServerFnError> {
+    let state = crate::server::app_state()?;
+    imp::form_data(&state, &segment, attempt.as_deref())
+        .await
+        .map_err(|error| imp::unexpected("loading mailbox form", &error))
+}
+
+/// Validates and stores the form: a new mailbox when `id` is absent, else an update that
+/// only succeeds at `version`.
+#[server(endpoint = "save_mailbox")]
+pub async fn save_mailbox(
+    #[server(default)] id: Option<i32>,
+    #[server(default)] version: i32,
+    #[server(flatten)] form: MailboxForm,
+) -> Result<SaveOutcome, ServerFnError> {
+    let state = crate::server::app_state()?;
+    let outcome = imp::save(&state, id, version, &form)
+        .await
+        .map_err(|error| imp::unexpected("saving mailbox", &error))?;
+    if imp::is_plain_form_post() {
+        imp::after_plain_post(&state, id, version, form, &outcome);
+    }
+    Ok(outcome)
+}
+
+/// Deletes mailbox `id` with its Microsoft settings.
+#[server(endpoint = "delete_mailbox")]
+pub async fn delete_mailbox(id: i32) -> Result<DeleteOutcome, ServerFnError> {
+    let state = crate::server::app_state()?;
+    let deleted = crate::server::mailbox_store::delete(&state.db, id)
+        .await
+        .map_err(|error| imp::unexpected("deleting mailbox", &error))?;
+    if imp::is_plain_form_post() {
+        imp::redirect_after_delete(id, deleted);
+    }
+    Ok(if deleted {
+        DeleteOutcome::Deleted
+    } else {
+        DeleteOutcome::NotFound
+    })
+}
+
+#[cfg(feature = "ssr")]
+mod imp;

@@ -1,0 +1,170 @@
+//! The server side of the mailbox page's server functions.
+
+use leptos::prelude::*;
+
+use crate::i18n::{FormMsg, Lang};
+use crate::mailbox_form::{
+    new_mailbox_form, MailboxFormData, MailboxTarget, SaveOutcome, ATTEMPT_PARAM, DELETED_PARAM,
+    LIST_PATH, SAVED_PARAM,
+};
+use crate::server::form_attempts::FormAttempt;
+use crate::server::mailbox_store::{self, StoreError, UpdateResult};
+use crate::server::AppState;
+use crate::validation::{parse_mailbox, validate_mailbox, MailboxForm, ValidationContext};
+
+/// Logs the detail (never a secret: errors carry none) and gives the browser a generic
+/// Dutch message.
+pub(super) fn unexpected(what: &str, error: &dyn std::fmt::Display) -> ServerFnError {
+    tracing::error!(%error, "{what} failed");
+    ServerFnError::ServerError(FormMsg::SaveFailed.text(Lang::default()).to_string())
+}
+
+pub(super) async fn form_data(
+    state: &AppState,
+    segment: &str,
+    attempt: Option<&str>,
+) -> Result<Option<MailboxFormData>, sea_orm::DbErr> {
+    let Some(target) = MailboxTarget::from_segment(segment) else {
+        return Ok(None);
+    };
+    let stored = match target.id() {
+        Some(id) => match mailbox_store::load(&state.db, id).await? {
+            Some(stored) => Some(stored),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    let context = ValidationContext {
+        secret_stored: stored.as_ref().is_some_and(|s| s.secret_stored),
+        password_stored: stored.as_ref().is_some_and(|s| s.password_stored),
+        other_mailboxes: mailbox_store::other_mailboxes(&state.db, target.id()).await?,
+    };
+    let attempt = attempt.and_then(|token| state.form_attempts.find(token, target));
+    let mut data = MailboxFormData {
+        id: target.id(),
+        client_secret_hint: stored.as_ref().and_then(|s| s.client_secret_hint.clone()),
+        reconnect_needed: stored.as_ref().is_some_and(|s| s.reconnect_needed),
+        redirect_uri: state.redirect_uri(),
+        ..MailboxFormData::default()
+    };
+    match (attempt, stored) {
+        (Some(attempt), _) => {
+            data.version = attempt.version;
+            data.form = attempt.form;
+            data.issues = attempt.issues;
+            data.conflict = attempt.conflict;
+            data.from_attempt = true;
+        }
+        (None, Some(stored)) => {
+            // Warnings of the stored values (e.g. another Client id than the other
+            // mailboxes) are shown at once.
+            let validation = validate_mailbox(&stored.form, &context);
+            data.issues = validation.warnings().copied().collect();
+            data.version = stored.version;
+            data.form = stored.form;
+        }
+        (None, None) => data.form = new_mailbox_form(),
+    }
+    data.context = context;
+    // Belt and braces: the stored form never holds secrets, an attempt has them cleared.
+    data.form.password.clear();
+    data.form.client_secret.clear();
+    Ok(Some(data))
+}
+
+pub(super) async fn save(
+    state: &AppState,
+    id: Option<i32>,
+    version: i32,
+    form: &MailboxForm,
+) -> Result<SaveOutcome, StoreError> {
+    let stored = match id {
+        Some(id) => match mailbox_store::load(&state.db, id).await? {
+            Some(stored) if stored.version != version => return Ok(SaveOutcome::Conflict),
+            Some(stored) => Some(stored),
+            None => return Ok(SaveOutcome::NotFound),
+        },
+        None => None,
+    };
+    let context = ValidationContext {
+        secret_stored: stored.as_ref().is_some_and(|s| s.secret_stored),
+        password_stored: stored.as_ref().is_some_and(|s| s.password_stored),
+        other_mailboxes: mailbox_store::other_mailboxes(&state.db, id).await?,
+    };
+    let valid = match parse_mailbox(form, &context) {
+        Ok(valid) => valid,
+        Err(validation) => {
+            return Ok(SaveOutcome::Invalid {
+                issues: validation.issues,
+            })
+        }
+    };
+    let Some(id) = id else {
+        let id = mailbox_store::create(&state.db, &state.cipher, &valid).await?;
+        tracing::info!(mailbox_id = id, "mailbox created");
+        return Ok(SaveOutcome::Saved { id });
+    };
+    let result = mailbox_store::update(&state.db, &state.cipher, id, version, &valid).await?;
+    Ok(match result {
+        UpdateResult::Updated => {
+            tracing::info!(mailbox_id = id, "mailbox updated");
+            SaveOutcome::Saved { id }
+        }
+        UpdateResult::Conflict => SaveOutcome::Conflict,
+        UpdateResult::NotFound => SaveOutcome::NotFound,
+    })
+}
+
+/// True for a form the browser posted itself (no JavaScript): it accepts HTML. The
+/// server-function client asks for its encoding instead.
+pub(super) fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// Sends a browser without JavaScript to the page showing the outcome: the saved mailbox,
+/// or the form again with the submitted values (secrets left out) and their issues.
+pub(super) fn after_plain_post(
+    state: &AppState,
+    id: Option<i32>,
+    version: i32,
+    form: MailboxForm,
+    outcome: &SaveOutcome,
+) {
+    let target = id.map_or(MailboxTarget::New, MailboxTarget::Existing);
+    let (issues, conflict) = match outcome {
+        SaveOutcome::Saved { id } => {
+            let path = MailboxTarget::Existing(*id).path();
+            leptos_axum::redirect(&format!("{path}?{SAVED_PARAM}=1"));
+            return;
+        }
+        SaveOutcome::NotFound => {
+            leptos_axum::redirect(&target.path());
+            return;
+        }
+        SaveOutcome::Invalid { issues } => (issues.clone(), false),
+        SaveOutcome::Conflict => (Vec::new(), true),
+    };
+    let token = state.form_attempts.keep(FormAttempt {
+        target,
+        version,
+        form,
+        issues,
+        conflict,
+    });
+    leptos_axum::redirect(&format!("{}?{ATTEMPT_PARAM}={token}", target.path()));
+}
+
+/// Without JavaScript a delete lands on the list (or the 404 of a mailbox already gone).
+pub(super) fn redirect_after_delete(id: i32, deleted: bool) {
+    if deleted {
+        leptos_axum::redirect(&format!("{LIST_PATH}?{DELETED_PARAM}=1"));
+    } else {
+        leptos_axum::redirect(&MailboxTarget::Existing(id).path());
+    }
+}

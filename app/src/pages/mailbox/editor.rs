@@ -1,0 +1,153 @@
+//! The form itself: state, sections, the outcome of a save, and the page's notices.
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::delete::DeleteConfirmation;
+use super::fields::FormState;
+use super::sections::{
+    GeneralSection, ImapSection, LoginSection, MicrosoftSection, ServerSection, SmtpSection,
+};
+use crate::api::mailbox_form::SaveMailbox;
+use crate::i18n::{FormMsg, Lang};
+use crate::mailbox_form::{MailboxFormData, MailboxTarget, SaveOutcome, DELETE_PARAM, SAVED_PARAM};
+use crate::validation::Issue;
+
+/// What the page says about the last save.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Notice {
+    Saved,
+    NotSaved { retype_secrets: bool },
+    Conflict,
+    Gone,
+    Failed,
+}
+
+impl Notice {
+    fn at_load(data: &MailboxFormData, saved: bool) -> Option<Notice> {
+        let has_errors = data.issues.iter().any(Issue::is_error);
+        match () {
+            _ if data.conflict => Some(Notice::Conflict),
+            _ if data.from_attempt && has_errors => Some(Notice::NotSaved {
+                retype_secrets: true,
+            }),
+            _ if saved => Some(Notice::Saved),
+            _ => None,
+        }
+    }
+}
+
+#[component]
+pub(super) fn MailboxEditor(data: MailboxFormData, reload: RwSignal<u32>) -> impl IntoView {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let query = use_query_map();
+    let saved = query.with_untracked(|q| q.get(SAVED_PARAM).is_some());
+    let notice = RwSignal::new(Notice::at_load(&data, saved));
+    let state = FormState {
+        form: RwSignal::new(data.form.clone()),
+        context: StoredValue::new(data.context.clone()),
+        server_issues: RwSignal::new(data.issues.clone()),
+        live: RwSignal::new(HashSet::new()),
+        lang,
+    };
+    let save = ServerAction::<SaveMailbox>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let Some(result) = save.value().get() else {
+            return;
+        };
+        match result {
+            Ok(SaveOutcome::Saved { id }) => {
+                let path = MailboxTarget::Existing(id).path();
+                navigate(&format!("{path}?{SAVED_PARAM}=1"), Default::default());
+                reload.update(|n| *n += 1);
+            }
+            Ok(SaveOutcome::Invalid { issues }) => {
+                state.server_issues.set(issues);
+                notice.set(Some(Notice::NotSaved {
+                    retype_secrets: false,
+                }));
+            }
+            Ok(SaveOutcome::Conflict) => notice.set(Some(Notice::Conflict)),
+            Ok(SaveOutcome::NotFound) => notice.set(Some(Notice::Gone)),
+            Err(_) => notice.set(Some(Notice::Failed)),
+        }
+    });
+
+    let target = data.id.map_or(MailboxTarget::New, MailboxTarget::Existing);
+    let confirm_delete = move || query.with(|q| q.get(DELETE_PARAM).is_some());
+    let name = data.form.name.clone();
+    view! {
+        <NoticeBanner notice path=target.path() lang/>
+        {move || match (data.id, confirm_delete()) {
+            (Some(id), true) => Some(view! { <DeleteConfirmation id name=name.clone() lang/> }),
+            _ => None,
+        }}
+        <div class="mailbox-form" data-testid="mailbox-form">
+            <ActionForm action=save>
+                {data.id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
+                <input type="hidden" name="version" value=data.version.to_string()/>
+                <p class="muted"><span aria-hidden="true">"* "</span>{FormMsg::Required.text(lang)}</p>
+                <GeneralSection state/>
+                <ServerSection state/>
+                <ImapSection state/>
+                <SmtpSection state/>
+                <LoginSection state/>
+                <MicrosoftSection state redirect_uri=data.redirect_uri.clone()
+                    secret_hint=data.client_secret_hint.clone() reconnect_needed=data.reconnect_needed/>
+                <div class="form-actions">
+                    <button type="submit" class="button button--primary" data-testid="save"
+                        disabled=move || save.pending().get()>
+                        {move || if save.pending().get() { FormMsg::Saving.text(lang) } else { FormMsg::Save.text(lang) }}
+                    </button>
+                    {data.id.map(|_| view! {
+                        <a class="button button--danger-outline" data-testid="delete"
+                            href=format!("{}?{DELETE_PARAM}=1", target.path())>
+                            {FormMsg::Delete.text(lang)}
+                        </a>
+                    })}
+                </div>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// The message about the last save, at the top of the form.
+#[component]
+fn NoticeBanner(notice: RwSignal<Option<Notice>>, path: String, lang: Lang) -> impl IntoView {
+    move || {
+        notice.get().map(|current| match current {
+            Notice::Saved => view! {
+                <p class="alert alert--ok" role="status" data-testid="save-success">
+                    {FormMsg::Saved.text(lang)}
+                </p>
+            }
+            .into_any(),
+            Notice::NotSaved { retype_secrets } => view! {
+                <div class="alert alert--error" role="alert" data-testid="save-invalid">
+                    <p>{FormMsg::NotSaved.text(lang)}</p>
+                    {retype_secrets.then(|| view! { <p>{FormMsg::RetypeSecrets.text(lang)}</p> })}
+                </div>
+            }
+            .into_any(),
+            Notice::Conflict => view! {
+                <div class="alert alert--error" role="alert" data-testid="save-conflict">
+                    <p>{FormMsg::Conflict.text(lang)}</p>
+                    // A full page load, so the current data and version are fetched.
+                    <p><a href=path.clone() rel="external">{FormMsg::ReloadCurrent.text(lang)}</a></p>
+                </div>
+            }
+            .into_any(),
+            Notice::Gone => view! {
+                <p class="alert alert--error" role="alert" data-testid="save-gone">{FormMsg::Gone.text(lang)}</p>
+            }
+            .into_any(),
+            Notice::Failed => view! {
+                <p class="alert alert--error" role="alert" data-testid="save-failed">{FormMsg::SaveFailed.text(lang)}</p>
+            }
+            .into_any(),
+        })
+    }
+}

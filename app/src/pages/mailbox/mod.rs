@@ -1,0 +1,66 @@
+//! `/instellingen/mailboxen/nieuw` and `/instellingen/mailboxen/{id}`: the mailbox form,
+//! viewing and editing in one page.
+//!
+//! The form posts to `save_mailbox` through an `ActionForm`: without JavaScript the
+//! browser posts it and is redirected back (to the saved mailbox, or to this page with the
+//! submitted values and issues); once hydrated, every field is checked while typing with
+//! the same validation module the server uses.
+
+mod delete;
+mod editor;
+mod fields;
+mod redirect_url;
+mod sections;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::mailbox_form::get_mailbox_form;
+use crate::components::PageShell;
+use crate::i18n::{FormMsg, Lang, Msg};
+use crate::mailbox_form::ATTEMPT_PARAM;
+use crate::pages::NotFoundPage;
+
+#[component]
+pub fn MailboxPage() -> impl IntoView {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let params = use_params_map();
+    let query = use_query_map();
+    // Bumped after a save in the browser, so the page shows what is stored now (and the
+    // new version).
+    let reload = RwSignal::new(0_u32);
+    let segment = move || params.with(|p| p.get("id").unwrap_or_default());
+    let data = Resource::new(
+        move || {
+            (
+                segment(),
+                query.with(|q| q.get(ATTEMPT_PARAM)),
+                reload.get(),
+            )
+        },
+        |(segment, attempt, _)| get_mailbox_form(segment, attempt),
+    );
+
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Some(data)) => {
+                        let title = if data.id.is_some() { FormMsg::EditTitle } else { FormMsg::NewTitle };
+                        view! {
+                            <PageShell title=Msg::Form(title) crumb=Msg::Form(title)>
+                                <editor::MailboxEditor data reload/>
+                            </PageShell>
+                        }.into_any()
+                    }
+                    Ok(None) => view! { <NotFoundPage/> }.into_any(),
+                    Err(_) => view! {
+                        <PageShell title=Msg::Form(FormMsg::EditTitle) crumb=Msg::Form(FormMsg::EditTitle)>
+                            <p class="alert alert--error" role="alert">{Msg::LoadFailed.text(lang)}</p>
+                        </PageShell>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,57 @@
+//! Re-encrypting every stored secret with the current key, after a key rotation
+//! (`server reencrypt-secrets`).
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, IntoActiveModel,
+    TransactionTrait,
+};
+use secrecy::ExposeSecret;
+
+use super::cipher::{Cipher, SecretColumn};
+use super::entities::{mailbox, mailbox_microsoft_settings as settings};
+use super::mailbox_store::StoreError;
+
+/// How many secrets were rewritten.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reencrypted {
+    pub passwords: usize,
+    pub client_secrets: usize,
+}
+
+/// Decrypts every password and client secret (with the current or previous key) and
+/// stores it encrypted with the current key, all in one transaction. Fails, changing
+/// nothing, if any value decrypts with neither key.
+pub async fn reencrypt_secrets(
+    db: &DatabaseConnection,
+    cipher: &Cipher,
+) -> Result<Reencrypted, StoreError> {
+    let txn = db.begin().await?;
+    let mut done = Reencrypted::default();
+    for model in mailbox::Entity::find().all(&txn).await? {
+        let Some(stored) = model.password_encrypted.clone() else {
+            continue;
+        };
+        let fresh = rewrap(cipher, &stored, SecretColumn::MailboxPassword)?;
+        let mut row = model.into_active_model();
+        row.password_encrypted = Set(Some(fresh));
+        row.update(&txn).await?;
+        done.passwords += 1;
+    }
+    for model in settings::Entity::find().all(&txn).await? {
+        let Some(stored) = model.client_secret_encrypted.clone() else {
+            continue;
+        };
+        let fresh = rewrap(cipher, &stored, SecretColumn::ClientSecret)?;
+        let mut row = model.into_active_model();
+        row.client_secret_encrypted = Set(Some(fresh));
+        row.update(&txn).await?;
+        done.client_secrets += 1;
+    }
+    txn.commit().await?;
+    Ok(done)
+}
+
+fn rewrap(cipher: &Cipher, stored: &[u8], column: SecretColumn) -> Result<Vec<u8>, StoreError> {
+    let decrypted = cipher.decrypt(stored, column)?;
+    Ok(cipher.encrypt(decrypted.secret.expose_secret(), column)?)
+}

@@ -1,0 +1,56 @@
+//! Key rotation: `reencrypt_secrets` moves every secret to the current key.
+
+use app::server::cipher::{Cipher, EncryptionKey, SecretColumn};
+use app::server::entities::{mailbox, mailbox_microsoft_settings as settings};
+use app::server::reencrypt::{reencrypt_secrets, Reencrypted};
+use sea_orm::{DatabaseConnection, EntityTrait};
+
+use crate::mailbox_form_fixtures::*;
+use crate::on_every_database;
+use crate::support::{test_cipher, test_router};
+
+async fn rotation_re_encrypts_with_the_new_key(db: DatabaseConnection) {
+    let router = test_router(db.clone());
+    let ms = create(&router, &microsoft_fields()).await;
+    let imap = create(&router, &imap_smtp_fields()).await;
+    let new_key = EncryptionKey::from_bytes([9; 32]);
+    let only_new = Cipher::new(&new_key, None);
+    let old_key = EncryptionKey::from_bytes([7; 32]);
+
+    // Without the old key nothing can be decrypted, and nothing changes.
+    assert!(reencrypt_secrets(&db, &only_new).await.is_err());
+
+    let rotating = Cipher::new(&new_key, Some(&old_key));
+    let done = reencrypt_secrets(&db, &rotating).await.unwrap();
+    assert_eq!(
+        done,
+        Reencrypted {
+            passwords: 1,
+            client_secrets: 1
+        }
+    );
+
+    let secret = settings::Entity::find_by_id(ms)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let secret = secret.client_secret_encrypted.unwrap();
+    assert!(only_new
+        .decrypt(&secret, SecretColumn::ClientSecret)
+        .is_ok());
+    assert!(test_cipher()
+        .decrypt(&secret, SecretColumn::ClientSecret)
+        .is_err());
+    let password = mailbox::Entity::find_by_id(imap)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let password = password.password_encrypted.unwrap();
+    assert!(only_new
+        .decrypt(&password, SecretColumn::MailboxPassword)
+        .is_ok());
+}
+
+on_every_database!(rotation_re_encrypts_with_the_new_key);

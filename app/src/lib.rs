@@ -51,7 +51,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
-// In order: the server streams the page in document order, waiting for data
+                // In order: the server streams the page in document order, waiting for data
                 // where it is needed, so the page is complete without JavaScript.
                 <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
                 // Rendered whole before sending, so a missing mailbox gets a real 404 status.

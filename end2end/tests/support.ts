@@ -21,9 +21,10 @@ function sql(statement: string): string {
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
-/** Empties the mailboxes table, so each test starts from a known state. */
+/** Deletes every mailbox (and, by cascade, what hangs off it), so each test starts clean. */
 export function clearMailboxes(): void {
-  sql("DELETE FROM mailboxes;");
+  // The sqlite3 shell leaves foreign keys off unless asked; the cascades need them.
+  sql("PRAGMA foreign_keys = ON; DELETE FROM mailboxes;");
 }
 
 /** Inserts rows straight into the database the server reads. */

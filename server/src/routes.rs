@@ -4,11 +4,19 @@ use app::server::AppState;
 use app::{shell, App};
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+
+/// The app's routes, generated once per process. Generating them renders the app in a
+/// special mode; doing that while other requests render (several routers in one process,
+/// as in the integration tests) could leave a page's response stream pending forever.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let page_state = state.clone();
     let fallback_state = state;
     Router::new()

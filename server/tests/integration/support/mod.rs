@@ -19,12 +19,24 @@ where
     F: FnOnce(DatabaseConnection) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    let Some(database) = TestDatabase::create(backend).await else {
+    // A hung database or request fails the test by name instead of stalling the whole run.
+    let created = tokio::time::timeout(SETUP_LIMIT, TestDatabase::create(backend))
+        .await
+        .unwrap_or_else(|_| {
+            panic!("creating a {backend:?} test database took over {SETUP_LIMIT:?}")
+        });
+    let Some(database) = created else {
         return;
     };
-    test(database.connection()).await;
-    database.drop_database().await;
+    tokio::time::timeout(TEST_LIMIT, test(database.connection()))
+        .await
+        .unwrap_or_else(|_| panic!("test on {backend:?} did not finish within {TEST_LIMIT:?}"));
+    // Dropping is cleanup only: a slow drop must not hang the run.
+    let _ = tokio::time::timeout(SETUP_LIMIT, database.drop_database()).await;
 }
+
+const SETUP_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+const TEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(180);
 
 /// Declares one test per database for each named `async fn(DatabaseConnection)`.
 #[macro_export]
@@ -33,17 +45,17 @@ macro_rules! on_every_database {
         mod $name {
             use $crate::support::{run_on, Backend};
 
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 run_on(Backend::Sqlite, super::$name).await;
             }
 
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 run_on(Backend::Postgres, super::$name).await;
             }
 
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn mariadb() {
                 run_on(Backend::MariaDb, super::$name).await;
             }

@@ -16,11 +16,40 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The value of the `lang` attribute of `<html>`.
+    /// The cookie that carries an admin's choice of language.
+    pub const COOKIE: &'static str = "taal";
+
+    /// The value of the `lang` attribute of `<html>` and of the cookie.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Nl => "nl",
             Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim() {
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language chosen in a `Cookie` header; Dutch when none (or nonsense) was chosen.
+    pub fn from_cookie_header(header: &str) -> Lang {
+        header
+            .split(';')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(name, _)| name.trim() == Self::COOKIE)
+            .and_then(|(_, value)| Lang::from_code(value))
+            .unwrap_or_default()
+    }
+
+    /// The other language, offered by the switch in the top bar.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Nl => Lang::En,
+            Lang::En => Lang::Nl,
         }
     }
 }
@@ -70,6 +99,9 @@ pub enum Msg {
     NotFoundText,
     BackToMailboxes,
     DemoBanner,
+    /// The language switch's button: the name of the other language, in that language.
+    SwitchLanguage,
+    SwitchLanguageLabel,
     MailboxDeleted,
     /// The mailbox page's texts.
     Form(FormMsg),
@@ -144,6 +176,8 @@ impl Msg {
                 "This page does not exist (yet).",
             ),
             BackToMailboxes => ("Terug naar Mailboxen", "Back to Mailboxes"),
+            SwitchLanguage => ("English", "Nederlands"),
+            SwitchLanguageLabel => ("Taal", "Language"),
             DemoBanner => (
                 "Demomodus: deze installatie praat met een nagebootste Microsoft-server, niet met Microsoft 365.",
                 "Demo mode: this installation talks to a fake Microsoft server, not to Microsoft 365.",
@@ -162,6 +196,21 @@ mod tests {
     fn dutch_is_the_default_language() {
         assert_eq!(Lang::default(), Lang::Nl);
         assert_eq!(Msg::ColName.text(Lang::default()), "Weergavenaam");
+    }
+
+    #[test]
+    fn the_cookie_chooses_the_language() {
+        let cases = [
+            ("taal=en", Lang::En),
+            ("a=b; taal=en; c=d", Lang::En),
+            ("taal=nl", Lang::Nl),
+            ("taal=fr", Lang::Nl),
+            ("mytaal=en", Lang::Nl),
+            ("", Lang::Nl),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(Lang::from_cookie_header(header), expected, "{header}");
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ use crate::pages::{MailboxPage, MailboxesPage, NotFoundPage};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang=Lang::default().code()>
+        <html lang=request_lang().code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -38,11 +38,33 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The admin's language: on the server from the `taal` cookie, in the browser from the
+/// `lang` attribute the server rendered (so hydration renders the same text).
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                let header = parts.headers.get(http::header::COOKIE)?;
+                header.to_str().ok().map(Lang::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|code| Lang::from_code(&code))
+            .unwrap_or_default()
+    }
+}
+
 /// The root component, hydrated in the browser by `frontend`.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let lang = Lang::default();
+    let lang = request_lang();
     provide_context(lang);
 
     view! {

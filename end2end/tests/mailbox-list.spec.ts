@@ -113,3 +113,19 @@ test.describe("unknown pages", () => {
     await expect(page.getByRole("link", { name: "Terug naar Mailboxen" })).toBeVisible();
   });
 });
+
+test("English can be chosen, is remembered, and Dutch chosen back", async ({ page }) => {
+  await page.goto(`${LIST}?naam=leden`);
+  await page.getByTestId("switch-language").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mailboxes");
+  await expect(page).toHaveURL(/\?naam=leden$/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.locator("thead th").first()).toHaveText("Display name");
+  await expect(page.getByTestId("mailbox-row")).toHaveCount(1);
+  await page.reload();
+  await waitForHydration(page);
+  await expect(page.getByLabel("Name", { exact: true })).toBeVisible();
+  await page.getByTestId("switch-language").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mailboxen");
+  await expect(page.locator("html")).toHaveAttribute("lang", "nl");
+});

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod db;
+mod language;
 pub mod reencrypt;
 mod routes;
 

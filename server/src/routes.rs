@@ -2,6 +2,7 @@
 
 use app::server::AppState;
 use app::{shell, App};
+use axum::routing::post;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -20,6 +21,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let page_state = state.clone();
     let fallback_state = state;
     Router::new()
+        .route("/taal", post(crate::language::choose_language))
         .leptos_routes_with_context(
             &leptos_options,
             routes,

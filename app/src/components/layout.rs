@@ -28,6 +28,7 @@ pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
                     {t(Msg::NavMailboxes)}
                 </a>
             </nav>
+            <LanguageSwitch lang/>
         </header>
         <main id="inhoud" class="page">
             <nav aria-label=t(Msg::Breadcrumb) class="breadcrumb">
@@ -40,6 +41,32 @@ pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
             <h1>{t(title)}</h1>
             {children()}
         </main>
+    }
+}
+
+/// Switches between Dutch and English: a plain POST form (see the server's `/taal` route),
+/// so it works the same with and without JavaScript.
+#[component]
+fn LanguageSwitch(lang: Lang) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let back = move || {
+        let (path, search) = (location.pathname.get(), location.search.get());
+        match search.trim_start_matches('?') {
+            "" => path,
+            query => format!("{path}?{query}"),
+        }
+    };
+    let other = lang.other();
+    view! {
+        <form method="post" action="/taal" class="langswitch">
+            <input type="hidden" name="taal" value=other.code()/>
+            <input type="hidden" name="terug" value=back/>
+            <button type="submit" class="langswitch__button" lang=other.code()
+                aria-label=format!("{}: {}", Msg::SwitchLanguageLabel.text(lang), Msg::SwitchLanguage.text(lang))
+                data-testid="switch-language">
+                {Msg::SwitchLanguage.text(lang)}
+            </button>
+        </form>
     }
 }
 

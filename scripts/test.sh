@@ -23,5 +23,9 @@ cargo build -p fake-microsoft
 step "Rust tests on SQLite, PostgreSQL ($TEST_POSTGRES_URL) and MariaDB ($TEST_MYSQL_URL)"
 REQUIRE_ALL_DATABASES=1 cargo test --workspace --exclude frontend
 
+step "the validation rules' tests again in the browser build (wasm32, run by Node)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p app --lib --target wasm32-unknown-unknown --features hydrate -- validation
+
 step "Playwright in Chromium"
 (cd end2end && npx playwright test)

@@ -47,7 +47,11 @@ fn is_local_part(local: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    // In the browser build the same tests run under wasm-bindgen-test (make test runs them
+    // in Node): this attribute then stands in for `#[test]`.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn accepts_ordinary_addresses() {

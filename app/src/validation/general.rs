@@ -118,7 +118,11 @@ pub(crate) fn password(
 
 #[cfg(test)]
 mod tests {
+    // In the browser build the same tests run under wasm-bindgen-test (make test runs them
+    // in Node): this attribute then stands in for `#[test]`.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn form_with(field: Field, value: &str) -> MailboxForm {
         let mut form = MailboxForm::default();

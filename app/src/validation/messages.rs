@@ -205,8 +205,12 @@ fn texts(code: IssueCode) -> Texts {
 
 #[cfg(test)]
 mod tests {
+    // In the browser build the same tests run under wasm-bindgen-test (make test runs them
+    // in Node): this attribute then stands in for `#[test]`.
     use super::super::issue::tests::EVERY_CODE;
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn every_code_has_distinct_texts_in_both_languages() {

@@ -20,7 +20,8 @@ mod parse;
 mod secret;
 mod server_type;
 
-#[cfg(test)]
+// Property tests run natively only (proptest needs the OS's entropy and clock).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod prop_tests;
 
 use serde::{Deserialize, Serialize};

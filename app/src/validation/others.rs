@@ -46,8 +46,12 @@ pub(crate) fn tenant_warnings(tenant: &TenantRef, ctx: &ValidationContext) -> Ve
 
 #[cfg(test)]
 mod tests {
+    // In the browser build the same tests run under wasm-bindgen-test (make test runs them
+    // in Node): this attribute then stands in for `#[test]`.
     use super::super::OtherMailbox;
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     const CLIENT: &str = "1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901";
     const TENANT: &str = "aaaaaaaa-1111-2222-3333-444455556666";

@@ -174,9 +174,13 @@ fn build(
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
+    // In the browser build the same tests run under wasm-bindgen-test (make test runs them
+    // in Node): this attribute then stands in for `#[test]`.
     use super::super::tests::{imap_smtp_form, microsoft_form, CLIENT, OBJECT, SECRET, TENANT};
     use super::super::{IssueCode, OtherMailbox};
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn microsoft_mailbox_becomes_typed_values() {

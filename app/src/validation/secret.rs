@@ -132,7 +132,11 @@ fn same_id(value: &str, id: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    // In the browser build the same tests run under wasm-bindgen-test (make test runs them
+    // in Node): this attribute then stands in for `#[test]`.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     const CURRENT: &str = "abc8Q~defghijklmnopqrstuvwxyz0123456789.";
     const PREVIOUS: &str = "abc7Q~defghijklmnopqrstuvwxyz0123456-";

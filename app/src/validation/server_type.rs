@@ -99,7 +99,11 @@ coded_enum!(Encryption { Ssl => "ssl", Tls => "tls" });
 #[cfg(test)]
 #[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
+    // In the browser build the same tests run under wasm-bindgen-test (make test runs them
+    // in Node): this attribute then stands in for `#[test]`.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn codes_round_trip() {

@@ -2,6 +2,10 @@
 
 use super::*;
 
+// In the browser build these run under wasm-bindgen-test: this stands in for `#[test]`.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
 pub(crate) const CLIENT: &str = "1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901";
 pub(crate) const TENANT: &str = "aaaaaaaa-1111-2222-3333-444455556666";
 pub(crate) const OBJECT: &str = "0f0e0d0c-0b0a-0908-0706-050403020100";

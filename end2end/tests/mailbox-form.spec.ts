@@ -109,6 +109,20 @@ test.describe("without JavaScript", () => {
   });
 });
 
+test("the Redirect url is read-only and its copy button puts it on the clipboard", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/instellingen/mailboxen/nieuw");
+  await waitForHydration(page);
+  await fillGeneral(page);
+  const redirect = field(page, "redirect_url");
+  await expect(redirect).toHaveAttribute("readonly", "");
+  await expect(redirect).toHaveValue(`${process.env.E2E_BASE_URL}/api/oauth/ms-azure/callback`);
+  await page.getByTestId("copy-redirect-url").click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(
+    `${process.env.E2E_BASE_URL}/api/oauth/ms-azure/callback`,
+  );
+});
+
 test("no serious accessibility violations on the new and the edit page", async ({ page }) => {
   await page.goto("/instellingen/mailboxen/nieuw");
   await waitForHydration(page);

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod components;
+pub mod connection;
 pub mod i18n;
 pub mod mailbox_form;
 pub mod mailbox_list;
@@ -46,17 +47,17 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/mailboxen.css"/>
-        <Title text=Msg::AppName.text(lang)/>
-        <Router>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
-// In order: the server streams the page in document order, waiting for data
-                // where it is needed, so the page is complete without JavaScript.
-                <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
-                // Rendered whole before sending, so a missing mailbox gets a real 404 status.
-                <Route path=path!("/instellingen/mailboxen/:id") view=MailboxPage ssr=SsrMode::Async/>
-            </Routes>
-        </Router>
-    }
+            <Stylesheet id="leptos" href="/pkg/mailboxen.css"/>
+            <Title text=Msg::AppName.text(lang)/>
+            <Router>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
+    // In order: the server streams the page in document order, waiting for data
+                    // where it is needed, so the page is complete without JavaScript.
+                    <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
+                    // Rendered whole before sending, so a missing mailbox gets a real 404 status.
+                    <Route path=path!("/instellingen/mailboxen/:id") view=MailboxPage ssr=SsrMode::Async/>
+                </Routes>
+            </Router>
+        }
 }

@@ -13,12 +13,10 @@ use crate::i18n::ConnectMsg;
 /// Econobis. No `.Shared` scopes: every mailbox signs in as its own user.
 pub const GRAPH_MAIL_SCOPE: &str = "https://graph.microsoft.com/Mail.ReadWrite";
 
-/// Query parameter on the mailbox page after a successful connection.
-pub const CONNECTED_PARAM: &str = "verbonden";
-
 /// Which Microsoft screen the sign-in starts with (`prompt`). Never `consent`
 /// (MICROSOFT.md §2: it causes endless "Need admin approval" loops).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ConnectPrompt {
     /// "Verbinden" and "Account opnieuw kiezen": the account picker.
     #[default]
@@ -39,8 +37,8 @@ impl ConnectPrompt {
     /// Parses a stored or posted value.
     pub fn parse(value: &str) -> Option<Self> {
         match value {
-            "select_account" | "SelectAccount" => Some(ConnectPrompt::SelectAccount),
-            "login" | "Login" => Some(ConnectPrompt::Login),
+            "select_account" => Some(ConnectPrompt::SelectAccount),
+            "login" => Some(ConnectPrompt::Login),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 //! app, its server functions and the static bundle. A library so integration tests can build
 //! the very router `main` serves.
 
+pub mod callback;
 pub mod config;
 pub mod db;
 pub mod reencrypt;

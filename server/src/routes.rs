@@ -1,17 +1,26 @@
-//! The router: Leptos pages and server functions with the state in context, static files.
+//! The router: the OAuth callback, Leptos pages and server functions with the state in
+//! context, static files.
 
 use app::server::AppState;
 use app::{shell, App};
+use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+
+use crate::callback;
 
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let page_state = state.clone();
+    let callback_state = state.clone();
     let fallback_state = state;
     Router::new()
+        .route(
+            callback::CALLBACK_PATH,
+            get(move |query| callback::handle(callback_state.clone(), query)),
+        )
         .leptos_routes_with_context(
             &leptos_options,
             routes,

@@ -36,6 +36,15 @@ pub async fn connection_view(
     })
 }
 
+/// Whether the mailbox has no tokens, or needs a reconnect.
+pub async fn needs_connection(db: &impl ConnectionTrait, mailbox_id: i32) -> Result<bool, DbErr> {
+    let reconnect_needed = settings::Entity::find_by_id(mailbox_id)
+        .one(db)
+        .await?
+        .is_some_and(|settings| settings.reconnect_needed);
+    Ok(reconnect_needed || tokens_store::load(db, mailbox_id).await?.is_none())
+}
+
 /// The attempt as a problem; None when it succeeded or is still under way.
 pub fn problem_of(row: attempt::Model, now: DateTime<Utc>) -> Option<AttemptProblem> {
     let pending =

@@ -38,11 +38,16 @@ pub async fn handle(state: AppState, RawQuery(query): RawQuery) -> Response {
     };
     let headers = response.headers_mut();
     // The URL carried a code and state: no Referer to anyone, no copy in any cache.
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'",
+        ),
     );
     response
 }

@@ -23,23 +23,54 @@ pub fn render(error: &ConnectError) -> String {
         _ => "",
     };
     if let Some(advice) = advice(diagnostics.aadsts, diagnostics.error.as_deref(), outcome) {
-        body.push_str(&format!("<p data-testid=\"callback-advice\">{}</p>", t(advice)));
+        body.push_str(&format!(
+            "<p data-testid=\"callback-advice\">{}</p>",
+            t(advice)
+        ));
     }
     body.push_str("</div><dl class=\"diagnostics\">");
     let code = diagnostics.aadsts.map(|code| format!("AADSTS{code}"));
     let attempt = error.attempt_id().map(|id| format!("#{id}"));
     let rows = [
-        (ConnectMsg::DiagError, diagnostics.error.as_deref(), "diag-error"),
+        (
+            ConnectMsg::DiagError,
+            diagnostics.error.as_deref(),
+            "diag-error",
+        ),
         (ConnectMsg::DiagCode, code.as_deref(), "diag-code"),
-        (ConnectMsg::DiagDescription, diagnostics.description.as_deref(), "diag-description"),
-        (ConnectMsg::DiagTrace, diagnostics.trace_id.as_deref(), "diag-trace-id"),
-        (ConnectMsg::DiagCorrelation, diagnostics.correlation_id.as_deref(), "diag-correlation-id"),
-        (ConnectMsg::DiagTimestamp, diagnostics.timestamp.as_deref(), "diag-timestamp"),
-        (ConnectMsg::DiagOperation, attempt.as_deref(), "diag-attempt"),
+        (
+            ConnectMsg::DiagDescription,
+            diagnostics.description.as_deref(),
+            "diag-description",
+        ),
+        (
+            ConnectMsg::DiagTrace,
+            diagnostics.trace_id.as_deref(),
+            "diag-trace-id",
+        ),
+        (
+            ConnectMsg::DiagCorrelation,
+            diagnostics.correlation_id.as_deref(),
+            "diag-correlation-id",
+        ),
+        (
+            ConnectMsg::DiagTimestamp,
+            diagnostics.timestamp.as_deref(),
+            "diag-timestamp",
+        ),
+        (
+            ConnectMsg::DiagOperation,
+            attempt.as_deref(),
+            "diag-attempt",
+        ),
     ];
     for (label, value, testid) in rows {
         if let Some(value) = value {
-            body.push_str(&format!("<dt>{}</dt><dd data-testid=\"{testid}\">{}</dd>", t(label), escape(value)));
+            body.push_str(&format!(
+                "<dt>{}</dt><dd data-testid=\"{testid}\">{}</dd>",
+                t(label),
+                escape(value)
+            ));
         }
     }
     body.push_str("</dl>");
@@ -56,13 +87,33 @@ pub fn render(error: &ConnectError) -> String {
 
 fn headline(error: &ConnectError, lang: Lang) -> String {
     match error {
-        ConnectError::WrongAccount { signed_in, mailbox_email, object_id, .. } => {
-            let who = signed_in.upn.clone().unwrap_or_else(|| signed_in.object_id.clone());
+        ConnectError::WrongAccount {
+            signed_in,
+            mailbox_email,
+            object_id,
+            ..
+        } => {
+            let who = signed_in
+                .upn
+                .clone()
+                .unwrap_or_else(|| signed_in.object_id.clone());
             let expected = format!("{mailbox_email} (Object ID {object_id})");
             let text = ConnectMsg::WrongAccount.text(lang);
             let text = escape(text)
-                .replace("{signed_in}", &format!("<strong data-testid=\"signed-in-account\">{}</strong>", escape(&who)))
-                .replace("{expected}", &format!("<strong data-testid=\"expected-account\">{}</strong>", escape(&expected)));
+                .replace(
+                    "{signed_in}",
+                    &format!(
+                        "<strong data-testid=\"signed-in-account\">{}</strong>",
+                        escape(&who)
+                    ),
+                )
+                .replace(
+                    "{expected}",
+                    &format!(
+                        "<strong data-testid=\"expected-account\">{}</strong>",
+                        escape(&expected)
+                    ),
+                );
             format!("<span data-testid=\"wrong-account\">{text}</span>")
         }
         other => escape(other.headline().text(lang)),
@@ -79,8 +130,16 @@ fn actions(error: &ConnectError, lang: Lang) -> String {
         );
     };
     let (prompt, label, testid) = match error {
-        ConnectError::WrongAccount { .. } => (ConnectPrompt::Login, ConnectMsg::SignInAgain, "sign-in-again"),
-        _ => (ConnectPrompt::SelectAccount, ConnectMsg::TryAgain, "connect-again"),
+        ConnectError::WrongAccount { .. } => (
+            ConnectPrompt::Login,
+            ConnectMsg::SignInAgain,
+            "sign-in-again",
+        ),
+        _ => (
+            ConnectPrompt::SelectAccount,
+            ConnectMsg::TryAgain,
+            "connect-again",
+        ),
     };
     format!(
         "<div class=\"form-actions\"><form method=\"post\" action=\"/api/start_microsoft_login\">\

@@ -147,7 +147,10 @@ async fn a_saved_microsoft_mailbox_goes_on_to_microsoft(db: DatabaseConnection) 
     let location = answer.location.unwrap();
     let authorize = format!("http://127.0.0.1:9/{TENANT}/oauth2/v2.0/authorize?");
     assert!(location.starts_with(&authorize), "{location}");
-    assert!(location.contains("login_hint=info%40zonnecoop.nl"), "{location}");
+    assert!(
+        location.contains("login_hint=info%40zonnecoop.nl"),
+        "{location}"
+    );
     assert!(!location.contains("Xyz8Q"), "no secret in the URL");
     let (status, html) = get(&router, "/instellingen/mailboxen/1").await;
     assert_eq!(status, StatusCode::OK);

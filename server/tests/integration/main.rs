@@ -11,6 +11,7 @@
 
 mod support;
 
+mod connect_flow;
 mod mailbox_form_fixtures;
 mod mailbox_form_issues;
 mod mailbox_form_no_js;

@@ -2,16 +2,16 @@
 
 use leptos::prelude::*;
 
+use crate::connection::ConnectPrompt;
 use crate::i18n::{FormMsg, Lang};
 use crate::mailbox_form::{
     new_mailbox_form, MailboxFormData, MailboxTarget, SaveOutcome, ATTEMPT_PARAM, DELETED_PARAM,
     LIST_PATH, SAVED_PARAM,
 };
+use crate::server::connect;
 use crate::server::form_attempts::FormAttempt;
 use crate::server::mailbox_store::{self, StoreError, UpdateResult};
 use crate::server::AppState;
-use crate::connection::ConnectPrompt;
-use crate::server::connect;
 use crate::validation::{
     parse_mailbox, validate_mailbox, IncomingType, MailboxForm, ValidMailbox, ValidationContext,
 };
@@ -139,7 +139,16 @@ async fn connect_url_after_save(state: &AppState, id: i32, valid: &ValidMailbox)
     let started_by_user_id = crate::api::connect::imp::signed_in_user_id();
     let result = match connect::status::needs_connection(&state.db, id).await {
         Ok(false) => return None,
-        Ok(true) => connect::start_connection(state, id, ConnectPrompt::SelectAccount, started_by_user_id, now).await,
+        Ok(true) => {
+            connect::start_connection(
+                state,
+                id,
+                ConnectPrompt::SelectAccount,
+                started_by_user_id,
+                now,
+            )
+            .await
+        }
         Err(error) => Err(error.into()),
     };
     result

@@ -47,13 +47,21 @@ pub(super) fn ProblemReport(problem: AttemptProblem, lang: Lang) -> impl IntoVie
             problem.error_description.clone(),
             "diag-description",
         ),
-        (ConnectMsg::DiagTrace, problem.trace_id.clone(), "diag-trace-id"),
+        (
+            ConnectMsg::DiagTrace,
+            problem.trace_id.clone(),
+            "diag-trace-id",
+        ),
         (
             ConnectMsg::DiagCorrelation,
             problem.correlation_id.clone(),
             "diag-correlation-id",
         ),
-        (ConnectMsg::DiagTimestamp, problem.timestamp.clone(), "diag-timestamp"),
+        (
+            ConnectMsg::DiagTimestamp,
+            problem.timestamp.clone(),
+            "diag-timestamp",
+        ),
         (
             ConnectMsg::DiagOperation,
             Some(format!("#{} ({})", problem.attempt_id, problem.at)),

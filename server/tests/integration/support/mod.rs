@@ -2,6 +2,7 @@
 
 mod database;
 mod forms;
+pub mod microsoft;
 
 pub use database::{Backend, TestDatabase};
 pub use forms::{post, Fields, Poster};

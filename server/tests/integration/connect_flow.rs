@@ -89,7 +89,9 @@ async fn saving_a_mailbox_connects_it(db: DatabaseConnection) {
     assert_eq!(rows[0].status, MailboxStatus::Connected);
     let (status, html) = get(&router, &format!("/instellingen/mailboxen/{id}")).await;
     assert_eq!(status, StatusCode::OK);
-    let at = html.find("connection-state").expect("connection status shown");
+    let at = html
+        .find("connection-state")
+        .expect("connection status shown");
     assert!(
         html[at..].starts_with("connection-state\" class=\"status status--ok\">Verbonden<"),
         "{}",

@@ -11,7 +11,9 @@
 
 mod support;
 
+mod connect_failures;
 mod connect_flow;
+mod connect_refresh;
 mod mailbox_form_fixtures;
 mod mailbox_form_issues;
 mod mailbox_form_no_js;

@@ -21,9 +21,11 @@ function sql(statement: string): string {
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
-/** Empties the mailboxes table, so each test starts from a known state. */
+/** Empties the mailboxes and their dependent tables, so each test starts from a known state
+ * (sqlite3 does not enforce the foreign keys' cascades). */
 export function clearMailboxes(): void {
-  sql("DELETE FROM mailboxes;");
+  sql(`DELETE FROM connection_attempts; DELETE FROM mailbox_tokens;
+    DELETE FROM mailbox_microsoft_settings; DELETE FROM mailboxes;`);
 }
 
 /** Inserts rows straight into the database the server reads. */

@@ -41,9 +41,10 @@ export default defineConfig({
       ],
     },
   },
+  // e2e.json is the demo fixture with this server's redirect URI (port 3100) registered.
   webServer: [
     {
-      command: `${targetDir}/debug/fake-microsoft --port ${fakePort} --fixture ${root}/fake-microsoft/fixtures/demo.json`,
+      command: `${targetDir}/debug/fake-microsoft --port ${fakePort} --fixture ${root}/fake-microsoft/fixtures/e2e.json`,
       url: `${process.env.E2E_FAKE_URL}/energiedemo.onmicrosoft.com/v2.0/.well-known/openid-configuration`,
       reuseExistingServer: false,
       stdout: "ignore",

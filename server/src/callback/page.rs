@@ -159,7 +159,8 @@ fn document(body: &str, lang: Lang) -> String {
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"/>\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
          <meta name=\"referrer\" content=\"no-referrer\"/>\
-         <title>{}</title><link rel=\"stylesheet\" href=\"/pkg/mailboxen.css\"/></head>\
+         <title>{}</title><link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"/>\
+         <link rel=\"stylesheet\" href=\"/pkg/mailboxen.css\"/></head>\
          <body><main class=\"page callback\" data-testid=\"callback-page\">{body}</main></body></html>",
         lang.code(),
         escape(ConnectMsg::CallbackTitle.text(lang)),

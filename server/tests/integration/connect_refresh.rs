@@ -147,7 +147,32 @@ async fn two_refreshers_make_one_request(db: DatabaseConnection) {
     assert_eq!(fake.token_request_count("refresh_token"), 1);
 }
 
+async fn a_key_rotation_reencrypts_the_tokens(db: DatabaseConnection) {
+    use app::server::cipher::{Cipher, EncryptionKey};
+    let (_fake, _state, id) = connected(&db).await;
+    let before = refresh_token(&tokens_of(&db, id).await.unwrap());
+    let new_key = EncryptionKey::from_bytes([9; 32]);
+    let rotating = Cipher::new(&new_key, Some(&EncryptionKey::from_bytes([7; 32])));
+    let done = app::server::reencrypt::reencrypt_secrets(&db, &rotating)
+        .await
+        .unwrap();
+    assert_eq!(done.tokens, 1);
+    let stored = tokens_of(&db, id).await.unwrap();
+    let only_new = Cipher::new(&new_key, None);
+    let refresh = only_new
+        .decrypt(
+            stored.refresh_token_encrypted.as_ref().unwrap(),
+            SecretColumn::RefreshToken,
+        )
+        .unwrap();
+    assert_eq!(refresh.secret.expose_secret(), before);
+    assert!(only_new
+        .decrypt(&stored.access_token_encrypted, SecretColumn::AccessToken)
+        .is_ok());
+}
+
 on_every_database!(
+    a_key_rotation_reencrypts_the_tokens,
     a_fresh_token_is_used_as_it_is,
     a_due_token_is_refreshed_and_the_new_refresh_token_stored,
     a_revoked_grant_needs_a_reconnect_and_keeps_the_tokens,

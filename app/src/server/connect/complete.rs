@@ -1,19 +1,18 @@
 //! Completing a callback: find the attempt by its state, claim it once, redeem the code,
 //! check the account, store the tokens. Every end is recorded on the attempt.
 
-use chrono::{DateTime, Duration, Utc};
-use oauth2::{AuthorizationCode, CsrfToken, PkceCodeVerifier, TokenResponse as _};
+use chrono::{DateTime, Utc};
+use oauth2::{AuthorizationCode, CsrfToken, PkceCodeVerifier};
 use sea_orm::EntityTrait;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 
 use super::attempt::{check_returning, AttemptKind, Outcome, StateProblem};
 use super::attempts_store::{self, ErrorRecord};
-use super::authorize::delegated_scope;
 use super::callback_query::{parse_callback_query, CallbackQuery, RedirectError};
 use super::error::ConnectError;
 use super::id_token::{check_claims, decode_claims, ExpectedAccount, IdTokenProblem};
-use super::token_client::{discover_tenant_guid, TokenEndpoint, TokenFailure, TokenResponse};
-use super::tokens_store::{self, FreshTokens};
+use super::token_client::{discover_tenant_guid, TokenEndpoint, TokenFailure};
+use super::tokens_store::{self, fresh_tokens};
 use crate::server::cipher::SecretColumn;
 use crate::server::entities::{
     connection_attempt as attempt, mailbox, mailbox_microsoft_settings as settings,
@@ -275,26 +274,6 @@ async fn redeem(
     )
     .await
     .map_err(storage)
-}
-
-/// The tokens of a token response, to store.
-pub(super) fn fresh_tokens(tokens: &TokenResponse, now: DateTime<Utc>) -> FreshTokens {
-    let lifetime = tokens.expires_in().map_or(3600, |d| d.as_secs());
-    let scopes = tokens.scopes().map_or_else(delegated_scope, |scopes| {
-        scopes
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    });
-    FreshTokens {
-        access_token: SecretString::from(tokens.access_token().secret().clone()),
-        refresh_token: tokens
-            .refresh_token()
-            .map(|token| SecretString::from(token.secret().clone())),
-        expires_at: now + Duration::seconds(i64::try_from(lifetime).unwrap_or(3600)),
-        scopes,
-    }
 }
 
 /// The outcome and record of a failed callback.

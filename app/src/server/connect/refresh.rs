@@ -11,11 +11,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::attempt::{AttemptKind, Outcome};
 use super::attempts_store::{self, ErrorRecord, NewAttempt};
-use super::complete::fresh_tokens;
 use super::microsoft_error::MicrosoftError;
 use super::refresh_policy::{classify, refresh_due, RefreshVerdict};
 use super::token_client::{TokenEndpoint, TokenFailure};
-use super::tokens_store;
+use super::tokens_store::{self, fresh_tokens};
 use crate::server::cipher::SecretColumn;
 use crate::server::entities::{mailbox_microsoft_settings as settings, mailbox_token as token};
 use crate::server::AppState;

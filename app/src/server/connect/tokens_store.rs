@@ -1,13 +1,17 @@
 //! `mailbox_tokens` data access: tokens encrypted before they reach SQL, and the refresh
 //! lease, claimed with a conditional UPDATE so it holds across server instances.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use oauth2::TokenResponse as _;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, TransactionTrait,
 };
 use secrecy::{ExposeSecret, SecretString};
+
+use super::authorize::delegated_scope;
+use super::token_client::TokenResponse;
 
 use crate::server::cipher::{Cipher, SecretColumn};
 use crate::server::entities::{
@@ -22,6 +26,26 @@ pub struct FreshTokens {
     pub refresh_token: Option<SecretString>,
     pub expires_at: DateTime<Utc>,
     pub scopes: String,
+}
+
+/// The tokens of a token response, to store.
+pub fn fresh_tokens(tokens: &TokenResponse, now: DateTime<Utc>) -> FreshTokens {
+    let lifetime = tokens.expires_in().map_or(3600, |d| d.as_secs());
+    let scopes = tokens.scopes().map_or_else(delegated_scope, |scopes| {
+        scopes
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    FreshTokens {
+        access_token: SecretString::from(tokens.access_token().secret().clone()),
+        refresh_token: tokens
+            .refresh_token()
+            .map(|token| SecretString::from(token.secret().clone())),
+        expires_at: now + Duration::seconds(i64::try_from(lifetime).unwrap_or(3600)),
+        scopes,
+    }
 }
 
 /// Stores the tokens of a completed sign-in, clears "opnieuw verbinden nodig" and marks the

@@ -1,6 +1,7 @@
 // Playwright drives Debian's Chromium against the built server and the fake Microsoft
 // server. `make test` builds both and passes their paths; nothing here downloads a browser.
 import { defineConfig } from "@playwright/test";
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -8,6 +9,16 @@ const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
 const fakePort = Number(process.env.E2E_FAKE_PORT ?? 3190);
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(os.homedir(), ".cache/mailboxen/target");
 const root = path.resolve(__dirname, "..");
+
+// The demo fixture with this server's redirect URI registered (fixtures/e2e.json names port
+// 3100; another E2E_APP_PORT gets a copy naming that port).
+const fakeFixture = (() => {
+  const fixture = path.join(root, "fake-microsoft/fixtures/e2e.json");
+  if (appPort === 3100) return fixture;
+  const copy = path.join(os.tmpdir(), `mailboxen-e2e-fixture-${appPort}.json`);
+  fs.writeFileSync(copy, fs.readFileSync(fixture, "utf8").replaceAll("127.0.0.1:3100/", `127.0.0.1:${appPort}/`));
+  return copy;
+})();
 
 // One database file per run, shared with the tests (they insert rows with sqlite3).
 process.env.E2E_DB_FILE ??= path.join(os.tmpdir(), `mailboxen-e2e-${Date.now()}.db`);
@@ -43,7 +54,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `${targetDir}/debug/fake-microsoft --port ${fakePort} --fixture ${root}/fake-microsoft/fixtures/demo.json`,
+      command: `${targetDir}/debug/fake-microsoft --port ${fakePort} --fixture ${fakeFixture}`,
       url: `${process.env.E2E_FAKE_URL}/energiedemo.onmicrosoft.com/v2.0/.well-known/openid-configuration`,
       reuseExistingServer: false,
       stdout: "ignore",

@@ -1,5 +1,6 @@
 //! Server functions: the browser's only way to the data. Verb-noun names (STYLE.md §12).
 
+pub mod connect;
 pub mod mailbox_form;
 
 use leptos::prelude::*;

@@ -1,10 +1,12 @@
 //! The message catalogue: every text the screens show, in Dutch (the product's language) and
 //! English. Components ask for a [`Msg`] in the current [`Lang`]; no literals in views.
 
+mod connect;
 mod form;
 
 use serde::{Deserialize, Serialize};
 
+pub use connect::ConnectMsg;
 pub use form::FormMsg;
 
 /// Interface language. Dutch is the default, as in Econobis.
@@ -105,6 +107,8 @@ pub enum Msg {
     MailboxDeleted,
     /// The mailbox page's texts.
     Form(FormMsg),
+    /// Connecting with Microsoft.
+    Connect(ConnectMsg),
 }
 
 impl Msg {
@@ -184,6 +188,7 @@ impl Msg {
             ),
             MailboxDeleted => ("De mailbox is verwijderd.", "The mailbox has been deleted."),
             Form(msg) => msg.pair(),
+            Connect(msg) => msg.pair(),
         }
     }
 }

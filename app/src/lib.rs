@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod components;
+pub mod connection;
 pub mod i18n;
 pub mod mailbox_form;
 pub mod mailbox_list;

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::connection::ConnectionView;
 use crate::validation::{Issue, MailboxForm, ValidationContext};
 
 /// The list page; the form pages live below it.
@@ -60,8 +61,13 @@ impl MailboxTarget {
 /// The answer of `save_mailbox`. Field problems are data, not errors.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SaveOutcome {
-    /// Stored; the page to go to is `/instellingen/mailboxen/{id}`.
-    Saved { id: i32 },
+    /// Stored; the page to go to is `/instellingen/mailboxen/{id}` — or first Microsoft's
+    /// sign-in at `connect_url`, for a Microsoft Api mailbox that is not connected yet.
+    Saved {
+        id: i32,
+        #[serde(default)]
+        connect_url: Option<String>,
+    },
     /// Nothing stored: these errors (and warnings) block it.
     Invalid { issues: Vec<Issue> },
     /// Someone else saved this mailbox since the form was loaded; nothing stored.
@@ -101,6 +107,8 @@ pub struct MailboxFormData {
     pub conflict: bool,
     /// The values come from a failed save without JavaScript (its secrets are not kept).
     pub from_attempt: bool,
+    /// The connection with Microsoft, for a saved mailbox with Microsoft settings.
+    pub connection: Option<ConnectionView>,
 }
 
 /// The defaults of a new mailbox: active, Microsoft Api both ways (this screen's purpose).

@@ -65,7 +65,8 @@ export const test = base.extend<{ allowedConsoleErrors: RegExp[]; consoleErrors:
     async ({ page, allowedConsoleErrors }, use) => {
       const errors: string[] = [];
       page.on("console", (message) => {
-        if (message.type() === "error") errors.push(message.text());
+        // The URL it came from, so a test can allow errors of another origin only.
+        if (message.type() === "error") errors.push(`${message.text()} [${message.location().url}]`);
       });
       page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`));
       await use(errors);

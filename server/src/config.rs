@@ -4,6 +4,7 @@
 mod encryption;
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 pub use encryption::{AppEnv, EncryptionKeys};
 
@@ -24,6 +25,9 @@ pub struct Config {
     pub microsoft_login_url: String,
     /// `MICROSOFT_GRAPH_URL`. Default `https://graph.microsoft.com`.
     pub microsoft_graph_url: String,
+    /// `MICROSOFT_HTTP_TIMEOUT_SECS`: the limit on each request to Microsoft (token
+    /// endpoint, discovery, Graph), 1–300 seconds. Default 20.
+    pub microsoft_http_timeout: Duration,
     /// `APP_ENV`: `production` (default), `development` or `test`.
     pub app_env: AppEnv,
     /// `ENCRYPTION_KEY` (required in production) and `ENCRYPTION_KEY_PREVIOUS`.
@@ -61,7 +65,18 @@ impl Config {
         })?;
         let app_env = AppEnv::parse(lookup("APP_ENV").as_deref())?;
         let encryption = EncryptionKeys::from_lookup(app_env, &lookup)?;
+        let timeout_text = get("MICROSOFT_HTTP_TIMEOUT_SECS", "20");
+        let microsoft_http_timeout = timeout_text
+            .parse::<u64>()
+            .ok()
+            .filter(|secs| (1..=300).contains(secs))
+            .map(Duration::from_secs)
+            .ok_or_else(|| ConfigError {
+                variable: "MICROSOFT_HTTP_TIMEOUT_SECS",
+                problem: format!("'{timeout_text}' is not a number of seconds from 1 to 300"),
+            })?;
         Ok(Config {
+            microsoft_http_timeout,
             app_env,
             encryption,
             database_url: database_url(&get("DATABASE_URL", DEFAULT_DATABASE_URL))?,
@@ -149,6 +164,7 @@ mod tests {
             "https://login.microsoftonline.com"
         );
         assert_eq!(config.microsoft_graph_url, "https://graph.microsoft.com");
+        assert_eq!(config.microsoft_http_timeout, Duration::from_secs(20));
         Ok(())
     }
 
@@ -170,6 +186,8 @@ mod tests {
             ("PUBLIC_BASE_URL", "crm.example.org"),
             ("MICROSOFT_LOGIN_URL", "ftp://x"),
             ("LEPTOS_SITE_ADDR", "port 3000"),
+            ("MICROSOFT_HTTP_TIMEOUT_SECS", "0"),
+            ("MICROSOFT_HTTP_TIMEOUT_SECS", "twenty"),
         ];
         for (variable, value) in cases {
             match config(&[(variable, value)]) {

@@ -2,6 +2,7 @@
 //! app, its server functions and the static bundle. A library so integration tests can build
 //! the very router `main` serves.
 
+pub mod callback;
 pub mod config;
 pub mod db;
 mod language;
@@ -10,6 +11,7 @@ mod routes;
 
 pub use routes::router;
 
+use app::server::connect::token_client::http_client;
 use app::server::{AppState, MicrosoftEndpoints};
 use leptos::config::LeptosOptions;
 
@@ -21,8 +23,17 @@ pub struct Application {
     pub leptos_options: LeptosOptions,
 }
 
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database error at start-up: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cannot build the HTTP client for Microsoft: {0}")]
+    HttpClient(String),
+}
+
 /// Connects to the database, migrates it and assembles the state.
-pub async fn start(config: &Config) -> Result<Application, sea_orm::DbErr> {
+pub async fn start(config: &Config) -> Result<Application, StartError> {
     let db = db::connect_and_migrate(&config.database_url).await?;
     if config.encryption.development_key {
         tracing::warn!(
@@ -31,13 +42,17 @@ pub async fn start(config: &Config) -> Result<Application, sea_orm::DbErr> {
              never use this installation for real mailboxes"
         );
     }
+    let http = http_client(config.microsoft_http_timeout)
+        .map_err(|error| StartError::HttpClient(error.to_string()))?;
     Ok(Application {
         state: AppState {
             db,
             microsoft: MicrosoftEndpoints {
                 login_url: config.microsoft_login_url.clone(),
                 graph_url: config.microsoft_graph_url.clone(),
+                http_timeout: config.microsoft_http_timeout,
             },
+            http,
             public_base_url: config.public_base_url.clone(),
             cipher: config.encryption.cipher(),
             form_attempts: Default::default(),

@@ -42,10 +42,7 @@ async fn main() -> ExitCode {
     let application = match server::start(&config).await {
         Ok(application) => application,
         Err(error) => {
-            eprintln!(
-                "database error at start-up ({}): {error}",
-                redact_url(&config.database_url)
-            );
+            eprintln!("{error} (database {})", redact_url(&config.database_url));
             return ExitCode::FAILURE;
         }
     };

@@ -17,8 +17,9 @@ pub async fn run(config: &Config) -> Result<String, String> {
             )
         })?;
     Ok(format!(
-        "re-encrypted {} password(s) and {} client secret(s) with ENCRYPTION_KEY; \
-         ENCRYPTION_KEY_PREVIOUS can now be removed",
-        done.passwords, done.client_secrets
+        "re-encrypted {} password(s), {} client secret(s) and the tokens of {} mailbox(es) \
+         with ENCRYPTION_KEY; ENCRYPTION_KEY_PREVIOUS can now be removed (sign-ins started \
+         before the rotation must be started again)",
+        done.passwords, done.client_secrets, done.tokens
     ))
 }

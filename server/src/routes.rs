@@ -1,8 +1,9 @@
-//! The router: Leptos pages and server functions with the state in context, static files.
+//! The router: the OAuth callback, Leptos pages and server functions with the state in
+//! context, static files.
 
 use app::server::AppState;
 use app::{shell, App};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -15,13 +16,20 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+use crate::callback;
+
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = route_list();
     let page_state = state.clone();
+    let callback_state = state.clone();
     let fallback_state = state;
     Router::new()
         .route("/taal", post(crate::language::choose_language))
+        .route(
+            callback::CALLBACK_PATH,
+            get(move |query| callback::handle(callback_state.clone(), query)),
+        )
         .leptos_routes_with_context(
             &leptos_options,
             routes,

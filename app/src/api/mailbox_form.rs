@@ -56,3 +56,6 @@ pub async fn delete_mailbox(id: i32) -> Result<DeleteOutcome, ServerFnError> {
 
 #[cfg(feature = "ssr")]
 mod imp;
+
+#[cfg(feature = "ssr")]
+pub(crate) use imp::is_plain_form_post;

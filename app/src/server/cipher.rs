@@ -1,5 +1,5 @@
 //! Encryption at rest of the secrets the app stores (client secret value, IMAP/SMTP
-//! password): AES-256-GCM, stored as `[12-byte nonce][ciphertext + tag]`.
+//! password, Microsoft tokens, PKCE verifiers): AES-256-GCM, stored as `[12-byte nonce][ciphertext + tag]`.
 //!
 //! Keys come from config (`ENCRYPTION_KEY`, and `ENCRYPTION_KEY_PREVIOUS` during a key
 //! rotation). Decryption tries the current key, then the previous one; encryption always
@@ -64,6 +64,12 @@ pub enum SecretColumn {
     MailboxPassword,
     /// `mailbox_microsoft_settings.client_secret_encrypted`.
     ClientSecret,
+    /// `mailbox_tokens.access_token_encrypted`.
+    AccessToken,
+    /// `mailbox_tokens.refresh_token_encrypted`.
+    RefreshToken,
+    /// `connection_attempts.pkce_verifier_encrypted`.
+    PkceVerifier,
 }
 
 impl SecretColumn {
@@ -71,6 +77,9 @@ impl SecretColumn {
         match self {
             SecretColumn::MailboxPassword => b"mailboxes.password",
             SecretColumn::ClientSecret => b"mailbox_microsoft_settings.client_secret",
+            SecretColumn::AccessToken => b"mailbox_tokens.access_token",
+            SecretColumn::RefreshToken => b"mailbox_tokens.refresh_token",
+            SecretColumn::PkceVerifier => b"connection_attempts.pkce_verifier",
         }
     }
 }

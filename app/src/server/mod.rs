@@ -1,6 +1,7 @@
 //! Server-only code: state, database entities and data access. Never compiled into the WASM.
 
 pub mod cipher;
+pub mod connect;
 pub mod entities;
 pub mod form_attempts;
 pub mod mailbox_store;

@@ -8,7 +8,7 @@ use sea_orm::{
 use secrecy::ExposeSecret;
 
 use super::cipher::{Cipher, SecretColumn};
-use super::entities::{mailbox, mailbox_microsoft_settings as settings};
+use super::entities::{mailbox, mailbox_microsoft_settings as settings, mailbox_token};
 use super::mailbox_store::StoreError;
 
 /// How many secrets were rewritten.
@@ -16,9 +16,12 @@ use super::mailbox_store::StoreError;
 pub struct Reencrypted {
     pub passwords: usize,
     pub client_secrets: usize,
+    /// Mailboxes whose Microsoft tokens were rewritten.
+    pub tokens: usize,
 }
 
-/// Decrypts every password and client secret (with the current or previous key) and
+/// Decrypts every password, client secret and Microsoft token (with the current or previous
+/// key) and
 /// stores it encrypted with the current key, all in one transaction. Fails, changing
 /// nothing, if any value decrypts with neither key.
 pub async fn reencrypt_secrets(
@@ -46,6 +49,22 @@ pub async fn reencrypt_secrets(
         row.client_secret_encrypted = Set(Some(fresh));
         row.update(&txn).await?;
         done.client_secrets += 1;
+    }
+    for model in mailbox_token::Entity::find().all(&txn).await? {
+        let access = rewrap(
+            cipher,
+            &model.access_token_encrypted,
+            SecretColumn::AccessToken,
+        )?;
+        let refresh = match &model.refresh_token_encrypted {
+            Some(stored) => Some(rewrap(cipher, stored, SecretColumn::RefreshToken)?),
+            None => None,
+        };
+        let mut row = model.into_active_model();
+        row.access_token_encrypted = Set(access);
+        row.refresh_token_encrypted = Set(refresh);
+        row.update(&txn).await?;
+        done.tokens += 1;
     }
     txn.commit().await?;
     Ok(done)

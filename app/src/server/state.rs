@@ -13,6 +13,8 @@ pub struct MicrosoftEndpoints {
     pub login_url: String,
     /// `MICROSOFT_GRAPH_URL`, without trailing slash.
     pub graph_url: String,
+    /// `MICROSOFT_HTTP_TIMEOUT_SECS`: the limit on every request to Microsoft.
+    pub http_timeout: std::time::Duration,
 }
 
 impl MicrosoftEndpoints {
@@ -32,6 +34,9 @@ pub struct AppState {
     pub microsoft: MicrosoftEndpoints,
     /// `PUBLIC_BASE_URL`, without trailing slash.
     pub public_base_url: String,
+    /// For every call to Microsoft: timeouts, redirects disabled
+    /// ([`super::connect::token_client::http_client`]).
+    pub http: reqwest::Client,
     /// Encrypts secrets at rest (`ENCRYPTION_KEY`, `ENCRYPTION_KEY_PREVIOUS`).
     pub cipher: Cipher,
     /// Failed saves without JavaScript, for the page they redirect to.

@@ -55,8 +55,16 @@ pub async fn save(router: &Router, fields: &Fields) -> SaveOutcome {
 /// Creates a mailbox and returns its id.
 pub async fn create(router: &Router, fields: &Fields) -> i32 {
     match save(router, fields).await {
-        SaveOutcome::Saved { id } => id,
+        SaveOutcome::Saved { id, .. } => id,
         other => panic!("not saved: {other:?}"),
+    }
+}
+
+/// The id of a saved mailbox (whether or not it is sent on to Microsoft).
+pub fn saved_id(outcome: SaveOutcome) -> Option<i32> {
+    match outcome {
+        SaveOutcome::Saved { id, .. } => Some(id),
+        _ => None,
     }
 }
 

@@ -118,7 +118,7 @@ async fn a_saved_mailbox_redirects_to_its_page_with_a_message(db: DatabaseConnec
     let answer = post(
         &router,
         "save_mailbox",
-        &microsoft_fields(),
+        &imap_smtp_fields(),
         Poster::PlainForm,
         NEW_PAGE,
     )
@@ -129,8 +129,34 @@ async fn a_saved_mailbox_redirects_to_its_page_with_a_message(db: DatabaseConnec
     let (status, html) = get(&router, &location).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("De mailbox is opgeslagen."));
+    assert!(html.contains("data-testid=\"stored-password\""));
+    assert!(!html.contains(PASSWORD));
+}
+
+async fn a_saved_microsoft_mailbox_goes_on_to_microsoft(db: DatabaseConnection) {
+    let router = test_router(db);
+    let answer = post(
+        &router,
+        "save_mailbox",
+        &microsoft_fields(),
+        Poster::PlainForm,
+        NEW_PAGE,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let location = answer.location.unwrap();
+    let authorize = format!("http://127.0.0.1:9/{TENANT}/oauth2/v2.0/authorize?");
+    assert!(location.starts_with(&authorize), "{location}");
+    assert!(
+        location.contains("login_hint=info%40zonnecoop.nl"),
+        "{location}"
+    );
+    assert!(!location.contains("Xyz8Q"), "no secret in the URL");
+    let (status, html) = get(&router, "/instellingen/mailboxen/1").await;
+    assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-testid=\"stored-client_secret\""));
     assert!(html.contains("Opgeslagen; begint met Xyz"));
+    assert!(html.contains("data-testid=\"section-connection\""));
     assert!(!html.contains(SECRET));
 }
 
@@ -159,5 +185,6 @@ on_every_database!(
     an_imap_mailbox_shows_the_server_sections,
     errors_come_back_on_the_page_with_the_values,
     a_saved_mailbox_redirects_to_its_page_with_a_message,
+    a_saved_microsoft_mailbox_goes_on_to_microsoft,
     a_conflict_is_shown_without_javascript,
 );

@@ -11,6 +11,9 @@
 
 mod support;
 
+mod connect_failures;
+mod connect_flow;
+mod connect_refresh;
 mod language;
 mod mailbox_form_fixtures;
 mod mailbox_form_issues;

@@ -26,7 +26,8 @@ async fn rotation_re_encrypts_with_the_new_key(db: DatabaseConnection) {
         done,
         Reencrypted {
             passwords: 1,
-            client_secrets: 1
+            client_secrets: 1,
+            tokens: 0,
         }
     );
 

@@ -2,15 +2,19 @@
 
 use leptos::prelude::*;
 
+use crate::connection::ConnectPrompt;
 use crate::i18n::{FormMsg, Lang};
 use crate::mailbox_form::{
     new_mailbox_form, MailboxFormData, MailboxTarget, SaveOutcome, ATTEMPT_PARAM, DELETED_PARAM,
     LIST_PATH, SAVED_PARAM,
 };
+use crate::server::connect;
 use crate::server::form_attempts::FormAttempt;
 use crate::server::mailbox_store::{self, StoreError, UpdateResult};
 use crate::server::AppState;
-use crate::validation::{parse_mailbox, validate_mailbox, MailboxForm, ValidationContext};
+use crate::validation::{
+    parse_mailbox, validate_mailbox, IncomingType, MailboxForm, ValidMailbox, ValidationContext,
+};
 
 /// Logs the detail (never a secret: errors carry none) and gives the browser a generic
 /// Dutch message.
@@ -66,10 +70,18 @@ pub(super) async fn form_data(
         (None, None) => data.form = new_mailbox_form(),
     }
     data.context = context;
+    if let Some(id) = target.id().filter(|_| microsoft_settings_stored(&data)) {
+        data.connection = Some(connect::connection_view(&state.db, id, chrono::Utc::now()).await?);
+    }
     // Belt and braces: the stored form never holds secrets, an attempt has them cleared.
     data.form.password.clear();
     data.form.client_secret.clear();
     Ok(Some(data))
+}
+
+/// The mailbox has Microsoft settings stored.
+fn microsoft_settings_stored(data: &MailboxFormData) -> bool {
+    data.context.secret_stored
 }
 
 pub(super) async fn save(
@@ -102,22 +114,51 @@ pub(super) async fn save(
     let Some(id) = id else {
         let id = mailbox_store::create(&state.db, &state.cipher, &valid).await?;
         tracing::info!(mailbox_id = id, "mailbox created");
-        return Ok(SaveOutcome::Saved { id });
+        let connect_url = connect_url_after_save(state, id, &valid).await;
+        return Ok(SaveOutcome::Saved { id, connect_url });
     };
     let result = mailbox_store::update(&state.db, &state.cipher, id, version, &valid).await?;
     Ok(match result {
         UpdateResult::Updated => {
             tracing::info!(mailbox_id = id, "mailbox updated");
-            SaveOutcome::Saved { id }
+            let connect_url = connect_url_after_save(state, id, &valid).await;
+            SaveOutcome::Saved { id, connect_url }
         }
         UpdateResult::Conflict => SaveOutcome::Conflict,
         UpdateResult::NotFound => SaveOutcome::NotFound,
     })
 }
 
+/// A Microsoft Api mailbox (incoming) that is not connected is sent to Microsoft right
+/// after saving. Failing to start only leaves the buttons on the page to do it.
+async fn connect_url_after_save(state: &AppState, id: i32, valid: &ValidMailbox) -> Option<String> {
+    if valid.incoming_type != IncomingType::MicrosoftApi {
+        return None;
+    }
+    let now = chrono::Utc::now();
+    let started_by_user_id = crate::api::connect::imp::signed_in_user_id();
+    let result = match connect::status::needs_connection(&state.db, id).await {
+        Ok(false) => return None,
+        Ok(true) => {
+            connect::start_connection(
+                state,
+                id,
+                ConnectPrompt::SelectAccount,
+                started_by_user_id,
+                now,
+            )
+            .await
+        }
+        Err(error) => Err(error.into()),
+    };
+    result
+        .inspect_err(|error| tracing::error!(mailbox_id = id, %error, "could not start connecting after save"))
+        .ok()
+}
+
 /// True for a form the browser posted itself (no JavaScript): it accepts HTML. The
 /// server-function client asks for its encoding instead.
-pub(super) fn is_plain_form_post() -> bool {
+pub(crate) fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>().is_some_and(|parts| {
         parts
             .headers
@@ -138,7 +179,14 @@ pub(super) fn after_plain_post(
 ) {
     let target = id.map_or(MailboxTarget::New, MailboxTarget::Existing);
     let (issues, conflict) = match outcome {
-        SaveOutcome::Saved { id } => {
+        SaveOutcome::Saved {
+            connect_url: Some(url),
+            ..
+        } => {
+            crate::api::connect::imp::see_other(url);
+            return;
+        }
+        SaveOutcome::Saved { id, .. } => {
             let path = MailboxTarget::Existing(*id).path();
             leptos_axum::redirect(&format!("{path}?{SAVED_PARAM}=1"));
             return;

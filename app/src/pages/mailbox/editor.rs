@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use super::connection::ConnectionSection;
 use super::delete::DeleteConfirmation;
 use super::fields::FormState;
 use super::sections::{
@@ -59,7 +60,11 @@ pub(super) fn MailboxEditor(data: MailboxFormData, reload: RwSignal<u32>) -> imp
             return;
         };
         match result {
-            Ok(SaveOutcome::Saved { id }) => {
+            Ok(SaveOutcome::Saved {
+                connect_url: Some(url),
+                ..
+            }) => super::connection::go_to(&url),
+            Ok(SaveOutcome::Saved { id, .. }) => {
                 let path = MailboxTarget::Existing(id).path();
                 navigate(&format!("{path}?{SAVED_PARAM}=1"), Default::default());
                 reload.update(|n| *n += 1);
@@ -111,6 +116,10 @@ pub(super) fn MailboxEditor(data: MailboxFormData, reload: RwSignal<u32>) -> imp
                 </div>
             </ActionForm>
         </div>
+        {match (data.id, data.connection.clone()) {
+            (Some(id), Some(view)) => Some(view! { <ConnectionSection id view lang/> }),
+            _ => None,
+        }}
     }
 }
 

@@ -6,7 +6,9 @@
 //! submitted values and issues); once hydrated, every field is checked while typing with
 //! the same validation module the server uses.
 
+mod connection;
 mod delete;
+mod diagnostics;
 mod editor;
 mod fields;
 mod redirect_url;

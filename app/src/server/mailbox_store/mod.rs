@@ -8,7 +8,9 @@ pub use save::{create, update, UpdateResult};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
 
 use super::cipher::CipherError;
-use super::entities::{mailbox, mailbox_microsoft_settings as settings};
+use super::entities::{
+    connection_attempt, mailbox, mailbox_microsoft_settings as settings, mailbox_token,
+};
 use crate::validation::{MailboxForm, OtherMailbox};
 
 /// A stored mailbox as the form shows it. `form.password` and `form.client_secret` are
@@ -102,7 +104,8 @@ pub async fn other_mailboxes(
         .collect())
 }
 
-/// Deletes the mailbox and its Microsoft settings; false when it did not exist.
+/// Deletes the mailbox with its Microsoft settings, tokens and connection attempts; false
+/// when it did not exist.
 pub async fn delete(
     db: &(impl ConnectionTrait + TransactionTrait),
     id: i32,
@@ -111,6 +114,11 @@ pub async fn delete(
     // The foreign key cascades too; deleting explicitly does not depend on SQLite's
     // `foreign_keys` pragma.
     settings::Entity::delete_by_id(id).exec(&txn).await?;
+    mailbox_token::Entity::delete_by_id(id).exec(&txn).await?;
+    connection_attempt::Entity::delete_many()
+        .filter(connection_attempt::Column::MailboxId.eq(id))
+        .exec(&txn)
+        .await?;
     let deleted = mailbox::Entity::delete_by_id(id).exec(&txn).await?;
     txn.commit().await?;
     Ok(deleted.rows_affected > 0)

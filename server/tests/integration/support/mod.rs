@@ -2,6 +2,7 @@
 
 mod database;
 mod forms;
+pub mod microsoft;
 
 pub use database::{Backend, TestDatabase};
 pub use forms::{post, Fields, Poster};
@@ -71,7 +72,10 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
         microsoft: MicrosoftEndpoints {
             login_url: "http://127.0.0.1:9".to_string(),
             graph_url: "http://127.0.0.1:9".to_string(),
+            http_timeout: std::time::Duration::from_secs(5),
         },
+        http: app::server::connect::token_client::http_client(std::time::Duration::from_secs(5))
+            .expect("HTTP client"),
         public_base_url: "http://127.0.0.1:3000".to_string(),
         cipher: test_cipher(),
         form_attempts: Default::default(),

@@ -1,0 +1,123 @@
+//! "Verbinding met Microsoft" on the mailbox page: the status, the last failed attempt with
+//! Microsoft's codes and advice, and the buttons that send the browser to Microsoft. Each
+//! button is its own form: without JavaScript the post is answered with a 303 to
+//! Microsoft; once hydrated the server function returns the URL and the page goes there.
+
+use leptos::prelude::*;
+
+use super::diagnostics::ProblemReport;
+use crate::api::connect::{GrantAdminConsent, StartMicrosoftLogin};
+use crate::connection::{ConnectPrompt, ConnectionView, StartOutcome};
+use crate::i18n::{ConnectMsg, Lang, Msg};
+
+/// The section, for a saved Microsoft Api mailbox.
+#[component]
+pub(super) fn ConnectionSection(id: i32, view: ConnectionView, lang: Lang) -> impl IntoView {
+    let sign_in = ServerAction::<StartMicrosoftLogin>::new();
+    let consent = ServerAction::<GrantAdminConsent>::new();
+    let failed = RwSignal::new(None::<ConnectMsg>);
+    Effect::new(move |_| {
+        let outcome = sign_in.value().get().or_else(|| consent.value().get());
+        match outcome {
+            Some(Ok(StartOutcome::Redirect { url })) => go_to(&url),
+            Some(Ok(StartOutcome::NotConfigured)) => failed.set(Some(ConnectMsg::NotConfigured)),
+            Some(Ok(StartOutcome::NotFound)) | Some(Err(_)) => {
+                failed.set(Some(ConnectMsg::StartFailed))
+            }
+            None => {}
+        }
+    });
+    let pending = move || sign_in.pending().get() || consent.pending().get();
+    view! {
+        <section class="form-section connection" aria-labelledby="connection-title"
+            data-testid="section-connection">
+            <h2 id="connection-title">{ConnectMsg::Section.text(lang)}</h2>
+            <Status view=view.clone() lang/>
+            {view.last_problem.clone().map(|problem| view! { <ProblemReport problem lang/> })}
+            {move || failed.get().map(|msg| view! {
+                <p class="alert alert--error" role="alert" data-testid="connect-start-failed">{msg.text(lang)}</p>
+            })}
+            {move || pending().then(|| view! {
+                <p class="muted" role="status">{ConnectMsg::Starting.text(lang)}</p>
+            })}
+            <div class="form-actions connection__actions">
+                <StartButton action=sign_in id prompt=ConnectPrompt::SelectAccount
+                    label=if view.connected { ConnectMsg::SelectAccountAgain } else { ConnectMsg::Connect }
+                    testid=if view.connected { "connect-select-account" } else { "connect" } lang/>
+                {view.connected.then(|| view! {
+                    <StartButton action=sign_in id prompt=ConnectPrompt::Login
+                        label=ConnectMsg::ForceReconnect testid="connect-force" lang/>
+                })}
+                <ActionForm action=consent>
+                    <input type="hidden" name="id" value=id.to_string()/>
+                    <button type="submit" class="button" data-testid="admin-consent"
+                        aria-describedby="help-admin-consent">
+                        {ConnectMsg::AdminConsent.text(lang)}
+                    </button>
+                </ActionForm>
+            </div>
+            <p class="field__help" data-testid="help-scopes">{ConnectMsg::HelpScopes.text(lang)}</p>
+            <p id="help-admin-consent" class="field__help">{ConnectMsg::HelpAdminConsent.text(lang)}</p>
+        </section>
+    }
+}
+
+/// "Verbonden als …" or "Nog niet verbonden" / "Opnieuw verbinden nodig".
+#[component]
+fn Status(view: ConnectionView, lang: Lang) -> impl IntoView {
+    let (label, class) = match (view.connected, view.reconnect_needed) {
+        (true, _) => (Msg::StatusConnected, "status status--ok"),
+        (false, true) => (Msg::StatusReconnectNeeded, "status status--bad"),
+        (false, false) => (Msg::StatusNotConnected, "status status--neutral"),
+    };
+    let account = view.signed_in_upn.clone().filter(|_| view.connected);
+    let since = view.connected_at.clone().filter(|_| view.connected);
+    view! {
+        <p data-testid="connection-status">
+            <span class=class data-testid="connection-state">{label.text(lang)}</span>
+            {account.map(|upn| view! {
+                " " {ConnectMsg::ConnectedAs.text(lang)} " "
+                <strong data-testid="connected-account">{upn}</strong>
+            })}
+            {since.map(|at| view! {
+                " " {ConnectMsg::ConnectedSince.text(lang)} " "
+                <time datetime=at.clone()>{at.get(..16).unwrap_or_default().replace('T', " ")}</time>
+            })}
+        </p>
+        {(!view.connected && !view.reconnect_needed).then(|| view! {
+            <p class="muted">{ConnectMsg::NotConnected.text(lang)}</p>
+        })}
+    }
+}
+
+/// One form posting `id` and `prompt` to `start_microsoft_login`.
+#[component]
+fn StartButton(
+    action: ServerAction<StartMicrosoftLogin>,
+    id: i32,
+    prompt: ConnectPrompt,
+    label: ConnectMsg,
+    testid: &'static str,
+    lang: Lang,
+) -> impl IntoView {
+    view! {
+        <ActionForm action>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="prompt" value=prompt.as_str()/>
+            <button type="submit" class="button button--primary" data-testid=testid>
+                {label.text(lang)}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// Leaves the app for Microsoft (a full navigation, not the router's).
+pub(super) fn go_to(url: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        // Only fails for an unparsable URL, which the server never sends.
+        let _ = window.location().set_href(url);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}

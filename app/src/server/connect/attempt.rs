@@ -1,0 +1,189 @@
+//! Connection attempts, pure: kinds, outcomes, the `state` and its hash, PKCE, and whether a
+//! returning state may still be used (MICROSOFT.md §8: unguessable, single use, expires).
+
+use chrono::{DateTime, Duration, Utc};
+use oauth2::{CsrfToken, PkceCodeChallenge, PkceCodeVerifier};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// How long a started sign-in may take before its state is refused.
+pub const ATTEMPT_LIFETIME: Duration = Duration::minutes(10);
+
+/// What an attempt does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptKind {
+    /// Interactive sign-in for the mailbox's delegated tokens.
+    Connect,
+    /// Refreshing the tokens (no browser).
+    Refresh,
+    /// An administrator grants the app's permissions for the tenant.
+    AdminConsent,
+}
+
+impl AttemptKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptKind::Connect => "connect",
+            AttemptKind::Refresh => "refresh",
+            AttemptKind::AdminConsent => "admin_consent",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Connect, Self::Refresh, Self::AdminConsent]
+            .into_iter()
+            .find(|kind| kind.as_str() == value)
+    }
+}
+
+/// Where an attempt ended (or that it has not yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Sent to Microsoft; not back yet.
+    Pending,
+    /// Back: claimed by one callback, the code is being redeemed.
+    Redeeming,
+    Success,
+    /// Microsoft sent an error to the callback.
+    Denied,
+    /// The token endpoint refused (its error body is kept).
+    TokenFailed,
+    /// The token endpoint did not answer in time, or not at all.
+    Unreachable,
+    /// The token endpoint answered something that is no token response.
+    Malformed,
+    /// Another account than the mailbox's signed in; nothing was stored.
+    WrongAccount,
+    /// The id_token failed a check (audience, tenant, expiry).
+    InvalidIdToken,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Redeeming => "redeeming",
+            Outcome::Success => "success",
+            Outcome::Denied => "denied",
+            Outcome::TokenFailed => "token_failed",
+            Outcome::Unreachable => "unreachable",
+            Outcome::Malformed => "malformed",
+            Outcome::WrongAccount => "wrong_account",
+            Outcome::InvalidIdToken => "invalid_id_token",
+        }
+    }
+}
+
+/// Why a returning state cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StateProblem {
+    #[error("the sign-in took longer than 10 minutes")]
+    Expired,
+    #[error("this sign-in was already completed")]
+    Used,
+}
+
+/// A fresh state: 256 random bits, base64url.
+pub fn new_state() -> CsrfToken {
+    CsrfToken::new_random_len(32)
+}
+
+/// A fresh PKCE verifier (32 random bytes → 43 characters) and its S256 challenge.
+pub fn new_pkce() -> (PkceCodeChallenge, PkceCodeVerifier) {
+    PkceCodeChallenge::new_random_sha256()
+}
+
+/// SHA-256 of the state, hex: what the database stores and is searched by.
+pub fn state_hash(state: &str) -> String {
+    Sha256::digest(state.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Compares two hashes in constant time.
+pub fn same_hash(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Whether an attempt found by its state may be completed `now`.
+pub fn check_returning(
+    outcome: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), StateProblem> {
+    if outcome != Outcome::Pending.as_str() {
+        return Err(StateProblem::Used);
+    }
+    if now >= expires_at {
+        return Err(StateProblem::Expired);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 2, 10, minute, 0).unwrap()
+    }
+
+    #[test]
+    fn states_are_long_random_and_hashed() {
+        let a = new_state();
+        let b = new_state();
+        assert_ne!(a.secret(), b.secret());
+        assert_eq!(a.secret().len(), 43, "256 bits, base64url");
+        let hash = state_hash(a.secret());
+        assert_eq!(hash.len(), 64);
+        assert!(same_hash(&hash, &state_hash(a.secret())));
+        assert!(!same_hash(&hash, &state_hash(b.secret())));
+        assert!(!same_hash(&hash, "short"));
+    }
+
+    #[test]
+    fn pkce_follows_rfc_7636() {
+        let verifier = PkceCodeVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
+        let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
+        assert_eq!(
+            challenge.as_str(),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+        let (challenge, verifier) = new_pkce();
+        assert_eq!(challenge.method().as_str(), "S256");
+        assert_eq!(verifier.secret().len(), 43);
+    }
+
+    #[test]
+    fn a_state_expires_after_ten_minutes_with_an_injected_clock() {
+        let expires_at = at(0) + ATTEMPT_LIFETIME;
+        assert_eq!(check_returning("pending", expires_at, at(9)), Ok(()));
+        assert_eq!(
+            check_returning("pending", expires_at, at(10)),
+            Err(StateProblem::Expired)
+        );
+        assert_eq!(
+            check_returning("success", expires_at, at(1)),
+            Err(StateProblem::Used)
+        );
+        assert_eq!(
+            check_returning("redeeming", expires_at, at(11)),
+            Err(StateProblem::Used)
+        );
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for kind in [
+            AttemptKind::Connect,
+            AttemptKind::Refresh,
+            AttemptKind::AdminConsent,
+        ] {
+            assert_eq!(AttemptKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(AttemptKind::parse("other"), None);
+    }
+}

@@ -1,0 +1,252 @@
+//! The token endpoint and discovery over HTTP (the I/O edge): the oauth2 client with
+//! Microsoft's error type, the secret in the request body, timeouts and no redirects.
+
+use std::fmt;
+use std::time::Duration;
+
+use oauth2::basic::{
+    BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenType,
+};
+use oauth2::{
+    AuthType, AuthorizationCode, ClientId, ClientSecret, EndpointNotSet, EndpointSet,
+    ExtraTokenFields, HttpClientError, PkceCodeVerifier, RedirectUrl, RefreshToken,
+    RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenUrl,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::authorize::{delegated_scope, discovery_url, token_url};
+use super::id_token::tenant_of_issuer;
+use super::microsoft_error::MicrosoftError;
+
+/// The `id_token` next to the standard fields. `Debug` does not show it.
+#[derive(Clone, Default, Deserialize, Serialize)]
+pub struct IdTokenField {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+}
+
+impl fmt::Debug for IdTokenField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IdTokenField([redacted])")
+    }
+}
+
+impl ExtraTokenFields for IdTokenField {}
+
+/// A successful token response.
+pub type TokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
+
+type MicrosoftClient = oauth2::Client<
+    MicrosoftError,
+    TokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// Why no tokens came back. Carries no secret.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenFailure {
+    /// Microsoft refused, with its whole error body.
+    #[error("Microsoft refused: {0}")]
+    Microsoft(Box<MicrosoftError>),
+    #[error("no answer within the configured timeout")]
+    Timeout,
+    #[error("request failed: {0}")]
+    Unreachable(String),
+    /// An answer that is no token response; `body` only when it holds no token.
+    #[error("unreadable answer: {detail}")]
+    Malformed {
+        detail: String,
+        body: Option<String>,
+    },
+    #[error("invalid endpoint URL: {0}")]
+    BadUrl(#[from] url::ParseError),
+}
+
+/// The client for every Microsoft call: a timeout on each request and redirects disabled.
+pub fn http_client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        // Redirects disabled: a redirect from a token endpoint would carry our request (and
+        // the client secret) to wherever it points — server-side request forgery.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+}
+
+/// Where and as whom to ask for tokens.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenEndpoint<'a> {
+    pub login_url: &'a str,
+    pub tenant_id: &'a str,
+    pub client_id: &'a str,
+    pub redirect_uri: &'a str,
+}
+
+impl TokenEndpoint<'_> {
+    fn client(&self, secret: &SecretString) -> Result<MicrosoftClient, TokenFailure> {
+        Ok(
+            oauth2::Client::new(ClientId::new(self.client_id.to_string()))
+                .set_client_secret(ClientSecret::new(secret.expose_secret().to_string()))
+                .set_token_uri(TokenUrl::new(token_url(self.login_url, self.tenant_id)?)?)
+                .set_redirect_uri(RedirectUrl::new(self.redirect_uri.to_string())?)
+                // Microsoft wants the secret in the body (oauth2-rs defaults to HTTP Basic).
+                .set_auth_type(AuthType::RequestBody),
+        )
+    }
+
+    /// Redeems an authorization code with its PKCE verifier.
+    pub async fn redeem_code(
+        &self,
+        http: &reqwest::Client,
+        secret: &SecretString,
+        code: AuthorizationCode,
+        verifier: PkceCodeVerifier,
+    ) -> Result<TokenResponse, TokenFailure> {
+        self.client(secret)?
+            .exchange_code(code)
+            .set_pkce_verifier(verifier)
+            .add_extra_param("scope", delegated_scope())
+            .request_async(http)
+            .await
+            .map_err(failure)
+    }
+
+    /// Redeems a refresh token; Microsoft answers with a new one.
+    pub async fn redeem_refresh_token(
+        &self,
+        http: &reqwest::Client,
+        secret: &SecretString,
+        refresh_token: &RefreshToken,
+    ) -> Result<TokenResponse, TokenFailure> {
+        let scopes = delegated_scope();
+        self.client(secret)?
+            .exchange_refresh_token(refresh_token)
+            .add_scopes(scopes.split(' ').map(|s| Scope::new(s.to_string())))
+            .request_async(http)
+            .await
+            .map_err(failure)
+    }
+}
+
+fn failure(
+    error: RequestTokenError<HttpClientError<reqwest::Error>, MicrosoftError>,
+) -> TokenFailure {
+    match error {
+        RequestTokenError::ServerResponse(error) => TokenFailure::Microsoft(Box::new(error)),
+        RequestTokenError::Request(HttpClientError::Reqwest(error)) if error.is_timeout() => {
+            TokenFailure::Timeout
+        }
+        RequestTokenError::Request(error) => TokenFailure::Unreachable(describe(&error)),
+        RequestTokenError::Parse(error, body) => TokenFailure::Malformed {
+            detail: error.to_string(),
+            body: keepable_body(&body),
+        },
+        RequestTokenError::Other(detail) => TokenFailure::Malformed { detail, body: None },
+    }
+}
+
+/// The error and its sources, e.g. "client error: error sending request: connection refused".
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+const MAX_KEPT_BODY: usize = 8 * 1024;
+
+/// A malformed answer is kept for support only when it cannot hold a token (a truncated
+/// success body can), and only its first 8 KiB.
+fn keepable_body(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    if text.contains("token") {
+        return None;
+    }
+    let end = text
+        .char_indices()
+        .map(|(at, c)| at + c.len_utf8())
+        .take_while(|end| *end <= MAX_KEPT_BODY)
+        .last()
+        .unwrap_or(0);
+    Some(text[..end].to_string())
+}
+
+#[derive(Deserialize)]
+struct Discovery {
+    issuer: String,
+}
+
+/// The GUID of a tenant given as a domain: discovery's `issuer` is `{login}/{guid}/v2.0`.
+pub async fn discover_tenant_guid(
+    http: &reqwest::Client,
+    login_url: &str,
+    tenant_id: &str,
+) -> Result<String, TokenFailure> {
+    let response = http
+        .get(discovery_url(login_url, tenant_id)?)
+        .send()
+        .await
+        .map_err(|error| match error.is_timeout() {
+            true => TokenFailure::Timeout,
+            false => TokenFailure::Unreachable(describe(&error)),
+        })?;
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|error| TokenFailure::Unreachable(describe(&error)))?;
+    if !status.is_success() {
+        return Err(match serde_json::from_slice::<MicrosoftError>(&body) {
+            Ok(error) => TokenFailure::Microsoft(Box::new(error)),
+            Err(_) => TokenFailure::Unreachable(format!("discovery answered {status}")),
+        });
+    }
+    let malformed = |detail: &str| TokenFailure::Malformed {
+        detail: detail.to_string(),
+        body: keepable_body(&body),
+    };
+    let discovery: Discovery =
+        serde_json::from_slice(&body).map_err(|_| malformed("discovery is not JSON"))?;
+    tenant_of_issuer(&discovery.issuer).ok_or_else(|| malformed("issuer names no tenant GUID"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_that_may_hold_tokens_are_not_kept() {
+        assert_eq!(
+            keepable_body(br#"{"token_type":"Bearer","access_token":"ey"#),
+            None
+        );
+        assert_eq!(
+            keepable_body(b"<html>bad gateway</html>").as_deref(),
+            Some("<html>bad gateway</html>")
+        );
+        assert_eq!(
+            keepable_body(&vec![b'a'; MAX_KEPT_BODY + 10]).map(|b| b.len()),
+            Some(MAX_KEPT_BODY)
+        );
+    }
+
+    #[test]
+    fn the_id_token_is_not_in_debug_output() {
+        let field = IdTokenField {
+            id_token: Some("eyJ.geheim.x".into()),
+        };
+        assert!(!format!("{field:?}").contains("geheim"));
+    }
+}

@@ -1,0 +1,53 @@
+//! `GET /api/oauth/ms-azure/callback`: where Microsoft sends the browser back, for sign-ins
+//! and admin consent alike (the attempt's kind tells them apart). All state is in the
+//! database, so any server instance completes a callback another one started.
+
+mod page;
+
+use app::mailbox_form::MailboxTarget;
+use app::server::connect::{complete_callback, Completed};
+use app::server::AppState;
+use axum::extract::RawQuery;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Utc;
+use http::{header, HeaderValue, StatusCode};
+
+/// The path registered in Azure as Redirect URI (under `PUBLIC_BASE_URL`).
+pub const CALLBACK_PATH: &str = "/api/oauth/ms-azure/callback";
+
+/// Completes the callback and answers with a 303 to the mailbox, or a Dutch error page.
+pub async fn handle(state: AppState, RawQuery(query): RawQuery) -> Response {
+    let result = complete_callback(&state, query.as_deref().unwrap_or_default(), Utc::now()).await;
+    let mut response = match result {
+        // A fixed internal path: never a URL taken from the request (no open redirect).
+        Ok(Completed::Connected { mailbox_id } | Completed::AdminConsented { mailbox_id }) => {
+            let location = MailboxTarget::Existing(mailbox_id).path();
+            (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+        }
+        Err(error) => {
+            tracing::warn!(
+                code = error.code(),
+                mailbox_id = error.mailbox_id(),
+                attempt_id = error.attempt_id(),
+                %error,
+                "callback refused"
+            );
+            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            (status, Html(page::render(&error))).into_response()
+        }
+    };
+    let headers = response.headers_mut();
+    // The URL carried a code and state: no Referer to anyone, no copy in any cache.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'",
+        ),
+    );
+    response
+}

@@ -68,11 +68,13 @@ test("manual's flow: each mistake is explained before submitting, then saved and
   await expect(error(page, "client_secret")).toHaveCount(0);
   await expect(error(page, "object_id")).toHaveCount(0);
   await page.getByTestId("save").click();
-  await expect(page.getByTestId("save-success")).toBeVisible();
-  await expect(page).toHaveURL(/\/instellingen\/mailboxen\/\d+\?opgeslagen=1$/);
+  // Saved, and — not yet connected — on its way to Microsoft's sign-in for this mailbox.
+  await expect(page).toHaveURL(/\/oauth2\/v2\.0\/authorize\?.*login_hint=info%40energiedemo\.onmicrosoft\.com/);
 
-  // Reload: values kept, the secret only as its first three characters.
-  await page.reload();
+  // Back on the mailbox page: values kept, the secret only as its first three characters.
+  await page.goto("/instellingen/mailboxen");
+  await page.getByTestId("mailbox-row").getByRole("link").click();
+  await expect(page).toHaveURL(/\/instellingen\/mailboxen\/\d+$/);
   await expect(page.getByLabel("Client id")).toHaveValue(CLIENT_ID);
   await expect(page.getByLabel("Tenant ID")).toHaveValue(TENANT_ID);
   await expect(page.getByLabel("Object ID")).toHaveValue(OBJECT_ID);
@@ -137,6 +139,10 @@ test("no serious accessibility violations on the new and the edit page", async (
   await page.getByLabel("Client secret waarde").fill(SECRET_VALUE);
   await page.getByLabel("Object ID").fill(OBJECT_ID);
   await page.getByTestId("save").click();
-  await expect(page.getByTestId("save-success")).toBeVisible();
+  await expect(page).toHaveURL(/\/oauth2\/v2\.0\/authorize/);
+  await page.goto("/instellingen/mailboxen");
+  await page.getByTestId("mailbox-row").getByRole("link").click();
+  await expect(page.getByLabel("Client id")).toHaveValue(CLIENT_ID);
+  await waitForHydration(page);
   await expectAccessible(page);
 });

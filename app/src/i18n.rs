@@ -1,10 +1,12 @@
 //! The message catalogue: every text the screens show, in Dutch (the product's language) and
 //! English. Components ask for a [`Msg`] in the current [`Lang`]; no literals in views.
 
+mod access;
 mod form;
 
 use serde::{Deserialize, Serialize};
 
+pub use access::AccessMsg;
 pub use form::FormMsg;
 
 /// Interface language. Dutch is the default, as in Econobis.
@@ -73,6 +75,8 @@ pub enum Msg {
     MailboxDeleted,
     /// The mailbox page's texts.
     Form(FormMsg),
+    /// Signing in and out, roles, the Wijzigingslog.
+    Access(AccessMsg),
 }
 
 impl Msg {
@@ -150,6 +154,7 @@ impl Msg {
             ),
             MailboxDeleted => ("De mailbox is verwijderd.", "The mailbox has been deleted."),
             Form(msg) => msg.pair(),
+            Access(msg) => msg.pair(),
         }
     }
 }

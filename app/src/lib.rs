@@ -1,7 +1,13 @@
 //! The Leptos application: pages, components, server functions and the logic shared by the
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
+// The mailbox form's view type (six sections in one disabled fieldset) is deeper than the
+// default limit lets the compiler lay out.
+#![recursion_limit = "256"]
+
+pub mod access;
 pub mod api;
+pub mod audit_log;
 pub mod components;
 pub mod i18n;
 pub mod mailbox_form;
@@ -17,7 +23,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::i18n::{Lang, Msg};
-use crate::pages::{MailboxPage, MailboxesPage, NotFoundPage};
+use crate::pages::{MailboxPage, MailboxesPage, NotFoundPage, SignInPage};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -46,17 +52,18 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/mailboxen.css"/>
-        <Title text=Msg::AppName.text(lang)/>
-        <Router>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
-// In order: the server streams the page in document order, waiting for data
-                // where it is needed, so the page is complete without JavaScript.
-                <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
-                // Rendered whole before sending, so a missing mailbox gets a real 404 status.
-                <Route path=path!("/instellingen/mailboxen/:id") view=MailboxPage ssr=SsrMode::Async/>
-            </Routes>
-        </Router>
-    }
+            <Stylesheet id="leptos" href="/pkg/mailboxen.css"/>
+            <Title text=Msg::AppName.text(lang)/>
+            <Router>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
+    // In order: the server streams the page in document order, waiting for data
+                    // where it is needed, so the page is complete without JavaScript.
+                    <Route path=path!("/inloggen") view=SignInPage/>
+                    <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
+                    // Rendered whole before sending, so a missing mailbox gets a real 404 status.
+                    <Route path=path!("/instellingen/mailboxen/:id") view=MailboxPage ssr=SsrMode::Async/>
+                </Routes>
+            </Router>
+        }
 }

@@ -101,6 +101,10 @@ pub struct MailboxFormData {
     pub conflict: bool,
     /// The values come from a failed save without JavaScript (its secrets are not kept).
     pub from_attempt: bool,
+    /// The signed-in user may change mailboxes (`beheerder`); a `lezer` sees the form
+    /// disabled, without Opslaan and Verwijderen.
+    #[serde(default)]
+    pub can_change: bool,
 }
 
 /// The defaults of a new mailbox: active, Microsoft Api both ways (this screen's purpose).

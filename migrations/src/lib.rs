@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_mailboxes;
 mod m20261128_000002_mailbox_form;
+mod m20261129_000003_access;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_create_mailboxes::Migration),
             Box::new(m20261128_000002_mailbox_form::Migration),
+            Box::new(m20261129_000003_access::Migration),
         ]
     }
 }

@@ -1,10 +1,12 @@
 //! Typed configuration, read once at start-up from the environment (and `.env` is not read:
 //! the Makefile and the deployment set variables explicitly).
 
+mod auth;
 mod encryption;
 
 use std::net::SocketAddr;
 
+pub use auth::AuthConfig;
 pub use encryption::{AppEnv, EncryptionKeys};
 
 /// Everything the server needs to start. Each field names its environment variable.
@@ -28,6 +30,8 @@ pub struct Config {
     pub app_env: AppEnv,
     /// `ENCRYPTION_KEY` (required in production) and `ENCRYPTION_KEY_PREVIOUS`.
     pub encryption: EncryptionKeys,
+    /// Accounts and sessions: `BOOTSTRAP_ADMIN_*`, `SESSION_*`, `SIGN_IN_*`.
+    pub auth: AuthConfig,
 }
 
 /// A variable that is set but unusable; the message names it.
@@ -61,9 +65,11 @@ impl Config {
         })?;
         let app_env = AppEnv::parse(lookup("APP_ENV").as_deref())?;
         let encryption = EncryptionKeys::from_lookup(app_env, &lookup)?;
+        let auth = AuthConfig::from_lookup(&lookup)?;
         Ok(Config {
             app_env,
             encryption,
+            auth,
             database_url: database_url(&get("DATABASE_URL", DEFAULT_DATABASE_URL))?,
             site_addr,
             site_root: get("LEPTOS_SITE_ROOT", "target/site"),

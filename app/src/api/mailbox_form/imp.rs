@@ -2,11 +2,14 @@
 
 use leptos::prelude::*;
 
+use crate::audit_log::AuditAction;
 use crate::i18n::{FormMsg, Lang};
 use crate::mailbox_form::{
     new_mailbox_form, MailboxFormData, MailboxTarget, SaveOutcome, ATTEMPT_PARAM, DELETED_PARAM,
     LIST_PATH, SAVED_PARAM,
 };
+use crate::server::audit::{changed_fields, record_audit, SecretChange};
+use crate::server::auth::Actor;
 use crate::server::form_attempts::FormAttempt;
 use crate::server::mailbox_store::{self, StoreError, UpdateResult};
 use crate::server::AppState;
@@ -21,6 +24,7 @@ pub(super) fn unexpected(what: &str, error: &dyn std::fmt::Display) -> ServerFnE
 
 pub(super) async fn form_data(
     state: &AppState,
+    actor: &Actor,
     segment: &str,
     attempt: Option<&str>,
 ) -> Result<Option<MailboxFormData>, sea_orm::DbErr> {
@@ -45,6 +49,7 @@ pub(super) async fn form_data(
         client_secret_hint: stored.as_ref().and_then(|s| s.client_secret_hint.clone()),
         reconnect_needed: stored.as_ref().is_some_and(|s| s.reconnect_needed),
         redirect_uri: state.redirect_uri(),
+        can_change: actor.role == crate::access::Role::Beheerder,
         ..MailboxFormData::default()
     };
     match (attempt, stored) {
@@ -74,6 +79,7 @@ pub(super) async fn form_data(
 
 pub(super) async fn save(
     state: &AppState,
+    actor: &Actor,
     id: Option<i32>,
     version: i32,
     form: &MailboxForm,
@@ -101,18 +107,63 @@ pub(super) async fn save(
     };
     let Some(id) = id else {
         let id = mailbox_store::create(&state.db, &state.cipher, &valid).await?;
-        tracing::info!(mailbox_id = id, "mailbox created");
+        tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox created");
+        audit_change(state, actor, id, AuditAction::Created, None, form).await?;
         return Ok(SaveOutcome::Saved { id });
     };
     let result = mailbox_store::update(&state.db, &state.cipher, id, version, &valid).await?;
     Ok(match result {
         UpdateResult::Updated => {
-            tracing::info!(mailbox_id = id, "mailbox updated");
+            tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox updated");
+            audit_change(state, actor, id, AuditAction::Updated, stored, form).await?;
             SaveOutcome::Saved { id }
         }
         UpdateResult::Conflict => SaveOutcome::Conflict,
         UpdateResult::NotFound => SaveOutcome::NotFound,
     })
+}
+
+/// Records which fields a save changed: the stored form before (None for a new mailbox)
+/// against the stored form after, so only real changes are named.
+async fn audit_change(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    action: AuditAction,
+    before: Option<mailbox_store::StoredMailbox>,
+    submitted: &MailboxForm,
+) -> Result<(), StoreError> {
+    let Some(after) = mailbox_store::load(&state.db, id).await? else {
+        return Ok(());
+    };
+    let before_form = before.as_ref().map(|b| b.form.clone()).unwrap_or_default();
+    let password = SecretChange {
+        stored_before: before.as_ref().is_some_and(|b| b.password_stored),
+        stored_after: after.password_stored,
+        typed: !submitted.password.is_empty(),
+    };
+    let client_secret = SecretChange {
+        stored_before: before.as_ref().is_some_and(|b| b.secret_stored),
+        stored_after: after.secret_stored,
+        typed: !submitted.client_secret.is_empty(),
+    };
+    let fields = changed_fields(&before_form, &after.form, password, client_secret);
+    record_audit(&state.db, actor, Some(id), action, &fields).await?;
+    Ok(())
+}
+
+/// Deletes mailbox `id` and records it; false when it did not exist.
+pub(super) async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+) -> Result<bool, sea_orm::DbErr> {
+    let deleted = mailbox_store::delete(&state.db, id).await?;
+    if deleted {
+        tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox deleted");
+        record_audit(&state.db, actor, Some(id), AuditAction::Deleted, &[]).await?;
+    }
+    Ok(deleted)
 }
 
 /// True for a form the browser posted itself (no JavaScript): it accepts HTML. The

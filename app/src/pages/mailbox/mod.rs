@@ -6,6 +6,7 @@
 //! submitted values and issues); once hydrated, every field is checked while typing with
 //! the same validation module the server uses.
 
+mod audit;
 mod delete;
 mod editor;
 mod fields;
@@ -49,7 +50,13 @@ pub fn MailboxPage() -> impl IntoView {
                         let title = if data.id.is_some() { FormMsg::EditTitle } else { FormMsg::NewTitle };
                         view! {
                             <PageShell title=Msg::Form(title) crumb=Msg::Form(title)>
-                                <editor::MailboxEditor data reload/>
+                                {
+                                    let id = data.id;
+                                    view! {
+                                        <editor::MailboxEditor data reload/>
+                                        {id.map(|id| view! { <audit::AuditLog id reload/> })}
+                                    }
+                                }
                             </PageShell>
                         }.into_any()
                     }

@@ -1,4 +1,8 @@
 //! SeaORM entities, one file per table.
 
+pub mod audit_log;
 pub mod mailbox;
 pub mod mailbox_microsoft_settings;
+pub mod session;
+pub mod sign_in_failure;
+pub mod user;

@@ -2,9 +2,14 @@
 
 mod database;
 mod forms;
+mod session;
 
 pub use database::{Backend, TestDatabase};
 pub use forms::{post, Fields, Poster};
+pub use session::{
+    create_account, email_of, router_as, session_as, signed_in_router, with_session, SITE_ORIGIN,
+    TEST_PASSWORD,
+};
 
 use app::server::{AppState, MicrosoftEndpoints};
 use axum::body::Body;
@@ -63,6 +68,7 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
         public_base_url: "http://127.0.0.1:3000".to_string(),
         cipher: test_cipher(),
         form_attempts: Default::default(),
+        auth: Default::default(),
     }
 }
 
@@ -72,8 +78,8 @@ pub fn test_cipher() -> app::server::cipher::Cipher {
     app::server::cipher::Cipher::new(&key, None)
 }
 
-/// The router `main` serves, over `db`.
-pub fn test_router(db: DatabaseConnection) -> Router {
+/// The router `main` serves, over `db`, as an anonymous visitor sees it.
+pub fn anonymous_router(db: DatabaseConnection) -> Router {
     let config =
         server::config::Config::from_lookup(|name| (name == "APP_ENV").then(|| "test".to_string()))
             .expect("default config");

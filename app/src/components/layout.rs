@@ -66,8 +66,9 @@ fn UserMenu(user: SessionUser, lang: Lang) -> impl IntoView {
     view! {
         <div class="usermenu">
             <span class="usermenu__who" data-testid="signed-in-as">
-                {AccessMsg::SignedInAs.text(lang)} " " <strong>{user.email}</strong>
-                " (" {role.text(lang)} ")"
+                {format!("{} ", AccessMsg::SignedInAs.text(lang))}
+                <strong>{user.email}</strong>
+                {format!(" ({})", role.text(lang))}
             </span>
             <form method="post" action=SIGN_OUT_PATH class="usermenu__form">
                 <button type="submit" class="button button--small" data-testid="sign-out">

@@ -11,6 +11,8 @@
 
 mod support;
 
+mod access_enumeration;
+mod access_sign_in;
 mod mailbox_form_fixtures;
 mod mailbox_form_issues;
 mod mailbox_form_no_js;

@@ -63,7 +63,7 @@ fn encode(text: &str) -> String {
     out
 }
 
-/// POSTs `fields` to `/api/{function}` from the page `referer`.
+/// POSTs `fields` to `/api/{function}` from the page `referer` of this site.
 pub async fn post(
     router: &Router,
     function: &str,
@@ -79,6 +79,8 @@ pub async fn post(
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, accept)
         .header(header::REFERER, format!("http://127.0.0.1:3000{referer}"))
+        // Browsers send their page's origin with every POST.
+        .header(header::ORIGIN, super::SITE_ORIGIN)
         .body(Body::from(fields.encode()))
         .expect("request");
     let response = router

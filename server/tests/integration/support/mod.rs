@@ -108,3 +108,39 @@ pub async fn send(router: &Router, request: Request<Body>) -> (StatusCode, Strin
         .expect("body");
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// A whole response: status, headers and body text.
+pub struct FullAnswer {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl FullAnswer {
+    /// A header's text, or "".
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// Any request through the router, keeping the headers.
+pub async fn send_full(router: &Router, request: Request<Body>) -> FullAnswer {
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+        .await
+        .expect("body");
+    FullAnswer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}

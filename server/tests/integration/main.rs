@@ -11,7 +11,9 @@
 
 mod support;
 
+mod access_csrf_audit;
 mod access_enumeration;
+mod access_no_leaks;
 mod access_sign_in;
 mod mailbox_form_fixtures;
 mod mailbox_form_issues;

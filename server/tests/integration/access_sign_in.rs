@@ -12,9 +12,7 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, Set};
 use secrecy::SecretString;
 
 use crate::on_every_database;
-use crate::support::{
-    anonymous_router, router_as, send_full, Fields, FullAnswer, SITE_ORIGIN, TEST_PASSWORD,
-};
+use crate::support::{anonymous_router, router_as, send_full, Fields, FullAnswer, SITE_ORIGIN};
 
 const EMAIL: &str = "Beheerder@Zonnecoop.nl";
 const PASSWORD: &str = "Een-lang-beheerderswachtwoord-9";
@@ -253,7 +251,6 @@ async fn a_lezer_sees_no_mutating_controls(db: DatabaseConnection) {
         !page.body.contains("data-testid=\"save\"")
             && !page.body.contains("data-testid=\"delete\"")
     );
-    let _ = TEST_PASSWORD;
 }
 
 on_every_database!(

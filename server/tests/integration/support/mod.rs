@@ -6,10 +6,7 @@ mod session;
 
 pub use database::{Backend, TestDatabase};
 pub use forms::{post, Fields, Poster};
-pub use session::{
-    create_account, email_of, router_as, session_as, signed_in_router, with_session, SITE_ORIGIN,
-    TEST_PASSWORD,
-};
+pub use session::{router_as, session_as, signed_in_router, with_session, SITE_ORIGIN};
 
 use app::server::{AppState, MicrosoftEndpoints};
 use axum::body::Body;

@@ -16,18 +16,18 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 use secrecy::SecretString;
 
 /// The password of every test account.
-pub const TEST_PASSWORD: &str = "Test-wachtwoord-2026!";
+const TEST_PASSWORD: &str = "Test-wachtwoord-2026!";
 /// The site's origin in tests (`PUBLIC_BASE_URL`).
 pub const SITE_ORIGIN: &str = "http://127.0.0.1:3000";
 
 /// The e-mail address of the test account with `role`.
-pub fn email_of(role: Role) -> String {
+fn email_of(role: Role) -> String {
     format!("{}@example.org", role.as_str())
 }
 
 /// Creates the account `email_of(role)` (hashing once per test run: argon2 is slow in
 /// debug builds) and returns its id.
-pub async fn create_account(db: &DatabaseConnection, role: Role) -> i32 {
+async fn create_account(db: &DatabaseConnection, role: Role) -> i32 {
     static HASH: OnceLock<String> = OnceLock::new();
     let hash = HASH.get_or_init(|| {
         hash_password(&SecretString::from(TEST_PASSWORD)).expect("hash the test password")

@@ -40,10 +40,11 @@ pub fn same_site_request(
     if sec_fetch_site.is_some_and(|value| !value.eq_ignore_ascii_case("same-origin")) {
         return false;
     }
-    match origin {
-        Some(origin) => origin.trim().eq_ignore_ascii_case(&site.0),
-        // Only browsers that say where the request comes from are believed.
-        None => sec_fetch_site.is_some(),
+    match origin.map(str::trim) {
+        // `Referrer-Policy: no-referrer` makes browsers send `Origin: null` on form posts;
+        // then only their `Sec-Fetch-Site: same-origin` vouches for the request.
+        None | Some("null") => sec_fetch_site.is_some(),
+        Some(origin) => origin.eq_ignore_ascii_case(&site.0),
     }
 }
 
@@ -111,6 +112,8 @@ mod tests {
         assert!(check(Method::DELETE, None, Some("same-origin")));
         assert!(!check(Method::POST, Some("https://evil.example"), None));
         assert!(!check(Method::POST, Some("null"), None));
+        assert!(check(Method::POST, Some("null"), Some("same-origin")));
+        assert!(!check(Method::POST, Some("null"), Some("cross-site")));
         assert!(!check(Method::POST, Some("http://crm.example.org"), None));
         assert!(!check(Method::POST, own, Some("same-site")));
         assert!(!check(Method::PUT, None, Some("cross-site")));

@@ -4,7 +4,7 @@
 //! appear in the log, a page, a JSON answer or an error.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
 use http::{header, Request};
@@ -41,16 +41,28 @@ impl<'a> MakeWriter<'a> for LogBuffer {
     }
 }
 
+/// The log of the whole test process at debug level. Global, not per test: a thread-local
+/// subscriber misses events when tests on other threads change tracing's callsite cache.
+fn captured_log() -> LogBuffer {
+    static BUFFER: OnceLock<LogBuffer> = OnceLock::new();
+    BUFFER
+        .get_or_init(|| {
+            let buffer = LogBuffer::default();
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::DEBUG)
+                .with_ansi(false)
+                .with_writer(buffer.clone())
+                .finish();
+            let _ = tracing::subscriber::set_global_default(subscriber);
+            // sqlx logs through `log`: forward it so its statements are captured too.
+            let _ = tracing_log::LogTracer::init();
+            buffer
+        })
+        .clone()
+}
+
 async fn no_secret_reaches_a_log_or_a_response(db: DatabaseConnection) {
-    // sqlx logs through `log`: forward it to tracing so its statements are captured too.
-    let _ = tracing_log::LogTracer::init();
-    let buffer = LogBuffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(buffer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let buffer = captured_log();
 
     create_admin(&db).await;
     let router = anonymous_router(db.clone());

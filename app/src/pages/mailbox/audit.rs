@@ -5,13 +5,21 @@ use leptos::prelude::*;
 use crate::api::list_audit_log;
 use crate::audit_log::{field_label, AuditEntry};
 use crate::i18n::{AccessMsg, Lang};
+use crate::mailbox_form::MailboxTarget;
 
-/// The log of mailbox `id`, refetched after every save (`reload`).
+/// The log of the mailbox page's `segment`; none for a new mailbox.
+pub(super) async fn load(segment: String) -> Result<Vec<AuditEntry>, ServerFnError> {
+    match MailboxTarget::from_segment(&segment).and_then(MailboxTarget::id) {
+        Some(id) => list_audit_log(id).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The Wijzigingslog, refetched with the page after every save.
 #[component]
-pub(super) fn AuditLog(id: i32, reload: RwSignal<u32>) -> impl IntoView {
+pub(super) fn AuditLog(entries: Resource<Result<Vec<AuditEntry>, ServerFnError>>) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
     let t = move |msg: AccessMsg| msg.text(lang);
-    let entries = Resource::new(move || reload.get(), move |_| list_audit_log(id));
     view! {
         <section class="audit-log" aria-labelledby="audit-title" data-testid="audit-log">
             <h2 id="audit-title">{t(AccessMsg::AuditTitle)}</h2>

@@ -41,6 +41,12 @@ pub fn MailboxPage() -> impl IntoView {
         },
         |(segment, attempt, _)| get_mailbox_form(segment, attempt),
     );
+    // Created here, not inside the Suspend below: a resource made while the page is
+    // already resolving can leave the server's async render waiting.
+    let audit = Resource::new(
+        move || (segment(), reload.get()),
+        |(segment, _)| audit::load(segment),
+    );
 
     view! {
         <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
@@ -54,7 +60,7 @@ pub fn MailboxPage() -> impl IntoView {
                                     let id = data.id;
                                     view! {
                                         <editor::MailboxEditor data reload/>
-                                        {id.map(|id| view! { <audit::AuditLog id reload/> })}
+                                        {id.map(|_| view! { <audit::AuditLog entries=audit/> })}
                                     }
                                 }
                             </PageShell>

@@ -5,7 +5,6 @@
 use axum::body::Body;
 use axum::Router;
 use http::{header, Request, StatusCode};
-use tower::ServiceExt;
 
 /// Who posts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,23 +82,16 @@ pub async fn post(
         .header(header::ORIGIN, super::SITE_ORIGIN)
         .body(Body::from(fields.encode()))
         .expect("request");
-    let response = router
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("router answers");
-    let status = response.status();
-    let location = response
-        .headers()
+    let answer = super::send_full(router, request).await;
+    let location = answer
+        .headers
         .get(header::LOCATION)
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
-    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
-        .await
-        .expect("body");
+    let (status, body) = (answer.status, answer.body);
     Answer {
         status,
         location,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        body,
     }
 }

@@ -94,16 +94,8 @@ pub async fn get(router: &Router, uri: &str) -> (StatusCode, String) {
 
 /// Any request through the router: status and body text.
 pub async fn send(router: &Router, request: Request<Body>) -> (StatusCode, String) {
-    let response = router
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("router answers");
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
-        .await
-        .expect("body");
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    let answer = send_full(router, request).await;
+    (answer.status, answer.body)
 }
 
 /// A whole response: status, headers and body text.
@@ -125,16 +117,24 @@ impl FullAnswer {
 
 /// Any request through the router, keeping the headers.
 pub async fn send_full(router: &Router, request: Request<Body>) -> FullAnswer {
-    let response = router
-        .clone()
-        .oneshot(request)
+    let target = format!("{} {}", request.method(), request.uri());
+    let whole = async {
+        let response = router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        (status, headers, bytes)
+    };
+    // A hung response fails the test, naming the request, instead of hanging the suite.
+    let (status, headers, bytes) = tokio::time::timeout(std::time::Duration::from_secs(30), whole)
         .await
-        .expect("router answers");
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
-        .await
-        .expect("body");
+        .unwrap_or_else(|_| panic!("no complete answer to {target} within 30 s"));
     FullAnswer {
         status,
         headers,

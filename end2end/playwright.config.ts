@@ -24,6 +24,9 @@ const fakeFixture = (() => {
 process.env.E2E_DB_FILE ??= path.join(os.tmpdir(), `mailboxen-e2e-${Date.now()}.db`);
 process.env.E2E_BASE_URL = `http://127.0.0.1:${appPort}`;
 process.env.E2E_FAKE_URL = `http://127.0.0.1:${fakePort}`;
+// The first administrator, created by the server at start-up (tests/support.ts signs in).
+process.env.E2E_ADMIN_EMAIL ??= "beheerder@example.org";
+process.env.E2E_ADMIN_PASSWORD ??= "E2e-beheerder-wachtwoord-2026";
 
 export default defineConfig({
   testDir: "./tests",
@@ -63,7 +66,7 @@ export default defineConfig({
     {
       command: `${targetDir}/debug/server`,
       cwd: root,
-      url: `${process.env.E2E_BASE_URL}/instellingen/mailboxen`,
+      url: `${process.env.E2E_BASE_URL}/inloggen`,
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",
@@ -75,6 +78,8 @@ export default defineConfig({
         MICROSOFT_LOGIN_URL: process.env.E2E_FAKE_URL,
         MICROSOFT_GRAPH_URL: process.env.E2E_FAKE_URL,
         APP_ENV: "test",
+        BOOTSTRAP_ADMIN_EMAIL: process.env.E2E_ADMIN_EMAIL,
+        BOOTSTRAP_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
         RUST_LOG: "warn",
       },
     },

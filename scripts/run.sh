@@ -10,6 +10,9 @@ cargo leptos build $LEPTOS_BUILD_ARGS
 export APP_ENV="${APP_ENV:-development}"
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/mailboxen.db?mode=rwc}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+# The first administrator of a fresh database (ignored once accounts exist).
+export BOOTSTRAP_ADMIN_EMAIL="${BOOTSTRAP_ADMIN_EMAIL:-beheerder@example.org}"
+export BOOTSTRAP_ADMIN_PASSWORD="${BOOTSTRAP_ADMIN_PASSWORD:-Demo-beheerder-2026}"
 if [ -z "${MICROSOFT_LOGIN_URL:-}" ]; then
   cargo build -p fake-microsoft
   fake_port="${FAKE_MICROSOFT_PORT:-9000}"
@@ -27,4 +30,6 @@ if [ -z "${MICROSOFT_LOGIN_URL:-}" ]; then
 TXT
 fi
 echo "  Mailboxen: http://127.0.0.1:3000/instellingen/mailboxen"
+echo "  Sign in as $BOOTSTRAP_ADMIN_EMAIL with password $BOOTSTRAP_ADMIN_PASSWORD (demo account;"
+echo "  created only when the database has no accounts yet)."
 "$CARGO_TARGET_DIR/debug/server"

@@ -1,11 +1,13 @@
 //! The message catalogue: every text the screens show, in Dutch (the product's language) and
 //! English. Components ask for a [`Msg`] in the current [`Lang`]; no literals in views.
 
+mod access;
 mod connect;
 mod form;
 
 use serde::{Deserialize, Serialize};
 
+pub use access::AccessMsg;
 pub use connect::ConnectMsg;
 pub use form::FormMsg;
 
@@ -109,6 +111,8 @@ pub enum Msg {
     Form(FormMsg),
     /// Connecting with Microsoft.
     Connect(ConnectMsg),
+    /// Signing in and out, roles, the Wijzigingslog.
+    Access(AccessMsg),
 }
 
 impl Msg {
@@ -189,6 +193,7 @@ impl Msg {
             MailboxDeleted => ("De mailbox is verwijderd.", "The mailbox has been deleted."),
             Form(msg) => msg.pair(),
             Connect(msg) => msg.pair(),
+            Access(msg) => msg.pair(),
         }
     }
 }

@@ -1,7 +1,15 @@
 //! The Leptos application: pages, components, server functions and the logic shared by the
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
+// The mailbox page is one deeply nested view type; its layout needs more than the default.
+#![recursion_limit = "512"]
+// The mailbox form's view type (six sections in one disabled fieldset) is deeper than the
+// default limit lets the compiler lay out.
+#![recursion_limit = "256"]
+
+pub mod access;
 pub mod api;
+pub mod audit_log;
 pub mod components;
 pub mod connection;
 pub mod i18n;
@@ -18,7 +26,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::i18n::{Lang, Msg};
-use crate::pages::{MailboxPage, MailboxesPage, NotFoundPage};
+use crate::pages::{MailboxPage, MailboxesPage, NotFoundPage, SignInPage};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -76,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/instellingen/mailboxen"/> }/>
                 // In order: the server streams the page in document order, waiting for data
                 // where it is needed, so the page is complete without JavaScript.
+                <Route path=path!("/inloggen") view=SignInPage/>
                 <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
                 // Rendered whole before sending, so a missing mailbox gets a real 404 status.
                 <Route path=path!("/instellingen/mailboxen/:id") view=MailboxPage ssr=SsrMode::Async/>

@@ -109,6 +109,10 @@ pub struct MailboxFormData {
     pub from_attempt: bool,
     /// The connection with Microsoft, for a saved mailbox with Microsoft settings.
     pub connection: Option<ConnectionView>,
+    /// The signed-in user may change mailboxes (`beheerder`); a `lezer` sees the form
+    /// disabled, without Opslaan and Verwijderen.
+    #[serde(default)]
+    pub can_change: bool,
 }
 
 /// The defaults of a new mailbox: active, Microsoft Api both ways (this screen's purpose).

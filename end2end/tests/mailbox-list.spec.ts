@@ -1,10 +1,11 @@
 // Instellingen > Mailboxen: server-rendered rows, hydrated filtering, the no-JavaScript path,
 // accessibility and the narrow layout.
-import { clearMailboxes, expect, expectAccessible, insertMailboxes, test, waitForHydration } from "./support";
+import { clearMailboxes, expect, expectAccessible, insertMailboxes, signIn, test, waitForHydration } from "./support";
 
 const LIST = "/instellingen/mailboxen";
 
-test.beforeEach(() => {
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
   clearMailboxes();
   insertMailboxes([
     { name: "Info", email: "info@energiedemo.nl", incoming: "ms-oauth", outgoing: "ms-oauth", primary: true },

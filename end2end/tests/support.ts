@@ -41,6 +41,24 @@ export function insertMailboxes(rows: MailboxSeed[]): void {
     email_mark_as_seen, is_active, is_primary, valid, login_tries, created_at, updated_at) VALUES ${values};`);
 }
 
+/** The administrator the server creates at start-up (playwright.config.ts). */
+export const ADMIN = {
+  email: process.env.E2E_ADMIN_EMAIL ?? "beheerder@example.org",
+  password: process.env.E2E_ADMIN_PASSWORD ?? "",
+};
+
+/**
+ * Signs in through the sign-in page (a plain form post, so also without JavaScript) and
+ * waits for the page it leads to.
+ */
+export async function signIn(page: Page, password: string = ADMIN.password): Promise<void> {
+  if (!new URL(page.url(), "http://x").pathname.startsWith("/inloggen")) await page.goto("/inloggen");
+  await page.getByLabel("E-mailadres").fill(ADMIN.email);
+  await page.getByLabel("Wachtwoord").fill(password);
+  await page.getByRole("button", { name: "Inloggen" }).click();
+  if (password === ADMIN.password) await expect(page).not.toHaveURL(/\/inloggen/);
+}
+
 /** Waits until the WASM bundle has hydrated the page. */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator("body[data-hydrated='true']")).toHaveCount(1);

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_mailboxes;
 mod m20261128_000002_mailbox_form;
+mod m20261129_000003_access;
 mod m20261201_000003_microsoft_connection;
 
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_create_mailboxes::Migration),
             Box::new(m20261128_000002_mailbox_form::Migration),
+            Box::new(m20261129_000003_access::Migration),
             Box::new(m20261201_000003_microsoft_connection::Migration),
         ]
     }

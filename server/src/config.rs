@@ -1,11 +1,13 @@
 //! Typed configuration, read once at start-up from the environment (and `.env` is not read:
 //! the Makefile and the deployment set variables explicitly).
 
+mod auth;
 mod encryption;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub use auth::AuthConfig;
 pub use encryption::{AppEnv, EncryptionKeys};
 
 /// Everything the server needs to start. Each field names its environment variable.
@@ -32,6 +34,8 @@ pub struct Config {
     pub app_env: AppEnv,
     /// `ENCRYPTION_KEY` (required in production) and `ENCRYPTION_KEY_PREVIOUS`.
     pub encryption: EncryptionKeys,
+    /// Accounts and sessions: `BOOTSTRAP_ADMIN_*`, `SESSION_*`, `SIGN_IN_*`.
+    pub auth: AuthConfig,
 }
 
 /// A variable that is set but unusable; the message names it.
@@ -75,10 +79,12 @@ impl Config {
                 variable: "MICROSOFT_HTTP_TIMEOUT_SECS",
                 problem: format!("'{timeout_text}' is not a number of seconds from 1 to 300"),
             })?;
+        let auth = AuthConfig::from_lookup(&lookup)?;
         Ok(Config {
             microsoft_http_timeout,
             app_env,
             encryption,
+            auth,
             database_url: database_url(&get("DATABASE_URL", DEFAULT_DATABASE_URL))?,
             site_addr,
             site_root: get("LEPTOS_SITE_ROOT", "target/site"),

@@ -2,12 +2,17 @@
 //! app, its server functions and the static bundle. A library so integration tests can build
 //! the very router `main` serves.
 
+// The mailbox page is one deeply nested view type; its layout needs more than the default.
+#![recursion_limit = "512"]
+
+pub mod auth;
 pub mod callback;
 pub mod config;
 pub mod db;
 mod language;
 pub mod reencrypt;
 mod routes;
+pub mod users_cli;
 
 pub use routes::router;
 
@@ -26,15 +31,19 @@ pub struct Application {
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("database error at start-up: {0}")]
+    #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("cannot build the HTTP client for Microsoft: {0}")]
     HttpClient(String),
+    #[error("creating the first administrator (BOOTSTRAP_ADMIN_EMAIL) failed: {0}")]
+    Bootstrap(#[from] app::server::auth::users::UserError),
 }
 
-/// Connects to the database, migrates it and assembles the state.
+/// Connects to the database, migrates it, creates the first administrator if needed and
+/// assembles the state.
 pub async fn start(config: &Config) -> Result<Application, StartError> {
     let db = db::connect_and_migrate(&config.database_url).await?;
+    auth::bootstrap::ensure_first_admin(&db, &config.auth).await?;
     if config.encryption.development_key {
         tracing::warn!(
             app_env = ?config.app_env,
@@ -56,6 +65,7 @@ pub async fn start(config: &Config) -> Result<Application, StartError> {
             public_base_url: config.public_base_url.clone(),
             cipher: config.encryption.cipher(),
             form_attempts: Default::default(),
+            auth: config.auth.policy(&config.public_base_url),
         },
         leptos_options: leptos_options(config),
     })

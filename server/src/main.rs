@@ -20,29 +20,38 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match std::env::args().nth(1).as_deref() {
-        None | Some("serve") => {}
-        Some("reencrypt-secrets") => {
-            return match server::reencrypt::run(&config).await {
-                Ok(report) => {
-                    println!("{report}");
-                    ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    eprintln!("{error}");
-                    ExitCode::FAILURE
-                }
-            };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match args.first().map(String::as_str) {
+        None | Some("serve") => None,
+        Some("reencrypt-secrets") => Some(server::reencrypt::run(&config).await),
+        Some("add-user") => Some(server::users_cli::add_user(&config, &args[1..]).await),
+        Some("reset-password") => {
+            Some(server::users_cli::reset_password(&config, &args[1..]).await)
         }
-        Some(other) => {
-            eprintln!("unknown command '{other}'; commands: serve (default), reencrypt-secrets");
-            return ExitCode::FAILURE;
-        }
+        Some(other) => Some(Err(format!(
+            "unknown command '{other}'; commands: serve (default), reencrypt-secrets, \
+             add-user <email> <beheerder|lezer>, reset-password <email>"
+        ))),
+    };
+    if let Some(result) = command {
+        return match result {
+            Ok(report) => {
+                println!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("{error}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let application = match server::start(&config).await {
         Ok(application) => application,
         Err(error) => {
-            eprintln!("{error} (database {})", redact_url(&config.database_url));
+            eprintln!(
+                "start-up failed ({}): {error}",
+                redact_url(&config.database_url)
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -63,6 +72,8 @@ async fn main() -> ExitCode {
         "listening"
     );
     let app = server::router(application.state, application.leptos_options);
+    // Connection info gives sign-in throttling the client's address.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     if let Err(error) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -1,8 +1,13 @@
 //! The router: the OAuth callback, Leptos pages and server functions with the state in
-//! context, static files.
+//! context, sign-in and sign-out, the language switch, static files; wrapped in the security
+//! headers, the CSRF check and the access edge (outermost first).
 
+use app::access::{SIGN_IN_PATH, SIGN_OUT_PATH};
+use app::server::auth::Actor;
 use app::server::AppState;
 use app::{shell, App};
+use axum::extract::Request;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
@@ -18,30 +23,68 @@ fn route_list() -> Vec<AxumRouteListing> {
 
 use crate::callback;
 
+use crate::auth::csrf::{refuse_cross_site, SiteOrigin};
+use crate::auth::edge::resolve_actor;
+use crate::auth::headers::{set_security_headers, CspNonce, SecurityHeaders};
+use crate::auth::sign_in_routes::{post_sign_in, post_sign_out};
+
 /// Builds the whole HTTP surface of the server.
 pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = route_list();
     let page_state = state.clone();
+    let fallback_state = state.clone();
     let callback_state = state.clone();
-    let fallback_state = state;
+    let headers = SecurityHeaders {
+        microsoft_login_origin: SiteOrigin::of(&state.microsoft.login_url).0,
+        https: state.public_base_url.starts_with("https://"),
+    };
+    let site = SiteOrigin::of(&state.public_base_url);
+    let sign_in_state = state.clone();
+    let sign_out_state = state.clone();
     Router::new()
         .route("/taal", post(crate::language::choose_language))
         .route(
             callback::CALLBACK_PATH,
             get(move |query| callback::handle(callback_state.clone(), query)),
         )
+        .route(
+            SIGN_IN_PATH,
+            post(move |request: Request| post_sign_in(sign_in_state.clone(), request)),
+        )
+        .route(
+            SIGN_OUT_PATH,
+            post(move |request: Request| post_sign_out(sign_out_state.clone(), request)),
+        )
         .leptos_routes_with_context(
             &leptos_options,
             routes,
-            move || provide_context(page_state.clone()),
+            move || provide_request_context(&page_state),
             {
                 let options = leptos_options.clone();
                 move || shell(options.clone())
             },
         )
         .fallback(leptos_axum::file_and_error_handler_with_context(
-            move || provide_context(fallback_state.clone()),
+            move || provide_request_context(&fallback_state),
             shell,
         ))
         .with_state(leptos_options)
+        .layer(from_fn_with_state(state, resolve_actor))
+        .layer(from_fn_with_state(site, refuse_cross_site))
+        .layer(from_fn_with_state(headers, set_security_headers))
+}
+
+/// The state, and from the request's extensions the actor and the CSP nonce (replacing
+/// the one Leptos made, so the header and the inline scripts agree).
+fn provide_request_context(state: &AppState) {
+    provide_context(state.clone());
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return;
+    };
+    if let Some(actor) = parts.extensions.get::<Actor>() {
+        provide_context(actor.clone());
+    }
+    if let Some(nonce) = parts.extensions.get::<CspNonce>() {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0.as_str()));
+    }
 }

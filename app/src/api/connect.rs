@@ -12,17 +12,17 @@ pub async fn start_microsoft_login(
     id: i32,
     #[server(default)] prompt: ConnectPrompt,
 ) -> Result<StartOutcome, ServerFnError> {
+    let actor = crate::server::auth::require_role(crate::access::Role::Beheerder)?;
     let state = crate::server::app_state()?;
-    let started_by_user_id = imp::signed_in_user_id();
-    imp::start(&state, id, imp::Start::SignIn(prompt), started_by_user_id).await
+    imp::start(&state, id, imp::Start::SignIn(prompt), Some(actor.user_id)).await
 }
 
 /// Starts Microsoft's admin consent for the app registration of mailbox `id`.
 #[server(endpoint = "grant_admin_consent")]
 pub async fn grant_admin_consent(id: i32) -> Result<StartOutcome, ServerFnError> {
+    let actor = crate::server::auth::require_role(crate::access::Role::Beheerder)?;
     let state = crate::server::app_state()?;
-    let started_by_user_id = imp::signed_in_user_id();
-    imp::start(&state, id, imp::Start::AdminConsent, started_by_user_id).await
+    imp::start(&state, id, imp::Start::AdminConsent, Some(actor.user_id)).await
 }
 
 #[cfg(feature = "ssr")]

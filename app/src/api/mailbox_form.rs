@@ -13,8 +13,9 @@ pub async fn get_mailbox_form(
     segment: String,
     #[server(default)] attempt: Option<String>,
 ) -> Result<Option<MailboxFormData>, ServerFnError> {
+    let actor = crate::server::auth::require_role(crate::access::Role::Lezer)?;
     let state = crate::server::app_state()?;
-    imp::form_data(&state, &segment, attempt.as_deref())
+    imp::form_data(&state, &actor, &segment, attempt.as_deref())
         .await
         .map_err(|error| imp::unexpected("loading mailbox form", &error))
 }
@@ -27,8 +28,9 @@ pub async fn save_mailbox(
     #[server(default)] version: i32,
     #[server(flatten)] form: MailboxForm,
 ) -> Result<SaveOutcome, ServerFnError> {
+    let actor = crate::server::auth::require_role(crate::access::Role::Beheerder)?;
     let state = crate::server::app_state()?;
-    let outcome = imp::save(&state, id, version, &form)
+    let outcome = imp::save(&state, &actor, id, version, &form)
         .await
         .map_err(|error| imp::unexpected("saving mailbox", &error))?;
     if imp::is_plain_form_post() {
@@ -40,8 +42,9 @@ pub async fn save_mailbox(
 /// Deletes mailbox `id` with its Microsoft settings.
 #[server(endpoint = "delete_mailbox")]
 pub async fn delete_mailbox(id: i32) -> Result<DeleteOutcome, ServerFnError> {
+    let actor = crate::server::auth::require_role(crate::access::Role::Beheerder)?;
     let state = crate::server::app_state()?;
-    let deleted = crate::server::mailbox_store::delete(&state.db, id)
+    let deleted = imp::delete(&state, &actor, id)
         .await
         .map_err(|error| imp::unexpected("deleting mailbox", &error))?;
     if imp::is_plain_form_post() {

@@ -1,9 +1,15 @@
-//! The page shell: header, navigation (Instellingen > Mailboxen), breadcrumb and demo banner.
+//! The page shell: header with the signed-in user and Uitloggen, navigation
+//! (Instellingen > Mailboxen), breadcrumb and demo banner.
 
 use leptos::prelude::*;
 
-use crate::api::get_site_info;
-use crate::i18n::{Lang, Msg};
+use crate::access::{Role, SessionUser, SIGN_OUT_PATH};
+use crate::api::{get_session_user, get_site_info};
+use crate::i18n::{AccessMsg, Lang, Msg};
+
+/// The signed-in user, loaded once per page by [`PageShell`], for its children.
+#[derive(Clone, Copy)]
+pub struct CurrentUser(pub Resource<Result<SessionUser, ServerFnError>>);
 
 /// Wraps a page's content in the common chrome. `crumb` is the last breadcrumb entry.
 #[component]
@@ -11,6 +17,8 @@ pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
     let t = move |msg: Msg| msg.text(lang);
     let site_info = Resource::new(|| (), |_| get_site_info());
+    let user = Resource::new(|| (), |_| get_session_user());
+    provide_context(CurrentUser(user));
 
     view! {
         <a class="skip-link" href="#inhoud">{t(Msg::SkipToContent)}</a>
@@ -29,6 +37,11 @@ pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
                 </a>
             </nav>
             <LanguageSwitch lang/>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    user.await.ok().map(|user| view! { <UserMenu user lang/> })
+                })}
+            </Transition>
         </header>
         <main id="inhoud" class="page">
             <nav aria-label=t(Msg::Breadcrumb) class="breadcrumb">
@@ -67,6 +80,47 @@ fn LanguageSwitch(lang: Lang) -> impl IntoView {
                 {Msg::SwitchLanguage.text(lang)}
             </button>
         </form>
+    }
+}
+
+/// "Ingelogd als … (rol)" and the Uitloggen button, a plain POST form.
+#[component]
+fn UserMenu(user: SessionUser, lang: Lang) -> impl IntoView {
+    let role = match user.role {
+        Role::Beheerder => AccessMsg::RoleBeheerder,
+        Role::Lezer => AccessMsg::RoleLezer,
+    };
+    view! {
+        <div class="usermenu">
+            <span class="usermenu__who" data-testid="signed-in-as">
+                {format!("{} ", AccessMsg::SignedInAs.text(lang))}
+                <strong>{user.email}</strong>
+                {format!(" ({})", role.text(lang))}
+            </span>
+            <form method="post" action=SIGN_OUT_PATH class="usermenu__form">
+                <button type="submit" class="button button--small" data-testid="sign-out">
+                    {AccessMsg::SignOut.text(lang)}
+                </button>
+            </form>
+        </div>
+    }
+}
+
+/// Shows `children` only to a user who may change mailboxes (`beheerder`).
+#[component]
+pub fn ChangeOnly(children: ChildrenFn) -> impl IntoView {
+    let user = use_context::<CurrentUser>();
+    let children = StoredValue::new(children);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let can_change = match user {
+                    Some(CurrentUser(user)) => user.await.is_ok_and(|u| u.can_change()),
+                    None => false,
+                };
+                can_change.then(|| children.with_value(|children| children()))
+            })}
+        </Transition>
     }
 }
 

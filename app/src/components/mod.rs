@@ -2,4 +2,4 @@
 
 mod layout;
 
-pub use layout::PageShell;
+pub use layout::{ChangeOnly, CurrentUser, PageShell};

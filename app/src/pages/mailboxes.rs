@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::list_mailboxes;
-use crate::components::PageShell;
+use crate::components::{ChangeOnly, PageShell};
 use crate::i18n::{Lang, Msg};
 use crate::mailbox_form::DELETED_PARAM;
 use crate::mailbox_list::{ActiveFilter, MailboxFilter, MailboxRow};
@@ -35,10 +35,12 @@ pub fn MailboxesPage() -> impl IntoView {
             })}
             <div class="page-actions">
                 <p class="lead">{Msg::MailboxesIntro.text(lang)}</p>
-                <a class="button button--primary" href="/instellingen/mailboxen/nieuw"
-                    data-testid="add-mailbox">
-                    <span aria-hidden="true">"+ "</span>{Msg::AddMailbox.text(lang)}
-                </a>
+                <ChangeOnly>
+                    <a class="button button--primary" href="/instellingen/mailboxen/nieuw"
+                        data-testid="add-mailbox">
+                        <span aria-hidden="true">"+ "</span>{Msg::AddMailbox.text(lang)}
+                    </a>
+                </ChangeOnly>
             </div>
             <FilterForm filter lang/>
             <Transition fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>

@@ -3,7 +3,9 @@
 mod mailbox;
 mod mailboxes;
 mod not_found;
+mod sign_in;
 
 pub use mailbox::MailboxPage;
 pub use mailboxes::MailboxesPage;
 pub use not_found::NotFoundPage;
+pub use sign_in::SignInPage;

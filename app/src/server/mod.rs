@@ -1,5 +1,7 @@
 //! Server-only code: state, database entities and data access. Never compiled into the WASM.
 
+pub mod audit;
+pub mod auth;
 pub mod cipher;
 pub mod connect;
 pub mod entities;

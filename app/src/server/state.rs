@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
+use super::auth::sign_in::AuthPolicy;
 use super::cipher::Cipher;
 use super::form_attempts::FormAttempts;
 
@@ -41,6 +42,8 @@ pub struct AppState {
     pub cipher: Cipher,
     /// Failed saves without JavaScript, for the page they redirect to.
     pub form_attempts: FormAttempts,
+    /// Session lifetimes, sign-in throttling and the cookie's `Secure` flag.
+    pub auth: AuthPolicy,
 }
 
 impl AppState {

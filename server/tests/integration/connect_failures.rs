@@ -19,7 +19,7 @@ use crate::support::{post, test_cipher, Fields, Poster};
 
 async fn another_account_is_refused_and_both_are_named(db: DatabaseConnection) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let back = sign_in(
         &mut SignInBrowser::new().unwrap(),
@@ -47,7 +47,7 @@ async fn another_account_is_refused_and_both_are_named(db: DatabaseConnection) {
 
 async fn an_account_of_another_tenant_never_comes_back(db: DatabaseConnection) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let mut browser = SignInBrowser::new().unwrap();
     let step = browser
@@ -77,7 +77,7 @@ async fn an_account_of_another_tenant_never_comes_back(db: DatabaseConnection) {
 
 async fn a_code_redeemed_elsewhere_is_recorded_with_its_code(db: DatabaseConnection) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let back = sign_in(
         &mut SignInBrowser::new().unwrap(),
@@ -136,7 +136,7 @@ async fn redeem_first(fake: &fake_microsoft::FakeMicrosoft, db: &DatabaseConnect
 
 async fn a_double_callback_redeems_the_code_once(db: DatabaseConnection) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let back = sign_in(
         &mut SignInBrowser::new().unwrap(),
@@ -160,7 +160,7 @@ async fn a_double_callback_redeems_the_code_once(db: DatabaseConnection) {
 
 async fn expired_and_unknown_states_are_refused(db: DatabaseConnection) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (_, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let back = sign_in(
         &mut SignInBrowser::new().unwrap(),
@@ -195,7 +195,7 @@ async fn expired_and_unknown_states_are_refused(db: DatabaseConnection) {
 
 async fn a_pkce_mismatch_is_recorded(db: DatabaseConnection) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (_, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let back = sign_in(
         &mut SignInBrowser::new().unwrap(),
@@ -225,7 +225,7 @@ async fn a_pkce_mismatch_is_recorded(db: DatabaseConnection) {
 
 async fn a_broken_token_endpoint_loses_no_earlier_tokens(db: DatabaseConnection) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(1)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(1))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let mut browser = SignInBrowser::new().unwrap();
     let back = sign_in(&mut browser, &url, INFO, INFO_PASSWORD).await;

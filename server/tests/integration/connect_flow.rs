@@ -26,7 +26,7 @@ fn params(url: &str) -> HashMap<String, String> {
 
 async fn saving_a_mailbox_connects_it(db: DatabaseConnection) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     assert!(url.starts_with(&format!(
         "{}/{TENANT}/oauth2/v2.0/authorize?",
@@ -106,7 +106,7 @@ async fn saving_a_mailbox_connects_it(db: DatabaseConnection) {
 
 async fn two_mailboxes_connect_one_after_another_in_one_browser(db: DatabaseConnection) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let mut browser = SignInBrowser::new().unwrap();
     let (info, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let back = sign_in(&mut browser, &url, INFO, INFO_PASSWORD).await;
@@ -128,8 +128,8 @@ async fn two_mailboxes_connect_one_after_another_in_one_browser(db: DatabaseConn
 
 async fn another_instance_completes_the_callback(db: DatabaseConnection) {
     let fake = fake().await;
-    let first = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
-    let second = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let first = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
+    let second = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&first, &demo_fields(INFO, INFO_ID)).await;
     let back = sign_in(
         &mut SignInBrowser::new().unwrap(),
@@ -145,7 +145,7 @@ async fn another_instance_completes_the_callback(db: DatabaseConnection) {
 
 async fn a_domain_tenant_is_resolved_through_discovery(db: DatabaseConnection) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let fields = demo_fields(INFO, INFO_ID).set("tenant_id", DOMAIN);
     let (id, url) = save_new(&router, &fields).await;
     assert!(
@@ -168,7 +168,7 @@ async fn the_buttons_start_with_their_prompt_and_admin_consent_uses_the_same_cal
     db: DatabaseConnection,
 ) {
     let fake = fake().await;
-    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5)));
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, _) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let page = format!("/instellingen/mailboxen/{id}");
     let fields = Fields::default()

@@ -20,7 +20,7 @@ use crate::support::test_cipher;
 async fn connected(db: &DatabaseConnection) -> (fake_microsoft::FakeMicrosoft, AppState, i32) {
     let fake = fake().await;
     let state = state_with(db.clone(), &fake, Duration::from_secs(2));
-    let router = router_of(state.clone());
+    let router = router_of(state.clone()).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let back = sign_in(
         &mut SignInBrowser::new().unwrap(),

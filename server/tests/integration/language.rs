@@ -3,12 +3,12 @@
 use axum::body::Body;
 use http::{Request, StatusCode};
 
-use crate::support::{get, send, test_router, Backend, TestDatabase};
+use crate::support::{get, send, signed_in_router, Backend, TestDatabase};
 
 #[tokio::test]
 async fn the_language_switch_sets_a_cookie_and_the_page_follows_it() {
     let database = TestDatabase::create(Backend::Sqlite).await.unwrap();
-    let router = test_router(database.connection());
+    let router = signed_in_router(database.connection()).await;
 
     let request = Request::post("/taal")
         .header("content-type", "application/x-www-form-urlencoded")
@@ -47,7 +47,7 @@ async fn the_language_switch_sets_a_cookie_and_the_page_follows_it() {
 #[tokio::test]
 async fn the_switch_never_redirects_off_site() {
     let database = TestDatabase::create(Backend::Sqlite).await.unwrap();
-    let router = test_router(database.connection());
+    let router = signed_in_router(database.connection()).await;
     for back in [
         "https%3A%2F%2Fevil.example",
         "%2F%2Fevil.example",

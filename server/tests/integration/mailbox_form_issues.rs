@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::mailbox_form_fixtures::*;
 use crate::on_every_database;
-use crate::support::{test_router, Fields};
+use crate::support::{signed_in_router, Fields};
 
 const NIL: &str = "00000000-0000-0000-0000-000000000000";
 const CONSUMER_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
@@ -185,7 +185,7 @@ fn cases() -> Vec<(Field, IssueCode, Fields)> {
 }
 
 async fn every_rule_is_reported_by_the_server(db: DatabaseConnection) {
-    let router = test_router(db);
+    let router = signed_in_router(db).await;
     // The mailbox the cross-mailbox rules compare with.
     create(&router, &microsoft_fields()).await;
     let mut seen = std::collections::HashSet::new();

@@ -6,12 +6,12 @@ use sea_orm::DatabaseConnection;
 
 use crate::mailbox_form_fixtures::*;
 use crate::on_every_database;
-use crate::support::{get, post, test_router, Poster};
+use crate::support::{get, post, signed_in_router, Poster};
 
 const NEW_PAGE: &str = "/instellingen/mailboxen/nieuw";
 
 async fn the_new_page_has_every_field_with_a_label(db: DatabaseConnection) {
-    let (status, html) = get(&test_router(db), NEW_PAGE).await;
+    let (status, html) = get(&signed_in_router(db).await, NEW_PAGE).await;
     assert_eq!(status, StatusCode::OK);
     for name in [
         "name",
@@ -54,7 +54,7 @@ async fn the_new_page_has_every_field_with_a_label(db: DatabaseConnection) {
 }
 
 async fn an_imap_mailbox_shows_the_server_sections(db: DatabaseConnection) {
-    let router = test_router(db);
+    let router = signed_in_router(db).await;
     let id = create(&router, &imap_smtp_fields()).await;
     let (_, html) = get(&router, &format!("/instellingen/mailboxen/{id}")).await;
     for name in [
@@ -80,7 +80,7 @@ async fn an_imap_mailbox_shows_the_server_sections(db: DatabaseConnection) {
 }
 
 async fn errors_come_back_on_the_page_with_the_values(db: DatabaseConnection) {
-    let router = test_router(db);
+    let router = signed_in_router(db).await;
     let fields = microsoft_fields()
         .set("name", "Nieuwsbrief")
         .set("client_id", "econobis-app")
@@ -114,7 +114,7 @@ async fn errors_come_back_on_the_page_with_the_values(db: DatabaseConnection) {
 }
 
 async fn a_saved_mailbox_redirects_to_its_page_with_a_message(db: DatabaseConnection) {
-    let router = test_router(db);
+    let router = signed_in_router(db).await;
     let answer = post(
         &router,
         "save_mailbox",
@@ -134,7 +134,7 @@ async fn a_saved_mailbox_redirects_to_its_page_with_a_message(db: DatabaseConnec
 }
 
 async fn a_saved_microsoft_mailbox_goes_on_to_microsoft(db: DatabaseConnection) {
-    let router = test_router(db);
+    let router = signed_in_router(db).await;
     let answer = post(
         &router,
         "save_mailbox",
@@ -161,7 +161,7 @@ async fn a_saved_microsoft_mailbox_goes_on_to_microsoft(db: DatabaseConnection) 
 }
 
 async fn a_conflict_is_shown_without_javascript(db: DatabaseConnection) {
-    let router = test_router(db);
+    let router = signed_in_router(db).await;
     let id = create(&router, &microsoft_fields()).await;
     let page = format!("/instellingen/mailboxen/{id}");
     assert!(matches!(

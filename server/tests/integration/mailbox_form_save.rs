@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 
 use crate::mailbox_form_fixtures::*;
 use crate::on_every_database;
-use crate::support::{get, post, test_cipher, test_router, Fields, Poster};
+use crate::support::{get, post, signed_in_router, test_cipher, Fields, Poster};
 
 async fn stored_secret(db: &DatabaseConnection, id: i32) -> String {
     let row = settings::Entity::find_by_id(id)
@@ -27,7 +27,7 @@ async fn stored_secret(db: &DatabaseConnection, id: i32) -> String {
 }
 
 async fn creates_and_loads_a_microsoft_mailbox(db: DatabaseConnection) {
-    let router = test_router(db.clone());
+    let router = signed_in_router(db.clone()).await;
     let id = create(&router, &microsoft_fields()).await;
 
     let (data, body) = form_data(&router, &id.to_string()).await;
@@ -52,7 +52,7 @@ async fn creates_and_loads_a_microsoft_mailbox(db: DatabaseConnection) {
 }
 
 async fn edits_keep_the_secret_when_left_empty(db: DatabaseConnection) {
-    let router = test_router(db.clone());
+    let router = signed_in_router(db.clone()).await;
     let id = create(&router, &microsoft_fields()).await;
     let renamed = edit(microsoft_fields(), id, 1)
         .set("name", "Info (algemeen)")
@@ -72,7 +72,7 @@ async fn edits_keep_the_secret_when_left_empty(db: DatabaseConnection) {
 }
 
 async fn changing_azure_settings_needs_a_reconnect(db: DatabaseConnection) {
-    let router = test_router(db.clone());
+    let router = signed_in_router(db.clone()).await;
     let id = create(&router, &microsoft_fields()).await;
     // Re-typing the same secret is no change.
     let same = edit(microsoft_fields(), id, 1);
@@ -105,7 +105,7 @@ async fn changing_azure_settings_needs_a_reconnect(db: DatabaseConnection) {
 }
 
 async fn a_stale_version_is_a_conflict_not_an_overwrite(db: DatabaseConnection) {
-    let router = test_router(db.clone());
+    let router = signed_in_router(db.clone()).await;
     let id = create(&router, &microsoft_fields()).await;
     let first = edit(microsoft_fields(), id, 1).set("name", "Eerste");
     assert_eq!(saved_id(save(&router, &first).await), Some(id));
@@ -123,7 +123,7 @@ async fn a_stale_version_is_a_conflict_not_an_overwrite(db: DatabaseConnection) 
 }
 
 async fn imap_smtp_password_is_encrypted_and_kept(db: DatabaseConnection) {
-    let router = test_router(db.clone());
+    let router = signed_in_router(db.clone()).await;
     let id = create(&router, &imap_smtp_fields()).await;
     let model = mailbox::Entity::find_by_id(id)
         .one(&db)
@@ -165,7 +165,7 @@ async fn imap_smtp_password_is_encrypted_and_kept(db: DatabaseConnection) {
 }
 
 async fn deletes_after_confirmation(db: DatabaseConnection) {
-    let router = test_router(db.clone());
+    let router = signed_in_router(db.clone()).await;
     let id = create(&router, &microsoft_fields()).await;
     let page = format!("/instellingen/mailboxen/{id}");
     let (_, html) = get(&router, &format!("{page}?verwijderen=1")).await;

@@ -6,10 +6,10 @@ use sea_orm::DatabaseConnection;
 
 use crate::mailbox_form_fixtures::*;
 use crate::on_every_database;
-use crate::support::{get, post, test_router, Poster};
+use crate::support::{get, post, signed_in_router, Poster};
 
 async fn no_response_carries_a_secret(db: DatabaseConnection) {
-    let router = test_router(db);
+    let router = signed_in_router(db).await;
     let ms = create(&router, &microsoft_fields()).await;
     let imap = create(
         &router,
@@ -58,7 +58,7 @@ async fn the_sqlite_file_holds_no_secret_in_clear() {
     let path = std::env::temp_dir().join(format!("mbx_secret_{}.db", std::process::id()));
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let db = server::db::connect_and_migrate(&url).await.unwrap();
-    let router = test_router(db.clone());
+    let router = signed_in_router(db.clone()).await;
     create(&router, &microsoft_fields()).await;
     create(&router, &imap_smtp_fields()).await;
     db.close().await.unwrap();

@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::mailboxes_repo::mailbox;
 use crate::on_every_database;
-use crate::support::{get, send, test_router};
+use crate::support::{get, send, signed_in_router};
 
 async fn renders_rows_from_the_database(db: DatabaseConnection) {
     let id = insert(&db, mailbox("Info", "ms-oauth", "ms-oauth", true))
@@ -16,7 +16,7 @@ async fn renders_rows_from_the_database(db: DatabaseConnection) {
     insert(&db, mailbox("Leden", "imap", "smtp", false))
         .await
         .unwrap();
-    let router = test_router(db);
+    let router = signed_in_router(db).await;
 
     let (status, html) = get(&router, "/instellingen/mailboxen").await;
     assert_eq!(status, StatusCode::OK);
@@ -46,7 +46,7 @@ async fn filters_on_the_server_without_javascript(db: DatabaseConnection) {
     insert(&db, mailbox("Leden", "imap", "smtp", false))
         .await
         .unwrap();
-    let router = test_router(db);
+    let router = signed_in_router(db).await;
 
     let (_, html) = get(&router, "/instellingen/mailboxen?naam=LED&actief=alle").await;
     let table = rendered_table(&html);
@@ -71,7 +71,7 @@ fn rendered_table(html: &str) -> &str {
 }
 
 async fn shows_the_empty_state(db: DatabaseConnection) {
-    let (status, html) = get(&test_router(db), "/instellingen/mailboxen").await;
+    let (status, html) = get(&signed_in_router(db).await, "/instellingen/mailboxen").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Er zijn nog geen mailboxen"));
 }
@@ -84,7 +84,7 @@ async fn list_server_function_answers_json(db: DatabaseConnection) {
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::empty())
         .unwrap();
-    let (status, body) = send(&test_router(db), request).await;
+    let (status, body) = send(&signed_in_router(db).await, request).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let rows: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(rows[0]["name"], "Info");
@@ -104,7 +104,7 @@ async fn unknown_pages_get_a_dutch_404() {
         .await
         .unwrap();
     let (status, html) = get(
-        &test_router(database.connection()),
+        &signed_in_router(database.connection()).await,
         "/instellingen/mailboxen/999",
     )
     .await;

@@ -11,6 +11,11 @@
 
 mod support;
 
+mod access_accounts;
+mod access_csrf_audit;
+mod access_enumeration;
+mod access_no_leaks;
+mod access_sign_in;
 mod connect_failures;
 mod connect_flow;
 mod connect_refresh;

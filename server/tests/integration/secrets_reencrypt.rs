@@ -7,10 +7,10 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::mailbox_form_fixtures::*;
 use crate::on_every_database;
-use crate::support::{test_cipher, test_router};
+use crate::support::{signed_in_router, test_cipher};
 
 async fn rotation_re_encrypts_with_the_new_key(db: DatabaseConnection) {
-    let router = test_router(db.clone());
+    let router = signed_in_router(db.clone()).await;
     let ms = create(&router, &microsoft_fields()).await;
     let imap = create(&router, &imap_smtp_fields()).await;
     let new_key = EncryptionKey::from_bytes([9; 32]);

@@ -16,12 +16,6 @@ pub(crate) enum Start {
     AdminConsent,
 }
 
-/// The app user who starts an attempt. None until sign-in exists; the attempt's
-/// `started_by_user_id` is filled from here.
-pub(crate) fn signed_in_user_id() -> Option<i32> {
-    None
-}
-
 pub(super) async fn start(
     state: &AppState,
     id: i32,

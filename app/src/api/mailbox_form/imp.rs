@@ -2,12 +2,15 @@
 
 use leptos::prelude::*;
 
+use crate::audit_log::AuditAction;
 use crate::connection::ConnectPrompt;
 use crate::i18n::{FormMsg, Lang};
 use crate::mailbox_form::{
     new_mailbox_form, MailboxFormData, MailboxTarget, SaveOutcome, ATTEMPT_PARAM, DELETED_PARAM,
     LIST_PATH, SAVED_PARAM,
 };
+use crate::server::audit::{changed_fields, record_audit, SecretChange};
+use crate::server::auth::Actor;
 use crate::server::connect;
 use crate::server::form_attempts::FormAttempt;
 use crate::server::mailbox_store::{self, StoreError, UpdateResult};
@@ -25,6 +28,7 @@ pub(super) fn unexpected(what: &str, error: &dyn std::fmt::Display) -> ServerFnE
 
 pub(super) async fn form_data(
     state: &AppState,
+    actor: &Actor,
     segment: &str,
     attempt: Option<&str>,
 ) -> Result<Option<MailboxFormData>, sea_orm::DbErr> {
@@ -49,6 +53,7 @@ pub(super) async fn form_data(
         client_secret_hint: stored.as_ref().and_then(|s| s.client_secret_hint.clone()),
         reconnect_needed: stored.as_ref().is_some_and(|s| s.reconnect_needed),
         redirect_uri: state.redirect_uri(),
+        can_change: actor.role == crate::access::Role::Beheerder,
         ..MailboxFormData::default()
     };
     match (attempt, stored) {
@@ -86,6 +91,7 @@ fn microsoft_settings_stored(data: &MailboxFormData) -> bool {
 
 pub(super) async fn save(
     state: &AppState,
+    actor: &Actor,
     id: Option<i32>,
     version: i32,
     form: &MailboxForm,
@@ -113,15 +119,17 @@ pub(super) async fn save(
     };
     let Some(id) = id else {
         let id = mailbox_store::create(&state.db, &state.cipher, &valid).await?;
-        tracing::info!(mailbox_id = id, "mailbox created");
-        let connect_url = connect_url_after_save(state, id, &valid).await;
+        tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox created");
+        audit_change(state, actor, id, AuditAction::Created, None, form).await?;
+        let connect_url = connect_url_after_save(state, actor, id, &valid).await;
         return Ok(SaveOutcome::Saved { id, connect_url });
     };
     let result = mailbox_store::update(&state.db, &state.cipher, id, version, &valid).await?;
     Ok(match result {
         UpdateResult::Updated => {
-            tracing::info!(mailbox_id = id, "mailbox updated");
-            let connect_url = connect_url_after_save(state, id, &valid).await;
+            tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox updated");
+            audit_change(state, actor, id, AuditAction::Updated, stored, form).await?;
+            let connect_url = connect_url_after_save(state, actor, id, &valid).await;
             SaveOutcome::Saved { id, connect_url }
         }
         UpdateResult::Conflict => SaveOutcome::Conflict,
@@ -131,12 +139,17 @@ pub(super) async fn save(
 
 /// A Microsoft Api mailbox (incoming) that is not connected is sent to Microsoft right
 /// after saving. Failing to start only leaves the buttons on the page to do it.
-async fn connect_url_after_save(state: &AppState, id: i32, valid: &ValidMailbox) -> Option<String> {
+async fn connect_url_after_save(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    valid: &ValidMailbox,
+) -> Option<String> {
     if valid.incoming_type != IncomingType::MicrosoftApi {
         return None;
     }
     let now = chrono::Utc::now();
-    let started_by_user_id = crate::api::connect::imp::signed_in_user_id();
+    let started_by_user_id = Some(actor.user_id);
     let result = match connect::status::needs_connection(&state.db, id).await {
         Ok(false) => return None,
         Ok(true) => {
@@ -154,6 +167,49 @@ async fn connect_url_after_save(state: &AppState, id: i32, valid: &ValidMailbox)
     result
         .inspect_err(|error| tracing::error!(mailbox_id = id, %error, "could not start connecting after save"))
         .ok()
+}
+
+/// Records which fields a save changed: the stored form before (None for a new mailbox)
+/// against the stored form after, so only real changes are named.
+async fn audit_change(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    action: AuditAction,
+    before: Option<mailbox_store::StoredMailbox>,
+    submitted: &MailboxForm,
+) -> Result<(), StoreError> {
+    let Some(after) = mailbox_store::load(&state.db, id).await? else {
+        return Ok(());
+    };
+    let before_form = before.as_ref().map(|b| b.form.clone()).unwrap_or_default();
+    let password = SecretChange {
+        stored_before: before.as_ref().is_some_and(|b| b.password_stored),
+        stored_after: after.password_stored,
+        typed: !submitted.password.is_empty(),
+    };
+    let client_secret = SecretChange {
+        stored_before: before.as_ref().is_some_and(|b| b.secret_stored),
+        stored_after: after.secret_stored,
+        typed: !submitted.client_secret.is_empty(),
+    };
+    let fields = changed_fields(&before_form, &after.form, password, client_secret);
+    record_audit(&state.db, actor, Some(id), action, &fields).await?;
+    Ok(())
+}
+
+/// Deletes mailbox `id` and records it; false when it did not exist.
+pub(super) async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+) -> Result<bool, sea_orm::DbErr> {
+    let deleted = mailbox_store::delete(&state.db, id).await?;
+    if deleted {
+        tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox deleted");
+        record_audit(&state.db, actor, Some(id), AuditAction::Deleted, &[]).await?;
+    }
+    Ok(deleted)
 }
 
 /// True for a form the browser posted itself (no JavaScript): it accepts HTML. The

@@ -12,7 +12,7 @@ use super::sections::{
     GeneralSection, ImapSection, LoginSection, MicrosoftSection, ServerSection, SmtpSection,
 };
 use crate::api::mailbox_form::SaveMailbox;
-use crate::i18n::{FormMsg, Lang};
+use crate::i18n::{AccessMsg, FormMsg, Lang};
 use crate::mailbox_form::{MailboxFormData, MailboxTarget, SaveOutcome, DELETE_PARAM, SAVED_PARAM};
 use crate::validation::Issue;
 
@@ -84,9 +84,17 @@ pub(super) fn MailboxEditor(data: MailboxFormData, reload: RwSignal<u32>) -> imp
     let target = data.id.map_or(MailboxTarget::New, MailboxTarget::Existing);
     let confirm_delete = move || query.with(|q| q.get(DELETE_PARAM).is_some());
     let name = data.form.name.clone();
+    // A `lezer` sees the form disabled, without Opslaan and Verwijderen; the server
+    // refuses their saves anyway.
+    let can_change = data.can_change;
     view! {
         <NoticeBanner notice path=target.path() lang/>
-        {move || match (data.id, confirm_delete()) {
+        {(!can_change).then(|| view! {
+            <p class="alert alert--warn" role="status" data-testid="read-only">
+                {AccessMsg::ReadOnly.text(lang)}
+            </p>
+        })}
+        {move || match (data.id, confirm_delete() && can_change) {
             (Some(id), true) => Some(view! { <DeleteConfirmation id name=name.clone() lang/> }),
             _ => None,
         }}
@@ -95,13 +103,9 @@ pub(super) fn MailboxEditor(data: MailboxFormData, reload: RwSignal<u32>) -> imp
                 {data.id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
                 <input type="hidden" name="version" value=data.version.to_string()/>
                 <p class="muted"><span aria-hidden="true">"* "</span>{FormMsg::Required.text(lang)}</p>
-                <GeneralSection state/>
-                <ServerSection state/>
-                <ImapSection state/>
-                <SmtpSection state/>
-                <LoginSection state/>
-                <MicrosoftSection state redirect_uri=data.redirect_uri.clone()
+                <FormSections state can_change redirect_uri=data.redirect_uri.clone()
                     secret_hint=data.client_secret_hint.clone() reconnect_needed=data.reconnect_needed/>
+                {can_change.then(|| view! {
                 <div class="form-actions">
                     <button type="submit" class="button button--primary" data-testid="save"
                         disabled=move || save.pending().get()>
@@ -114,6 +118,7 @@ pub(super) fn MailboxEditor(data: MailboxFormData, reload: RwSignal<u32>) -> imp
                         </a>
                     })}
                 </div>
+                }.into_any())}
             </ActionForm>
         </div>
         {match (data.id, data.connection.clone()) {
@@ -121,6 +126,28 @@ pub(super) fn MailboxEditor(data: MailboxFormData, reload: RwSignal<u32>) -> imp
             _ => None,
         }}
     }
+}
+
+/// Every section, disabled as a whole for a user who may not change mailboxes.
+#[component]
+fn FormSections(
+    state: FormState,
+    can_change: bool,
+    redirect_uri: String,
+    secret_hint: Option<String>,
+    reconnect_needed: bool,
+) -> impl IntoView {
+    view! {
+        <fieldset class="form-fieldset" disabled=!can_change>
+            <GeneralSection state/>
+            <ServerSection state/>
+            <ImapSection state/>
+            <SmtpSection state/>
+            <LoginSection state/>
+            <MicrosoftSection state redirect_uri secret_hint reconnect_needed/>
+        </fieldset>
+    }
+    .into_any()
 }
 
 /// The message about the last save, at the top of the form.

@@ -6,6 +6,7 @@
 //! submitted values and issues); once hydrated, every field is checked while typing with
 //! the same validation module the server uses.
 
+mod audit;
 mod connection;
 mod delete;
 mod diagnostics;
@@ -42,6 +43,12 @@ pub fn MailboxPage() -> impl IntoView {
         },
         |(segment, attempt, _)| get_mailbox_form(segment, attempt),
     );
+    // Created here, not inside the Suspend below: a resource made while the page is
+    // already resolving can leave the server's async render waiting.
+    let audit = Resource::new(
+        move || (segment(), reload.get()),
+        |(segment, _)| audit::load(segment),
+    );
 
     view! {
         <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
@@ -51,7 +58,13 @@ pub fn MailboxPage() -> impl IntoView {
                         let title = if data.id.is_some() { FormMsg::EditTitle } else { FormMsg::NewTitle };
                         view! {
                             <PageShell title=Msg::Form(title) crumb=Msg::Form(title)>
-                                <editor::MailboxEditor data reload/>
+                                {
+                                    let id = data.id;
+                                    view! {
+                                        <editor::MailboxEditor data reload/>
+                                        {id.map(|_| view! { <audit::AuditLog entries=audit/> })}
+                                    }
+                                }
                             </PageShell>
                         }.into_any()
                     }

@@ -1,6 +1,10 @@
 //! SeaORM entities, one file per table.
 
+pub mod audit_log;
 pub mod connection_attempt;
 pub mod mailbox;
 pub mod mailbox_microsoft_settings;
 pub mod mailbox_token;
+pub mod session;
+pub mod sign_in_failure;
+pub mod user;

@@ -5,7 +5,6 @@
 use axum::body::Body;
 use axum::Router;
 use http::{header, Request, StatusCode};
-use tower::ServiceExt;
 
 /// Who posts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +62,7 @@ fn encode(text: &str) -> String {
     out
 }
 
-/// POSTs `fields` to `/api/{function}` from the page `referer`.
+/// POSTs `fields` to `/api/{function}` from the page `referer` of this site.
 pub async fn post(
     router: &Router,
     function: &str,
@@ -79,25 +78,20 @@ pub async fn post(
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, accept)
         .header(header::REFERER, format!("http://127.0.0.1:3000{referer}"))
+        // Browsers send their page's origin with every POST.
+        .header(header::ORIGIN, super::SITE_ORIGIN)
         .body(Body::from(fields.encode()))
         .expect("request");
-    let response = router
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("router answers");
-    let status = response.status();
-    let location = response
-        .headers()
+    let answer = super::send_full(router, request).await;
+    let location = answer
+        .headers
         .get(header::LOCATION)
         .and_then(|value| value.to_str().ok())
         .map(str::to_string);
-    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
-        .await
-        .expect("body");
+    let (status, body) = (answer.status, answer.body);
     Answer {
         status,
         location,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        body,
     }
 }

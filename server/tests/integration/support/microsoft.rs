@@ -48,12 +48,16 @@ pub fn state_with(db: DatabaseConnection, fake: &FakeMicrosoft, timeout: Duratio
     state
 }
 
-/// The router over `state`.
-pub fn router_of(state: AppState) -> Router {
+/// The router over `state`, as a signed-in `beheerder` uses it.
+pub async fn router_of(state: AppState) -> Router {
     let config =
         server::config::Config::from_lookup(|name| (name == "APP_ENV").then(|| "test".to_string()))
             .expect("default config");
-    server::router(state, server::leptos_options(&config))
+    let token = super::session_as(&state.db, app::access::Role::Beheerder).await;
+    super::with_session(
+        server::router(state, server::leptos_options(&config)),
+        &token,
+    )
 }
 
 /// A Microsoft Api mailbox of the demo tenant for the user `email` / `object_id`.

@@ -3,9 +3,11 @@
 mod database;
 mod forms;
 pub mod microsoft;
+mod session;
 
 pub use database::{Backend, TestDatabase};
 pub use forms::{post, Fields, Poster};
+pub use session::{router_as, session_as, signed_in_router, with_session, SITE_ORIGIN};
 
 use app::server::{AppState, MicrosoftEndpoints};
 use axum::body::Body;
@@ -79,6 +81,7 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
         public_base_url: "http://127.0.0.1:3000".to_string(),
         cipher: test_cipher(),
         form_attempts: Default::default(),
+        auth: Default::default(),
     }
 }
 
@@ -88,8 +91,8 @@ pub fn test_cipher() -> app::server::cipher::Cipher {
     app::server::cipher::Cipher::new(&key, None)
 }
 
-/// The router `main` serves, over `db`.
-pub fn test_router(db: DatabaseConnection) -> Router {
+/// The router `main` serves, over `db`, as an anonymous visitor sees it.
+pub fn anonymous_router(db: DatabaseConnection) -> Router {
     let config =
         server::config::Config::from_lookup(|name| (name == "APP_ENV").then(|| "test".to_string()))
             .expect("default config");
@@ -107,14 +110,50 @@ pub async fn get(router: &Router, uri: &str) -> (StatusCode, String) {
 
 /// Any request through the router: status and body text.
 pub async fn send(router: &Router, request: Request<Body>) -> (StatusCode, String) {
-    let response = router
-        .clone()
-        .oneshot(request)
+    let answer = send_full(router, request).await;
+    (answer.status, answer.body)
+}
+
+/// A whole response: status, headers and body text.
+pub struct FullAnswer {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl FullAnswer {
+    /// A header's text, or "".
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// Any request through the router, keeping the headers.
+pub async fn send_full(router: &Router, request: Request<Body>) -> FullAnswer {
+    let target = format!("{} {}", request.method(), request.uri());
+    let whole = async {
+        let response = router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        (status, headers, bytes)
+    };
+    // A hung response fails the test, naming the request, instead of hanging the suite.
+    let (status, headers, bytes) = tokio::time::timeout(std::time::Duration::from_secs(30), whole)
         .await
-        .expect("router answers");
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
-        .await
-        .expect("body");
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_else(|_| panic!("no complete answer to {target} within 30 s"));
+    FullAnswer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }

@@ -1,0 +1,37 @@
+//! The first administrator: created at start-up from `BOOTSTRAP_ADMIN_EMAIL` and
+//! `BOOTSTRAP_ADMIN_PASSWORD` when there are no accounts yet.
+
+use chrono::Utc;
+use sea_orm::DatabaseConnection;
+
+use app::access::Role;
+use app::server::auth::users::{self, UserError};
+
+use crate::config::AuthConfig;
+
+/// Creates the first `beheerder` when the users table is empty and the variables are set.
+/// Logs what it did, never the password.
+pub async fn ensure_first_admin(
+    db: &DatabaseConnection,
+    config: &AuthConfig,
+) -> Result<(), UserError> {
+    if users::count(db).await? > 0 {
+        return Ok(());
+    }
+    let (Some(email), Some(password)) = (
+        &config.bootstrap_admin_email,
+        &config.bootstrap_admin_password,
+    ) else {
+        tracing::warn!(
+            "there are no accounts: set BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD, \
+             or run `server add-user <email> beheerder`"
+        );
+        return Ok(());
+    };
+    users::create(db, email, Role::Beheerder, password, Utc::now()).await?;
+    tracing::info!(
+        email = %users::normalize_email(email),
+        "created the first administrator (beheerder) from BOOTSTRAP_ADMIN_EMAIL"
+    );
+    Ok(())
+}

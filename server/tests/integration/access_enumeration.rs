@@ -1,0 +1,112 @@
+//! Every server function and every page, found at run time, against every role: anonymous
+//! → 401 or a redirect to /inloggen, `lezer` → 403 on what changes, `beheerder` → allowed.
+//! A server function missing from `app::access::SERVER_FUNCTIONS` fails this test.
+
+use app::access::{server_function_access, Access, Role, SERVER_FUNCTIONS, SIGN_IN_PATH};
+use axum::body::Body;
+use axum::Router;
+use http::{Request, StatusCode};
+use sea_orm::DatabaseConnection;
+
+use crate::mailbox_form_fixtures::{create, imap_smtp_fields, microsoft_fields};
+use crate::on_every_database;
+use crate::support::{anonymous_router, post, router_as, send_full, Fields, Poster};
+
+/// Arguments that make each known server function do real work; others get none.
+fn sample_arguments(path: &str, kept: i32, deletable: i32) -> Fields {
+    match path {
+        "/api/get_mailbox_form" => Fields::default().set("segment", &kept.to_string()),
+        "/api/list_audit_log" => Fields::default().set("id", &kept.to_string()),
+        "/api/delete_mailbox" => Fields::default().set("id", &deletable.to_string()),
+        "/api/save_mailbox" => microsoft_fields().set("name", "Nieuw via test"),
+        "/api/start_microsoft_login" => Fields::default()
+            .set("id", &kept.to_string())
+            .set("prompt", "select_account"),
+        "/api/grant_admin_consent" => Fields::default().set("id", &kept.to_string()),
+        _ => Fields::default(),
+    }
+}
+
+async fn call(router: &Router, path: &str, fields: &Fields) -> (StatusCode, String) {
+    let name = path.trim_start_matches("/api/");
+    let answer = post(router, name, fields, Poster::Script, "/").await;
+    (answer.status, answer.body)
+}
+
+async fn every_server_function_requires_its_role(db: DatabaseConnection) {
+    let anonymous = anonymous_router(db.clone());
+    let lezer = router_as(db.clone(), Role::Lezer).await;
+    let beheerder = router_as(db.clone(), Role::Beheerder).await;
+    let kept = create(&beheerder, &microsoft_fields()).await;
+    let deletable = create(&beheerder, &imap_smtp_fields()).await;
+
+    let registered: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        registered.len() >= 7,
+        "server functions found: {registered:?}"
+    );
+    for path in &registered {
+        let access = server_function_access(path)
+            .unwrap_or_else(|| panic!("{path} is not classified in app::access::SERVER_FUNCTIONS"));
+        let fields = sample_arguments(path, kept, deletable);
+        let (status, body) = call(&anonymous, path, &fields).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous {path}: {body}");
+        assert!(body.contains("niet ingelogd"), "Dutch message: {body}");
+
+        let (status, body) = call(&lezer, path, &fields).await;
+        match access {
+            Access::Change => {
+                assert_eq!(status, StatusCode::FORBIDDEN, "lezer {path}: {body}");
+                assert!(body.contains("Alleen een beheerder"), "{body}");
+            }
+            Access::Read => assert_eq!(status, StatusCode::OK, "lezer {path}: {body}"),
+        }
+        let (status, body) = call(&beheerder, path, &fields).await;
+        assert_eq!(status, StatusCode::OK, "beheerder {path}: {body}");
+    }
+    for (known, _) in SERVER_FUNCTIONS {
+        assert!(
+            registered.contains(known),
+            "{known} is classified but does not exist"
+        );
+    }
+}
+
+async fn every_page_requires_a_session(db: DatabaseConnection) {
+    let anonymous = anonymous_router(db.clone());
+    let lezer = router_as(db.clone(), Role::Lezer).await;
+    let beheerder = router_as(db.clone(), Role::Beheerder).await;
+    let id = create(&beheerder, &microsoft_fields()).await;
+    let get = |path: &str| Request::get(path).body(Body::empty()).expect("request");
+
+    let routes = leptos_axum::generate_route_list(app::App);
+    assert!(routes.len() >= 4);
+    for route in routes {
+        let path = route.path().replace("{id}", &id.to_string());
+        let answer = send_full(&anonymous, get(&path)).await;
+        if path == SIGN_IN_PATH {
+            assert_eq!(answer.status, StatusCode::OK, "the sign-in page is public");
+            continue;
+        }
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "anonymous {path}");
+        let location = answer.header("location");
+        assert!(location.starts_with("/inloggen"), "{path} → {location}");
+        for (role, router) in [("lezer", &lezer), ("beheerder", &beheerder)] {
+            let answer = send_full(router, get(&path)).await;
+            assert!(
+                matches!(answer.status, StatusCode::OK | StatusCode::FOUND),
+                "{role} {path}: {}",
+                answer.status
+            );
+            assert!(!answer.header("location").starts_with("/inloggen"));
+            assert_eq!(answer.header("cache-control"), "no-store", "{path}");
+        }
+    }
+}
+
+on_every_database!(
+    every_server_function_requires_its_role,
+    every_page_requires_a_session,
+);

@@ -2,7 +2,7 @@
 // Microsoft as the mailbox's user, land back on the mailbox showing "Verbonden" — twice in one
 // browser. And the wrong account: refused, both accounts named.
 import { type Page } from "@playwright/test";
-import { test, expect, clearMailboxes, waitForHydration, expectAccessible } from "./support";
+import { clearMailboxes, expect, expectAccessible, signIn as signInToApp, test, waitForHydration } from "./support";
 
 const azure = {
   client_id: "80aef83a-368f-4a54-a387-8c794cf71106",
@@ -48,7 +48,10 @@ const fakeFavicon = new RegExp(`status of 404 .*\\[${(process.env.E2E_FAKE_URL ?
 // (An array option value is wrapped in another: Playwright reads `[value, options]`.)
 test.use({ allowedConsoleErrors: [[fakeFavicon], { option: true }] });
 
-test.beforeEach(() => clearMailboxes());
+test.beforeEach(async ({ page }) => {
+  await signInToApp(page);
+  clearMailboxes();
+});
 
 test("two mailboxes are connected one after another in the same browser", async ({ page }) => {
   await createMailbox(page, "Info", info);

@@ -1,7 +1,7 @@
 // The mailbox screen, following the manual's "Mailbox verbinden" steps 6–12: every mistake an
 // admin typically makes is caught in the browser before submitting, and again by the server.
 import type { Page } from "@playwright/test";
-import { clearMailboxes, expect, expectAccessible, test, waitForHydration } from "./support";
+import { clearMailboxes, expect, expectAccessible, signIn, test, waitForHydration } from "./support";
 
 // The demo tenant's app registration (fake-microsoft/fixtures/demo.json).
 const TENANT_ID = "8c10395e-14fe-46db-a8b6-699ac4a65109";
@@ -26,7 +26,10 @@ async function fillGeneral(page: Page) {
   await page.getByLabel("Uitgaande mail type").selectOption({ label: "Microsoft Api" });
 }
 
-test.beforeEach(() => clearMailboxes());
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+  clearMailboxes();
+});
 
 test("manual's flow: each mistake is explained before submitting, then saved and kept", async ({ page }) => {
   const responses: string[] = [];

@@ -9,6 +9,7 @@ use app::{shell, App};
 use axum::extract::Request;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
@@ -45,7 +46,12 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/taal", post(crate::language::choose_language))
         .route(
             callback::CALLBACK_PATH,
-            get(move |query| callback::handle(callback_state.clone(), query)),
+            // The attempt is bound to the app user who started it (the access edge puts the
+            // signed-in actor in the request's extensions).
+            get(move |actor: Option<Extension<Actor>>, query| {
+                let user_id = actor.map(|Extension(actor)| actor.user_id);
+                callback::handle(callback_state.clone(), user_id, query)
+            }),
         )
         .route(
             SIGN_IN_PATH,

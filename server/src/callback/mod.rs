@@ -16,8 +16,13 @@ use http::{header, HeaderValue, StatusCode};
 pub const CALLBACK_PATH: &str = "/api/oauth/ms-azure/callback";
 
 /// Completes the callback and answers with a 303 to the mailbox, or a Dutch error page.
-pub async fn handle(state: AppState, RawQuery(query): RawQuery) -> Response {
-    let result = complete_callback(&state, query.as_deref().unwrap_or_default(), Utc::now()).await;
+pub async fn handle(
+    state: AppState,
+    signed_in_user_id: Option<i32>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.as_deref().unwrap_or_default();
+    let result = complete_callback(&state, query, signed_in_user_id, Utc::now()).await;
     let mut response = match result {
         // A fixed internal path: never a URL taken from the request (no open redirect).
         Ok(Completed::Connected { mailbox_id } | Completed::AdminConsented { mailbox_id }) => {

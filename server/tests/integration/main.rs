@@ -19,6 +19,7 @@ mod access_sign_in;
 mod connect_failures;
 mod connect_flow;
 mod connect_refresh;
+mod connect_user_binding;
 mod language;
 mod mailbox_form_fixtures;
 mod mailbox_form_issues;

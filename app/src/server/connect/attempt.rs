@@ -81,6 +81,22 @@ pub enum StateProblem {
     Expired,
     #[error("this sign-in was already completed")]
     Used,
+    #[error("this sign-in was started by another user of the app")]
+    StartedByAnotherUser,
+}
+
+/// The state is bound to the app user who started the sign-in: a callback arriving in
+/// another user's session (or without one) may not complete it.
+pub fn check_same_user(
+    started_by_user_id: Option<i32>,
+    signed_in_user_id: Option<i32>,
+) -> Result<(), StateProblem> {
+    match started_by_user_id {
+        Some(starter) if signed_in_user_id != Some(starter) => {
+            Err(StateProblem::StartedByAnotherUser)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A fresh state: 256 random bits, base64url.
@@ -119,6 +135,26 @@ pub fn check_returning(
         return Err(StateProblem::Expired);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod user_binding_tests {
+    use super::{check_same_user, StateProblem};
+
+    #[test]
+    fn only_the_user_who_started_may_complete() {
+        assert_eq!(check_same_user(Some(7), Some(7)), Ok(()));
+        assert_eq!(
+            check_same_user(Some(7), Some(8)),
+            Err(StateProblem::StartedByAnotherUser)
+        );
+        assert_eq!(
+            check_same_user(Some(7), None),
+            Err(StateProblem::StartedByAnotherUser)
+        );
+        // Attempts started before accounts existed carry no user.
+        assert_eq!(check_same_user(None, Some(8)), Ok(()));
+    }
 }
 
 #[cfg(test)]

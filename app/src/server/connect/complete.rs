@@ -6,7 +6,7 @@ use oauth2::{AuthorizationCode, CsrfToken, PkceCodeVerifier};
 use sea_orm::EntityTrait;
 use secrecy::ExposeSecret;
 
-use super::attempt::{check_returning, AttemptKind, Outcome, StateProblem};
+use super::attempt::{check_returning, check_same_user, AttemptKind, Outcome, StateProblem};
 use super::attempts_store::{self, ErrorRecord};
 use super::callback_query::{parse_callback_query, CallbackQuery, RedirectError};
 use super::error::ConnectError;
@@ -31,6 +31,7 @@ pub enum Completed {
 pub async fn complete_callback(
     state: &AppState,
     raw_query: &str,
+    signed_in_user_id: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<Completed, ConnectError> {
     match parse_callback_query(raw_query)? {
@@ -41,7 +42,7 @@ pub async fn complete_callback(
             error,
             state: Some(csrf),
         } => {
-            let row = claimed(state, &csrf, None, Some(&error), now).await?;
+            let row = claimed(state, &csrf, None, Some(&error), signed_in_user_id, now).await?;
             attempts_store::finish(
                 &state.db,
                 row.id,
@@ -68,7 +69,15 @@ pub async fn complete_callback(
             state: csrf,
             tenant,
         } => {
-            let row = claimed(state, &csrf, Some(AttemptKind::AdminConsent), None, now).await?;
+            let row = claimed(
+                state,
+                &csrf,
+                Some(AttemptKind::AdminConsent),
+                None,
+                signed_in_user_id,
+                now,
+            )
+            .await?;
             attempts_store::finish(
                 &state.db,
                 row.id,
@@ -89,7 +98,15 @@ pub async fn complete_callback(
             })
         }
         CallbackQuery::Granted { code, state: csrf } => {
-            let row = claimed(state, &csrf, Some(AttemptKind::Connect), None, now).await?;
+            let row = claimed(
+                state,
+                &csrf,
+                Some(AttemptKind::Connect),
+                None,
+                signed_in_user_id,
+                now,
+            )
+            .await?;
             let result = redeem(state, &row, code, now).await;
             let (outcome, record) = match &result {
                 Ok(()) => (Outcome::Success, ErrorRecord::default()),
@@ -121,6 +138,7 @@ async fn claimed(
     csrf: &CsrfToken,
     kind: Option<AttemptKind>,
     error: Option<&RedirectError>,
+    signed_in_user_id: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<attempt::Model, ConnectError> {
     let unknown = || ConnectError::UnknownState {
@@ -134,10 +152,12 @@ async fn claimed(
         return Err(unknown());
     }
     let mailbox_id = row.mailbox_id;
-    check_returning(&row.outcome, row.expires_at, now).map_err(|problem| ConnectError::State {
-        mailbox_id,
-        problem,
-    })?;
+    check_returning(&row.outcome, row.expires_at, now)
+        .and_then(|()| check_same_user(row.started_by_user_id, signed_in_user_id))
+        .map_err(|problem| ConnectError::State {
+            mailbox_id,
+            problem,
+        })?;
     if !attempts_store::claim(&state.db, row.id, now)
         .await
         .map_err(storage)?

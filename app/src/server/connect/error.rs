@@ -93,6 +93,10 @@ impl ConnectError {
                 problem: StateProblem::Used,
                 ..
             } => "CB04",
+            ConnectError::State {
+                problem: StateProblem::StartedByAnotherUser,
+                ..
+            } => "CB12",
             ConnectError::Denied { .. } => "CB05",
             ConnectError::Settings { .. } => "CB06",
             ConnectError::Discovery { .. } => "CB07",
@@ -115,6 +119,10 @@ impl ConnectError {
                 problem: StateProblem::Used,
                 ..
             } => 409,
+            ConnectError::State {
+                problem: StateProblem::StartedByAnotherUser,
+                ..
+            } => 403,
             ConnectError::Denied { .. } => 400,
             ConnectError::WrongAccount { .. } => 403,
             ConnectError::Settings { .. } => 409,
@@ -146,6 +154,10 @@ impl ConnectError {
                 problem: StateProblem::Used,
                 ..
             } => ConnectMsg::CallbackUsed,
+            ConnectError::State {
+                problem: StateProblem::StartedByAnotherUser,
+                ..
+            } => ConnectMsg::CallbackOtherUser,
             ConnectError::Denied { .. } => ConnectMsg::CallbackDenied,
             ConnectError::Settings { .. } => ConnectMsg::CallbackSettings,
             ConnectError::Discovery { .. } | ConnectError::Token { .. } => {

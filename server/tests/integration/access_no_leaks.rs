@@ -20,7 +20,7 @@ const ADMIN_PASSWORD: &str = "Een-lang-beheerderswachtwoord-9";
 
 /// Everything the subscriber writes, kept in memory.
 #[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct LogBuffer(pub(crate) Arc<Mutex<Vec<u8>>>);
 
 impl Write for LogBuffer {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -43,7 +43,7 @@ impl<'a> MakeWriter<'a> for LogBuffer {
 
 /// The log of the whole test process at debug level. Global, not per test: a thread-local
 /// subscriber misses events when tests on other threads change tracing's callsite cache.
-fn captured_log() -> LogBuffer {
+pub(crate) fn captured_log() -> LogBuffer {
     static BUFFER: OnceLock<LogBuffer> = OnceLock::new();
     BUFFER
         .get_or_init(|| {

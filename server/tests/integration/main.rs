@@ -18,6 +18,7 @@ mod access_no_leaks;
 mod access_sign_in;
 mod connect_failures;
 mod connect_flow;
+mod connect_no_leaks;
 mod connect_refresh;
 mod connect_user_binding;
 mod language;

@@ -49,8 +49,8 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             // The attempt is bound to the app user who started it (the access edge puts the
             // signed-in actor in the request's extensions).
             get(move |actor: Option<Extension<Actor>>, query| {
-                let user_id = actor.map(|Extension(actor)| actor.user_id);
-                callback::handle(callback_state.clone(), user_id, query)
+                let actor = actor.map(|Extension(actor)| actor);
+                callback::handle(callback_state.clone(), actor, query)
             }),
         )
         .route(

@@ -4,7 +4,10 @@
 
 mod page;
 
+use app::audit_log::AuditAction;
 use app::mailbox_form::MailboxTarget;
+use app::server::audit::record_audit;
+use app::server::auth::Actor;
 use app::server::connect::{complete_callback, Completed};
 use app::server::AppState;
 use axum::extract::RawQuery;
@@ -16,13 +19,25 @@ use http::{header, HeaderValue, StatusCode};
 pub const CALLBACK_PATH: &str = "/api/oauth/ms-azure/callback";
 
 /// Completes the callback and answers with a 303 to the mailbox, or a Dutch error page.
-pub async fn handle(
-    state: AppState,
-    signed_in_user_id: Option<i32>,
-    RawQuery(query): RawQuery,
-) -> Response {
+pub async fn handle(state: AppState, actor: Option<Actor>, RawQuery(query): RawQuery) -> Response {
     let query = query.as_deref().unwrap_or_default();
+    let signed_in_user_id = actor.as_ref().map(|actor| actor.user_id);
     let result = complete_callback(&state, query, signed_in_user_id, Utc::now()).await;
+    if let (Ok(Completed::Connected { mailbox_id }), Some(actor)) = (&result, &actor) {
+        // Who connected the mailbox, in its Wijzigingslog; a failure here must not undo
+        // a connection that succeeded.
+        let recorded = record_audit(
+            &state.db,
+            actor,
+            Some(*mailbox_id),
+            AuditAction::Connected,
+            &[],
+        )
+        .await;
+        if let Err(error) = recorded {
+            tracing::error!(mailbox_id, %error, "could not record the connection in the audit log");
+        }
+    }
     let mut response = match result {
         // A fixed internal path: never a URL taken from the request (no open redirect).
         Ok(Completed::Connected { mailbox_id } | Completed::AdminConsented { mailbox_id }) => {

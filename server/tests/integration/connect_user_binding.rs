@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use app::access::Role;
+use app::server::entities::audit_log;
 use fake_microsoft::SignInBrowser;
 use http::StatusCode;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::on_every_database;
 use crate::support::microsoft::*;
@@ -43,6 +44,16 @@ async fn a_callback_in_another_users_session_is_refused(db: DatabaseConnection) 
     let finished = callback(&starter, &back).await;
     assert_eq!(finished.status, StatusCode::SEE_OTHER, "{}", finished.body);
     assert!(tokens_of(&db, id).await.is_some());
+
+    // The mailbox's Wijzigingslog names who connected it.
+    let log = audit_log::Entity::find()
+        .filter(audit_log::Column::MailboxId.eq(id))
+        .all(&db)
+        .await
+        .unwrap();
+    let connected: Vec<_> = log.iter().filter(|row| row.action == "connected").collect();
+    assert_eq!(connected.len(), 1, "{log:?}");
+    assert_eq!(connected[0].user_email, "beheerder@example.org");
 }
 
 on_every_database!(a_callback_in_another_users_session_is_refused);

@@ -2,6 +2,9 @@
 # fresh clones alike) and the toolchain choice that scripts/setup.sh recorded.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mailboxen/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
+# CI builds each fresh clone once: incremental caches (gigabytes per clone) only fill the
+# shared disk there.
+if [ "${CI:-}" = true ]; then export CARGO_INCREMENTAL=0; fi
 MAILBOXEN_CACHE="${MAILBOXEN_CACHE:-$HOME/.cache/mailboxen}"
 export MAILBOXEN_CACHE
 LEPTOS_BUILD_ARGS=""

@@ -1,6 +1,7 @@
 // Playwright drives Debian's Chromium against the built server and the fake Microsoft
 // server. `make test` builds both and passes their paths; nothing here downloads a browser.
 import { defineConfig } from "@playwright/test";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -27,6 +28,9 @@ process.env.E2E_FAKE_URL = `http://127.0.0.1:${fakePort}`;
 // The first administrator, created by the server at start-up (tests/support.ts signs in).
 process.env.E2E_ADMIN_EMAIL ??= "beheerder@example.org";
 process.env.E2E_ADMIN_PASSWORD ??= "E2e-beheerder-wachtwoord-2026";
+// The server's key for secrets at rest; tests that store a secret the way another program
+// would encrypt it with the same key (tests/diagnostics.spec.ts).
+process.env.E2E_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 
 export default defineConfig({
   testDir: "./tests",
@@ -78,6 +82,7 @@ export default defineConfig({
         MICROSOFT_LOGIN_URL: process.env.E2E_FAKE_URL,
         MICROSOFT_GRAPH_URL: process.env.E2E_FAKE_URL,
         APP_ENV: "test",
+        ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
         BOOTSTRAP_ADMIN_EMAIL: process.env.E2E_ADMIN_EMAIL,
         BOOTSTRAP_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
         RUST_LOG: "warn",

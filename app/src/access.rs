@@ -121,6 +121,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("/api/delete_mailbox", Access::Change),
     ("/api/start_microsoft_login", Access::Change),
     ("/api/grant_admin_consent", Access::Change),
+    ("/api/test_app_registration", Access::Change),
+    ("/api/list_connection_history", Access::Read),
 ];
 
 /// What the server function at `path` requires; None for a path not classified.

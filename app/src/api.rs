@@ -15,6 +15,9 @@ use crate::mailbox_list::MailboxRow;
 pub struct SiteInfo {
     /// True when `MICROSOFT_LOGIN_URL`/`MICROSOFT_GRAPH_URL` point anywhere but Microsoft.
     pub talks_to_fake_microsoft: bool,
+    /// Active mailboxes whose connection needs an admin (Opnieuw verbinden nodig, Fout):
+    /// the menu marks Mailboxen when there are any.
+    pub mailboxes_needing_attention: u32,
 }
 
 /// The rows of the Mailboxen list.
@@ -35,8 +38,13 @@ pub async fn list_mailboxes() -> Result<Vec<MailboxRow>, ServerFnError> {
 pub async fn get_site_info() -> Result<SiteInfo, ServerFnError> {
     crate::server::auth::require_role(crate::access::Role::Lezer)?;
     let state = crate::server::app_state()?;
+    let attention = crate::server::mailboxes::needing_attention(&state.db)
+        .await
+        .inspect_err(|error| tracing::error!(%error, "counting mailboxes needing attention failed"))
+        .unwrap_or(0);
     Ok(SiteInfo {
         talks_to_fake_microsoft: state.microsoft.is_fake(),
+        mailboxes_needing_attention: attention,
     })
 }
 

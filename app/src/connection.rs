@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::ConnectMsg;
+use crate::advice::Advice;
+use crate::preflight::PreflightReport;
 
 /// The delegated Graph scopes a mailbox is connected with, besides `openid profile
 /// offline_access`. `Mail.ReadWrite` (which includes reading) because fetching incoming
@@ -54,6 +55,20 @@ pub enum StartOutcome {
     NotConfigured,
     /// No such mailbox.
     NotFound,
+    /// "Test app-registratie" ran first and failed: the browser stays here (unless the
+    /// admin presses "toch doorgaan").
+    PreflightFailed { report: PreflightReport },
+}
+
+/// The answer of `test_app_registration`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TestOutcome {
+    Tested {
+        report: PreflightReport,
+    },
+    /// The mailbox has no Microsoft Azure api instellingen (or no client secret).
+    NotConfigured,
+    NotFound,
 }
 
 /// The connection as the mailbox page shows it.
@@ -69,6 +84,10 @@ pub struct ConnectionView {
     pub connected_at: Option<String>,
     /// The latest attempt, when it did not succeed.
     pub last_problem: Option<AttemptProblem>,
+    /// The latest "Test app-registratie".
+    pub preflight: Option<PreflightReport>,
+    /// `{PUBLIC_BASE_URL}/api/oauth/ms-azure/callback`, for the technical details.
+    pub redirect_uri: String,
 }
 
 /// A failed (or abandoned) attempt, with what support needs.
@@ -76,10 +95,13 @@ pub struct ConnectionView {
 pub struct AttemptProblem {
     /// The attempt's id: the operation id support can search the log for.
     pub attempt_id: i32,
-    /// `connect`, `refresh` or `admin_consent`.
+    /// `connect`, `refresh`, `admin_consent`, `preflight` or `callback`.
     pub kind: String,
-    /// The attempt's outcome code (`denied`, `token_failed`, `wrong_account`, `expired`, …).
+    /// The attempt's outcome code (`denied`, `token_failed`, `wrong_account`, `failed`, …),
+    /// or [`NOT_RETURNED`] / [`NOT_RETURNED_YET`] for a sign-in without callback.
     pub outcome: String,
+    /// What to do, from the advice table; None: Microsoft's description is all there is.
+    pub advice: Option<Advice>,
     /// When it started, RFC 3339.
     pub at: String,
     /// Microsoft's `error` (e.g. `invalid_grant`).
@@ -96,49 +118,26 @@ pub struct AttemptProblem {
     pub signed_in_upn: Option<String>,
 }
 
-/// The advice for a failed attempt (MICROSOFT.md §7): by AADSTS code first, then by
-/// Microsoft's `error`, then by how the attempt ended.
-pub fn advice(aadsts: Option<u32>, error: Option<&str>, outcome: &str) -> Option<ConnectMsg> {
-    use ConnectMsg::*;
-    let by_code = aadsts.and_then(|code| {
-        Some(match code {
-            50011 | 500113 | 900971 | 500112 => AdviceRedirectUri,
-            9002325 => AdviceSpa,
-            700016 => AdviceAppNotFound,
-            90002 | 900023 | 90112 | 50194 | 700005 => AdviceTenant,
-            7000215 | 7000218 => AdviceSecretValue,
-            7000222 => AdviceSecretExpired,
-            65001 | 65004 | 90094 | 90095 => AdviceConsent,
-            650057 | 650056 | 65005 => AdvicePermission,
-            50020 => AdviceOtherTenant,
-            50105 => AdviceNotAssigned,
-            53003 => AdviceConditionalAccess,
-            50076 | 50078 | 50079 | 70008 | 700082 | 50173 | 70043 | 50058 => AdviceReconnect,
-            54005 => AdviceCodeReused,
-            _ => return None,
-        })
-    });
-    let by_error = || match error? {
-        "access_denied" => Some(AdviceCancelled),
-        "server_error"
-        | "temporarily_unavailable"
-        | "timeout"
-        | "unreachable"
-        | "malformed_response" => Some(AdviceTransient),
-        "invalid_grant" => Some(AdviceStartAgain),
-        _ => None,
-    };
-    let by_outcome = || match outcome {
-        "wrong_account" => Some(AdviceWrongAccount),
-        "expired" => Some(AdviceAbandoned),
-        _ => None,
-    };
-    by_code.or_else(by_error).or_else(by_outcome)
-}
+/// Outcome of a sign-in that went to Microsoft and had no callback within 10 minutes.
+pub const NOT_RETURNED: &str = "expired";
+/// Outcome of a sign-in still within its 10 minutes, while the admin is back on the
+/// mailbox page without a callback.
+pub const NOT_RETURNED_YET: &str = "not_returned";
 
-/// `https://login.microsoftonline.com/error?code=<n>`: Microsoft's page on an AADSTS code.
-pub fn aadsts_lookup_url(code: u32) -> String {
-    format!("https://login.microsoftonline.com/error?code={code}")
+impl AttemptProblem {
+    /// Microsoft's code for the Status column: `AADSTS7000215`, else the error or Graph code.
+    pub fn code(&self) -> Option<String> {
+        match (self.aadsts, &self.error) {
+            (Some(code), _) => Some(format!("AADSTS{code}")),
+            (None, Some(error)) => Some(error.clone()),
+            (None, None) => None,
+        }
+    }
+
+    /// Went to Microsoft and never came back (yet).
+    pub fn not_returned(&self) -> bool {
+        self.outcome == NOT_RETURNED || self.outcome == NOT_RETURNED_YET
+    }
 }
 
 #[cfg(test)]
@@ -152,40 +151,5 @@ mod tests {
         assert_eq!(ConnectPrompt::parse("login"), Some(ConnectPrompt::Login));
         assert_eq!(ConnectPrompt::parse("consent"), None);
         assert_eq!(ConnectPrompt::parse("none"), None);
-    }
-
-    #[test]
-    fn advice_follows_code_then_error_then_outcome() {
-        use ConnectMsg::*;
-        assert_eq!(
-            advice(Some(50173), Some("invalid_grant"), "token_failed"),
-            Some(AdviceReconnect)
-        );
-        assert_eq!(
-            advice(Some(54005), Some("invalid_grant"), "token_failed"),
-            Some(AdviceCodeReused)
-        );
-        assert_eq!(
-            advice(None, Some("access_denied"), "denied"),
-            Some(AdviceCancelled)
-        );
-        assert_eq!(
-            advice(None, Some("timeout"), "unreachable"),
-            Some(AdviceTransient)
-        );
-        assert_eq!(
-            advice(None, Some("wrong_account"), "wrong_account"),
-            Some(AdviceWrongAccount)
-        );
-        assert_eq!(advice(None, None, "expired"), Some(AdviceAbandoned));
-        assert_eq!(advice(Some(1), Some("x"), "y"), None);
-    }
-
-    #[test]
-    fn lookup_links_name_the_code() {
-        assert_eq!(
-            aadsts_lookup_url(50020),
-            "https://login.microsoftonline.com/error?code=50020"
-        );
     }
 }

@@ -3,12 +3,14 @@
 
 mod access;
 mod connect;
+mod diagnostics;
 mod form;
 
 use serde::{Deserialize, Serialize};
 
 pub use access::AccessMsg;
 pub use connect::ConnectMsg;
+pub use diagnostics::DiagMsg;
 pub use form::FormMsg;
 
 /// Interface language. Dutch is the default, as in Econobis.
@@ -111,6 +113,7 @@ pub enum Msg {
     Form(FormMsg),
     /// Connecting with Microsoft.
     Connect(ConnectMsg),
+    Diag(DiagMsg),
     /// Signing in and out, roles, the Wijzigingslog.
     Access(AccessMsg),
 }
@@ -193,6 +196,7 @@ impl Msg {
             MailboxDeleted => ("De mailbox is verwijderd.", "The mailbox has been deleted."),
             Form(msg) => msg.pair(),
             Connect(msg) => msg.pair(),
+            Diag(msg) => msg.pair(),
             Access(msg) => msg.pair(),
         }
     }

@@ -5,14 +5,17 @@
 #![recursion_limit = "256"]
 
 pub mod access;
+pub mod advice;
 pub mod api;
 pub mod audit_log;
 pub mod components;
 pub mod connection;
+pub mod diagnostics;
 pub mod i18n;
 pub mod mailbox_form;
 pub mod mailbox_list;
 pub mod pages;
+pub mod preflight;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod validation;

@@ -58,6 +58,22 @@ impl MailboxStatus {
         }
     }
 
+    /// The text of the Status column: "Fout (AADSTS7000215)" names Microsoft's code.
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            MailboxStatus::Error(Some(code)) => format!("{} ({code})", self.label().text(lang)),
+            _ => self.label().text(lang).to_string(),
+        }
+    }
+
+    /// Whether an admin should look at this mailbox (the menu marks Mailboxen).
+    pub fn needs_attention(&self) -> bool {
+        matches!(
+            self,
+            MailboxStatus::ReconnectNeeded | MailboxStatus::Error(_)
+        )
+    }
+
     /// A CSS modifier, so colour is never the only carrier of the meaning.
     pub fn css_class(&self) -> &'static str {
         match self {

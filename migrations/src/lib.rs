@@ -8,6 +8,7 @@ mod m20261127_000001_create_mailboxes;
 mod m20261128_000002_mailbox_form;
 mod m20261129_000003_access;
 mod m20261201_000003_microsoft_connection;
+mod m20261205_000004_diagnostics;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_mailbox_form::Migration),
             Box::new(m20261129_000003_access::Migration),
             Box::new(m20261201_000003_microsoft_connection::Migration),
+            Box::new(m20261205_000004_diagnostics::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::access::{Role, SessionUser, SIGN_OUT_PATH};
 use crate::api::{get_session_user, get_site_info};
-use crate::i18n::{AccessMsg, Lang, Msg};
+use crate::i18n::{AccessMsg, DiagMsg, Lang, Msg};
 
 /// The signed-in user, loaded once per page by [`PageShell`], for its children.
 #[derive(Clone, Copy)]
@@ -32,8 +32,22 @@ pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
             <span class="brand">{t(Msg::AppName)}</span>
             <nav aria-label=t(Msg::NavMain) class="mainnav">
                 <span class="mainnav__section">{t(Msg::NavSettings)}</span>
-                <a href="/instellingen/mailboxen" aria-current="page" class="mainnav__link">
+                <a href="/instellingen/mailboxen" aria-current="page" class="mainnav__link"
+                    data-testid="nav-mailboxes">
                     {t(Msg::NavMailboxes)}
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let count = site_info.await.map(|info| info.mailboxes_needing_attention).unwrap_or(0);
+                            (count > 0).then(|| view! {
+                                " " <span class="attention" data-testid="nav-attention">
+                                    <span aria-hidden="true">{count.to_string()}</span>
+                                    <span class="visually-hidden">
+                                        {format!("{count} {}", DiagMsg::NeedsAttention.text(lang))}
+                                    </span>
+                                </span>
+                            })
+                        })}
+                    </Transition>
                 </a>
             </nav>
             <LanguageSwitch lang/>

@@ -173,7 +173,7 @@ fn MailboxTable(rows: Vec<MailboxRow>, filter: Memo<MailboxFilter>, lang: Lang) 
                             <td data-label=t(Msg::ColPrimary)>{yes_no(row.is_primary)}</td>
                             <td data-label=t(Msg::ColActive)>{yes_no(row.is_active)}</td>
                             <td data-label=t(Msg::ColStatus)>
-                                <span class=row.status.css_class()>{t(row.status.label())}</span>
+                                <span class=row.status.css_class() data-testid="mailbox-status">{row.status.text(lang)}</span>
                             </td>
                         </tr>
                     }

@@ -6,9 +6,14 @@ use sea_orm::{
     Set,
 };
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::entities::{mailbox, mailbox_microsoft_settings};
+use sea_orm::QuerySelect;
+
+use super::connect::status::problem_of;
+use super::connect::AttemptKind;
+use super::entities::{connection_attempt as attempt, mailbox, mailbox_microsoft_settings};
+use crate::connection::AttemptProblem;
 use crate::mailbox_list::{MailboxRow, MailboxStatus, ServerType};
 
 /// What is needed to create a mailbox; the full form comes with the mailbox screen.
@@ -56,6 +61,12 @@ pub async fn list_rows(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr
         .into_iter()
         .map(|settings| settings.mailbox_id)
         .collect();
+    let now = Utc::now();
+    let mut problems: HashMap<i32, AttemptProblem> = latest_attempts(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| Some((row.mailbox_id, problem_of(row, now)?)))
+        .collect();
     let mut rows: Vec<MailboxRow> = mailbox::Entity::find()
         .order_by_asc(mailbox::Column::Id)
         .all(db)
@@ -63,7 +74,8 @@ pub async fn list_rows(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr
         .into_iter()
         .map(|model| {
             let reconnect = reconnect_needed.contains(&model.id);
-            to_row(model, reconnect)
+            let problem = problems.remove(&model.id);
+            to_row(model, reconnect, problem)
         })
         .collect();
     // Sorted here, not in SQL: collations differ between SQLite, PostgreSQL and MariaDB.
@@ -71,11 +83,55 @@ pub async fn list_rows(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr
     Ok(rows)
 }
 
-fn to_row(model: mailbox::Model, reconnect_needed: bool) -> MailboxRow {
+/// How many active mailboxes need an admin's attention (the menu marks Mailboxen).
+pub async fn needing_attention(db: &DatabaseConnection) -> Result<u32, DbErr> {
+    let rows = list_rows(db).await?;
+    let count = rows
+        .iter()
+        .filter(|row| row.is_active && row.status.needs_attention())
+        .count();
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// Each mailbox's latest attempt. Refused callbacks (a reload, a second tab) only go in
+/// the history: they say nothing about the connection.
+async fn latest_attempts(db: &DatabaseConnection) -> Result<Vec<attempt::Model>, DbErr> {
+    let ids: Vec<i32> = attempt::Entity::find()
+        .select_only()
+        .column_as(attempt::Column::Id.max(), "latest")
+        .filter(attempt::Column::Kind.ne(AttemptKind::Callback.as_str()))
+        .group_by(attempt::Column::MailboxId)
+        .into_tuple::<Option<i32>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    attempt::Entity::find()
+        .filter(attempt::Column::Id.is_in(ids))
+        .all(db)
+        .await
+}
+
+fn to_row(
+    model: mailbox::Model,
+    reconnect_needed: bool,
+    problem: Option<AttemptProblem>,
+) -> MailboxRow {
     let incoming = ServerType::from_code(&model.incoming_server_type);
     let outgoing = ServerType::from_code(&model.outgoing_server_type);
+    let uses_microsoft =
+        incoming == ServerType::MicrosoftApi || outgoing == ServerType::MicrosoftApi;
     MailboxRow {
-        status: status_of(&model, incoming, outgoing, reconnect_needed),
+        status: status_of(
+            uses_microsoft,
+            reconnect_needed,
+            model.valid,
+            problem.as_ref(),
+        ),
         id: model.id,
         name: model.name,
         email: model.email,
@@ -86,20 +142,67 @@ fn to_row(model: mailbox::Model, reconnect_needed: bool) -> MailboxRow {
     }
 }
 
-/// A Microsoft mailbox whose Azure settings changed needs "Opnieuw verbinden"; until
-/// connections exist, other Microsoft mailboxes are "Niet verbonden" and the rest unchecked.
+/// The Status column: Verbonden / Opnieuw verbinden nodig / Fout (code) / Niet verbonden.
+/// A failed sign-in on a connected mailbox leaves its earlier tokens working, so only a
+/// failed refresh or preflight turns a connected mailbox into "Fout".
 fn status_of(
-    model: &mailbox::Model,
-    incoming: ServerType,
-    outgoing: ServerType,
+    uses_microsoft: bool,
     reconnect_needed: bool,
+    connected: bool,
+    problem: Option<&AttemptProblem>,
 ) -> MailboxStatus {
-    let uses_microsoft =
-        incoming == ServerType::MicrosoftApi || outgoing == ServerType::MicrosoftApi;
-    match (uses_microsoft, reconnect_needed, model.valid) {
-        (true, true, _) => MailboxStatus::ReconnectNeeded,
-        (true, false, true) => MailboxStatus::Connected,
-        (true, false, false) => MailboxStatus::NotConnected,
+    let breaks_connection = |problem: &&AttemptProblem| {
+        !connected || matches!(problem.kind.as_str(), "refresh" | "preflight")
+    };
+    match (
+        uses_microsoft,
+        reconnect_needed,
+        problem.filter(breaks_connection),
+    ) {
         (false, _, _) => MailboxStatus::Unchecked,
+        (true, true, _) => MailboxStatus::ReconnectNeeded,
+        (true, false, Some(problem)) => MailboxStatus::Error(problem.code()),
+        (true, false, None) if connected => MailboxStatus::Connected,
+        (true, false, None) => MailboxStatus::NotConnected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(kind: &str, aadsts: Option<u32>, error: Option<&str>) -> AttemptProblem {
+        AttemptProblem {
+            kind: kind.into(),
+            aadsts,
+            error: error.map(Into::into),
+            ..AttemptProblem::default()
+        }
+    }
+
+    #[test]
+    fn the_status_column() {
+        use MailboxStatus::*;
+        let secret = problem("preflight", Some(7000215), Some("invalid_client"));
+        let declined = problem("connect", Some(65004), Some("access_denied"));
+        let graph = problem("preflight", None, Some("ErrorInvalidUser"));
+        assert_eq!(status_of(false, false, false, Some(&secret)), Unchecked);
+        assert_eq!(status_of(true, true, true, Some(&secret)), ReconnectNeeded);
+        assert_eq!(status_of(true, false, false, None), NotConnected);
+        assert_eq!(status_of(true, false, true, None), Connected);
+        assert_eq!(
+            status_of(true, false, false, Some(&secret)),
+            Error(Some("AADSTS7000215".into()))
+        );
+        assert_eq!(
+            status_of(true, false, false, Some(&graph)),
+            Error(Some("ErrorInvalidUser".into()))
+        );
+        // A declined re-sign-in leaves the earlier connection working.
+        assert_eq!(status_of(true, false, true, Some(&declined)), Connected);
+        assert_eq!(
+            status_of(true, false, true, Some(&secret)),
+            Error(Some("AADSTS7000215".into()))
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod entities;
 pub mod form_attempts;
 pub mod mailbox_store;
 pub mod mailboxes;
+pub mod preflight;
 pub mod reencrypt;
 mod state;
 

@@ -2,7 +2,8 @@
 //! advice, and a way to start again. Plain HTML (works without JavaScript), own stylesheet
 //! only: nothing third-party may see this page's URL.
 
-use app::connection::{aadsts_lookup_url, advice, ConnectPrompt};
+use app::advice::{aadsts_lookup_url, advise, Facts};
+use app::connection::ConnectPrompt;
 use app::i18n::{ConnectMsg, Lang};
 use app::mailbox_form::MailboxTarget;
 use app::server::connect::ConnectError;
@@ -22,11 +23,23 @@ pub fn render(error: &ConnectError) -> String {
         ConnectError::WrongAccount { .. } => "wrong_account",
         _ => "",
     };
-    if let Some(advice) = advice(diagnostics.aadsts, diagnostics.error.as_deref(), outcome) {
+    let facts = Facts {
+        aadsts: diagnostics.aadsts,
+        error: diagnostics.error.as_deref(),
+        description: diagnostics.description.as_deref(),
+        outcome,
+    };
+    if let Some(advice) = advise(facts) {
         body.push_str(&format!(
             "<p data-testid=\"callback-advice\">{}</p>",
-            t(advice)
+            escape(advice.text(lang))
         ));
+        if let Some(step) = advice.step() {
+            body.push_str(&format!(
+                "<p class=\"advice__step\" data-testid=\"callback-advice-step\">{}</p>",
+                escape(&step.text(lang))
+            ));
+        }
     }
     body.push_str("</div><dl class=\"diagnostics\">");
     let code = diagnostics.aadsts.map(|code| format!("AADSTS{code}"));

@@ -21,6 +21,7 @@ mod connect_flow;
 mod connect_no_leaks;
 mod connect_refresh;
 mod connect_user_binding;
+mod diagnostics_preflight;
 mod language;
 mod mailbox_form_fixtures;
 mod mailbox_form_issues;

@@ -76,7 +76,9 @@ pub(super) async fn form_data(
     }
     data.context = context;
     if let Some(id) = target.id().filter(|_| microsoft_settings_stored(&data)) {
-        data.connection = Some(connect::connection_view(&state.db, id, chrono::Utc::now()).await?);
+        let mut view = connect::connection_view(&state.db, id, chrono::Utc::now()).await?;
+        view.redirect_uri = state.redirect_uri();
+        data.connection = Some(view);
     }
     // Belt and braces: the stored form never holds secrets, an attempt has them cleared.
     data.form.password.clear();
@@ -153,14 +155,23 @@ async fn connect_url_after_save(
     let result = match connect::status::needs_connection(&state.db, id).await {
         Ok(false) => return None,
         Ok(true) => {
-            connect::start_connection(
-                state,
-                id,
-                ConnectPrompt::SelectAccount,
-                started_by_user_id,
-                now,
-            )
-            .await
+            // The same test as "Verbinden": a failing app registration keeps the admin
+            // here, where the page shows what failed.
+            match crate::server::preflight::run_preflight(state, id, started_by_user_id, now).await
+            {
+                Ok(report) if report.blocks(crate::preflight::Purpose::Connect) => return None,
+                Ok(_) => {
+                    connect::start_connection(
+                        state,
+                        id,
+                        ConnectPrompt::SelectAccount,
+                        started_by_user_id,
+                        chrono::Utc::now(),
+                    )
+                    .await
+                }
+                Err(error) => Err(error),
+            }
         }
         Err(error) => Err(error.into()),
     };

@@ -1,35 +1,61 @@
-//! The last failed attempt: what happened, the advice, and Microsoft's codes and IDs that
-//! support asks for (STYLE.md practice 7: show the summary, link it by an operation id).
+//! The latest outcome, prominent: what happened, the advice and the manual's step, and the
+//! codes and IDs support asks for, with "Kopieer technische details" (STYLE.md practice 7:
+//! show the summary, link it by an operation id).
 
 use leptos::prelude::*;
 
-use crate::connection::{aadsts_lookup_url, advice, AttemptProblem};
-use crate::i18n::{ConnectMsg, Lang};
+use super::redirect_url::copy_to_clipboard;
+use crate::advice::{aadsts_lookup_url, Advice};
+use crate::connection::{AttemptProblem, NOT_RETURNED_YET};
+use crate::diagnostics::{outcome_text, support_text};
+use crate::i18n::{ConnectMsg, DiagMsg, Lang};
 
-fn outcome_text(outcome: &str) -> ConnectMsg {
-    match outcome {
-        "denied" => ConnectMsg::OutcomeDenied,
-        "unreachable" => ConnectMsg::OutcomeUnreachable,
-        "malformed" => ConnectMsg::OutcomeMalformed,
-        "wrong_account" => ConnectMsg::OutcomeWrongAccount,
-        "invalid_id_token" => ConnectMsg::OutcomeInvalidIdToken,
-        "expired" => ConnectMsg::OutcomeAbandoned,
-        _ => ConnectMsg::OutcomeTokenFailed,
+/// The advice, the manual's step, or Microsoft's own words when there is no advice.
+#[component]
+pub(super) fn AdviceText(
+    advice: Option<Advice>,
+    description: Option<String>,
+    lang: Lang,
+    testid: &'static str,
+) -> impl IntoView {
+    match advice {
+        Some(advice) => view! {
+            <p class="advice" data-testid=testid data-advice=format!("{advice:?}")>
+                {advice.text(lang)}
+                {advice.step().map(|step| view! {
+                    " " <span class="advice__step" data-testid="advice-step">"(" {step.text(lang)} ")"</span>
+                })}
+            </p>
+        }
+        .into_any(),
+        None => description
+            .map(|description| view! {
+                <p class="advice" data-testid=testid>
+                    {DiagMsg::MicrosoftSays.text(lang)} " " {description}
+                </p>
+            })
+            .into_any(),
     }
 }
 
-/// The report of one failed attempt.
+/// The report of the latest failed attempt. `context` adds the mailbox's own facts
+/// (address, IDs, redirect URI) to the text for support.
 #[component]
-pub(super) fn ProblemReport(problem: AttemptProblem, lang: Lang) -> impl IntoView {
-    let advice = advice(problem.aadsts, problem.error.as_deref(), &problem.outcome);
-    let title = match problem.kind.as_str() {
-        "refresh" => format!(
+pub(super) fn ProblemReport(
+    problem: AttemptProblem,
+    context: Vec<(&'static str, String)>,
+    lang: Lang,
+) -> impl IntoView {
+    let title = if problem.not_returned() {
+        DiagMsg::NotReturnedTitle.text(lang).to_string()
+    } else {
+        format!(
             "{}: {}",
-            ConnectMsg::LastProblem.text(lang),
-            ConnectMsg::KindRefresh.text(lang)
-        ),
-        _ => ConnectMsg::LastProblem.text(lang).to_string(),
+            DiagMsg::LatestOutcome.text(lang),
+            outcome_text(&problem.outcome, lang)
+        )
     };
+    let support = support_text(&problem, &context, lang);
     let rows: Vec<(ConnectMsg, String, &'static str)> = [
         (ConnectMsg::DiagError, problem.error.clone(), "diag-error"),
         (
@@ -72,10 +98,14 @@ pub(super) fn ProblemReport(problem: AttemptProblem, lang: Lang) -> impl IntoVie
     .filter_map(|(label, value, testid)| value.map(|value| (label, value, testid)))
     .collect();
     view! {
-        <div class="alert alert--error" role="alert" data-testid="last-problem"
-            data-outcome=problem.outcome.clone()>
-            <p><strong>{title}</strong>": "{outcome_text(&problem.outcome).text(lang)}</p>
-            {advice.map(|advice| view! { <p data-testid="problem-advice">{advice.text(lang)}</p> })}
+        <div class="alert alert--error problem" role="alert" data-testid="last-problem"
+            data-outcome=problem.outcome.clone() data-kind=problem.kind.clone()>
+            <p class="problem__title" data-testid="problem-title"><strong>{title}</strong></p>
+            {(problem.outcome == NOT_RETURNED_YET).then(|| view! {
+                <p class="muted">{DiagMsg::NotReturnedYet.text(lang)}</p>
+            })}
+            <AdviceText advice=problem.advice description=problem.error_description.clone()
+                lang testid="problem-advice"/>
             <dl class="diagnostics">
                 {rows.into_iter().map(|(label, value, testid)| view! {
                     <dt>{label.text(lang)}</dt>
@@ -83,10 +113,39 @@ pub(super) fn ProblemReport(problem: AttemptProblem, lang: Lang) -> impl IntoVie
                 }).collect_view()}
             </dl>
             {problem.aadsts.map(|code| view! {
-                <p><a href=aadsts_lookup_url(code) rel="noreferrer noopener" target="_blank">
-                    {ConnectMsg::MicrosoftExplains.text(lang)}
+                <p><a href=aadsts_lookup_url(code) rel="noreferrer noopener" target="_blank"
+                    data-testid="aadsts-link">
+                    {ConnectMsg::MicrosoftExplains.text(lang)} " (AADSTS" {code} ")"
                 </a></p>
             })}
+            <CopyDetails text=support lang/>
+        </div>
+    }
+}
+
+/// "Kopieer technische details", and the same text readable without JavaScript.
+#[component]
+fn CopyDetails(text: String, lang: Lang) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = {
+        let text = text.clone();
+        move |_| {
+            copy_to_clipboard(&text);
+            copied.set(true);
+        }
+    };
+    view! {
+        <div class="copy-details">
+            <button type="button" class="button" data-testid="copy-details" on:click=copy>
+                {DiagMsg::CopyDetails.text(lang)}
+            </button>
+            <span role="status" class="muted">
+                {move || copied.get().then(|| DiagMsg::Copied.text(lang))}
+            </span>
+            <details>
+                <summary>{DiagMsg::DetailsSummary.text(lang)}</summary>
+                <pre data-testid="support-text">{text}</pre>
+            </details>
         </div>
     }
 }

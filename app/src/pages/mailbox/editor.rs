@@ -12,7 +12,7 @@ use super::sections::{
     GeneralSection, ImapSection, LoginSection, MicrosoftSection, ServerSection, SmtpSection,
 };
 use crate::api::mailbox_form::SaveMailbox;
-use crate::i18n::{AccessMsg, FormMsg, Lang};
+use crate::i18n::{AccessMsg, DiagMsg, FormMsg, Lang};
 use crate::mailbox_form::{MailboxFormData, MailboxTarget, SaveOutcome, DELETE_PARAM, SAVED_PARAM};
 use crate::validation::Issue;
 
@@ -41,7 +41,11 @@ impl Notice {
 }
 
 #[component]
-pub(super) fn MailboxEditor(data: MailboxFormData, reload: RwSignal<u32>) -> impl IntoView {
+pub(super) fn MailboxEditor(
+    data: MailboxFormData,
+    reload: RwSignal<u32>,
+    attempts_changed: RwSignal<u32>,
+) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
     let query = use_query_map();
     let saved = query.with_untracked(|q| q.get(SAVED_PARAM).is_some());
@@ -122,7 +126,17 @@ pub(super) fn MailboxEditor(data: MailboxFormData, reload: RwSignal<u32>) -> imp
             </ActionForm>
         </div>
         {match (data.id, data.connection.clone()) {
-            (Some(id), Some(view)) => Some(view! { <ConnectionSection id view lang/> }),
+            (Some(id), Some(view)) => {
+                let form = &data.form;
+                let context = vec![
+                    (DiagMsg::Mailbox.text(lang), form.email.clone()),
+                    (FormMsg::TenantId.text(lang), form.tenant_id.clone()),
+                    (FormMsg::ClientId.text(lang), form.client_id.clone()),
+                    (FormMsg::ObjectId.text(lang), form.object_id.clone()),
+                    (DiagMsg::RedirectUri.text(lang), view.redirect_uri.clone()),
+                ];
+                Some(view! { <ConnectionSection id view context attempts_changed lang/> })
+            }
             _ => None,
         }}
     }

@@ -12,6 +12,8 @@ mod delete;
 mod diagnostics;
 mod editor;
 mod fields;
+mod history;
+mod preflight;
 mod redirect_url;
 mod sections;
 
@@ -49,6 +51,12 @@ pub fn MailboxPage() -> impl IntoView {
         move || (segment(), reload.get()),
         |(segment, _)| audit::load(segment),
     );
+    // Bumped when a test or a start stored a new attempt without reloading the page.
+    let attempts_changed = RwSignal::new(0_u32);
+    let history = Resource::new(
+        move || (segment(), reload.get(), attempts_changed.get()),
+        |(segment, _, _)| history::load(segment),
+    );
 
     view! {
         <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
@@ -60,8 +68,12 @@ pub fn MailboxPage() -> impl IntoView {
                             <PageShell title=Msg::Form(title) crumb=Msg::Form(title)>
                                 {
                                     let id = data.id;
+                                    let connected_kind = data.connection.is_some();
                                     view! {
-                                        <editor::MailboxEditor data reload/>
+                                        <editor::MailboxEditor data reload attempts_changed/>
+                                        {id.filter(|_| connected_kind).map(|id| view! {
+                                            <history::History id entries=history/>
+                                        })}
                                         {id.map(|_| view! { <audit::AuditLog entries=audit/> })}
                                     }
                                 }

@@ -33,7 +33,7 @@ pub(super) fn RedirectUrl(uri: String, lang: Lang) -> impl IntoView {
 }
 
 #[cfg(feature = "hydrate")]
-fn copy_to_clipboard(text: &str) {
+pub(super) fn copy_to_clipboard(text: &str) {
     if let Some(window) = web_sys::window() {
         // The promise is not awaited: a refused copy leaves the text selectable anyway.
         let _ = window.navigator().clipboard().write_text(text);
@@ -41,4 +41,4 @@ fn copy_to_clipboard(text: &str) {
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn copy_to_clipboard(_text: &str) {}
+pub(super) fn copy_to_clipboard(_text: &str) {}

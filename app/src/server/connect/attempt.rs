@@ -18,6 +18,11 @@ pub enum AttemptKind {
     Refresh,
     /// An administrator grants the app's permissions for the tenant.
     AdminConsent,
+    /// "Test app-registratie" (also run before every redirect to Microsoft).
+    Preflight,
+    /// A callback that could not be matched to a usable attempt of this mailbox (expired,
+    /// already used, started by another user), kept so the history shows it.
+    Callback,
 }
 
 impl AttemptKind {
@@ -26,13 +31,21 @@ impl AttemptKind {
             AttemptKind::Connect => "connect",
             AttemptKind::Refresh => "refresh",
             AttemptKind::AdminConsent => "admin_consent",
+            AttemptKind::Preflight => "preflight",
+            AttemptKind::Callback => "callback",
         }
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [Self::Connect, Self::Refresh, Self::AdminConsent]
-            .into_iter()
-            .find(|kind| kind.as_str() == value)
+        [
+            Self::Connect,
+            Self::Refresh,
+            Self::AdminConsent,
+            Self::Preflight,
+            Self::Callback,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == value)
     }
 }
 
@@ -56,6 +69,14 @@ pub enum Outcome {
     WrongAccount,
     /// The id_token failed a check (audience, tenant, expiry).
     InvalidIdToken,
+    /// A preflight with at least one failed check.
+    Failed,
+    /// A callback for a sign-in that had expired.
+    CallbackExpired,
+    /// A callback for a sign-in that was already completed (a reload, a second tab).
+    CallbackUsed,
+    /// A callback arriving in another app user's session.
+    CallbackOtherUser,
 }
 
 impl Outcome {
@@ -70,6 +91,10 @@ impl Outcome {
             Outcome::Malformed => "malformed",
             Outcome::WrongAccount => "wrong_account",
             Outcome::InvalidIdToken => "invalid_id_token",
+            Outcome::Failed => "failed",
+            Outcome::CallbackExpired => "callback_expired",
+            Outcome::CallbackUsed => "callback_used",
+            Outcome::CallbackOtherUser => "callback_other_user",
         }
     }
 }
@@ -217,6 +242,8 @@ mod tests {
             AttemptKind::Connect,
             AttemptKind::Refresh,
             AttemptKind::AdminConsent,
+            AttemptKind::Preflight,
+            AttemptKind::Callback,
         ] {
             assert_eq!(AttemptKind::parse(kind.as_str()), Some(kind));
         }

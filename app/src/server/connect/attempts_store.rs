@@ -95,6 +95,8 @@ pub struct ErrorRecord {
     pub error_body: Option<String>,
     pub signed_in_upn: Option<String>,
     pub signed_in_oid: Option<String>,
+    /// A preflight's results as JSON.
+    pub details: Option<String>,
 }
 
 const MAX_BODY: usize = 16 * 1024;
@@ -206,6 +208,7 @@ pub async fn finish(
         error_body: Set(cap(record.error_body, MAX_BODY)),
         signed_in_upn: Set(cap(record.signed_in_upn, 255)),
         signed_in_oid: Set(cap(record.signed_in_oid, 64)),
+        details: Set(cap(record.details, MAX_BODY)),
         ..Default::default()
     };
     row.update(db).await?;
@@ -221,5 +224,34 @@ pub async fn latest(
         .filter(attempt::Column::MailboxId.eq(mailbox_id))
         .order_by_desc(attempt::Column::Id)
         .one(db)
+        .await
+}
+
+/// The mailbox's latest attempt that says something about its connection: refused
+/// callbacks (a reload, a second tab) only go in the history.
+pub async fn latest_for_status(
+    db: &impl ConnectionTrait,
+    mailbox_id: i32,
+) -> Result<Option<attempt::Model>, DbErr> {
+    attempt::Entity::find()
+        .filter(attempt::Column::MailboxId.eq(mailbox_id))
+        .filter(attempt::Column::Kind.ne(AttemptKind::Callback.as_str()))
+        .order_by_desc(attempt::Column::Id)
+        .one(db)
+        .await
+}
+
+/// The mailbox's attempts, newest first, at most `limit`.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    mailbox_id: i32,
+    limit: u64,
+) -> Result<Vec<attempt::Model>, DbErr> {
+    use sea_orm::QuerySelect;
+    attempt::Entity::find()
+        .filter(attempt::Column::MailboxId.eq(mailbox_id))
+        .order_by_desc(attempt::Column::Id)
+        .limit(limit)
+        .all(db)
         .await
 }

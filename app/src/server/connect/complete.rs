@@ -152,22 +152,58 @@ async fn claimed(
         return Err(unknown());
     }
     let mailbox_id = row.mailbox_id;
-    check_returning(&row.outcome, row.expires_at, now)
-        .and_then(|()| check_same_user(row.started_by_user_id, signed_in_user_id))
-        .map_err(|problem| ConnectError::State {
-            mailbox_id,
-            problem,
-        })?;
-    if !attempts_store::claim(&state.db, row.id, now)
-        .await
-        .map_err(storage)?
-    {
+    let checked = check_returning(&row.outcome, row.expires_at, now)
+        .and_then(|()| check_same_user(row.started_by_user_id, signed_in_user_id));
+    let claimed = match checked {
+        Ok(()) => attempts_store::claim(&state.db, row.id, now)
+            .await
+            .map_err(storage)?,
+        Err(_) => false,
+    };
+    if !claimed {
+        let problem = checked.err().unwrap_or(StateProblem::Used);
+        record_refused(state, &row, problem, error, now).await;
         return Err(ConnectError::State {
             mailbox_id,
-            problem: StateProblem::Used,
+            problem,
         });
     }
     Ok(row)
+}
+
+/// Keeps a refused callback in the mailbox's history (with Microsoft's error, if it sent
+/// one). Failing to record it must not change the answer to the browser.
+async fn record_refused(
+    state: &AppState,
+    row: &attempt::Model,
+    problem: StateProblem,
+    error: Option<&RedirectError>,
+    now: DateTime<Utc>,
+) {
+    let outcome = match problem {
+        StateProblem::Expired => Outcome::CallbackExpired,
+        StateProblem::Used => Outcome::CallbackUsed,
+        StateProblem::StartedByAnotherUser => Outcome::CallbackOtherUser,
+    };
+    let new = attempts_store::NewAttempt {
+        mailbox_id: row.mailbox_id,
+        kind: AttemptKind::Callback,
+        state_hash: None,
+        pkce_verifier_encrypted: None,
+        prompt: None,
+        started_by_user_id: row.started_by_user_id,
+    };
+    let record = match error {
+        Some(error) => ErrorRecord::from_redirect(error),
+        None => ErrorRecord::local(outcome.as_str(), format!("{problem} (attempt #{})", row.id)),
+    };
+    let stored = match attempts_store::insert(&state.db, new, now).await {
+        Ok(id) => attempts_store::finish(&state.db, id, outcome, record, now).await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = stored {
+        tracing::error!(mailbox_id = row.mailbox_id, %error, "could not record a refused callback");
+    }
 }
 
 fn storage(error: impl std::fmt::Display) -> ConnectError {

@@ -99,6 +99,15 @@ pub async fn start_admin_consent(
     )?)
 }
 
+/// NotFound when there is no mailbox `mailbox_id`.
+pub async fn ensure_mailbox(state: &AppState, mailbox_id: i32) -> Result<(), StartError> {
+    mailbox::Entity::find_by_id(mailbox_id)
+        .one(&state.db)
+        .await?
+        .map(|_| ())
+        .ok_or(StartError::NotFound)
+}
+
 async fn configured(
     state: &AppState,
     mailbox_id: i32,

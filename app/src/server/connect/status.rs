@@ -7,13 +7,16 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use super::attempt::Outcome;
 use super::attempts_store;
 use super::tokens_store;
-use crate::connection::{AttemptProblem, ConnectionView};
+use crate::advice::{advise, Facts};
+use crate::connection::{AttemptProblem, ConnectionView, NOT_RETURNED, NOT_RETURNED_YET};
+use crate::diagnostics::PENDING;
 use crate::server::entities::{
     connection_attempt as attempt, mailbox_microsoft_settings as settings,
 };
+use crate::server::preflight::{latest_preflight, report_of};
 
 /// Outcome code shown for a sign-in that was started but never came back in time.
-pub const ABANDONED: &str = "expired";
+pub const ABANDONED: &str = NOT_RETURNED;
 
 /// Loads the view of mailbox `mailbox_id` at `now`.
 pub async fn connection_view(
@@ -26,13 +29,15 @@ pub async fn connection_view(
         .one(db)
         .await?
         .is_some_and(|settings| settings.reconnect_needed);
-    let latest = attempts_store::latest(db, mailbox_id).await?;
+    let latest = attempts_store::latest_for_status(db, mailbox_id).await?;
     Ok(ConnectionView {
         connected: tokens.is_some() && !reconnect_needed,
         reconnect_needed: tokens.is_some() && reconnect_needed,
         signed_in_upn: tokens.as_ref().and_then(|t| t.signed_in_upn.clone()),
         connected_at: tokens.as_ref().map(|t| t.connected_at.to_rfc3339()),
-        last_problem: latest.and_then(|row| problem_of(row, now)),
+        last_problem: latest.and_then(|row| problem_seen_on_return(row, now)),
+        preflight: latest_preflight(db, mailbox_id).await?,
+        redirect_uri: String::new(),
     })
 }
 
@@ -47,23 +52,46 @@ pub async fn needs_connection(db: &impl ConnectionTrait, mailbox_id: i32) -> Res
 
 /// The attempt as a problem; None when it succeeded or is still under way.
 pub fn problem_of(row: attempt::Model, now: DateTime<Utc>) -> Option<AttemptProblem> {
-    let pending =
-        row.outcome == Outcome::Pending.as_str() || row.outcome == Outcome::Redeeming.as_str();
-    let outcome = match () {
-        _ if row.outcome == Outcome::Success.as_str() => return None,
-        _ if pending && now < row.expires_at => return None,
-        _ if pending => ABANDONED.to_string(),
-        _ => row.outcome,
+    problem(row, now, false)
+}
+
+/// As [`problem_of`], for the admin back on the mailbox page: a sign-in still pending there
+/// did not come back (the callback would have completed it), even within its 10 minutes.
+pub fn problem_seen_on_return(row: attempt::Model, now: DateTime<Utc>) -> Option<AttemptProblem> {
+    problem(row, now, true)
+}
+
+fn problem(row: attempt::Model, now: DateTime<Utc>, came_back: bool) -> Option<AttemptProblem> {
+    match displayed_outcome(&row, now, came_back) {
+        Some(outcome) if outcome != Outcome::Success.as_str() => Some(entry(row, outcome)),
+        _ => None,
+    }
+}
+
+/// One line of the history: every attempt, succeeded, failed or under way.
+pub fn history_entry(row: attempt::Model, now: DateTime<Utc>) -> AttemptProblem {
+    let outcome = displayed_outcome(&row, now, false).unwrap_or_else(|| PENDING.to_string());
+    entry(row, outcome)
+}
+
+fn entry(row: attempt::Model, outcome: String) -> AttemptProblem {
+    let aadsts = first_code(row.error_codes.as_deref());
+    let advice = match report_of(&row) {
+        // A preflight's advice was chosen when it ran (it knows more, e.g. a Secret ID).
+        Some(report) => report.first_failure().and_then(|failure| failure.advice),
+        None if outcome == Outcome::Success.as_str() || outcome == PENDING => None,
+        None => advise(Facts {
+            aadsts,
+            error: row.error.as_deref(),
+            description: row.error_description.as_deref(),
+            outcome: &outcome,
+        }),
     };
-    let aadsts = row
-        .error_codes
-        .as_deref()
-        .and_then(|codes| codes.split(',').next())
-        .and_then(|code| code.trim().parse().ok());
-    Some(AttemptProblem {
+    AttemptProblem {
         attempt_id: row.id,
         kind: row.kind,
         outcome,
+        advice,
         at: row.created_at.to_rfc3339(),
         error: row.error,
         aadsts,
@@ -72,5 +100,28 @@ pub fn problem_of(row: attempt::Model, now: DateTime<Utc>) -> Option<AttemptProb
         correlation_id: row.correlation_id,
         timestamp: row.error_timestamp,
         signed_in_upn: row.signed_in_upn,
-    })
+    }
+}
+
+/// The outcome as shown: a pending attempt past its 10 minutes did not come back; one
+/// still within them is under way, unless the admin came back without a callback.
+/// None: under way.
+pub fn displayed_outcome(
+    row: &attempt::Model,
+    now: DateTime<Utc>,
+    came_back: bool,
+) -> Option<String> {
+    let pending = row.outcome == Outcome::Pending.as_str();
+    let redeeming = row.outcome == Outcome::Redeeming.as_str();
+    match () {
+        _ if (pending || redeeming) && now >= row.expires_at => Some(NOT_RETURNED.to_string()),
+        _ if pending && came_back => Some(NOT_RETURNED_YET.to_string()),
+        _ if pending || redeeming => None,
+        _ => Some(row.outcome.clone()),
+    }
+}
+
+/// The first AADSTS number of a stored `error_codes` list.
+pub fn first_code(codes: Option<&str>) -> Option<u32> {
+    codes?.split(',').next()?.trim().parse().ok()
 }

@@ -136,6 +136,35 @@ impl TokenEndpoint<'_> {
     }
 }
 
+/// The app's own token (client credentials, `https://graph.microsoft.com/.default`): what
+/// the preflight tests the client ID and secret with, and what sending mail uses.
+pub async fn client_credentials_token(
+    http: &reqwest::Client,
+    login_url: &str,
+    tenant_id: &str,
+    client_id: &str,
+    secret: &SecretString,
+) -> Result<TokenResponse, TokenFailure> {
+    oauth2::Client::<
+        MicrosoftError,
+        TokenResponse,
+        BasicTokenIntrospectionResponse,
+        StandardRevocableToken,
+        BasicRevocationErrorResponse,
+    >::new(ClientId::new(client_id.to_string()))
+    .set_client_secret(ClientSecret::new(secret.expose_secret().to_string()))
+    .set_token_uri(TokenUrl::new(token_url(login_url, tenant_id)?)?)
+    .set_auth_type(AuthType::RequestBody)
+    .exchange_client_credentials()
+    .add_scope(Scope::new(APP_ONLY_SCOPE.to_string()))
+    .request_async(http)
+    .await
+    .map_err(failure)
+}
+
+/// Every application permission the app registration was granted.
+pub const APP_ONLY_SCOPE: &str = "https://graph.microsoft.com/.default";
+
 fn failure(
     error: RequestTokenError<HttpClientError<reqwest::Error>, MicrosoftError>,
 ) -> TokenFailure {

@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub mailbox_id: i32,
-    /// `connect`, `refresh` or `admin_consent` ([`crate::server::connect::AttemptKind`]).
+    /// `connect`, `refresh`, `admin_consent`, `preflight` or `callback` ([`crate::server::connect::AttemptKind`]).
     pub kind: String,
     /// SHA-256 (hex) of the `state` sent to Microsoft; None for refreshes.
     pub state_hash: Option<String>,
@@ -42,6 +42,8 @@ pub struct Model {
     /// Who actually signed in, when it was the wrong account.
     pub signed_in_upn: Option<String>,
     pub signed_in_oid: Option<String>,
+    /// A preflight's results ([`crate::preflight::CheckResult`]s as JSON).
+    pub details: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,4 +1,7 @@
 //! The browser entry point: hydrates the server-rendered page with the same `App`.
+// The mailbox page's view type (form, connection section, history, Wijzigingslog) is deeper
+// than the default limit lets the compiler lay out when it is monomorphised here.
+#![recursion_limit = "512"]
 
 use leptos::prelude::document;
 

@@ -297,7 +297,7 @@ pub const TABLE: &[Entry] = &[
     },
     Entry {
         advice: NotReturned,
-        trigger: Outcome(&["expired"]),
+        trigger: Outcome(&["expired", "not_returned"]),
         step: app("6, 7, 15"),
         nl: "Microsoft stuurde de browser niet terug. Toonde Microsoft een foutpagina, kijk dan naar de code: AADSTS50011 — de Redirect url is niet (precies zo) als platformtype Web geregistreerd (stap 7); AADSTS700016 — Client id of Tenant ID hoort niet bij deze app-registratie (stap 15); AADSTS90002 — de tenant bestaat niet (stap 15); AADSTS50194 — de app is single-tenant en er is geen Tenant ID ingevuld (stap 6).",
         en: "Microsoft did not send the browser back. If Microsoft showed an error page, look at its code: AADSTS50011 — the Redirect url is not registered (exactly) as platform type Web (step 7); AADSTS700016 — Client id or Tenant ID does not belong to this app registration (step 15); AADSTS90002 — the tenant does not exist (step 15); AADSTS50194 — the app is single-tenant and no Tenant ID was filled in (step 6).",

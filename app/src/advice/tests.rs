@@ -164,6 +164,7 @@ fn this_apps_own_outcomes() {
     };
     assert_eq!(by_outcome("wrong_account"), Some(Advice::WrongAccount));
     assert_eq!(by_outcome("expired"), Some(Advice::NotReturned));
+    assert_eq!(by_outcome("not_returned"), Some(Advice::NotReturned));
     assert_eq!(by_outcome("invalid_id_token"), Some(Advice::InvalidIdToken));
     assert_eq!(by_outcome("success"), None);
 }

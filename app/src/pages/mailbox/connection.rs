@@ -38,10 +38,10 @@ pub(super) fn ConnectionSection(
     let preflight = RwSignal::new(
         view.preflight
             .clone()
-            .map(|report| (report, latest_is_preflight)),
+            .map(|report| (report, latest_is_preflight, latest_is_preflight)),
     );
     let show_preflight = move |report: PreflightReport, stopped: bool| {
-        preflight.set(Some((report, stopped)));
+        preflight.set(Some((report, stopped, true)));
         failed.set(None);
         attempts_changed.update(|n| *n += 1);
     };
@@ -73,8 +73,8 @@ pub(super) fn ConnectionSection(
             <h2 id="connection-title">{ConnectMsg::Section.text(lang)}</h2>
             <Status view=view.clone() lang/>
             {problem.map(|problem| view! { <ProblemReport problem context=problem_context lang/> })}
-            {move || preflight.get().map(|(report, stopped)| {
-                let failure = problem_of_report(&report);
+            {move || preflight.get().map(|(report, stopped, latest)| {
+                let failure = problem_of_report(&report).filter(|_| latest);
                 let passed = report.passed();
                 view! {
                     {failure.map(|problem| view! {

@@ -23,6 +23,8 @@ fn sample_arguments(path: &str, kept: i32, deletable: i32) -> Fields {
             .set("id", &kept.to_string())
             .set("prompt", "select_account"),
         "/api/grant_admin_consent" => Fields::default().set("id", &kept.to_string()),
+        "/api/test_app_registration" => Fields::default().set("id", &kept.to_string()),
+        "/api/list_connection_history" => Fields::default().set("id", &kept.to_string()),
         _ => Fields::default(),
     }
 }

@@ -133,7 +133,11 @@ async fn a_saved_mailbox_redirects_to_its_page_with_a_message(db: DatabaseConnec
     assert!(!html.contains(PASSWORD));
 }
 
-async fn a_saved_microsoft_mailbox_goes_on_to_microsoft(db: DatabaseConnection) {
+/// Microsoft (a closed port here) cannot be reached: the app registration test run before
+/// the redirect fails, so the browser stays on the saved mailbox, which shows why. (With a
+/// reachable Microsoft the same post goes on to its sign-in: `diagnostics_preflight` and the
+/// Playwright specs.)
+async fn a_saved_microsoft_mailbox_is_tested_before_going_to_microsoft(db: DatabaseConnection) {
     let router = signed_in_router(db).await;
     let answer = post(
         &router,
@@ -143,12 +147,10 @@ async fn a_saved_microsoft_mailbox_goes_on_to_microsoft(db: DatabaseConnection) 
         NEW_PAGE,
     )
     .await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert!(answer.status.is_redirection(), "{}", answer.status);
     let location = answer.location.unwrap();
-    let authorize = format!("http://127.0.0.1:9/{TENANT}/oauth2/v2.0/authorize?");
-    assert!(location.starts_with(&authorize), "{location}");
     assert!(
-        location.contains("login_hint=info%40zonnecoop.nl"),
+        location.starts_with("/instellingen/mailboxen/1"),
         "{location}"
     );
     assert!(!location.contains("Xyz8Q"), "no secret in the URL");
@@ -157,6 +159,10 @@ async fn a_saved_microsoft_mailbox_goes_on_to_microsoft(db: DatabaseConnection) 
     assert!(html.contains("data-testid=\"stored-client_secret\""));
     assert!(html.contains("Opgeslagen; begint met Xyz"));
     assert!(html.contains("data-testid=\"section-connection\""));
+    assert!(
+        html.contains("data-testid=\"preflight\" data-passed=\"false\""),
+        "the failed test is shown"
+    );
     assert!(!html.contains(SECRET));
 }
 
@@ -185,6 +191,6 @@ on_every_database!(
     an_imap_mailbox_shows_the_server_sections,
     errors_come_back_on_the_page_with_the_values,
     a_saved_mailbox_redirects_to_its_page_with_a_message,
-    a_saved_microsoft_mailbox_goes_on_to_microsoft,
+    a_saved_microsoft_mailbox_is_tested_before_going_to_microsoft,
     a_conflict_is_shown_without_javascript,
 );

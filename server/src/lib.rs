@@ -14,7 +14,7 @@ pub mod reencrypt;
 mod routes;
 pub mod users_cli;
 
-pub use routes::router;
+pub use routes::{route_list, router};
 
 use app::server::connect::token_client::http_client;
 use app::server::{AppState, MicrosoftEndpoints};

@@ -17,7 +17,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 /// The app's routes, generated once per process. Generating them renders the app in a
 /// special mode; doing that while other requests render (several routers in one process,
 /// as in the integration tests) could leave a page's response stream pending forever.
-fn route_list() -> Vec<AxumRouteListing> {
+pub fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }

@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Both install what is missing first.
-.PHONY: run test size lint fmt setup
+.PHONY: run test size bench lint fmt setup
 
 run:
 	@bash scripts/run.sh
@@ -10,6 +10,10 @@ test:
 # gzip bytes of the release bundle the Mailboxen page loads
 size:
 	@bash scripts/size.sh
+
+# issue 9's table: release build, every number beside its reference (ROWS=2,6 for a subset)
+bench:
+	@bash scripts/bench.sh
 
 setup:
 	@bash scripts/setup.sh test

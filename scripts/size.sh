@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # `make size`: gzip bytes of the release WASM, JS and CSS that /instellingen/mailboxen loads.
+#   scripts/size.sh --no-build   measures the bundle already built (`make bench` row 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh >/dev/null
-. scripts/env.sh
-# shellcheck disable=SC2086
-cargo leptos build --release --frontend-only $LEPTOS_BUILD_ARGS >&2
+if [ "${1:-}" != --no-build ]; then
+  scripts/setup.sh >/dev/null
+  . scripts/env.sh
+  # shellcheck disable=SC2086
+  cargo leptos build --release --frontend-only $LEPTOS_BUILD_ARGS >&2
+fi
 pkg=target/site/pkg
 total=0
 printf '%-28s %12s %12s\n' file bytes gzip-bytes

@@ -1,5 +1,7 @@
 //! The token endpoint and discovery over HTTP (the I/O edge): the oauth2 client with
 //! Microsoft's error type, the secret in the request body, timeouts and no redirects.
+//! Every request to Microsoft runs in a debug-level span named `microsoft_request`, so the
+//! time spent waiting on Microsoft can be told apart from our own (the benchmark does).
 
 use std::fmt;
 use std::time::Duration;
@@ -103,6 +105,7 @@ impl TokenEndpoint<'_> {
     }
 
     /// Redeems an authorization code with its PKCE verifier.
+    #[tracing::instrument(name = "microsoft_request", level = "debug", skip_all)]
     pub async fn redeem_code(
         &self,
         http: &reqwest::Client,
@@ -120,6 +123,7 @@ impl TokenEndpoint<'_> {
     }
 
     /// Redeems a refresh token; Microsoft answers with a new one.
+    #[tracing::instrument(name = "microsoft_request", level = "debug", skip_all)]
     pub async fn redeem_refresh_token(
         &self,
         http: &reqwest::Client,
@@ -138,6 +142,7 @@ impl TokenEndpoint<'_> {
 
 /// The app's own token (client credentials, `https://graph.microsoft.com/.default`): what
 /// the preflight tests the client ID and secret with, and what sending mail uses.
+#[tracing::instrument(name = "microsoft_request", level = "debug", skip_all)]
 pub async fn client_credentials_token(
     http: &reqwest::Client,
     login_url: &str,
@@ -218,6 +223,7 @@ struct Discovery {
 }
 
 /// The GUID of a tenant given as a domain: discovery's `issuer` is `{login}/{guid}/v2.0`.
+#[tracing::instrument(name = "microsoft_request", level = "debug", skip_all)]
 pub async fn discover_tenant_guid(
     http: &reqwest::Client,
     login_url: &str,

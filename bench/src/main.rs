@@ -118,7 +118,10 @@ fn main() -> ExitCode {
 /// Runs the wanted rows in order; a row that fails says why in its cells.
 async fn run(settings: &Settings) -> Vec<Row> {
     if let Err(error) = std::fs::create_dir_all(&settings.work_dir) {
-        eprintln!("bench: cannot create {}: {error}", settings.work_dir.display());
+        eprintln!(
+            "bench: cannot create {}: {error}",
+            settings.work_dir.display()
+        );
     }
     let mut rows = Vec::new();
     if [1, 2, 6].iter().any(|row| settings.wants(*row)) {

@@ -73,7 +73,11 @@ fn between_markers(text: &str, block: &str) -> String {
     let replacement = format!("{START}\n{block}\n{END}");
     match (text.find(START), text.find(END)) {
         (Some(start), Some(end)) if end > start => {
-            format!("{}{replacement}{}", &text[..start], &text[end + END.len()..])
+            format!(
+                "{}{replacement}{}",
+                &text[..start],
+                &text[end + END.len()..]
+            )
         }
         _ => format!("{}\n{replacement}\n", text.trim_end()),
     }

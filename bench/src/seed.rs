@@ -77,8 +77,7 @@ pub async fn signed_in(db: &DatabaseConnection) -> Result<(i32, String)> {
     let user_id =
         app::server::auth::users::create(db, "bench@example.org", Role::Beheerder, &password, now)
             .await?;
-    let token =
-        app::server::auth::sessions::start(db, user_id, now, &Default::default()).await?;
+    let token = app::server::auth::sessions::start(db, user_id, now, &Default::default()).await?;
     Ok((user_id, format!("sessie={}", token.cookie_value())))
 }
 
@@ -90,9 +89,7 @@ async fn microsoft_settings(db: &DatabaseConnection, id: i32, reconnect: bool) -
         client_id: Set(CLIENT_ID.into()),
         tenant_id: Set(TENANT.into()),
         object_id: Set(INFO_ID.into()),
-        client_secret_encrypted: Set(Some(
-            cipher().encrypt(SECRET, SecretColumn::ClientSecret)?,
-        )),
+        client_secret_encrypted: Set(Some(cipher().encrypt(SECRET, SecretColumn::ClientSecret)?)),
         client_secret_hint: Set(Some(SECRET[..3].to_string())),
         reconnect_needed: Set(reconnect),
         created_at: Set(now),

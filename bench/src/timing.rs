@@ -58,7 +58,8 @@ pub fn install() {
     let logs = tracing_subscriber::fmt::layer()
         .with_writer(std::io::sink)
         .with_filter(EnvFilter::new("info,sqlx=warn"));
-    let wait = MicrosoftWait.with_filter(Targets::new().with_target(SPAN_TARGET, tracing::Level::DEBUG));
+    let wait =
+        MicrosoftWait.with_filter(Targets::new().with_target(SPAN_TARGET, tracing::Level::DEBUG));
     // Fails only when a subscriber is already set: then the wait counter stays at zero and
     // row 3 says so.
     let _ = tracing_subscriber::registry()

@@ -36,7 +36,11 @@ pub fn run(url: &str, seconds: u64, cookie: Option<&str>) -> Result<Load> {
         .map_err(|error| format!("cannot run wrk ({error}); apt-get install wrk"))?;
     let text = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
-        return Err(format!("wrk failed: {text}{}", String::from_utf8_lossy(&output.stderr)).into());
+        return Err(format!(
+            "wrk failed: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
     }
     parse(&text).ok_or_else(|| format!("unreadable wrk output:\n{text}").into())
 }

@@ -41,7 +41,9 @@ pub async fn sign_in(authorize_url: &str) -> Result<String> {
             url.path(),
             url.query().unwrap_or_default()
         )),
-        SignInStep::Page(page) => Err(format!("sign-in stopped on a '{}' page", page.kind()).into()),
+        SignInStep::Page(page) => {
+            Err(format!("sign-in stopped on a '{}' page", page.kind()).into())
+        }
     }
 }
 

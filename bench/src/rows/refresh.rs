@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use app::connection::ConnectPrompt;
 use app::server::cipher::SecretColumn;
 use app::server::connect::token_client::TokenEndpoint;
-use app::server::connect::{complete_callback, ensure_fresh_access_token, start_connection, tokens_store};
+use app::server::connect::{
+    complete_callback, ensure_fresh_access_token, start_connection, tokens_store,
+};
 use app::server::AppState;
 use chrono::Utc;
 use fake_microsoft::FakeMicrosoft;
@@ -34,7 +36,7 @@ async fn pool<T, F, Fut>(count: usize, work: F) -> Result<Vec<T>>
 where
     T: Send + 'static,
     F: Fn(usize) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = T> + Send,
+    Fut: std::future::Future<Output = T> + Send + 'static,
 {
     let next = Arc::new(AtomicUsize::new(0));
     let mut workers = tokio::task::JoinSet::new();
@@ -85,7 +87,11 @@ async fn first_refresh_token(state: &AppState, user_id: i32) -> Result<SecretStr
 
 /// The reference: `count` redemptions of `refresh_token`, each answered with a new refresh
 /// token; those tokens.
-async fn fake_alone(state: &AppState, refresh_token: SecretString, count: usize) -> Result<Vec<String>> {
+async fn fake_alone(
+    state: &AppState,
+    refresh_token: SecretString,
+    count: usize,
+) -> Result<Vec<String>> {
     let state = state.clone();
     let secret = SecretString::from(seed::SECRET);
     let redeemed = pool(count, move |_| {
@@ -112,7 +118,9 @@ async fn fake_alone(state: &AppState, refresh_token: SecretString, count: usize)
         }
     })
     .await?;
-    Ok(redeemed.into_iter().collect::<std::result::Result<_, _>>()?)
+    Ok(redeemed
+        .into_iter()
+        .collect::<std::result::Result<Vec<String>, String>>()?)
 }
 
 pub async fn run(settings: &Settings) -> Result<Row> {
@@ -125,12 +133,16 @@ pub async fn run(settings: &Settings) -> Result<Row> {
     let (user_id, _) = seed::signed_in(&db).await?;
     let first = first_refresh_token(&state, user_id).await?;
 
-    progress(&format!("row 4: the fake's token endpoint alone, {count} refreshes"));
+    progress(&format!(
+        "row 4: the fake's token endpoint alone, {count} refreshes"
+    ));
     let started = Instant::now();
     let refresh_tokens = fake_alone(&state, first, count).await?;
     let alone = started.elapsed();
 
-    progress(&format!("row 4: seeding {count} due mailboxes, then the sweep"));
+    progress(&format!(
+        "row 4: seeding {count} due mailboxes, then the sweep"
+    ));
     let ids = Arc::new(seed::due_mailboxes(&db, &refresh_tokens, Utc::now()).await?);
     fake.clear_records();
     let reused_before = fake.reused_refresh_tokens();
@@ -150,7 +162,9 @@ pub async fn run(settings: &Settings) -> Result<Row> {
 
     let failed = outcomes.iter().filter(|outcome| outcome.is_err()).count();
     if let Some(Err(first_error)) = outcomes.iter().find(|outcome| outcome.is_err()) {
-        progress(&format!("row 4: {failed} refreshes failed, first: {first_error}"));
+        progress(&format!(
+            "row 4: {failed} refreshes failed, first: {first_error}"
+        ));
     }
     let requests = fake.token_request_count("refresh_token");
     let reused = fake.reused_refresh_tokens().saturating_sub(reused_before);

@@ -68,14 +68,15 @@ async fn measure(settings: &Settings) -> Result<Vec<Row>> {
         command.env_remove(unset);
     }
     command
-        .env("DATABASE_URL", &url)
+        .env("DATABASE_URL", url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_SITE_ROOT", &site)
         .env("PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
         .env("APP_ENV", "production")
         .env("ENCRYPTION_KEY", seed::encryption_key_base64())
         .env("RUST_LOG", "info,sqlx=warn");
-    let server = Process::start(command, port, PAGE, Some(&cookie), &dir.join("server.log")).await?;
+    let server =
+        Process::start(command, port, PAGE, Some(&cookie), &dir.join("server.log")).await?;
     let page_url = format!("{}{PAGE}", server.base_url);
     let html = reqwest::Client::new()
         .get(&page_url)
@@ -102,7 +103,9 @@ async fn measure(settings: &Settings) -> Result<Vec<Row>> {
     if settings.wants(2) || settings.wants(6) {
         let seconds = settings.wrk_seconds;
         let static_url = format!("{}/pkg/{STATIC_FILE}", server.base_url);
-        progress(&format!("row 2: wrk, {seconds} s on the static copy, then {seconds} s on the page"));
+        progress(&format!(
+            "row 2: wrk, {seconds} s on the static copy, then {seconds} s on the page"
+        ));
         // Short warm-up runs first: connection set-up and first-use allocations out of the way.
         load(&static_url, 2, None).await?;
         let reference = load(&static_url, seconds, None).await?;

@@ -46,7 +46,8 @@ where
         let Some(span) = context.span(&id) else {
             return;
         };
-        if let Some(Opened(opened)) = span.extensions().get::<Opened>() {
+        let extensions = span.extensions();
+        if let Some(Opened(opened)) = extensions.get::<Opened>() {
             let nanos = u64::try_from(opened.elapsed().as_nanos()).unwrap_or(u64::MAX);
             MICROSOFT_WAIT_NANOS.fetch_add(nanos, Ordering::Relaxed);
         }

@@ -25,7 +25,7 @@ pub struct SiteInfo {
 pub async fn list_mailboxes() -> Result<Vec<MailboxRow>, ServerFnError> {
     crate::server::auth::require_role(crate::access::Role::Lezer)?;
     let state = crate::server::app_state()?;
-    crate::server::mailboxes::list_rows(&state.db)
+    crate::server::mailboxes::list_rows_once(&state.db)
         .await
         .map_err(|error| {
             tracing::error!(%error, "listing mailboxes failed");

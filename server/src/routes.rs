@@ -80,10 +80,12 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(from_fn_with_state(headers, set_security_headers))
 }
 
-/// The state, and from the request's extensions the actor and the CSP nonce (replacing
-/// the one Leptos made, so the header and the inline scripts agree).
+/// The state, a per-request cache of the list rows, and from the request's extensions the
+/// actor and the CSP nonce (replacing the one Leptos made, so the header and the inline
+/// scripts agree).
 fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
+    provide_context(app::server::mailboxes::RequestRows::default());
     let Some(parts) = use_context::<http::request::Parts>() else {
         return;
     };

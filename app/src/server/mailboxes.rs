@@ -83,9 +83,23 @@ pub async fn list_rows(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr
     Ok(rows)
 }
 
+/// The list rows, read at most once per request when the request provides a
+/// [`RequestRows`] (the server does for every request): while the Mailboxen page renders,
+/// the menu's count and the list itself both need them. Without one, read every time.
+pub async fn list_rows_once(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr> {
+    match leptos::prelude::use_context::<RequestRows>() {
+        Some(RequestRows(rows)) => rows.get_or_try_init(|| list_rows(db)).await.cloned(),
+        None => list_rows(db).await,
+    }
+}
+
+/// One request's list rows, once read (see [`list_rows_once`]).
+#[derive(Clone, Debug, Default)]
+pub struct RequestRows(std::sync::Arc<tokio::sync::OnceCell<Vec<MailboxRow>>>);
+
 /// How many active mailboxes need an admin's attention (the menu marks Mailboxen).
 pub async fn needing_attention(db: &DatabaseConnection) -> Result<u32, DbErr> {
-    let rows = list_rows(db).await?;
+    let rows = list_rows_once(db).await?;
     let count = rows
         .iter()
         .filter(|row| row.is_active && row.status.needs_attention())

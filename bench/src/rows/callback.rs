@@ -95,6 +95,17 @@ pub async fn run(settings: &Settings) -> Result<Row> {
             waits.push(waited);
         }
     }
+    // Every sample, in order, to see what the tail is made of.
+    let samples: String = ours
+        .iter()
+        .zip(&waits)
+        .enumerate()
+        .map(|(n, (ours, wait))| format!("{n},{},{}\n", ours.as_micros(), wait.as_micros()))
+        .collect();
+    std::fs::write(
+        dir.join("samples.csv"),
+        format!("n,ours_us,wait_us\n{samples}"),
+    )?;
     if waits.iter().all(|wait| wait.is_zero()) {
         return Err("no time seen in Microsoft requests: the timing spans are not recorded".into());
     }

@@ -111,8 +111,16 @@ async fn measure(settings: &Settings) -> Result<Vec<Row>> {
         let reference = load(&static_url, seconds, None).await?;
         load(&page_url, 2, Some(&cookie)).await?;
         let sampler = RssSampler::start(server.pid());
+        let profiler = profile(server.pid(), &dir);
         let ours = load(&page_url, seconds, Some(&cookie)).await?;
         loaded_kib = Some(sampler.finish());
+        if let Some(mut profiler) = profiler {
+            // SIGINT makes perf write its data and stop.
+            let _ = Command::new("kill")
+                .args(["-INT", &profiler.id().to_string()])
+                .status();
+            let _ = profiler.wait();
+        }
         if settings.wants(2) {
             rows.push(render_row(ours, reference));
         }
@@ -124,6 +132,21 @@ async fn measure(settings: &Settings) -> Result<Vec<Row>> {
         rows.push(footprint_row(idle_kib, loaded_kib, start_up, reference));
     }
     Ok(rows)
+}
+
+/// With `BENCH_PERF=1`, `perf record` on the server during the measured page load
+/// (`perf report -i <work>/served/perf.data`).
+fn profile(pid: u32, dir: &Path) -> Option<std::process::Child> {
+    if std::env::var("BENCH_PERF").map_or(true, |value| value != "1") {
+        return None;
+    }
+    Command::new("perf")
+        .args(["record", "-F", "999", "-p", &pid.to_string(), "-o"])
+        .arg(dir.join("perf.data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()
 }
 
 async fn load(url: &str, seconds: u64, cookie: Option<&str>) -> Result<Load> {

@@ -64,7 +64,7 @@ pub async fn ensure_fresh_access_token(
     let started = Instant::now();
     loop {
         let now = now + Duration::from_std(started.elapsed()).unwrap_or_default();
-        let row = usable_tokens(state, mailbox_id).await?;
+        let (_, row) = usable_tokens(state, mailbox_id).await?;
         if !refresh_due(row.expires_at, now) {
             return decrypt(
                 state,
@@ -93,7 +93,12 @@ pub async fn ensure_fresh_access_token(
     }
 }
 
-async fn usable_tokens(state: &AppState, mailbox_id: i32) -> Result<token::Model, RefreshError> {
+/// The mailbox's Microsoft settings and tokens, unless it is not connected or needs a
+/// reconnect.
+async fn usable_tokens(
+    state: &AppState,
+    mailbox_id: i32,
+) -> Result<(settings::Model, token::Model), RefreshError> {
     let settings = settings::Entity::find_by_id(mailbox_id)
         .one(&state.db)
         .await
@@ -104,10 +109,11 @@ async fn usable_tokens(state: &AppState, mailbox_id: i32) -> Result<token::Model
     if settings.reconnect_needed {
         return Err(RefreshError::ReconnectNeeded(mailbox_id));
     }
-    tokens_store::load(&state.db, mailbox_id)
+    let tokens = tokens_store::load(&state.db, mailbox_id)
         .await
         .map_err(storage)?
-        .ok_or(RefreshError::NotConnected(mailbox_id))
+        .ok_or(RefreshError::NotConnected(mailbox_id))?;
+    Ok((settings, tokens))
 }
 
 fn decrypt(
@@ -129,7 +135,7 @@ async fn refresh_under_lease(
     now: DateTime<Utc>,
 ) -> Result<SecretString, RefreshError> {
     // Read again under the lease: a refresher that finished just before may have done it.
-    let row = usable_tokens(state, mailbox_id).await?;
+    let (settings, row) = usable_tokens(state, mailbox_id).await?;
     if !refresh_due(row.expires_at, now) {
         tokens_store::release_lease(&state.db, mailbox_id, holder)
             .await
@@ -140,11 +146,6 @@ async fn refresh_under_lease(
             SecretColumn::AccessToken,
         );
     }
-    let settings = settings::Entity::find_by_id(mailbox_id)
-        .one(&state.db)
-        .await
-        .map_err(storage)?
-        .ok_or(RefreshError::NotConnected(mailbox_id))?;
     let stored_refresh = row
         .refresh_token_encrypted
         .as_deref()

@@ -6,7 +6,7 @@ use oauth2::TokenResponse as _;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, TransactionTrait,
+    QueryFilter, TransactionTrait,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -135,7 +135,8 @@ pub async fn claim_lease(
 }
 
 /// Stores refreshed tokens (the NEW refresh token every time; Microsoft rotates it) and
-/// releases the lease. False when `holder` no longer held the lease: nothing written.
+/// releases the lease, in one UPDATE conditional on `holder` still holding the lease. False
+/// when it no longer did: nothing written.
 pub async fn store_refreshed(
     db: &impl ConnectionTrait,
     cipher: &Cipher,
@@ -144,30 +145,33 @@ pub async fn store_refreshed(
     tokens: &FreshTokens,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let Some(current) = load(db, mailbox_id).await? else {
-        return Ok(false);
-    };
-    if current.refresh_lease_holder.as_deref() != Some(holder) {
-        return Ok(false);
-    }
-    let refresh = match encrypt_refresh(cipher, tokens.refresh_token.as_ref())? {
-        Some(fresh) => Some(fresh),
-        // No new refresh token in the answer: the old one stays valid.
-        None => current.refresh_token_encrypted.clone(),
-    };
-    let mut row = current.into_active_model();
-    row.access_token_encrypted = Set(cipher.encrypt(
+    let access = cipher.encrypt(
         tokens.access_token.expose_secret(),
         SecretColumn::AccessToken,
-    )?);
-    row.refresh_token_encrypted = Set(refresh);
-    row.expires_at = Set(tokens.expires_at);
-    row.scopes = Set(tokens.scopes.clone());
-    row.refreshed_at = Set(now);
-    row.refresh_lease_holder = Set(None);
-    row.refresh_lease_until = Set(None);
-    row.update(db).await?;
-    Ok(true)
+    )?;
+    let mut update = token::Entity::update_many()
+        .col_expr(token::Column::AccessTokenEncrypted, Expr::value(access))
+        .col_expr(token::Column::ExpiresAt, Expr::value(tokens.expires_at))
+        .col_expr(token::Column::Scopes, Expr::value(tokens.scopes.clone()))
+        .col_expr(token::Column::RefreshedAt, Expr::value(now))
+        .col_expr(
+            token::Column::RefreshLeaseHolder,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            token::Column::RefreshLeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        );
+    // No new refresh token in the answer: the old one stays valid and stays stored.
+    if let Some(refresh) = encrypt_refresh(cipher, tokens.refresh_token.as_ref())? {
+        update = update.col_expr(token::Column::RefreshTokenEncrypted, Expr::value(refresh));
+    }
+    let result = update
+        .filter(token::Column::MailboxId.eq(mailbox_id))
+        .filter(token::Column::RefreshLeaseHolder.eq(holder))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Gives the lease back without changing the tokens.

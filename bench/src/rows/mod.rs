@@ -1,7 +1,10 @@
-//! The rows of the table: 1, 2 and 6 against a server process (`served`), 3 and 4 in
-//! process against the fake Microsoft, 5 waiting for the mail sync.
+//! The rows of the table: 1, 2 and 6 against a server process (`served`, with `weight`
+//! and `footprint`), 3 and 4 in process against the fake Microsoft, 5 waiting for the mail
+//! sync.
 
 pub mod callback;
+pub mod footprint;
 pub mod refresh;
 pub mod served;
 pub mod sync;
+pub mod weight;

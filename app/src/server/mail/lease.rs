@@ -18,8 +18,8 @@ use crate::server::entities::mail_sync_state as sync_state;
 pub fn new_holder() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "server".into());
     let random = uuid::Uuid::new_v4().simple().to_string();
-    let holder = format!("{host}:{}:{}", std::process::id(), &random[..12]);
-    holder.chars().rev().take(128).collect::<Vec<_>>().into_iter().rev().collect()
+    let host: String = host.chars().take(64).collect();
+    format!("{host}:{}:{}", std::process::id(), &random[..12])
 }
 
 /// Creates the mailbox's state row (due `now`) unless it exists.

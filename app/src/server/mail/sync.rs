@@ -205,7 +205,7 @@ async fn store_one_page(
         &state.db,
         target.mailbox_id,
         holder,
-        (&new, &page.removed, &page.next),
+        (new.as_slice(), page.removed.as_slice(), &page.next),
         now,
         now + settings.lease_duration(),
     )

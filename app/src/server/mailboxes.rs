@@ -194,8 +194,14 @@ mod tests {
         let secret = problem("preflight", Some(7000215), Some("invalid_client"));
         let declined = problem("connect", Some(65004), Some("access_denied"));
         let graph = problem("preflight", None, Some("ErrorInvalidUser"));
-        assert_eq!(status_of(false, false, false, Some(&secret), None), Unchecked);
-        assert_eq!(status_of(true, true, true, Some(&secret), None), ReconnectNeeded);
+        assert_eq!(
+            status_of(false, false, false, Some(&secret), None),
+            Unchecked
+        );
+        assert_eq!(
+            status_of(true, true, true, Some(&secret), None),
+            ReconnectNeeded
+        );
         assert_eq!(status_of(true, false, false, None, None), NotConnected);
         assert_eq!(status_of(true, false, true, None, None), Connected);
         assert_eq!(
@@ -213,7 +219,10 @@ mod tests {
             Error(Some("ErrorAccessDenied".into()))
         );
         // A declined re-sign-in leaves the earlier connection working.
-        assert_eq!(status_of(true, false, true, Some(&declined), None), Connected);
+        assert_eq!(
+            status_of(true, false, true, Some(&declined), None),
+            Connected
+        );
         assert_eq!(
             status_of(true, false, true, Some(&secret), None),
             Error(Some("AADSTS7000215".into()))

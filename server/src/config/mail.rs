@@ -38,8 +38,10 @@ pub struct MailConfig {
 impl MailConfig {
     /// Reads the variables through `lookup`.
     pub fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let number = |variable: &'static str, default: u64, min: u64, max: u64| {
-            match lookup(variable).filter(|v| !v.trim().is_empty()) {
+        let number =
+            |variable: &'static str, default: u64, min: u64, max: u64| match lookup(variable)
+                .filter(|v| !v.trim().is_empty())
+            {
                 None => Ok(default),
                 Some(value) => value
                     .trim()
@@ -50,18 +52,12 @@ impl MailConfig {
                         variable,
                         problem: format!("'{value}' is not a whole number from {min} to {max}"),
                     }),
-            }
-        };
+            };
         let small = |variable, default, min, max| {
             number(variable, default, min, max).map(|n| u32::try_from(n).unwrap_or(u32::MAX))
         };
         Ok(MailConfig {
-            sync_interval: Duration::from_secs(number(
-                "MAIL_SYNC_INTERVAL_SECS",
-                300,
-                0,
-                86_400,
-            )?),
+            sync_interval: Duration::from_secs(number("MAIL_SYNC_INTERVAL_SECS", 300, 0, 86_400)?),
             start_date: start_date(lookup)?,
             page_size: small("MAIL_PAGE_SIZE", 50, 1, 1000)?,
             attachment_max_bytes: number(
@@ -71,8 +67,7 @@ impl MailConfig {
                 1024 * 1024 * 1024,
             )?,
             max_consecutive_failures: small("MAIL_MAX_CONSECUTIVE_FAILURES", 5, 1, 1000)?,
-            concurrency: usize::try_from(number("MAIL_SYNC_CONCURRENCY", 4, 1, 64)?)
-                .unwrap_or(4),
+            concurrency: usize::try_from(number("MAIL_SYNC_CONCURRENCY", 4, 1, 64)?).unwrap_or(4),
             lease: Duration::from_secs(number("MAIL_SYNC_LEASE_SECS", 300, 2, 86_400)?),
             retry_max_attempts: small("MAIL_RETRY_MAX_ATTEMPTS", 4, 1, 10)?,
         })

@@ -12,7 +12,7 @@ use app::server::entities::{mail_message as message, mail_sync_state as sync_sta
 use base64::Engine as _;
 use chrono::Utc;
 use fake_microsoft::directory::User;
-use fake_microsoft::{Endpoint, Fault, FakeMicrosoft, SignInBrowser};
+use fake_microsoft::{Endpoint, FakeMicrosoft, Fault, SignInBrowser};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QuerySelect};
 use serde_json::json;
 
@@ -141,11 +141,7 @@ async fn per_mailbox(db: &DatabaseConnection) -> HashMap<i32, (u64, u64)> {
         .collect()
 }
 
-async fn wait_for(
-    what: &str,
-    limit: Duration,
-    mut done: impl AsyncFnMut() -> bool,
-) {
+async fn wait_for(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
     let deadline = Instant::now() + limit;
     while !done().await {
         assert!(Instant::now() < deadline, "{what} within {limit:?}");
@@ -171,15 +167,23 @@ async fn two_instances_share_the_mailboxes_and_take_over_a_killed_ones_leases() 
 
     // Kill the first instance while it holds leases and mail is still arriving.
     let marker = format!(":{}:", first.pid());
-    wait_for("the first instance syncing", Duration::from_secs(30), async || {
-        let held = sync_state::Entity::find()
-            .all(&db)
-            .await
-            .expect("states")
-            .iter()
-            .any(|s| s.lease_holder.as_deref().is_some_and(|h| h.contains(&marker)));
-        held && count(&db).await > 0
-    })
+    wait_for(
+        "the first instance syncing",
+        Duration::from_secs(30),
+        async || {
+            let held = sync_state::Entity::find()
+                .all(&db)
+                .await
+                .expect("states")
+                .iter()
+                .any(|s| {
+                    s.lease_holder
+                        .as_deref()
+                        .is_some_and(|h| h.contains(&marker))
+                });
+            held && count(&db).await > 0
+        },
+    )
     .await;
     first.kill();
     let killed_at = Utc::now();
@@ -188,7 +192,11 @@ async fn two_instances_share_the_mailboxes_and_take_over_a_killed_ones_leases() 
         .await
         .expect("states")
         .into_iter()
-        .filter(|s| s.lease_holder.as_deref().is_some_and(|h| h.contains(&marker)))
+        .filter(|s| {
+            s.lease_holder
+                .as_deref()
+                .is_some_and(|h| h.contains(&marker))
+        })
         .map(|s| s.mailbox_id)
         .collect();
     assert!(!orphaned.is_empty(), "the first instance held leases");
@@ -204,7 +212,11 @@ async fn two_instances_share_the_mailboxes_and_take_over_a_killed_ones_leases() 
     assert_eq!(count(&db).await, total, "every message exactly once");
     let stored = per_mailbox(&db).await;
     for (id, _) in &mailboxes {
-        assert_eq!(stored.get(id), Some(&(MESSAGES as u64, MESSAGES as u64)), "mailbox {id}");
+        assert_eq!(
+            stored.get(id),
+            Some(&(MESSAGES as u64, MESSAGES as u64)),
+            "mailbox {id}"
+        );
     }
     // The killed instance's mailboxes were finished by the other after its lease ran out.
     for id in &orphaned {
@@ -220,7 +232,10 @@ async fn two_instances_share_the_mailboxes_and_take_over_a_killed_ones_leases() 
     }
     for (_, upn) in &mailboxes {
         let concurrency = fake.mailbox_concurrency(upn).expect("a mailbox");
-        assert_eq!(concurrency.max_in_flight, 1, "{upn} synced by one instance at a time");
+        assert_eq!(
+            concurrency.max_in_flight, 1,
+            "{upn} synced by one instance at a time"
+        );
     }
     eprintln!(
         "mail_multi_instance: {total} messages in {:?}, {} leases taken over",

@@ -6,8 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::server::entities::{
-    mail_attachment as attachment, mail_message as message, mail_sync_state as sync_state,
-    mailbox,
+    mail_attachment as attachment, mail_message as message, mail_sync_state as sync_state, mailbox,
 };
 use app::server::mail::{
     lease, summaries, sync_now, MailSettings, RecordedPause, RetryPolicy, SyncError,
@@ -40,7 +39,13 @@ pub async fn connected(db: &DatabaseConnection) -> Connected {
     let mut state = state_with(db.clone(), &fake, Duration::from_secs(2));
     let router = router_of(state.clone()).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
-    let back = sign_in(&mut SignInBrowser::new().unwrap(), &url, INFO, INFO_PASSWORD).await;
+    let back = sign_in(
+        &mut SignInBrowser::new().unwrap(),
+        &url,
+        INFO,
+        INFO_PASSWORD,
+    )
+    .await;
     assert_eq!(
         callback(&router, &back).await.status,
         http::StatusCode::SEE_OTHER
@@ -124,7 +129,8 @@ async fn the_first_sync_pages_through_the_inbox_and_stores_every_field(db: Datab
     // Received 2025: before MAIL_SYNC_START_DATE, so not fetched.
     let old: Message = serde_json::from_value(json!({
         "subject": "Oud", "from": {"address": "oud@example.nl"},
-        "received_at": "2025-12-01T10:00:00Z"})).unwrap();
+        "received_at": "2025-12-01T10:00:00Z"}))
+    .unwrap();
     c.fake.add_message(INFO, old).unwrap();
 
     let report = sync_now(&c.state, c.id).await.unwrap();
@@ -139,13 +145,20 @@ async fn the_first_sync_pages_through_the_inbox_and_stores_every_field(db: Datab
     assert_eq!(first.from_address, "marieke.devries@example.nl");
     assert_eq!(first.from_name.as_deref(), Some("Marieke de Vries"));
     assert!(first.body_is_html);
-    assert!(first.to_addresses.contains("Info Energie Coöperatie <info@energiedemo.onmicrosoft.com>"));
+    assert!(first
+        .to_addresses
+        .contains("Info Energie Coöperatie <info@energiedemo.onmicrosoft.com>"));
     assert_eq!(
         first.received_at,
         Utc.with_ymd_and_hms(2026, 1, 5, 9, 14, 0).unwrap()
     );
-    assert!(first.internet_message_id.ends_with("@fake-microsoft.local>"));
-    let news = messages.iter().find(|m| m.subject == "Nieuwsbrief").unwrap();
+    assert!(first
+        .internet_message_id
+        .ends_with("@fake-microsoft.local>"));
+    let news = messages
+        .iter()
+        .find(|m| m.subject == "Nieuwsbrief")
+        .unwrap();
     assert_eq!(news.body, "<p>Hallo</p>", "sanitised");
     assert_eq!(news.cc_addresses, r#"["Bestuur <bestuur@example.nl>"]"#);
     assert_eq!(news.from_name, None);
@@ -153,7 +166,10 @@ async fn the_first_sync_pages_through_the_inbox_and_stores_every_field(db: Datab
     let state = state_row(&db, c.id).await;
     assert!(state.delta_link.unwrap().contains("$deltatoken="));
     assert_eq!(state.resume_link, None);
-    assert_eq!((state.status.as_str(), state.consecutive_failures), ("ok", 0));
+    assert_eq!(
+        (state.status.as_str(), state.consecutive_failures),
+        ("ok", 0)
+    );
     assert_eq!(state.lease_holder, None, "released");
     let first_request = c
         .fake
@@ -162,7 +178,9 @@ async fn the_first_sync_pages_through_the_inbox_and_stores_every_field(db: Datab
         .find(|r| r.endpoint == Endpoint::GraphDelta)
         .unwrap();
     assert!(
-        first_request.path.contains("$filter=receivedDateTime%20ge%202026-01-01T00%3A00%3A00Z"),
+        first_request
+            .path
+            .contains("$filter=receivedDateTime%20ge%202026-01-01T00%3A00%3A00Z"),
         "{}",
         first_request.path
     );
@@ -217,7 +235,10 @@ async fn duplicates_are_ignored(db: DatabaseConnection) {
     // The database refuses a duplicate too.
     let mut copy = message::ActiveModel::from(messages[0].clone()).reset_all();
     copy.id = sea_orm::ActiveValue::NotSet;
-    assert!(copy.insert(&db).await.is_err(), "UNIQUE(mailbox_id, internet_message_id)");
+    assert!(
+        copy.insert(&db).await.is_err(),
+        "UNIQUE(mailbox_id, internet_message_id)"
+    );
 }
 
 async fn messages_are_marked_read_when_the_mailbox_says_so(db: DatabaseConnection) {
@@ -231,7 +252,10 @@ async fn messages_are_marked_read_when_the_mailbox_says_so(db: DatabaseConnectio
     sync_now(&c.state, c.id).await.unwrap();
     let directory = c.fake.directory();
     let (_, user) = directory.user_by_key(INFO).unwrap();
-    assert!(user.messages.iter().all(|m| m.is_read), "all read on the server");
+    assert!(
+        user.messages.iter().all(|m| m.is_read),
+        "all read on the server"
+    );
     let patches = c
         .fake
         .graph_requests()
@@ -287,9 +311,15 @@ async fn a_held_lease_makes_a_second_sync_busy_and_an_expired_one_is_taken_over(
     let c = connected(&db).await;
     let now = Utc::now();
     lease::ensure_state(&db, c.id, now).await.unwrap();
-    assert!(lease::claim(&db, c.id, "other-instance", now, now + chrono::Duration::minutes(5))
-        .await
-        .unwrap());
+    assert!(lease::claim(
+        &db,
+        c.id,
+        "other-instance",
+        now,
+        now + chrono::Duration::minutes(5)
+    )
+    .await
+    .unwrap());
     assert!(matches!(
         sync_now(&c.state, c.id).await,
         Err(SyncError::Busy(_))
@@ -316,7 +346,10 @@ async fn the_scheduler_syncs_due_mailboxes(db: DatabaseConnection) {
     }
     c.fake.add_message(INFO, mail("Later", 13)).unwrap();
     while stored(&db).await.len() < 4 {
-        assert!(std::time::Instant::now() < deadline, "not synced again in 30 s");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not synced again in 30 s"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     scheduler.abort();

@@ -28,7 +28,8 @@ async fn throttling_and_unavailability_are_waited_out(db: DatabaseConnection) {
         },
         Some(1),
     );
-    c.fake.fail(Endpoint::GraphDelta, Fault::ServerError, Some(1));
+    c.fake
+        .fail(Endpoint::GraphDelta, Fault::ServerError, Some(1));
     let report = sync_now(&c.state, c.id).await.unwrap();
     assert_eq!(report.new_messages, 3);
     let waits = c.pause.waits();
@@ -91,7 +92,11 @@ async fn a_sync_failing_half_way_resumes_without_loss_or_duplicates(db: Database
     c.fake.clear_faults();
     let before = c.fake.graph_requests().len();
     let report = sync_now(&c.state, c.id).await.unwrap();
-    assert_eq!((report.new_messages, report.pages), (2, 1), "resumed at page 3");
+    assert_eq!(
+        (report.new_messages, report.pages),
+        (2, 1),
+        "resumed at page 3"
+    );
     let resumed = &c.fake.graph_requests()[before];
     assert!(resumed.path.contains("$skiptoken="), "{}", resumed.path);
     let messages = stored(&db).await;
@@ -140,12 +145,21 @@ async fn a_mailbox_is_fout_only_after_repeated_failures_and_a_success_clears_it(
     for failures in 1..=2 {
         assert!(sync_now(&c.state, c.id).await.is_err());
         let state = state_row(&db, c.id).await;
-        assert_eq!((state.consecutive_failures, state.status.as_str()), (failures, "ok"));
-        assert_eq!(list_status(db.clone(), c.id).await, MailboxStatus::Connected);
+        assert_eq!(
+            (state.consecutive_failures, state.status.as_str()),
+            (failures, "ok")
+        );
+        assert_eq!(
+            list_status(db.clone(), c.id).await,
+            MailboxStatus::Connected
+        );
     }
     assert!(sync_now(&c.state, c.id).await.is_err());
     let state = state_row(&db, c.id).await;
-    assert_eq!((state.consecutive_failures, state.status.as_str()), (3, "fout"));
+    assert_eq!(
+        (state.consecutive_failures, state.status.as_str()),
+        (3, "fout")
+    );
     assert_eq!(
         state.last_error_code.as_deref(),
         Some("ErrorInternalServerError")
@@ -177,16 +191,25 @@ async fn a_mailbox_is_fout_only_after_repeated_failures_and_a_success_clears_it(
     c.fake.clear_faults();
     sync_now(&c.state, c.id).await.unwrap();
     let state = state_row(&db, c.id).await;
-    assert_eq!((state.consecutive_failures, state.status.as_str()), (0, "ok"));
+    assert_eq!(
+        (state.consecutive_failures, state.status.as_str()),
+        (0, "ok")
+    );
     assert_eq!(state.last_error_code, None);
-    assert_eq!(list_status(db.clone(), c.id).await, MailboxStatus::Connected);
+    assert_eq!(
+        list_status(db.clone(), c.id).await,
+        MailboxStatus::Connected
+    );
     let latest = attempt::Entity::find()
         .order_by_desc(attempt::Column::Id)
         .one(&db)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((latest.kind.as_str(), latest.outcome.as_str()), ("mail_sync", "success"));
+    assert_eq!(
+        (latest.kind.as_str(), latest.outcome.as_str()),
+        ("mail_sync", "success")
+    );
 }
 
 on_every_database!(

@@ -102,7 +102,11 @@ pub async fn refresh_rejected_access_token(
     now: DateTime<Utc>,
 ) -> Result<SecretString, RefreshError> {
     let row = usable_tokens(state, mailbox_id).await?;
-    let current = decrypt(state, &row.access_token_encrypted, SecretColumn::AccessToken)?;
+    let current = decrypt(
+        state,
+        &row.access_token_encrypted,
+        SecretColumn::AccessToken,
+    )?;
     if current.expose_secret() == rejected.expose_secret() {
         tokens_store::expire_access_token(&state.db, mailbox_id, &row.access_token_encrypted, now)
             .await

@@ -46,7 +46,12 @@ pub struct FetchedAttachment {
 pub fn parse_attachments(list: &Value, max_bytes: u64) -> Vec<FetchedAttachment> {
     list["value"]
         .as_array()
-        .map(|items| items.iter().map(|item| parse_one(item, max_bytes)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| parse_one(item, max_bytes))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -66,9 +71,7 @@ fn parse_one(item: &Value, max_bytes: u64) -> FetchedAttachment {
     match kind {
         "#microsoft.graph.fileAttachment" => {}
         "#microsoft.graph.itemAttachment" => return skipped(SkipReason::ItemAttachment),
-        "#microsoft.graph.referenceAttachment" => {
-            return skipped(SkipReason::ReferenceAttachment)
-        }
+        "#microsoft.graph.referenceAttachment" => return skipped(SkipReason::ReferenceAttachment),
         _ => return skipped(SkipReason::Unknown),
     }
     if u64::try_from(reported).unwrap_or(0) > max_bytes {

@@ -150,7 +150,10 @@ fn recipients(list: &Value) -> Vec<String> {
 /// The key no message is stored twice under: its `internetMessageId`; one longer than the
 /// indexed column as `sha256:<hex>`; a message without one (a draft) by its Graph id.
 pub fn message_key(internet_message_id: Option<&str>, graph_id: &str) -> String {
-    match internet_message_id.map(str::trim).filter(|id| !id.is_empty()) {
+    match internet_message_id
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+    {
         Some(id) if id.len() <= 255 => id.to_string(),
         Some(id) => hashed(id),
         None => {

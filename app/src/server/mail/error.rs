@@ -89,7 +89,10 @@ pub enum SyncError {
     Unreachable(String),
     /// An answer that is not what Graph sends.
     #[error("unexpected answer from Graph: {detail}")]
-    Malformed { detail: String, body: Option<String> },
+    Malformed {
+        detail: String,
+        body: Option<String>,
+    },
     /// The lease expired and another instance took the mailbox over mid-sync.
     #[error("the lease on mailbox {0} was taken over")]
     LeaseLost(i32),
@@ -174,7 +177,10 @@ mod tests {
     fn graph_errors_keep_the_request_ids() {
         let body = br#"{"error":{"code":"ErrorAccessDenied","message":"Access is denied.","innerError":{"date":"2026-01-02T10:00:00","request-id":"r-1","client-request-id":"c-1"}}}"#;
         let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert("retry-after", reqwest::header::HeaderValue::from_static("3"));
+        headers.insert(
+            "retry-after",
+            reqwest::header::HeaderValue::from_static("3"),
+        );
         let error = GraphError::from_response(403, &headers, body, Utc::now());
         assert_eq!(error.code, "ErrorAccessDenied");
         assert_eq!(error.request_id.as_deref(), Some("r-1"));
@@ -189,12 +195,8 @@ mod tests {
     #[test]
     fn lower_case_inner_error_and_gone_sync_state() {
         let body = br#"{"error":{"code":"SyncStateNotFound","message":"x","innererror":{"request-id":"r-2"}}}"#;
-        let error = GraphError::from_response(
-            410,
-            &reqwest::header::HeaderMap::new(),
-            body,
-            Utc::now(),
-        );
+        let error =
+            GraphError::from_response(410, &reqwest::header::HeaderMap::new(), body, Utc::now());
         assert_eq!(error.request_id.as_deref(), Some("r-2"));
         assert!(error.sync_state_gone());
         let throttled = GraphError {

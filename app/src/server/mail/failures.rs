@@ -46,7 +46,14 @@ pub async fn record_success(
         .exec(db)
         .await?;
     if before.is_some_and(|row| row.consecutive_failures > 0) {
-        insert_attempt(db, mailbox_id, Outcome::Success, ErrorRecord::default(), now).await?;
+        insert_attempt(
+            db,
+            mailbox_id,
+            Outcome::Success,
+            ErrorRecord::default(),
+            now,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -70,14 +77,20 @@ pub async fn record_failure(
     let status = status_after(failures, max);
     let message: String = error.to_string().chars().take(4000).collect();
     sync_state::Entity::update_many()
-        .col_expr(sync_state::Column::ConsecutiveFailures, Expr::value(failures))
+        .col_expr(
+            sync_state::Column::ConsecutiveFailures,
+            Expr::value(failures),
+        )
         .col_expr(sync_state::Column::Status, Expr::value(status.as_str()))
         .col_expr(sync_state::Column::LastFetchedAt, Expr::value(now))
         .col_expr(
             sync_state::Column::LastErrorCode,
             Expr::value(Some(error.code().chars().take(128).collect::<String>())),
         )
-        .col_expr(sync_state::Column::LastErrorMessage, Expr::value(Some(message)))
+        .col_expr(
+            sync_state::Column::LastErrorMessage,
+            Expr::value(Some(message)),
+        )
         .filter(sync_state::Column::MailboxId.eq(mailbox_id))
         .exec(db)
         .await?;

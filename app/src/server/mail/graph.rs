@@ -102,10 +102,7 @@ impl<'a> GraphClient<'a> {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| SyncError::transport(&e))?;
+        let response = request.send().await.map_err(|e| SyncError::transport(&e))?;
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response

@@ -88,7 +88,9 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
@@ -128,7 +130,11 @@ mod tests {
             retry_after: Some(Duration::from_secs(600)),
         };
         assert_eq!(policy().next_wait(1, too_long, 0.3), None);
-        assert_eq!(policy().next_wait(4, throttled, 0.3), None, "attempts bounded");
+        assert_eq!(
+            policy().next_wait(4, throttled, 0.3),
+            None,
+            "attempts bounded"
+        );
     }
 
     #[test]

@@ -30,7 +30,13 @@ mod tests {
         );
         assert!(html);
         assert!(body.contains("<p>Hallo <b>leden</b></p>"), "{body}");
-        for bad in ["script", "onclick", "javascript:", "onerror", "display:none"] {
+        for bad in [
+            "script",
+            "onclick",
+            "javascript:",
+            "onerror",
+            "display:none",
+        ] {
             assert!(!body.contains(bad), "{bad} in {body}");
         }
     }

@@ -7,8 +7,8 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use super::sync::{run_claimed, syncable_ids, target};
 use super::lease;
+use super::sync::{run_claimed, syncable_ids, target};
 use crate::server::AppState;
 
 /// The longest pause between two looks for due mailboxes.
@@ -79,7 +79,9 @@ pub async fn tick(state: &AppState, slots: &Arc<Semaphore>) -> Result<usize, sup
                     pages = report.pages,
                     "mail synced"
                 ),
-                Err(error) => tracing::info!(mailbox_id, code = %error.code(), %error, "mail sync did not finish"),
+                Err(error) => {
+                    tracing::info!(mailbox_id, code = %error.code(), %error, "mail sync did not finish")
+                }
             }
         });
     }

@@ -41,12 +41,15 @@ pub async fn target(state: &AppState, mailbox_id: i32) -> Result<Option<Target>,
     let Some(settings) = settings::Entity::find_by_id(mailbox_id).one(db).await? else {
         return Ok(None);
     };
-    let connected = token::Entity::find_by_id(mailbox_id).one(db).await?.is_some();
+    let connected = token::Entity::find_by_id(mailbox_id)
+        .one(db)
+        .await?
+        .is_some();
     let syncable = mailbox.is_active
         && mailbox.incoming_server_type == MICROSOFT_API
         && connected
         && !settings.reconnect_needed;
-    Ok(syncable.then(|| Target {
+    Ok(syncable.then_some(Target {
         mailbox_id,
         object_id: settings.object_id,
         mark_as_read: mailbox.email_mark_as_seen,
@@ -154,10 +157,8 @@ async fn sync_mailbox(
             }
             other => other?,
         };
-        let page = parse_page(&value).map_err(|detail| SyncError::Malformed {
-            detail,
-            body: None,
-        })?;
+        let page =
+            parse_page(&value).map_err(|detail| SyncError::Malformed { detail, body: None })?;
         let counts = store_one_page(state, &mut graph, target, holder, &page).await?;
         report.pages += 1;
         report.new_messages += counts.new;

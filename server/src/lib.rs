@@ -66,6 +66,7 @@ pub async fn start(config: &Config) -> Result<Application, StartError> {
             cipher: config.encryption.cipher(),
             form_attempts: Default::default(),
             auth: config.auth.policy(&config.public_base_url),
+            mail: config.mail.settings(),
         },
         leptos_options: leptos_options(config),
     })

@@ -44,6 +44,8 @@ pub struct AppState {
     pub form_attempts: FormAttempts,
     /// Session lifetimes, sign-in throttling and the cookie's `Secure` flag.
     pub auth: AuthPolicy,
+    /// Incoming mail: schedule, limits, retries (`MAIL_*`).
+    pub mail: super::mail::MailSettings,
 }
 
 impl AppState {

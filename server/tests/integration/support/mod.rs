@@ -82,6 +82,7 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
         cipher: test_cipher(),
         form_attempts: Default::default(),
         auth: Default::default(),
+        mail: Default::default(),
     }
 }
 

@@ -23,6 +23,13 @@ pub fn first_url(graph_url: &str, object_id: &str, since: DateTime<Utc>) -> Stri
     )
 }
 
+/// Whether `link` (a next or delta link from a Graph answer, or stored from one) points at
+/// the configured Graph: the bearer token goes wherever it points.
+pub fn is_graph_link(link: &str, graph_url: &str) -> bool {
+    link.strip_prefix(graph_url)
+        .is_some_and(|rest| rest.starts_with("/v1.0/"))
+}
+
 /// Percent-encoding for a query value, spaces as `%20` (not every server reads `+`).
 fn encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes())
@@ -242,5 +249,8 @@ mod tests {
         assert!(url.starts_with("http://g/v1.0/users/oid/mailFolders/inbox/messages/delta?"));
         assert!(url.contains("$filter=receivedDateTime%20ge%202026-01-01T00%3A00%3A00Z"));
         assert!(url.contains("$select=internetMessageId%2Csubject"));
+        assert!(is_graph_link(&url, "http://g"));
+        assert!(!is_graph_link("http://g.evil/v1.0/x", "http://g"));
+        assert!(!is_graph_link("https://elders/v1.0/x", "http://g"));
     }
 }

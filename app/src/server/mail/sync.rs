@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use super::attachments::{parse_attachments, FetchedAttachment};
-use super::delta::{first_url, parse_page, DeltaPage, NextLink};
+use super::delta::{first_url, is_graph_link, parse_page, DeltaPage, NextLink};
 use super::error::SyncError;
 use super::graph::GraphClient;
 use super::store::{self, NewMessage};
@@ -147,6 +147,12 @@ async fn sync_mailbox(
     let mut resynced = false;
     let mut report = SyncReport::default();
     loop {
+        if !is_graph_link(&url, &state.microsoft.graph_url) {
+            return Err(SyncError::Malformed {
+                detail: "a next or delta link that does not point at Graph".into(),
+                body: Some(url),
+            });
+        }
         let value = match graph.get(&url, Some(settings.page_size)).await {
             Err(SyncError::Graph(error)) if error.sync_state_gone() && !resynced => {
                 tracing::info!(mailbox_id = id, code = %error.code, "delta token gone; resync");

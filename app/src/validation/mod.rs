@@ -9,6 +9,7 @@
 
 mod domain;
 mod email;
+pub(crate) use email::check_email;
 mod form;
 mod general;
 mod guid;

@@ -23,6 +23,8 @@ mod connect_refresh;
 mod connect_user_binding;
 mod diagnostics_preflight;
 mod language;
+mod mail_send;
+mod mail_views;
 mod mailbox_form_fixtures;
 mod mailbox_form_issues;
 mod mailbox_form_no_js;

@@ -125,6 +125,11 @@ fn Facts(status: MailStatus, lang: Lang) -> impl IntoView {
         .last_error
         .clone()
         .unwrap_or_else(|| t(MailMsg::NoError).to_string());
+    let error_class = if status.failing {
+        "status status--bad"
+    } else {
+        ""
+    };
     view! {
         <dl class="diagnostics" data-testid="mail-facts">
             <dt>{t(MailMsg::ColLastFetched)}</dt>
@@ -132,7 +137,7 @@ fn Facts(status: MailStatus, lang: Lang) -> impl IntoView {
             <dt>{t(MailMsg::ColMessages)}</dt>
             <dd data-testid="mail-message-count">{status.message_count}</dd>
             <dt>{t(MailMsg::ColLastError)}</dt>
-            <dd data-testid="mail-last-error" class=if status.failing { "status status--bad" } else { "" }>
+            <dd data-testid="mail-last-error" class=error_class>
                 {error}
             </dd>
         </dl>

@@ -23,7 +23,7 @@ pub enum SendError {
     Message(#[from] MessageProblem),
     #[error("no app-only token: {0}")]
     Token(TokenFailure),
-    #[error("Graph answered {status} {}", error.as_ref().map_or("without an error body", |e| e.code.as_str()))]
+    #[error("Graph answered {status} {}", .error.as_ref().map_or("without an error body", |e| e.code.as_str()))]
     Graph {
         status: u16,
         error: Option<GraphError>,

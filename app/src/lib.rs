@@ -26,7 +26,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::i18n::{Lang, Msg};
-use crate::pages::{MailboxPage, MailboxesPage, MessagePage, MessagesPage, NotFoundPage, SignInPage};
+use crate::pages::{
+    MailboxPage, MailboxesPage, MessagePage, MessagesPage, NotFoundPage, SignInPage,
+};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -17,6 +17,7 @@ pub enum MailMsg {
     Fetched,
     FetchFailed,
     SyncBusy,
+    NotSyncable,
     NotMicrosoftIncoming,
     MailboxGone,
     TestMailTo,
@@ -92,6 +93,10 @@ impl MailMsg {
             SyncBusy => (
                 "Een andere server haalt de mail van deze mailbox op dit moment op. Probeer het over een minuut opnieuw.",
                 "Another server is fetching this mailbox's mail right now. Try again in a minute.",
+            ),
+            NotSyncable => (
+                "Deze mailbox haalt (nog) geen mail op: hij is niet verbonden met Microsoft of staat niet op Actief. Verbind hem eerst onder \"Verbinding met Microsoft\".",
+                "This mailbox does not fetch mail (yet): it is not connected to Microsoft or not Active. Connect it first under \"Connection with Microsoft\".",
             ),
             NotMicrosoftIncoming => (
                 "Inkomende mail van deze mailbox loopt niet via Microsoft Api.",

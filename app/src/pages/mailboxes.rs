@@ -255,7 +255,11 @@ impl MailCells {
                 .map_or_else(|| MailMsg::NeverFetched.text(lang).to_string(), short_time),
             messages: summary.message_count.to_string(),
             last_error: summary.last_error.clone().unwrap_or_else(|| NONE.into()),
-            error_class: if summary.failing { "status status--bad" } else { "" },
+            error_class: if summary.failing {
+                "status status--bad"
+            } else {
+                ""
+            },
         }
     }
 }

@@ -16,7 +16,7 @@ use app::server::outgoing::{
 use app::server::AppState;
 use axum::Router;
 use base64::Engine;
-use fake_microsoft::{ApplicationPatch, Endpoint, Fault, FakeMicrosoft};
+use fake_microsoft::{ApplicationPatch, Endpoint, FakeMicrosoft, Fault};
 use http::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 
@@ -38,7 +38,14 @@ pub async fn setup(db: DatabaseConnection) -> Setup {
     let fake = fake().await;
     let state = state_with(db, &fake, Duration::from_secs(5));
     let router = router_of(state.clone()).await;
-    let answer = post(&router, "save_mailbox", &demo_fields(INFO, INFO_ID), Poster::Script, "/").await;
+    let answer = post(
+        &router,
+        "save_mailbox",
+        &demo_fields(INFO, INFO_ID),
+        Poster::Script,
+        "/",
+    )
+    .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let id = match serde_json::from_str(&answer.body).expect("a SaveOutcome") {
         app::mailbox_form::SaveOutcome::Saved { id, .. } => id,
@@ -66,7 +73,12 @@ fn csv(size: usize) -> OutgoingAttachment {
     OutgoingAttachment {
         name: "ledenlijst.csv".to_string(),
         content_type: "text/csv".to_string(),
-        content: b"lidnummer;naam\n".iter().copied().cycle().take(size).collect(),
+        content: b"lidnummer;naam\n"
+            .iter()
+            .copied()
+            .cycle()
+            .take(size)
+            .collect(),
     }
 }
 
@@ -102,7 +114,10 @@ async fn a_message_with_an_attachment_arrives(db: DatabaseConnection) {
         .decode(&file.content_base64)
         .unwrap();
     assert_eq!(content, expected);
-    assert_eq!(message.raw["attachments"][0]["@odata.type"], "#microsoft.graph.fileAttachment");
+    assert_eq!(
+        message.raw["attachments"][0]["@odata.type"],
+        "#microsoft.graph.fileAttachment"
+    );
 }
 
 async fn the_app_token_is_cached_per_app_registration(db: DatabaseConnection) {
@@ -115,7 +130,14 @@ async fn the_app_token_is_cached_per_app_registration(db: DatabaseConnection) {
     assert_eq!(setup.fake.token_request_count("client_credentials"), 1);
     assert_eq!(setup.fake.sent_messages(INFO_ID).unwrap().len(), 3);
     // Another mailbox of the same app registration uses the same token.
-    let answer = post(&setup.router, "save_mailbox", &demo_fields(LEDEN, LEDEN_ID), Poster::Script, "/").await;
+    let answer = post(
+        &setup.router,
+        "save_mailbox",
+        &demo_fields(LEDEN, LEDEN_ID),
+        Poster::Script,
+        "/",
+    )
+    .await;
     let leden = match serde_json::from_str(&answer.body).expect("a SaveOutcome") {
         app::mailbox_form::SaveOutcome::Saved { id, .. } => id,
         other => panic!("not saved: {other:?}"),
@@ -139,7 +161,10 @@ async fn a_refused_token_is_renewed_once(db: DatabaseConnection) {
     let sent = send_mail(&setup.state, setup.id, &mail_to(LEDEN, Vec::new()))
         .await
         .expect("sent after renewing the token");
-    assert_eq!(sent.attempts, 1, "the 401's retry is not a retry of a failure");
+    assert_eq!(
+        sent.attempts, 1,
+        "the 401's retry is not a retry of a failure"
+    );
     assert_eq!(setup.fake.token_request_count("client_credentials"), 2);
     assert_eq!(sends(&setup.fake), vec![202, 401, 202]);
     assert_eq!(setup.fake.sent_messages(INFO_ID).unwrap().len(), 2);
@@ -156,7 +181,11 @@ async fn a_token_refused_twice_is_reported(db: DatabaseConnection) {
         .expect_err("refused");
     assert_eq!(error.code(), "InvalidAuthenticationToken");
     assert_eq!(error.advice(), Some(Advice::GraphTokenInvalid));
-    assert_eq!(other.token_request_count("client_credentials"), 2, "renewed once");
+    assert_eq!(
+        other.token_request_count("client_credentials"),
+        2,
+        "renewed once"
+    );
     assert_eq!(sends(&setup.fake), vec![401, 401]);
 }
 
@@ -167,7 +196,11 @@ async fn throttling_waits_for_retry_after(db: DatabaseConnection) {
     let sent = send_mail(&setup.state, setup.id, &mail_to(LEDEN, Vec::new()))
         .await
         .expect("sent after waiting");
-    assert!(started.elapsed() >= Duration::from_secs(1), "waited {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        started.elapsed()
+    );
     assert_eq!(sent.attempts, 2);
     assert_eq!(sends(&setup.fake), vec![429, 202]);
     // 503 with Retry-After likewise; a bare 500 backs off.
@@ -179,7 +212,9 @@ async fn throttling_waits_for_retry_after(db: DatabaseConnection) {
         },
         Some(1),
     );
-    setup.fake.fail(Endpoint::GraphSend, Fault::ServerError, Some(1));
+    setup
+        .fake
+        .fail(Endpoint::GraphSend, Fault::ServerError, Some(1));
     let sent = send_mail(&setup.state, setup.id, &mail_to(LEDEN, Vec::new()))
         .await
         .expect("sent after two retries");
@@ -219,7 +254,11 @@ async fn test_mail(router: &Router, id: i32, to: &str) -> TestMailOutcome {
     let fields = Fields::default().set("id", &id.to_string()).set("to", to);
     let answer = post(router, "send_test_mail", &fields, Poster::Script, "/").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    assert!(!answer.body.contains(SECRET) && !answer.body.contains("eyJ"), "{}", answer.body);
+    assert!(
+        !answer.body.contains(SECRET) && !answer.body.contains("eyJ"),
+        "{}",
+        answer.body
+    );
     serde_json::from_str(&answer.body).expect("a TestMailOutcome")
 }
 
@@ -243,14 +282,18 @@ async fn every_graph_refusal_has_its_code_and_advice(db: DatabaseConnection) {
     // The default recipient is the mailbox's own address.
     assert_eq!(
         test_mail(&setup.router, setup.id, "").await,
-        TestMailOutcome::Sent { to: INFO.to_string() }
+        TestMailOutcome::Sent {
+            to: INFO.to_string()
+        }
     );
     let sent = setup.fake.sent_messages(INFO_ID).unwrap();
     assert_eq!(sent[0].to, vec![INFO.to_string()]);
     assert!(sent[0].subject.contains("Testmail"), "{}", sent[0].subject);
     assert_eq!(
         test_mail(&setup.router, setup.id, "geen adres").await,
-        TestMailOutcome::InvalidAddress { to: "geen adres".to_string() }
+        TestMailOutcome::InvalidAddress {
+            to: "geen adres".to_string()
+        }
     );
 
     // Mail.Send not granted.
@@ -258,14 +301,23 @@ async fn every_graph_refusal_has_its_code_and_advice(db: DatabaseConnection) {
         application_permissions: Some(permissions.iter().map(|p| p.to_string()).collect()),
         ..ApplicationPatch::default()
     };
-    setup.fake.update_application(demo_app(), patch(&["Mail.Read"])).unwrap();
+    setup
+        .fake
+        .update_application(demo_app(), patch(&["Mail.Read"]))
+        .unwrap();
     let problem = failure(&mut setup, INFO).await;
-    assert_eq!((problem.status, problem.code.as_str()), (Some(403), "ErrorAccessDenied"));
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (Some(403), "ErrorAccessDenied")
+    );
     assert_eq!(problem.advice, Some(Advice::GraphAccessDenied));
     assert!(problem.request_id.is_some(), "Graph's request-id is kept");
     setup
         .fake
-        .update_application(demo_app(), patch(&["Mail.Read", "Mail.ReadWrite", "Mail.Send"]))
+        .update_application(
+            demo_app(),
+            patch(&["Mail.Read", "Mail.ReadWrite", "Mail.Send"]),
+        )
         .unwrap();
 
     // An application access policy without this mailbox.
@@ -279,8 +331,14 @@ async fn every_graph_refusal_has_its_code_and_advice(db: DatabaseConnection) {
         .unwrap();
     let problem = failure(&mut setup, INFO).await;
     assert_eq!(problem.advice, Some(Advice::GraphAccessPolicy));
-    assert_eq!(problem.description.as_deref(), Some("Access to OData is disabled."));
-    setup.fake.update_application(demo_app(), policy(None)).unwrap();
+    assert_eq!(
+        problem.description.as_deref(),
+        Some("Access to OData is disabled.")
+    );
+    setup
+        .fake
+        .update_application(demo_app(), policy(None))
+        .unwrap();
 
     // No Exchange Online mailbox.
     setup.fake.set_mailbox_enabled(INFO, false).unwrap();
@@ -292,7 +350,10 @@ async fn every_graph_refusal_has_its_code_and_advice(db: DatabaseConnection) {
     // A wrong Object ID.
     set_object_id(&setup, "0f4c2a1e-9a7b-4c55-8d1e-2b3c4d5e6f70").await;
     let problem = failure(&mut setup, LEDEN).await;
-    assert_eq!((problem.status, problem.code.as_str()), (Some(404), "ErrorInvalidUser"));
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (Some(404), "ErrorInvalidUser")
+    );
     assert_eq!(problem.advice, Some(Advice::GraphInvalidUser));
     set_object_id(&setup, INFO_ID).await;
 
@@ -304,7 +365,9 @@ async fn every_graph_refusal_has_its_code_and_advice(db: DatabaseConnection) {
     assert_eq!(problem.retry_after_seconds, Some(600));
 
     // Graph keeps failing: retried within bounds, then a temporary problem.
-    setup.fake.fail(Endpoint::GraphSend, Fault::ServerError, None);
+    setup
+        .fake
+        .fail(Endpoint::GraphSend, Fault::ServerError, None);
     let problem = failure(&mut setup, LEDEN).await;
     assert_eq!(problem.code, "ErrorInternalServerError");
     assert_eq!(problem.advice, Some(Advice::Transient));
@@ -319,21 +382,39 @@ async fn every_graph_refusal_has_its_code_and_advice(db: DatabaseConnection) {
     set_secret(&setup, SECRET).await;
 
     // Without JavaScript the outcome travels in the redirect.
-    setup.fake.update_application(demo_app(), patch(&["Mail.Read"])).unwrap();
+    setup
+        .fake
+        .update_application(demo_app(), patch(&["Mail.Read"]))
+        .unwrap();
     setup.state.app_tokens = Default::default();
     setup.router = router_of(setup.state.clone()).await;
-    let fields = Fields::default().set("id", &setup.id.to_string()).set("to", LEDEN);
-    let answer = post(&setup.router, "send_test_mail", &fields, Poster::PlainForm, "/").await;
+    let fields = Fields::default()
+        .set("id", &setup.id.to_string())
+        .set("to", LEDEN);
+    let answer = post(
+        &setup.router,
+        "send_test_mail",
+        &fields,
+        Poster::PlainForm,
+        "/",
+    )
+    .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let location = answer.location.unwrap_or_default();
     assert!(
-        location.starts_with(&format!("/instellingen/mailboxen/{}?testmail=fout&code=ErrorAccessDenied", setup.id)),
+        location.starts_with(&format!(
+            "/instellingen/mailboxen/{}?testmail=fout&code=ErrorAccessDenied",
+            setup.id
+        )),
         "{location}"
     );
     let page = location.split('#').next().unwrap_or_default();
     let (status, html) = crate::support::get(&setup.router, page).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("data-testid=\"test-mail-failed\""), "the failure is shown");
+    assert!(
+        html.contains("data-testid=\"test-mail-failed\""),
+        "the failure is shown"
+    );
     assert!(html.contains("Grant admin consent"), "with the advice");
 }
 

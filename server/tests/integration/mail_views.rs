@@ -22,7 +22,8 @@ pub async fn insert_message(
     subject: &str,
     minutes_ago: i64,
 ) -> i32 {
-    let received = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap() - Duration::minutes(minutes_ago);
+    let received =
+        Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap() - Duration::minutes(minutes_ago);
     mail_message::ActiveModel {
         mailbox_id: Set(mailbox_id),
         graph_id: Set(format!("AAMk-{subject}-{minutes_ago}")),
@@ -92,31 +93,63 @@ async fn the_message_pages_render_for_a_lezer(db: DatabaseConnection) {
     active.body = Set(r#"<p>Hallo "daar"</p>"#.to_string());
     active.has_attachments = Set(true);
     active.update(&db).await.unwrap();
-    let stored = insert_attachment(&db, html_message, "factuur.html", Some(b"<script>x</script>"), None).await;
+    let stored = insert_attachment(
+        &db,
+        html_message,
+        "factuur.html",
+        Some(b"<script>x</script>"),
+        None,
+    )
+    .await;
     insert_attachment(&db, html_message, "groot.pdf", None, Some("too_large")).await;
 
     let (status, html) = get(&lezer, &format!("/instellingen/mailboxen/{id}/berichten")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(html.matches("data-testid=\"message-row\"").count(), 25, "one page");
+    assert_eq!(
+        html.matches("data-testid=\"message-row\"").count(),
+        25,
+        "one page"
+    );
     let newest = html.find("Met opmaak").expect("the newest first");
     let older = html.find("Bericht 00").expect("then the older ones");
     assert!(newest < older);
     assert!(html.contains("Jan Jansen &lt;jan@example.org&gt;"), "from");
     assert!(html.contains("Pagina 1 van 2"));
-    let (_, page_two) = get(&lezer, &format!("/instellingen/mailboxen/{id}/berichten?pagina=2")).await;
+    let (_, page_two) = get(
+        &lezer,
+        &format!("/instellingen/mailboxen/{id}/berichten?pagina=2"),
+    )
+    .await;
     assert_eq!(page_two.matches("data-testid=\"message-row\"").count(), 6);
     assert!(page_two.contains("Bericht 29"));
 
-    let (status, html) = get(&lezer, &format!("/instellingen/mailboxen/{id}/berichten/{html_message}")).await;
+    let (status, html) = get(
+        &lezer,
+        &format!("/instellingen/mailboxen/{id}/berichten/{html_message}"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("sandbox=\"\""), "HTML in a sandboxed frame: {html}");
-    assert!(!html.contains(r#"<p>Hallo "daar"</p>"#), "never inline in the page");
+    assert!(
+        html.contains("sandbox=\"\""),
+        "HTML in a sandboxed frame: {html}"
+    );
+    assert!(
+        !html.contains(r#"<p>Hallo "daar"</p>"#),
+        "never inline in the page"
+    );
     assert!(html.contains("factuur.html") && html.contains("groot.pdf"));
-    assert!(html.contains(&format!("/instellingen/mailboxen/{id}/berichten/{html_message}/bijlagen/{stored}")));
-    assert!(html.contains("groter dan de ingestelde limiet"), "the skip reason");
+    assert!(html.contains(&format!(
+        "/instellingen/mailboxen/{id}/berichten/{html_message}/bijlagen/{stored}"
+    )));
+    assert!(
+        html.contains("groter dan de ingestelde limiet"),
+        "the skip reason"
+    );
 
     // The same through the server functions.
-    let fields = Fields::default().set("mailbox_id", &id.to_string()).set("message_id", &html_message.to_string());
+    let fields = Fields::default()
+        .set("mailbox_id", &id.to_string())
+        .set("message_id", &html_message.to_string());
     let (status, body) = call(&lezer, "get_mail_message", &fields).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let detail: Option<MessageDetail> = serde_json::from_str(&body).unwrap();
@@ -124,14 +157,20 @@ async fn the_message_pages_render_for_a_lezer(db: DatabaseConnection) {
     assert_eq!(detail.to, vec!["Info <info@zonnecoop.nl>".to_string()]);
     assert_eq!(detail.attachments.len(), 2);
     assert!(detail.attachments[1].download_path.is_none());
-    let fields = Fields::default().set("mailbox_id", &id.to_string()).set("page", "2");
+    let fields = Fields::default()
+        .set("mailbox_id", &id.to_string())
+        .set("page", "2");
     let (_, body) = call(&lezer, "list_mail_messages", &fields).await;
     let list: Option<MessageList> = serde_json::from_str(&body).unwrap();
     assert_eq!(list.map(|l| (l.page, l.pages, l.total)), Some((2, 2, 31)));
 
     // A message of another mailbox, or no mailbox at all: not found.
     let other = create(&beheerder, &imap_smtp_fields()).await;
-    let (status, _) = get(&lezer, &format!("/instellingen/mailboxen/{other}/berichten/{html_message}")).await;
+    let (status, _) = get(
+        &lezer,
+        &format!("/instellingen/mailboxen/{other}/berichten/{html_message}"),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = get(&lezer, "/instellingen/mailboxen/9999/berichten").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -144,7 +183,14 @@ async fn attachments_download_only_where_they_belong(db: DatabaseConnection) {
     let id = create(&beheerder, &microsoft_fields()).await;
     let other = create(&beheerder, &imap_smtp_fields()).await;
     let message = insert_message(&db, id, "Factuur", 1).await;
-    let stored = insert_attachment(&db, message, "factuur \"1\".html", Some(b"<script>x</script>"), None).await;
+    let stored = insert_attachment(
+        &db,
+        message,
+        "factuur \"1\".html",
+        Some(b"<script>x</script>"),
+        None,
+    )
+    .await;
     let skipped = insert_attachment(&db, message, "groot.pdf", None, Some("too_large")).await;
     let path = |mailbox: i32, attachment: i32| {
         format!("/instellingen/mailboxen/{mailbox}/berichten/{message}/bijlagen/{attachment}")
@@ -154,14 +200,24 @@ async fn attachments_download_only_where_they_belong(db: DatabaseConnection) {
     let answer = send_full(&lezer, request(path(id, stored))).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.body, "<script>x</script>");
-    assert_eq!(answer.header("content-type"), "application/octet-stream", "never rendered");
+    assert_eq!(
+        answer.header("content-type"),
+        "application/octet-stream",
+        "never rendered"
+    );
     assert_eq!(answer.header("x-content-type-options"), "nosniff");
-    assert!(answer.header("content-disposition").starts_with("attachment; filename=\"factuur _1_.html\""));
+    assert!(answer
+        .header("content-disposition")
+        .starts_with("attachment; filename=\"factuur _1_.html\""));
     assert_eq!(answer.header("cache-control"), "no-store");
 
     for (mailbox, attachment) in [(other, stored), (id, skipped), (id, 9999)] {
         let answer = send_full(&lezer, request(path(mailbox, attachment))).await;
-        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{mailbox}/{attachment}");
+        assert_eq!(
+            answer.status,
+            StatusCode::NOT_FOUND,
+            "{mailbox}/{attachment}"
+        );
     }
     let answer = send_full(&anonymous, request(path(id, stored))).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
@@ -180,7 +236,10 @@ async fn the_mailbox_page_has_a_mail_section(db: DatabaseConnection) {
     assert!(html.contains("data-testid=\"section-mail\""));
     assert!(html.contains("data-testid=\"fetch-now\"") && html.contains("Nu ophalen"));
     assert!(html.contains("data-testid=\"send-test-mail\"") && html.contains("Stuur testmail"));
-    assert!(html.contains("<label for=\"testmail-aan\""), "a visible label");
+    assert!(
+        html.contains("<label for=\"testmail-aan\""),
+        "a visible label"
+    );
     assert!(
         html.contains(r#"name="to" type="email" value="info@zonnecoop.nl""#),
         "defaults to the mailbox's address"
@@ -188,13 +247,27 @@ async fn the_mailbox_page_has_a_mail_section(db: DatabaseConnection) {
     assert!(html.contains(&format!("href=\"/instellingen/mailboxen/{id}/berichten\"")));
 
     let (_, html) = get(&lezer, &format!("/instellingen/mailboxen/{id}")).await;
-    assert!(html.contains("data-testid=\"section-mail\""), "a lezer sees the facts");
-    assert!(!html.contains("data-testid=\"fetch-now\"") && !html.contains("data-testid=\"send-test-mail\""));
+    assert!(
+        html.contains("data-testid=\"section-mail\""),
+        "a lezer sees the facts"
+    );
+    assert!(
+        !html.contains("data-testid=\"fetch-now\"")
+            && !html.contains("data-testid=\"send-test-mail\"")
+    );
 
     let (_, html) = get(&beheerder, &format!("/instellingen/mailboxen/{imap}")).await;
-    assert!(!html.contains("data-testid=\"section-mail\""), "not for IMAP/SMTP");
+    assert!(
+        !html.contains("data-testid=\"section-mail\""),
+        "not for IMAP/SMTP"
+    );
 
-    let (status, body) = call(&lezer, "get_mail_status", &Fields::default().set("id", &id.to_string())).await;
+    let (status, body) = call(
+        &lezer,
+        "get_mail_status",
+        &Fields::default().set("id", &id.to_string()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let mail: Option<MailStatus> = serde_json::from_str(&body).unwrap();
     let mail = mail.unwrap();
@@ -212,18 +285,38 @@ async fn actions_are_refused_to_a_lezer(db: DatabaseConnection) {
         assert_eq!(status, StatusCode::FORBIDDEN, "{function}: {body}");
         assert!(body.contains("Alleen een beheerder"), "{body}");
         let answer = post(&lezer, function, &fields, Poster::PlainForm, "/").await;
-        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{function} without JavaScript");
+        assert_eq!(
+            answer.status,
+            StatusCode::FORBIDDEN,
+            "{function} without JavaScript"
+        );
     }
     // A beheerder's "Nu ophalen" gets an outcome, also when it fails (Microsoft is closed
     // here): never an error page.
     let (status, body) = call(&beheerder, "fetch_mail_now", &fields).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let outcome: FetchOutcome = serde_json::from_str(&body).unwrap();
-    assert!(matches!(outcome, FetchOutcome::Fetched { .. } | FetchOutcome::Failed { .. }), "{outcome:?}");
-    let answer = post(&beheerder, "fetch_mail_now", &fields, Poster::PlainForm, "/").await;
+    assert!(
+        matches!(
+            outcome,
+            FetchOutcome::Fetched { .. } | FetchOutcome::Failed { .. }
+        ),
+        "{outcome:?}"
+    );
+    let answer = post(
+        &beheerder,
+        "fetch_mail_now",
+        &fields,
+        Poster::PlainForm,
+        "/",
+    )
+    .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     let location = answer.location.unwrap_or_default();
-    assert!(location.starts_with(&format!("/instellingen/mailboxen/{id}?ophalen=")), "{location}");
+    assert!(
+        location.starts_with(&format!("/instellingen/mailboxen/{id}?ophalen=")),
+        "{location}"
+    );
     // Cross-site posts are refused before anything runs.
     let request = Request::post("/api/send_test_mail")
         .header("content-type", "application/x-www-form-urlencoded")
@@ -245,7 +338,10 @@ async fn the_list_shows_the_mail_columns(db: DatabaseConnection) {
     for heading in ["Laatst opgehaald", "Berichten", "Laatste fout"] {
         assert!(html.contains(heading), "column {heading}");
     }
-    assert!(html.contains("data-testid=\"mailbox-message-count\">3<"), "{html}");
+    assert!(
+        html.contains("data-testid=\"mailbox-message-count\">3<"),
+        "{html}"
+    );
     assert!(html.contains("Nog nooit"));
 }
 
@@ -268,7 +364,10 @@ async fn no_secret_or_token_in_any_response(db: DatabaseConnection) {
         ("list_mail_summaries", Fields::default()),
         ("send_test_mail", id_field.clone()),
         ("fetch_mail_now", id_field),
-        ("list_mail_messages", Fields::default().set("mailbox_id", &id.to_string())),
+        (
+            "list_mail_messages",
+            Fields::default().set("mailbox_id", &id.to_string()),
+        ),
     ] {
         bodies.push(call(&beheerder, function, &fields).await.1);
     }

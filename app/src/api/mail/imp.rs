@@ -124,16 +124,18 @@ pub(super) async fn message(
         removed: row.removed_at.is_some(),
         attachments: attachments
             .into_iter()
-            .map(|(id, name, content_type, size, skipped_reason)| AttachmentRow {
-                download_path: stored
-                    .contains(&id)
-                    .then(|| attachment_path(mailbox_id, message_id, id)),
-                id,
-                name,
-                content_type,
-                size,
-                skipped_reason,
-            })
+            .map(
+                |(id, name, content_type, size, skipped_reason)| AttachmentRow {
+                    download_path: stored
+                        .contains(&id)
+                        .then(|| attachment_path(mailbox_id, message_id, id)),
+                    id,
+                    name,
+                    content_type,
+                    size,
+                    skipped_reason,
+                },
+            )
             .collect(),
     }))
 }
@@ -198,7 +200,11 @@ pub(super) async fn fetch_now(state: &AppState, id: i32) -> Result<FetchOutcome,
     }
     Ok(match crate::server::mail::sync_now(state, id).await {
         Ok(report) => {
-            tracing::info!(mailbox_id = id, new = report.new_messages, "mail fetched on demand");
+            tracing::info!(
+                mailbox_id = id,
+                new = report.new_messages,
+                "mail fetched on demand"
+            );
             FetchOutcome::Fetched {
                 new_messages: u64::try_from(report.new_messages).unwrap_or(u64::MAX),
                 removed: u64::try_from(report.removed).unwrap_or(u64::MAX),
@@ -329,7 +335,9 @@ mod tests {
         assert_eq!(mail.to, vec!["a@example.org".to_string()]);
         assert!(mail.subject.contains("Info"), "{}", mail.subject);
         match mail.body {
-            OutgoingBody::Text(text) => assert!(text.contains("info@example.org") && text.contains("UTC")),
+            OutgoingBody::Text(text) => {
+                assert!(text.contains("info@example.org") && text.contains("UTC"))
+            }
             OutgoingBody::Html(_) => panic!("a plain-text test mail"),
         }
     }

@@ -34,7 +34,10 @@ pub fn message_path(mailbox_id: i32, message_id: i32) -> String {
 
 /// The attachment download (an axum route, access-checked like the pages).
 pub fn attachment_path(mailbox_id: i32, message_id: i32, attachment_id: i32) -> String {
-    format!("{}/bijlagen/{attachment_id}", message_path(mailbox_id, message_id))
+    format!(
+        "{}/bijlagen/{attachment_id}",
+        message_path(mailbox_id, message_id)
+    )
 }
 
 /// The same path as an axum route.
@@ -73,7 +76,10 @@ impl MailProblem {
         let mut query = format!("{CODE_PARAM}={}", encode_query_value(&self.code));
         if let Some(description) = &self.description {
             let cut: String = description.chars().take(MAX_DESCRIPTION_IN_URL).collect();
-            query.push_str(&format!("&{DESCRIPTION_PARAM}={}", encode_query_value(&cut)));
+            query.push_str(&format!(
+                "&{DESCRIPTION_PARAM}={}",
+                encode_query_value(&cut)
+            ));
         }
         query
     }
@@ -108,8 +114,13 @@ pub fn advice_for(code: &str, description: Option<&str>, status: Option<u16>) ->
 /// "Nu ophalen".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FetchOutcome {
-    Fetched { new_messages: u64, removed: u64 },
-    Failed { problem: MailProblem },
+    Fetched {
+        new_messages: u64,
+        removed: u64,
+    },
+    Failed {
+        problem: MailProblem,
+    },
     /// Incoming mail of this mailbox does not go through Microsoft Api.
     NotMicrosoft,
     NotFound,
@@ -246,7 +257,10 @@ pub fn test_mail_outcome_from_query(
 
 /// "Name <address>", or the address alone.
 pub fn display_address(name: Option<&str>, address: &str) -> String {
-    match name.map(str::trim).filter(|n| !n.is_empty() && *n != address) {
+    match name
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && *n != address)
+    {
         Some(name) => format!("{name} <{address}>"),
         None => address.to_string(),
     }
@@ -294,13 +308,26 @@ mod tests {
     #[test]
     fn advice_by_code() {
         assert_eq!(
-            advice_for("ErrorAccessDenied", Some("Access to OData is disabled."), None),
+            advice_for(
+                "ErrorAccessDenied",
+                Some("Access to OData is disabled."),
+                None
+            ),
             Some(Advice::GraphAccessPolicy)
         );
-        assert_eq!(advice_for("AADSTS7000222", None, None), Some(Advice::SecretExpired));
+        assert_eq!(
+            advice_for("AADSTS7000222", None, None),
+            Some(Advice::SecretExpired)
+        );
         assert_eq!(advice_for("429", None, None), Some(Advice::GraphThrottled));
-        assert_eq!(advice_for("ErrorInternalServerError", None, None), Some(Advice::Transient));
-        assert_eq!(advice_for("unreachable", None, None), Some(Advice::Transient));
+        assert_eq!(
+            advice_for("ErrorInternalServerError", None, None),
+            Some(Advice::Transient)
+        );
+        assert_eq!(
+            advice_for("unreachable", None, None),
+            Some(Advice::Transient)
+        );
         assert_eq!(advice_for("ErrorInvalidRecipients", None, Some(400)), None);
     }
 
@@ -329,12 +356,17 @@ mod tests {
         };
         assert_eq!(
             fetch_outcome_from_query(query(&[("ophalen", "ok"), ("nieuw", "3")])),
-            Some(FetchOutcome::Fetched { new_messages: 3, removed: 0 })
+            Some(FetchOutcome::Fetched {
+                new_messages: 3,
+                removed: 0
+            })
         );
         assert_eq!(fetch_outcome_from_query(query(&[])), None);
         assert_eq!(
             test_mail_outcome_from_query(query(&[("testmail", "ok"), ("aan", "a@b.nl")])),
-            Some(TestMailOutcome::Sent { to: "a@b.nl".into() })
+            Some(TestMailOutcome::Sent {
+                to: "a@b.nl".into()
+            })
         );
         match test_mail_outcome_from_query(query(&[
             ("testmail", "fout"),

@@ -90,7 +90,8 @@ fn Message(message: MessageDetail, lang: Lang) -> impl IntoView {
         }
         .into_any()
     } else {
-        view! { <pre class="mail-body" data-testid="message-body">{message.body.clone()}</pre> }.into_any()
+        view! { <pre class="mail-body" data-testid="message-body">{message.body.clone()}</pre> }
+            .into_any()
     };
     view! {
         <p><a href=messages_path(message.mailbox_id) data-testid="back-to-messages">

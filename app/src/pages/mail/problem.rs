@@ -19,11 +19,12 @@ fn own_text(code: &str, action: Action) -> Option<MailMsg> {
         ("attachment_too_large", _) => MailMsg::AttachmentTooLarge,
         ("not_configured", _) => MailMsg::NotConfigured,
         ("secret_unreadable", _) => MailMsg::SecretUnreadable,
-        ("busy", _) => MailMsg::SyncBusy,
+        ("busy" | "lease_lost", _) => MailMsg::SyncBusy,
+        ("not_syncable", _) => MailMsg::NotSyncable,
         ("not_microsoft", _) => MailMsg::NotMicrosoftIncoming,
         ("invalid_address" | "no_recipients", _) => MailMsg::InvalidAddress,
         ("timeout", Action::Send) => MailMsg::SendNoAnswer,
-        ("database", _) => MailMsg::LoadFailed,
+        ("database" | "storage" | "request_failed", _) => MailMsg::LoadFailed,
         _ => return None,
     })
 }

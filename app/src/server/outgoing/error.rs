@@ -109,7 +109,10 @@ impl SendError {
             }
             SendError::Token(TokenFailure::Microsoft(error)) => (
                 None,
-                error.trace_id.clone().or_else(|| error.correlation_id.clone()),
+                error
+                    .trace_id
+                    .clone()
+                    .or_else(|| error.correlation_id.clone()),
                 error.timestamp.clone(),
                 None,
             ),
@@ -147,15 +150,60 @@ mod tests {
     #[test]
     fn every_graph_error_has_its_advice() {
         let cases = [
-            (403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.", Some(Advice::GraphAccessDenied)),
-            (403, "ErrorAccessDenied", "Access to OData is disabled.", Some(Advice::GraphAccessPolicy)),
-            (404, "ErrorInvalidUser", "The requested user 'x' is invalid.", Some(Advice::GraphInvalidUser)),
-            (404, "MailboxNotEnabledForRESTAPI", "REST API is not yet supported for this mailbox.", Some(Advice::GraphNoMailbox)),
-            (401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.", Some(Advice::GraphTokenInvalid)),
-            (429, "TooManyRequests", "Application is over its MailboxConcurrency limit.", Some(Advice::GraphThrottled)),
-            (503, "ServiceUnavailable", "The service is temporarily unavailable.", Some(Advice::Transient)),
-            (500, "ErrorInternalServerError", "An internal server error occurred.", Some(Advice::Transient)),
-            (400, "ErrorInvalidRecipients", "At least one recipient is not valid.", None),
+            (
+                403,
+                "ErrorAccessDenied",
+                "Access is denied. Check credentials and try again.",
+                Some(Advice::GraphAccessDenied),
+            ),
+            (
+                403,
+                "ErrorAccessDenied",
+                "Access to OData is disabled.",
+                Some(Advice::GraphAccessPolicy),
+            ),
+            (
+                404,
+                "ErrorInvalidUser",
+                "The requested user 'x' is invalid.",
+                Some(Advice::GraphInvalidUser),
+            ),
+            (
+                404,
+                "MailboxNotEnabledForRESTAPI",
+                "REST API is not yet supported for this mailbox.",
+                Some(Advice::GraphNoMailbox),
+            ),
+            (
+                401,
+                "InvalidAuthenticationToken",
+                "Lifetime validation failed, the token is expired.",
+                Some(Advice::GraphTokenInvalid),
+            ),
+            (
+                429,
+                "TooManyRequests",
+                "Application is over its MailboxConcurrency limit.",
+                Some(Advice::GraphThrottled),
+            ),
+            (
+                503,
+                "ServiceUnavailable",
+                "The service is temporarily unavailable.",
+                Some(Advice::Transient),
+            ),
+            (
+                500,
+                "ErrorInternalServerError",
+                "An internal server error occurred.",
+                Some(Advice::Transient),
+            ),
+            (
+                400,
+                "ErrorInvalidRecipients",
+                "At least one recipient is not valid.",
+                None,
+            ),
         ];
         for (status, code, message, advice) in cases {
             let error = graph(status, code, message);
@@ -175,7 +223,10 @@ mod tests {
         })));
         assert_eq!(error.code(), "AADSTS7000215");
         assert_eq!(error.advice(), Some(Advice::SecretWrong));
-        assert_eq!(SendError::Token(TokenFailure::Timeout).advice(), Some(Advice::Transient));
+        assert_eq!(
+            SendError::Token(TokenFailure::Timeout).advice(),
+            Some(Advice::Transient)
+        );
     }
 
     #[test]

@@ -54,9 +54,13 @@ impl std::fmt::Debug for OutgoingAttachment {
 /// Why a message cannot be sent as it is.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MessageProblem {
-    #[error("attachment '{name}' is {size} bytes; at most {MAX_INLINE_ATTACHMENT} can be sent inline")]
+    #[error(
+        "attachment '{name}' is {size} bytes; at most {MAX_INLINE_ATTACHMENT} can be sent inline"
+    )]
     AttachmentTooLarge { name: String, size: usize },
-    #[error("the attachments are {total} bytes together; at most {MAX_INLINE_TOTAL} can be sent inline")]
+    #[error(
+        "the attachments are {total} bytes together; at most {MAX_INLINE_TOTAL} can be sent inline"
+    )]
     AttachmentsTooLarge { total: usize },
     #[error("the message has no recipient")]
     NoRecipients,
@@ -181,6 +185,9 @@ mod tests {
     #[test]
     fn debug_output_leaves_the_content_out() {
         let shown = format!("{:?}", file("a.txt", 3));
-        assert!(shown.contains("size: 3") && !shown.contains("[97"), "{shown}");
+        assert!(
+            shown.contains("size: 3") && !shown.contains("[97"),
+            "{shown}"
+        );
     }
 }

@@ -76,7 +76,10 @@ pub async fn send_mail_with(
             }
             // Graph refused the token (expired early, revoked): once, a new one.
             Answer::Refused { status: 401, .. } if !renewed => {
-                tracing::info!(mailbox_id, "Graph refused the app token; fetching a new one");
+                tracing::info!(
+                    mailbox_id,
+                    "Graph refused the app token; fetching a new one"
+                );
                 state.app_tokens.forget(&sender.registration, &token).await;
                 token = sender.token(state).await?;
                 renewed = true;

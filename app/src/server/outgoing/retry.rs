@@ -124,16 +124,22 @@ mod tests {
     #[test]
     fn other_transient_failures_back_off_with_jitter() {
         let policy = RetryPolicy::default();
-        let wait = |attempts, jitter| after_failure(&policy, attempts, Failure::Status(500), None, jitter);
+        let wait =
+            |attempts, jitter| after_failure(&policy, attempts, Failure::Status(500), None, jitter);
         assert_eq!(wait(1, 0.0), Next::RetryAfter(Duration::from_millis(250)));
         match wait(1, 0.999) {
-            Next::RetryAfter(d) => assert!(d > Duration::from_millis(490) && d <= Duration::from_millis(500)),
+            Next::RetryAfter(d) => {
+                assert!(d > Duration::from_millis(490) && d <= Duration::from_millis(500))
+            }
             Next::GiveUp => panic!("a first 500 is retried"),
         }
         assert_eq!(wait(2, 0.0), Next::RetryAfter(Duration::from_millis(500)));
         assert_eq!(wait(3, 0.0), Next::RetryAfter(Duration::from_millis(1000)));
         assert_eq!(wait(4, 0.0), Next::GiveUp);
-        let capped = RetryPolicy { max_attempts: 30, ..policy };
+        let capped = RetryPolicy {
+            max_attempts: 30,
+            ..policy
+        };
         assert_eq!(
             after_failure(&capped, 20, Failure::NotSent, None, 1.0),
             Next::RetryAfter(Duration::from_secs(8))
@@ -150,7 +156,11 @@ mod tests {
             Failure::Status(404),
             Failure::NoAnswer,
         ] {
-            assert_eq!(after_failure(&policy, 1, failure, None, 0.5), Next::GiveUp, "{failure:?}");
+            assert_eq!(
+                after_failure(&policy, 1, failure, None, 0.5),
+                Next::GiveUp,
+                "{failure:?}"
+            );
         }
     }
 

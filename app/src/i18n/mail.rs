@@ -29,6 +29,7 @@ pub enum MailMsg {
     InvalidAddress,
     SendNoAnswer,
     AttachmentTooLarge,
+    MessageTooLarge,
     NotConfigured,
     SecretUnreadable,
     DiagCode,
@@ -123,6 +124,10 @@ impl MailMsg {
             AttachmentTooLarge => (
                 "Een bijlage is groter dan 3 MB (of de bijlagen samen): die kan niet via Microsoft Graph worden meegestuurd. Er is niets verstuurd.",
                 "An attachment is larger than 3 MB (or the attachments together): it cannot be sent through Microsoft Graph. Nothing was sent.",
+            ),
+            MessageTooLarge => (
+                "Microsoft vond het bericht te groot. Maak de bijlagen kleiner of verstuur ze apart.",
+                "Microsoft found the message too large. Make the attachments smaller or send them separately.",
             ),
             NotConfigured => (
                 "Vul eerst de Microsoft Azure api instellingen in (met het client secret) en sla op.",

@@ -17,6 +17,9 @@ pub(super) enum Action {
 fn own_text(code: &str, action: Action) -> Option<MailMsg> {
     Some(match (code, action) {
         ("attachment_too_large", _) => MailMsg::AttachmentTooLarge,
+        ("413" | "RequestEntityTooLarge" | "ErrorMessageSizeExceeded", _) => {
+            MailMsg::MessageTooLarge
+        }
         ("not_configured", _) => MailMsg::NotConfigured,
         ("secret_unreadable", _) => MailMsg::SecretUnreadable,
         ("busy" | "lease_lost", _) => MailMsg::SyncBusy,

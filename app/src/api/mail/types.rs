@@ -98,7 +98,11 @@ pub fn advice_for(code: &str, description: Option<&str>, status: Option<u16>) ->
     }
     let server_error = matches!(
         code,
-        "ErrorInternalServerError" | "InternalServerError" | "ServiceUnavailable" | "busy"
+        "ErrorInternalServerError"
+            | "InternalServerError"
+            | "ServiceUnavailable"
+            | "busy"
+            | "token_unreachable"
     ) || status.is_some_and(|s| s >= 500)
         || code.parse::<u16>().is_ok_and(|s| s >= 500);
     advise(Facts {

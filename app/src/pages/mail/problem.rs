@@ -21,9 +21,9 @@ fn own_text(code: &str, action: Action) -> Option<MailMsg> {
             MailMsg::MessageTooLarge
         }
         ("not_configured", _) => MailMsg::NotConfigured,
-        ("secret_unreadable", _) => MailMsg::SecretUnreadable,
-        ("busy" | "lease_lost", _) => MailMsg::SyncBusy,
-        ("not_syncable", _) => MailMsg::NotSyncable,
+        ("secret_unreadable" | "secret_unusable", _) => MailMsg::SecretUnreadable,
+        ("busy" | "lease_lost" | "refresh_busy", _) => MailMsg::SyncBusy,
+        ("not_syncable" | "not_connected" | "reconnect_needed", _) => MailMsg::NotSyncable,
         ("not_microsoft", _) => MailMsg::NotMicrosoftIncoming,
         ("invalid_address" | "no_recipients", _) => MailMsg::InvalidAddress,
         ("timeout", Action::Send) => MailMsg::SendNoAnswer,

@@ -103,6 +103,7 @@ pub fn kind_label(kind: &str) -> DiagMsg {
         "admin_consent" => DiagMsg::KindAdminConsent,
         "preflight" => DiagMsg::KindPreflight,
         "callback" => DiagMsg::KindCallback,
+        "mail_sync" => DiagMsg::KindMailSync,
         _ => DiagMsg::KindConnect,
     }
 }
@@ -119,6 +120,7 @@ pub fn outcome_text(outcome: &str, lang: Lang) -> &'static str {
         "callback_expired" => diag(DiagMsg::OutcomeCallbackExpired),
         "callback_used" => diag(DiagMsg::OutcomeCallbackUsed),
         "callback_other_user" => diag(DiagMsg::OutcomeCallbackOtherUser),
+        "sync_failed" => diag(DiagMsg::OutcomeSyncFailed),
         "denied" => connect(ConnectMsg::OutcomeDenied),
         "unreachable" => connect(ConnectMsg::OutcomeUnreachable),
         "malformed" => connect(ConnectMsg::OutcomeMalformed),

@@ -67,6 +67,7 @@ pub async fn start(config: &Config) -> Result<Application, StartError> {
             form_attempts: Default::default(),
             app_tokens: Default::default(),
             auth: config.auth.policy(&config.public_base_url),
+            mail: config.mail.settings(),
         },
         leptos_options: leptos_options(config),
     })

@@ -47,6 +47,8 @@ pub struct AppState {
     pub auth: AuthPolicy,
     /// App-only Graph tokens for sending mail, per app registration (never logged).
     pub app_tokens: AppTokens,
+    /// Incoming mail: schedule, limits, retries (`MAIL_*`).
+    pub mail: super::mail::MailSettings,
 }
 
 impl AppState {

@@ -83,6 +83,7 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
         form_attempts: Default::default(),
         app_tokens: Default::default(),
         auth: Default::default(),
+        mail: Default::default(),
     }
 }
 

@@ -28,6 +28,7 @@ mod mail_send;
 mod mail_sync;
 mod mail_sync_resilience;
 mod mail_views;
+mod mail_views_synced;
 mod mailbox_form_fixtures;
 mod mailbox_form_issues;
 mod mailbox_form_no_js;

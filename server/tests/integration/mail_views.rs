@@ -317,6 +317,12 @@ async fn actions_are_refused_to_a_lezer(db: DatabaseConnection) {
         location.starts_with(&format!("/instellingen/mailboxen/{id}?ophalen=")),
         "{location}"
     );
+    // The page it leads to shows the outcome: this mailbox was never connected.
+    let page = location.split('#').next().unwrap_or_default();
+    let (status, html) = get(&beheerder, page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("data-testid=\"fetch-failed\""), "{html}");
+    assert!(html.contains("niet verbonden met Microsoft"), "in words");
     // Cross-site posts are refused before anything runs.
     let request = Request::post("/api/send_test_mail")
         .header("content-type", "application/x-www-form-urlencoded")

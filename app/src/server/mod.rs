@@ -9,6 +9,7 @@ pub mod form_attempts;
 pub mod mail;
 pub mod mailbox_store;
 pub mod mailboxes;
+pub mod outgoing;
 pub mod preflight;
 pub mod reencrypt;
 mod state;

@@ -243,15 +243,20 @@ async fn a_too_large_attachment_is_refused_before_sending(db: DatabaseConnection
     assert_eq!(error.code(), "attachment_too_large");
     assert!(setup.fake.token_requests().is_empty(), "no token asked for");
     assert!(sends(&setup.fake).is_empty(), "nothing sent");
-    // A large attachment under the limit goes inline. (Graph takes up to 3 MB; the fake's
-    // HTTP server refuses request bodies over 2 MB, so 1 MB here.)
+    // An attachment of exactly the limit goes inline and arrives whole.
     send_mail(
         &setup.state,
         setup.id,
-        &mail_to(LEDEN, vec![csv(1024 * 1024)]),
+        &mail_to(LEDEN, vec![csv(MAX_INLINE_ATTACHMENT)]),
     )
     .await
-    .expect("1 MB is sent");
+    .expect("3 MB is sent");
+    let messages = setup.fake.sent_messages(INFO_ID).unwrap();
+    assert_eq!(messages.len(), 1, "sent once");
+    let content = base64::engine::general_purpose::STANDARD
+        .decode(&messages[0].attachments[0].content_base64)
+        .unwrap();
+    assert_eq!(content.len(), MAX_INLINE_ATTACHMENT);
 }
 
 /// "Stuur testmail" as the hydrated page calls it.

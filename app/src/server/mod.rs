@@ -6,6 +6,7 @@ pub mod cipher;
 pub mod connect;
 pub mod entities;
 pub mod form_attempts;
+pub mod graph_retry;
 pub mod mail;
 pub mod mailbox_store;
 pub mod mailboxes;

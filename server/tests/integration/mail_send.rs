@@ -3,12 +3,14 @@
 //! 401 answered with one new token, 429 `Retry-After` honoured, a too-large attachment
 //! refused before anything is sent, and every Graph refusal with its code and advice.
 
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use app::advice::Advice;
 use app::api::mail::TestMailOutcome;
 use app::server::cipher::SecretColumn;
 use app::server::entities::mailbox_microsoft_settings as settings;
+use app::server::mail::RecordedPause;
 use app::server::outgoing::message::MessageProblem;
 use app::server::outgoing::{
     send_mail, OutgoingAttachment, OutgoingBody, OutgoingMail, SendError, MAX_INLINE_ATTACHMENT,
@@ -30,13 +32,17 @@ pub struct Setup {
     pub router: Router,
     /// The demo mailbox info@…, saved with the demo app registration.
     pub id: i32,
+    /// Waits between retries, recorded instead of slept.
+    pub pause: Arc<RecordedPause>,
 }
 
 /// The fake, a state talking to it, a `beheerder`'s router, and the info@ mailbox saved;
 /// the fake's records cleared (saving tested the app registration).
 pub async fn setup(db: DatabaseConnection) -> Setup {
     let fake = fake().await;
-    let state = state_with(db, &fake, Duration::from_secs(5));
+    let mut state = state_with(db, &fake, Duration::from_secs(5));
+    let pause = Arc::new(RecordedPause::default());
+    state.mail.pause = pause.clone();
     let router = router_of(state.clone()).await;
     let answer = post(
         &router,
@@ -57,6 +63,7 @@ pub async fn setup(db: DatabaseConnection) -> Setup {
         state,
         router,
         id,
+        pause,
     }
 }
 
@@ -192,14 +199,13 @@ async fn a_token_refused_twice_is_reported(db: DatabaseConnection) {
 async fn throttling_waits_for_retry_after(db: DatabaseConnection) {
     let setup = setup(db).await;
     setup.fake.throttle(Endpoint::GraphSend, 1, Some(1));
-    let started = Instant::now();
     let sent = send_mail(&setup.state, setup.id, &mail_to(LEDEN, Vec::new()))
         .await
         .expect("sent after waiting");
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "waited {:?}",
-        started.elapsed()
+    assert_eq!(
+        setup.pause.waits(),
+        vec![Duration::from_secs(1)],
+        "waited as asked"
     );
     assert_eq!(sent.attempts, 2);
     assert_eq!(sends(&setup.fake), vec![429, 202]);
@@ -220,6 +226,13 @@ async fn throttling_waits_for_retry_after(db: DatabaseConnection) {
         .expect("sent after two retries");
     assert_eq!(sent.attempts, 3);
     assert_eq!(sends(&setup.fake), vec![503, 500, 202]);
+    let waits = setup.pause.waits();
+    assert_eq!(waits.len(), 3, "{waits:?}");
+    assert_eq!(waits[1], Duration::from_secs(1), "503's Retry-After");
+    assert!(
+        waits[2] >= Duration::from_millis(500) && waits[2] <= Duration::from_secs(1),
+        "the 500 backs off half to all of the second step: {waits:?}"
+    );
     assert_eq!(
         setup.fake.sent_messages(INFO_ID).unwrap().len(),
         1,

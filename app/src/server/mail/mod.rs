@@ -14,7 +14,7 @@ pub mod error;
 pub mod failures;
 pub mod graph;
 pub mod lease;
-pub mod retry;
+pub use crate::server::graph_retry as retry;
 pub mod sanitize;
 pub mod scheduler;
 pub mod settings;

@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::retry::parse_retry_after;
+use crate::server::graph_retry::parse_retry_after;
 
 /// Graph's error, as sent.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]

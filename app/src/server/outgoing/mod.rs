@@ -3,7 +3,7 @@
 //! permission), saved to Sent Items.
 //!
 //! Pure core, unit-tested in place: [`message`] (the request body, the 3 MB limit),
-//! [`retry`] (Retry-After, back-off), [`token_cache::is_usable`] (the 5-minute margin),
+//! [`retry`] (what may be sent again), [`token_cache::is_usable`] (the 5-minute margin),
 //! [`error`] (codes and advice). I/O: [`graph`] (HTTP), [`token_cache::AppTokens`] (the
 //! cache in `AppState`), and [`send_mail`] here.
 
@@ -18,16 +18,17 @@ use oauth2::TokenResponse as _;
 use sea_orm::EntityTrait;
 use secrecy::SecretString;
 
+pub use crate::server::graph_retry::RetryPolicy;
 pub use error::SendError;
 pub use message::{OutgoingAttachment, OutgoingBody, OutgoingMail, MAX_INLINE_ATTACHMENT};
-pub use retry::RetryPolicy;
 pub use token_cache::{AppRegistration, AppToken, AppTokens};
 
 use self::graph::Answer;
-use self::retry::{after_failure, Failure, Next};
+use self::retry::{sending_policy, transience, Failure};
 use crate::server::cipher::SecretColumn;
 use crate::server::connect::token_client::{client_credentials_token, TokenFailure};
 use crate::server::entities::{mailbox, mailbox_microsoft_settings as settings};
+use crate::server::graph_retry::jitter;
 use crate::server::AppState;
 
 /// What a successful send took.
@@ -43,7 +44,7 @@ pub async fn send_mail(
     mailbox_id: i32,
     mail: &OutgoingMail,
 ) -> Result<Sent, SendError> {
-    send_mail_with(state, mailbox_id, mail, &RetryPolicy::default()).await
+    send_mail_with(state, mailbox_id, mail, &sending_policy()).await
 }
 
 /// [`send_mail`] with explicit retry bounds.
@@ -102,12 +103,13 @@ pub async fn send_mail_with(
             Answer::NoAnswer => (Failure::NoAnswer, None, SendError::NoAnswer),
             Answer::NotSent(detail) => (Failure::NotSent, None, SendError::Unreachable(detail)),
         };
-        match after_failure(policy, attempts, failure, retry_after, retry::jitter()) {
-            Next::RetryAfter(wait) => {
+        match policy.next_wait(attempts, transience(failure, retry_after), jitter()) {
+            Some(wait) => {
                 tracing::warn!(mailbox_id, attempts, code = %error.code(), wait_ms = wait.as_millis() as u64, "sendMail failed; retrying");
-                tokio::time::sleep(wait).await;
+                // The same injectable pause as the sync: tests record the wait.
+                state.mail.pause.sleep(wait).await;
             }
-            Next::GiveUp => {
+            None => {
                 tracing::warn!(mailbox_id, attempts, code = %error.code(), %error, "sendMail failed");
                 return Err(error);
             }

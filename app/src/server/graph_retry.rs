@@ -1,6 +1,7 @@
 //! When to retry a Graph request, and after how long (MICROSOFT.md §6): 429 and 503 honour
 //! `Retry-After`; other transient failures back off exponentially with jitter; attempts are
-//! bounded. Pure: the caller supplies the jitter and the clock.
+//! bounded. One policy for fetching and sending mail. Pure: the caller supplies the jitter
+//! and the clock, and does the waiting.
 
 use std::time::Duration;
 
@@ -20,14 +21,14 @@ pub enum Transience {
 /// The limits of retrying one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (`MAIL_RETRY_MAX_ATTEMPTS`).
+    /// Attempts in all, the first included (`MAIL_RETRY_MAX_ATTEMPTS` for fetching).
     pub max_attempts: u32,
     /// The first back-off.
     pub base_delay: Duration,
     /// The longest back-off.
     pub max_delay: Duration,
-    /// A `Retry-After` longer than this is not waited for: the sync fails and the next one
-    /// (at the interval) tries again.
+    /// A `Retry-After` longer than this is not waited for: a sync fails and the next one
+    /// (at the interval) tries again; a send reports the wait to the admin.
     pub max_retry_after: Duration,
 }
 

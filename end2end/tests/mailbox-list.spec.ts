@@ -17,7 +17,10 @@ test.beforeEach(async ({ page }) => {
 test("rows inserted into the database appear with the Econobis columns", async ({ page }) => {
   await page.goto(LIST);
   const headers = page.locator("thead th");
-  await expect(headers).toHaveText(["Weergavenaam", "E-mail", "Inkomend", "Uitgaand", "Primair", "Actief", "Status"]);
+  await expect(headers).toHaveText([
+    "Weergavenaam", "E-mail", "Inkomend", "Uitgaand", "Primair", "Actief", "Status",
+    "Laatst opgehaald", "Berichten", "Laatste fout",
+  ]);
   const rows = page.getByTestId("mailbox-row");
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(0)).toContainText(["Info"]);

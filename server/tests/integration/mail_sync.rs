@@ -15,7 +15,7 @@ use app::server::AppState;
 use base64::Engine as _;
 use chrono::{TimeZone, Utc};
 use fake_microsoft::directory::Message;
-use fake_microsoft::{Endpoint, FakeMicrosoft, SignInBrowser};
+use fake_microsoft::{Endpoint, FakeMicrosoft};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -35,21 +35,7 @@ pub struct Connected {
 }
 
 pub async fn connected(db: &DatabaseConnection) -> Connected {
-    let fake = fake().await;
-    let mut state = state_with(db.clone(), &fake, Duration::from_secs(2));
-    let router = router_of(state.clone()).await;
-    let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
-    assert_eq!(
-        callback(&router, &back).await.status,
-        http::StatusCode::SEE_OTHER
-    );
+    let (fake, mut state, id) = connected_info(db).await;
     let pause = Arc::new(RecordedPause::default());
     state.mail = MailSettings {
         sync_interval: Duration::ZERO,

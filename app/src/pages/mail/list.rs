@@ -7,10 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::mail::{
     list_mail_messages, message_path, messages_path, short_time, MessageList, PAGE_PARAM,
 };
-use crate::components::PageShell;
 use crate::i18n::{Lang, MailMsg, Msg};
 use crate::mailbox_form::MailboxTarget;
-use crate::pages::NotFoundPage;
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
@@ -34,19 +32,7 @@ pub fn MessagesPage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(list)) => view! {
-                        <PageShell title crumb=title>
-                            <MessageTable list lang/>
-                        </PageShell>
-                    }.into_any(),
-                    Ok(None) => view! { <NotFoundPage/> }.into_any(),
-                    Err(_) => view! {
-                        <PageShell title crumb=title>
-                            <p class="alert alert--error" role="alert">{MailMsg::LoadFailed.text(lang)}</p>
-                        </PageShell>
-                    }.into_any(),
-                }
+                super::loaded(data.await, title, lang, |list| view! { <MessageTable list lang/> })
             })}
         </Suspense>
     }

@@ -11,9 +11,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::mail::{
     get_mail_message, human_size, messages_path, short_time, AttachmentRow, MessageDetail,
 };
-use crate::components::PageShell;
 use crate::i18n::{Lang, MailMsg, Msg};
-use crate::pages::NotFoundPage;
 
 #[component]
 pub fn MessagePage() -> impl IntoView {
@@ -38,19 +36,7 @@ pub fn MessagePage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(message)) => view! {
-                        <PageShell title crumb=title>
-                            <Message message lang/>
-                        </PageShell>
-                    }.into_any(),
-                    Ok(None) => view! { <NotFoundPage/> }.into_any(),
-                    Err(_) => view! {
-                        <PageShell title crumb=title>
-                            <p class="alert alert--error" role="alert">{MailMsg::LoadFailed.text(lang)}</p>
-                        </PageShell>
-                    }.into_any(),
-                }
+                super::loaded(data.await, title, lang, |message| view! { <Message message lang/> })
             })}
         </Suspense>
     }

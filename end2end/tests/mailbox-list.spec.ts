@@ -26,9 +26,11 @@ test("rows inserted into the database appear with the Econobis columns", async (
   await expect(rows.nth(0)).toContainText(["Info"]);
   await expect(rows.nth(0).locator("td")).toHaveText([
     "Info", "info@energiedemo.nl", "Microsoft Api", "Microsoft Api", "Ja", "Ja", "Niet verbonden",
+    "Nog nooit", "0", "–",
   ]);
   await expect(rows.nth(2).locator("td")).toHaveText([
     "Oude nieuwsbrief", "nieuws@energiedemo.nl", "N.v.t.", "SMTP", "Nee", "Nee", "Niet gecontroleerd",
+    "–", "–", "–",
   ]);
   const id = await rows.nth(1).getByRole("link").getAttribute("href");
   expect(id).toMatch(/^\/instellingen\/mailboxen\/\d+$/);

@@ -169,9 +169,11 @@ pub(super) async fn status(
 const MICROSOFT_API: &str = "ms-oauth";
 
 pub(super) async fn summaries(state: &AppState) -> Result<Vec<MailSummaryRow>, DbErr> {
+    // Only mailboxes fetched over Graph: "Nog nooit" would be wrong for the others.
     let ids: Vec<i32> = mailbox::Entity::find()
         .select_only()
         .column(mailbox::Column::Id)
+        .filter(mailbox::Column::IncomingServerType.eq(MICROSOFT_API))
         .into_tuple()
         .all(&state.db)
         .await?;

@@ -123,6 +123,12 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("/api/grant_admin_consent", Access::Change),
     ("/api/test_app_registration", Access::Change),
     ("/api/list_connection_history", Access::Read),
+    ("/api/list_mail_messages", Access::Read),
+    ("/api/get_mail_message", Access::Read),
+    ("/api/get_mail_status", Access::Read),
+    ("/api/list_mail_summaries", Access::Read),
+    ("/api/fetch_mail_now", Access::Change),
+    ("/api/send_test_mail", Access::Change),
 ];
 
 /// What the server function at `path` requires; None for a path not classified.

@@ -1,6 +1,7 @@
 //! Server functions: the browser's only way to the data. Verb-noun names (STYLE.md §12).
 
 pub mod connect;
+pub mod mail;
 pub mod mailbox_form;
 
 use leptos::prelude::*;

@@ -103,6 +103,7 @@ pub fn kind_label(kind: &str) -> DiagMsg {
         "admin_consent" => DiagMsg::KindAdminConsent,
         "preflight" => DiagMsg::KindPreflight,
         "callback" => DiagMsg::KindCallback,
+        "mail_sync" => DiagMsg::KindMailSync,
         _ => DiagMsg::KindConnect,
     }
 }
@@ -119,6 +120,7 @@ pub fn outcome_text(outcome: &str, lang: Lang) -> &'static str {
         "callback_expired" => diag(DiagMsg::OutcomeCallbackExpired),
         "callback_used" => diag(DiagMsg::OutcomeCallbackUsed),
         "callback_other_user" => diag(DiagMsg::OutcomeCallbackOtherUser),
+        "sync_failed" => diag(DiagMsg::OutcomeSyncFailed),
         "denied" => connect(ConnectMsg::OutcomeDenied),
         "unreachable" => connect(ConnectMsg::OutcomeUnreachable),
         "malformed" => connect(ConnectMsg::OutcomeMalformed),
@@ -128,54 +130,90 @@ pub fn outcome_text(outcome: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// One line of a failure's technical details.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DetailRow {
+    pub label: ConnectMsg,
+    pub value: String,
+    /// The value's `data-testid` in the pages.
+    pub testid: &'static str,
+}
+
+/// The codes and IDs of a failure in the order the mailbox page, the callback page and the
+/// text for support all show them; facts Microsoft did not give are left out. `operation`
+/// names the attempt (its id is what support searches the log for).
+pub fn detail_rows(problem: &AttemptProblem, operation: Option<String>) -> Vec<DetailRow> {
+    [
+        (ConnectMsg::DiagError, problem.error.clone(), "diag-error"),
+        (
+            ConnectMsg::DiagCode,
+            problem.aadsts.map(|code| format!("AADSTS{code}")),
+            "diag-code",
+        ),
+        (
+            ConnectMsg::DiagSignedInAs,
+            problem.signed_in_upn.clone(),
+            "diag-signed-in",
+        ),
+        (
+            ConnectMsg::DiagDescription,
+            problem.error_description.clone(),
+            "diag-description",
+        ),
+        (
+            ConnectMsg::DiagTrace,
+            problem.trace_id.clone(),
+            "diag-trace-id",
+        ),
+        (
+            ConnectMsg::DiagCorrelation,
+            problem.correlation_id.clone(),
+            "diag-correlation-id",
+        ),
+        (
+            ConnectMsg::DiagTimestamp,
+            problem.timestamp.clone(),
+            "diag-timestamp",
+        ),
+        (ConnectMsg::DiagOperation, operation, "diag-attempt"),
+    ]
+    .into_iter()
+    .filter_map(|(label, value, testid)| {
+        let value = value.filter(|v| !v.trim().is_empty())?;
+        Some(DetailRow {
+            label,
+            value,
+            testid,
+        })
+    })
+    .collect()
+}
+
 /// The text for support: one `label: value` line per known fact, in `lang`.
 pub fn support_text(problem: &AttemptProblem, context: &[(&str, String)], lang: Lang) -> String {
-    let connect = |msg: ConnectMsg| msg.text(lang);
-    let mut lines = vec![format!(
+    let operation = format!(
+        "#{} ({}, {})",
+        problem.attempt_id,
+        kind_label(&problem.kind).text(lang),
+        problem.at
+    );
+    let headline = format!(
         "{}: {}",
         DiagMsg::LatestOutcome.text(lang),
         outcome_text(&problem.outcome, lang)
-    )];
-    let mut push = |label: &str, value: Option<String>| {
-        if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
-            lines.push(format!("{label}: {value}"));
-        }
-    };
-    push(
-        connect(ConnectMsg::DiagOperation),
-        Some(format!(
-            "#{} ({}, {})",
-            problem.attempt_id,
-            kind_label(&problem.kind).text(lang),
-            problem.at
-        )),
     );
-    push(connect(ConnectMsg::DiagError), problem.error.clone());
-    push(
-        connect(ConnectMsg::DiagCode),
-        problem.aadsts.map(|code| format!("AADSTS{code}")),
-    );
-    push(
-        connect(ConnectMsg::DiagDescription),
-        problem.error_description.clone(),
-    );
-    push(connect(ConnectMsg::DiagTrace), problem.trace_id.clone());
-    push(
-        connect(ConnectMsg::DiagCorrelation),
-        problem.correlation_id.clone(),
-    );
-    push(
-        connect(ConnectMsg::DiagTimestamp),
-        problem.timestamp.clone(),
-    );
-    push(
-        connect(ConnectMsg::DiagSignedInAs),
-        problem.signed_in_upn.clone(),
-    );
-    for (label, value) in context {
-        push(label, Some(value.clone()));
-    }
-    lines.join("\n")
+    let details = detail_rows(problem, Some(operation))
+        .into_iter()
+        .map(|row| format!("{}: {}", row.label.text(lang), row.value));
+    let context = context
+        .iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(label, value)| format!("{label}: {value}"));
+    std::iter::once(headline)
+        .chain(details)
+        .chain(context)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod access;
 mod connect;
 mod diagnostics;
 mod form;
+mod mail;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +13,7 @@ pub use access::AccessMsg;
 pub use connect::ConnectMsg;
 pub use diagnostics::DiagMsg;
 pub use form::FormMsg;
+pub use mail::MailMsg;
 
 /// Interface language. Dutch is the default, as in Econobis.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +118,8 @@ pub enum Msg {
     Diag(DiagMsg),
     /// Signing in and out, roles, the Wijzigingslog.
     Access(AccessMsg),
+    /// Fetched messages, "Nu ophalen", "Stuur testmail".
+    Mail(MailMsg),
 }
 
 impl Msg {
@@ -198,6 +202,7 @@ impl Msg {
             Connect(msg) => msg.pair(),
             Diag(msg) => msg.pair(),
             Access(msg) => msg.pair(),
+            Mail(msg) => msg.pair(),
         }
     }
 }

@@ -26,7 +26,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::i18n::{Lang, Msg};
-use crate::pages::{MailboxPage, MailboxesPage, NotFoundPage, SignInPage};
+use crate::pages::{
+    MailboxPage, MailboxesPage, MessagePage, MessagesPage, NotFoundPage, SignInPage,
+};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -88,6 +90,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
                 // Rendered whole before sending, so a missing mailbox gets a real 404 status.
                 <Route path=path!("/instellingen/mailboxen/:id") view=MailboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/instellingen/mailboxen/:id/berichten") view=MessagesPage ssr=SsrMode::Async/>
+                <Route path=path!("/instellingen/mailboxen/:id/berichten/:message_id") view=MessagePage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

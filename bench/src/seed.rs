@@ -67,6 +67,8 @@ pub fn state(db: DatabaseConnection, microsoft_url: &str) -> Result<AppState> {
         cipher: cipher(),
         form_attempts: Default::default(),
         auth: Default::default(),
+        mail: Default::default(),
+        app_tokens: Default::default(),
     })
 }
 

@@ -17,15 +17,20 @@ test.beforeEach(async ({ page }) => {
 test("rows inserted into the database appear with the Econobis columns", async ({ page }) => {
   await page.goto(LIST);
   const headers = page.locator("thead th");
-  await expect(headers).toHaveText(["Weergavenaam", "E-mail", "Inkomend", "Uitgaand", "Primair", "Actief", "Status"]);
+  await expect(headers).toHaveText([
+    "Weergavenaam", "E-mail", "Inkomend", "Uitgaand", "Primair", "Actief", "Status",
+    "Laatst opgehaald", "Berichten", "Laatste fout",
+  ]);
   const rows = page.getByTestId("mailbox-row");
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(0)).toContainText(["Info"]);
   await expect(rows.nth(0).locator("td")).toHaveText([
     "Info", "info@energiedemo.nl", "Microsoft Api", "Microsoft Api", "Ja", "Ja", "Niet verbonden",
+    "Nog nooit", "0", "–",
   ]);
   await expect(rows.nth(2).locator("td")).toHaveText([
     "Oude nieuwsbrief", "nieuws@energiedemo.nl", "N.v.t.", "SMTP", "Nee", "Nee", "Niet gecontroleerd",
+    "–", "–", "–",
   ]);
   const id = await rows.nth(1).getByRole("link").getAttribute("href");
   expect(id).toMatch(/^\/instellingen\/mailboxen\/\d+$/);

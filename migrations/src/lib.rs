@@ -9,6 +9,7 @@ mod m20261128_000002_mailbox_form;
 mod m20261129_000003_access;
 mod m20261201_000003_microsoft_connection;
 mod m20261205_000004_diagnostics;
+mod m20261210_000005_mail;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_access::Migration),
             Box::new(m20261201_000003_microsoft_connection::Migration),
             Box::new(m20261205_000004_diagnostics::Migration),
+            Box::new(m20261210_000005_mail::Migration),
         ]
     }
 }

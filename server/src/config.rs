@@ -3,12 +3,14 @@
 
 mod auth;
 mod encryption;
+mod mail;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use auth::AuthConfig;
 pub use encryption::{AppEnv, EncryptionKeys};
+pub use mail::MailConfig;
 
 /// Everything the server needs to start. Each field names its environment variable.
 #[derive(Clone, Debug)]
@@ -36,6 +38,8 @@ pub struct Config {
     pub encryption: EncryptionKeys,
     /// Accounts and sessions: `BOOTSTRAP_ADMIN_*`, `SESSION_*`, `SIGN_IN_*`.
     pub auth: AuthConfig,
+    /// Incoming mail: `MAIL_*`.
+    pub mail: MailConfig,
 }
 
 /// A variable that is set but unusable; the message names it.
@@ -80,7 +84,9 @@ impl Config {
                 problem: format!("'{timeout_text}' is not a number of seconds from 1 to 300"),
             })?;
         let auth = AuthConfig::from_lookup(&lookup)?;
+        let mail = MailConfig::from_lookup(&lookup)?;
         Ok(Config {
+            mail,
             microsoft_http_timeout,
             app_env,
             encryption,

@@ -65,7 +65,9 @@ pub async fn start(config: &Config) -> Result<Application, StartError> {
             public_base_url: config.public_base_url.clone(),
             cipher: config.encryption.cipher(),
             form_attempts: Default::default(),
+            app_tokens: Default::default(),
             auth: config.auth.policy(&config.public_base_url),
+            mail: config.mail.settings(),
         },
         leptos_options: leptos_options(config),
     })

@@ -42,6 +42,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let site = SiteOrigin::of(&state.public_base_url);
     let sign_in_state = state.clone();
     let sign_out_state = state.clone();
+    let download_state = state.clone();
     Router::new()
         .route("/taal", post(crate::language::choose_language))
         .route(
@@ -51,6 +52,14 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             get(move |actor: Option<Extension<Actor>>, query| {
                 let actor = actor.map(|Extension(actor)| actor);
                 callback::handle(callback_state.clone(), actor, query)
+            }),
+        )
+        .route(
+            app::api::mail::ATTACHMENT_ROUTE,
+            // A page route for access: any signed-in user (the edge), checked again inside.
+            get(move |actor: Option<Extension<Actor>>, path| {
+                let actor = actor.map(|Extension(actor)| actor);
+                app::api::mail::download::download_attachment(download_state.clone(), actor, path)
             }),
         )
         .route(

@@ -8,9 +8,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
+use std::collections::HashMap;
+
 use crate::api::list_mailboxes;
+use crate::api::mail::{list_mail_summaries, short_time, MailSummaryRow};
 use crate::components::{ChangeOnly, PageShell};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Lang, MailMsg, Msg};
 use crate::mailbox_form::DELETED_PARAM;
 use crate::mailbox_list::{ActiveFilter, MailboxFilter, MailboxRow};
 
@@ -24,6 +27,8 @@ pub fn MailboxesPage() -> impl IntoView {
         query.with(|q| MailboxFilter::from_params(q.get_str("naam"), q.get_str("actief")))
     });
     let mailboxes = Resource::new(|| (), |_| list_mailboxes());
+    // One batch for every row's mail columns.
+    let mail = Resource::new(|| (), |_| list_mail_summaries());
     let deleted = move || query.with(|q| q.get_str(DELETED_PARAM).is_some());
 
     view! {
@@ -45,8 +50,11 @@ pub fn MailboxesPage() -> impl IntoView {
             <FilterForm filter lang/>
             <Transition fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
                 {move || Suspend::new(async move {
+                    // Without the mail columns' data the list still shows (with "–").
+                    let mail: HashMap<i32, MailSummaryRow> = mail.await.unwrap_or_default()
+                        .into_iter().map(|row| (row.mailbox_id, row)).collect();
                     match mailboxes.await {
-                        Ok(rows) => view! { <MailboxTable rows filter lang/> }.into_any(),
+                        Ok(rows) => view! { <MailboxTable rows mail filter lang/> }.into_any(),
                         Err(_) => view! {
                             <p class="alert alert--error" role="alert">{Msg::LoadFailed.text(lang)}</p>
                         }.into_any(),
@@ -135,8 +143,15 @@ fn FilterForm(filter: Memo<MailboxFilter>, lang: Lang) -> impl IntoView {
 }
 
 #[component]
-fn MailboxTable(rows: Vec<MailboxRow>, filter: Memo<MailboxFilter>, lang: Lang) -> impl IntoView {
+fn MailboxTable(
+    rows: Vec<MailboxRow>,
+    mail: HashMap<i32, MailSummaryRow>,
+    filter: Memo<MailboxFilter>,
+    lang: Lang,
+) -> impl IntoView {
     let t = move |msg: Msg| msg.text(lang);
+    let m = move |msg: MailMsg| msg.text(lang);
+    let mail = StoredValue::new(mail);
     if rows.is_empty() {
         return view! { <p class="empty" data-testid="empty-state">{t(Msg::EmptyNoMailboxes)}</p> }
             .into_any();
@@ -159,11 +174,13 @@ fn MailboxTable(rows: Vec<MailboxRow>, filter: Memo<MailboxFilter>, lang: Lang) 
             let count = visible.len();
             let body = if visible.is_empty() {
                 view! {
-                    <tr><td colspan="7" class="empty" data-testid="empty-filter">{t(Msg::EmptyNoMatch)}</td></tr>
+                    <tr><td colspan="10" class="empty" data-testid="empty-filter">{t(Msg::EmptyNoMatch)}</td></tr>
                 }.into_any()
             } else {
                 visible.into_iter().map(|row| {
                     let href = format!("{LIST_PATH}/{}", row.id);
+                    let summary = mail.with_value(|mail| mail.get(&row.id).cloned());
+                    let cells = MailCells::of(summary.as_ref(), lang);
                     view! {
                         <tr data-testid="mailbox-row">
                             <td data-label=t(Msg::ColName)><a href=href>{row.name}</a></td>
@@ -175,6 +192,10 @@ fn MailboxTable(rows: Vec<MailboxRow>, filter: Memo<MailboxFilter>, lang: Lang) 
                             <td data-label=t(Msg::ColStatus)>
                                 <span class=row.status.css_class() data-testid="mailbox-status">{row.status.text(lang)}</span>
                             </td>
+                            <td data-label=m(MailMsg::ColLastFetched) data-testid="mailbox-last-fetched">{cells.last_fetched}</td>
+                            <td data-label=m(MailMsg::ColMessages) data-testid="mailbox-message-count">{cells.messages}</td>
+                            <td data-label=m(MailMsg::ColLastError) data-testid="mailbox-last-error"
+                                class=cells.error_class>{cells.last_error}</td>
                         </tr>
                     }
                 }).collect_view().into_any()
@@ -194,6 +215,9 @@ fn MailboxTable(rows: Vec<MailboxRow>, filter: Memo<MailboxFilter>, lang: Lang) 
                                 <th scope="col">{t(Msg::ColPrimary)}</th>
                                 <th scope="col">{t(Msg::ColActive)}</th>
                                 <th scope="col">{t(Msg::ColStatus)}</th>
+                                <th scope="col">{m(MailMsg::ColLastFetched)}</th>
+                                <th scope="col">{m(MailMsg::ColMessages)}</th>
+                                <th scope="col">{m(MailMsg::ColLastError)}</th>
                             </tr>
                         </thead>
                         <tbody>{body}</tbody>
@@ -203,4 +227,39 @@ fn MailboxTable(rows: Vec<MailboxRow>, filter: Memo<MailboxFilter>, lang: Lang) 
         }}
     }
     .into_any()
+}
+
+/// The three mail columns of one row; "–" where nothing is known.
+struct MailCells {
+    last_fetched: String,
+    messages: String,
+    last_error: String,
+    error_class: &'static str,
+}
+
+impl MailCells {
+    fn of(summary: Option<&MailSummaryRow>, lang: Lang) -> MailCells {
+        const NONE: &str = "–";
+        let Some(summary) = summary else {
+            return MailCells {
+                last_fetched: NONE.into(),
+                messages: NONE.into(),
+                last_error: NONE.into(),
+                error_class: "",
+            };
+        };
+        MailCells {
+            last_fetched: summary
+                .last_fetched_at
+                .as_deref()
+                .map_or_else(|| MailMsg::NeverFetched.text(lang).to_string(), short_time),
+            messages: summary.message_count.to_string(),
+            last_error: summary.last_error.clone().unwrap_or_else(|| NONE.into()),
+            error_class: if summary.failing {
+                "status status--bad"
+            } else {
+                ""
+            },
+        }
+    }
 }

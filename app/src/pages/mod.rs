@@ -1,10 +1,12 @@
 //! One module per screen.
 
+mod mail;
 mod mailbox;
 mod mailboxes;
 mod not_found;
 mod sign_in;
 
+pub use mail::{MessagePage, MessagesPage};
 pub use mailbox::MailboxPage;
 pub use mailboxes::MailboxesPage;
 pub use not_found::NotFoundPage;

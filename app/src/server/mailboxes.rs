@@ -67,6 +67,7 @@ pub async fn list_rows(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr
         .into_iter()
         .filter_map(|row| Some((row.mailbox_id, problem_of(row, now)?)))
         .collect();
+    let mut mail_failing = super::mail::summary::failing(db).await?;
     let mut rows: Vec<MailboxRow> = mailbox::Entity::find()
         .order_by_asc(mailbox::Column::Id)
         .all(db)
@@ -75,7 +76,8 @@ pub async fn list_rows(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr
         .map(|model| {
             let reconnect = reconnect_needed.contains(&model.id);
             let problem = problems.remove(&model.id);
-            to_row(model, reconnect, problem)
+            let mail_error = mail_failing.remove(&model.id);
+            to_row(model, reconnect, problem, mail_error)
         })
         .collect();
     // Sorted here, not in SQL: collations differ between SQLite, PostgreSQL and MariaDB.
@@ -134,6 +136,7 @@ fn to_row(
     model: mailbox::Model,
     reconnect_needed: bool,
     problem: Option<AttemptProblem>,
+    mail_error: Option<Option<String>>,
 ) -> MailboxRow {
     let incoming = ServerType::from_code(&model.incoming_server_type);
     let outgoing = ServerType::from_code(&model.outgoing_server_type);
@@ -145,6 +148,7 @@ fn to_row(
             reconnect_needed,
             model.valid,
             problem.as_ref(),
+            mail_error.as_ref(),
         ),
         id: model.id,
         name: model.name,
@@ -158,12 +162,14 @@ fn to_row(
 
 /// The Status column: Verbonden / Opnieuw verbinden nodig / Fout (code) / Niet verbonden.
 /// A failed sign-in on a connected mailbox leaves its earlier tokens working, so only a
-/// failed refresh or preflight turns a connected mailbox into "Fout".
+/// failed refresh or preflight turns a connected mailbox into "Fout" — or a mail sync that
+/// failed `MAIL_MAX_CONSECUTIVE_FAILURES` times in a row (`mail_error`: its last code).
 fn status_of(
     uses_microsoft: bool,
     reconnect_needed: bool,
     connected: bool,
     problem: Option<&AttemptProblem>,
+    mail_error: Option<&Option<String>>,
 ) -> MailboxStatus {
     let breaks_connection = |problem: &&AttemptProblem| {
         !connected || matches!(problem.kind.as_str(), "refresh" | "preflight")
@@ -172,12 +178,14 @@ fn status_of(
         uses_microsoft,
         reconnect_needed,
         problem.filter(breaks_connection),
+        mail_error,
     ) {
-        (false, _, _) => MailboxStatus::Unchecked,
-        (true, true, _) => MailboxStatus::ReconnectNeeded,
-        (true, false, Some(problem)) => MailboxStatus::Error(problem.code()),
-        (true, false, None) if connected => MailboxStatus::Connected,
-        (true, false, None) => MailboxStatus::NotConnected,
+        (false, ..) => MailboxStatus::Unchecked,
+        (true, true, ..) => MailboxStatus::ReconnectNeeded,
+        (true, false, Some(problem), _) => MailboxStatus::Error(problem.code()),
+        (true, false, None, Some(code)) => MailboxStatus::Error(code.clone()),
+        (true, false, None, None) if connected => MailboxStatus::Connected,
+        (true, false, None, None) => MailboxStatus::NotConnected,
     }
 }
 
@@ -200,22 +208,37 @@ mod tests {
         let secret = problem("preflight", Some(7000215), Some("invalid_client"));
         let declined = problem("connect", Some(65004), Some("access_denied"));
         let graph = problem("preflight", None, Some("ErrorInvalidUser"));
-        assert_eq!(status_of(false, false, false, Some(&secret)), Unchecked);
-        assert_eq!(status_of(true, true, true, Some(&secret)), ReconnectNeeded);
-        assert_eq!(status_of(true, false, false, None), NotConnected);
-        assert_eq!(status_of(true, false, true, None), Connected);
         assert_eq!(
-            status_of(true, false, false, Some(&secret)),
+            status_of(false, false, false, Some(&secret), None),
+            Unchecked
+        );
+        assert_eq!(
+            status_of(true, true, true, Some(&secret), None),
+            ReconnectNeeded
+        );
+        assert_eq!(status_of(true, false, false, None, None), NotConnected);
+        assert_eq!(status_of(true, false, true, None, None), Connected);
+        assert_eq!(
+            status_of(true, false, false, Some(&secret), None),
             Error(Some("AADSTS7000215".into()))
         );
         assert_eq!(
-            status_of(true, false, false, Some(&graph)),
+            status_of(true, false, false, Some(&graph), None),
             Error(Some("ErrorInvalidUser".into()))
         );
-        // A declined re-sign-in leaves the earlier connection working.
-        assert_eq!(status_of(true, false, true, Some(&declined)), Connected);
+        // Mail sync failing repeatedly ("fout") shows as an error with its last code.
+        let failing = Some("ErrorAccessDenied".to_string());
         assert_eq!(
-            status_of(true, false, true, Some(&secret)),
+            status_of(true, false, true, None, Some(&failing)),
+            Error(Some("ErrorAccessDenied".into()))
+        );
+        // A declined re-sign-in leaves the earlier connection working.
+        assert_eq!(
+            status_of(true, false, true, Some(&declined), None),
+            Connected
+        );
+        assert_eq!(
+            status_of(true, false, true, Some(&secret), None),
             Error(Some("AADSTS7000215".into()))
         );
     }

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 use super::auth::sign_in::AuthPolicy;
 use super::cipher::Cipher;
 use super::form_attempts::FormAttempts;
+use super::outgoing::AppTokens;
 
 /// Where Microsoft lives. Tests and demo mode point both at the fake Microsoft server.
 #[derive(Clone, Debug)]
@@ -44,6 +45,10 @@ pub struct AppState {
     pub form_attempts: FormAttempts,
     /// Session lifetimes, sign-in throttling and the cookie's `Secure` flag.
     pub auth: AuthPolicy,
+    /// App-only Graph tokens for sending mail, per app registration (never logged).
+    pub app_tokens: AppTokens,
+    /// Incoming mail: schedule, limits, retries (`MAIL_*`).
+    pub mail: super::mail::MailSettings,
 }
 
 impl AppState {

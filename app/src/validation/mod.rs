@@ -9,6 +9,9 @@
 
 mod domain;
 mod email;
+// For the test mail's recipient (server only).
+#[cfg(feature = "ssr")]
+pub(crate) use email::check_email;
 mod form;
 mod general;
 mod guid;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -27,8 +27,15 @@ pub fn routes() -> Router<Arc<Fake>> {
             "/v1.0/users/{user}/messages/{message}/attachments",
             get(attachments),
         )
-        .route("/v1.0/users/{user}/sendMail", post(send_mail))
+        .route(
+            "/v1.0/users/{user}/sendMail",
+            post(send_mail).layer(DefaultBodyLimit::max(SEND_MAIL_BODY_LIMIT)),
+        )
 }
+
+/// Graph takes a sendMail request with up to 3 MB of inline attachments, which base64
+/// makes 4 MiB plus the JSON around it; axum's default limit (2 MB) would refuse those.
+pub const SEND_MAIL_BODY_LIMIT: usize = 5 * 1024 * 1024;
 
 async fn get_user(
     State(fake): State<Arc<Fake>>,

@@ -3,7 +3,8 @@
 //! only: nothing third-party may see this page's URL.
 
 use app::advice::{aadsts_lookup_url, advise, Facts};
-use app::connection::ConnectPrompt;
+use app::connection::{AttemptProblem, ConnectPrompt};
+use app::diagnostics::detail_rows;
 use app::i18n::{ConnectMsg, Lang};
 use app::mailbox_form::MailboxTarget;
 use app::server::connect::ConnectError;
@@ -42,49 +43,23 @@ pub fn render(error: &ConnectError) -> String {
         }
     }
     body.push_str("</div><dl class=\"diagnostics\">");
-    let code = diagnostics.aadsts.map(|code| format!("AADSTS{code}"));
-    let attempt = error.attempt_id().map(|id| format!("#{id}"));
-    let rows = [
-        (
-            ConnectMsg::DiagError,
-            diagnostics.error.as_deref(),
-            "diag-error",
-        ),
-        (ConnectMsg::DiagCode, code.as_deref(), "diag-code"),
-        (
-            ConnectMsg::DiagDescription,
-            diagnostics.description.as_deref(),
-            "diag-description",
-        ),
-        (
-            ConnectMsg::DiagTrace,
-            diagnostics.trace_id.as_deref(),
-            "diag-trace-id",
-        ),
-        (
-            ConnectMsg::DiagCorrelation,
-            diagnostics.correlation_id.as_deref(),
-            "diag-correlation-id",
-        ),
-        (
-            ConnectMsg::DiagTimestamp,
-            diagnostics.timestamp.as_deref(),
-            "diag-timestamp",
-        ),
-        (
-            ConnectMsg::DiagOperation,
-            attempt.as_deref(),
-            "diag-attempt",
-        ),
-    ];
-    for (label, value, testid) in rows {
-        if let Some(value) = value {
-            body.push_str(&format!(
-                "<dt>{}</dt><dd data-testid=\"{testid}\">{}</dd>",
-                t(label),
-                escape(value)
-            ));
-        }
+    let shown = AttemptProblem {
+        error: diagnostics.error.clone(),
+        aadsts: diagnostics.aadsts,
+        error_description: diagnostics.description.clone(),
+        trace_id: diagnostics.trace_id.clone(),
+        correlation_id: diagnostics.correlation_id.clone(),
+        timestamp: diagnostics.timestamp.clone(),
+        ..AttemptProblem::default()
+    };
+    let operation = error.attempt_id().map(|id| format!("#{id}"));
+    for row in detail_rows(&shown, operation) {
+        body.push_str(&format!(
+            "<dt>{}</dt><dd data-testid=\"{}\">{}</dd>",
+            t(row.label),
+            row.testid,
+            escape(&row.value)
+        ));
     }
     body.push_str("</dl>");
     if let Some(code) = diagnostics.aadsts {

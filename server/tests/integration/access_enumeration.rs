@@ -25,6 +25,13 @@ fn sample_arguments(path: &str, kept: i32, deletable: i32) -> Fields {
         "/api/grant_admin_consent" => Fields::default().set("id", &kept.to_string()),
         "/api/test_app_registration" => Fields::default().set("id", &kept.to_string()),
         "/api/list_connection_history" => Fields::default().set("id", &kept.to_string()),
+        "/api/list_mail_messages" => Fields::default().set("mailbox_id", &kept.to_string()),
+        "/api/get_mail_message" => Fields::default()
+            .set("mailbox_id", &kept.to_string())
+            .set("message_id", "1"),
+        "/api/get_mail_status" => Fields::default().set("id", &kept.to_string()),
+        "/api/fetch_mail_now" => Fields::default().set("id", &kept.to_string()),
+        "/api/send_test_mail" => Fields::default().set("id", &kept.to_string()),
         _ => Fields::default(),
     }
 }
@@ -81,6 +88,7 @@ async fn every_page_requires_a_session(db: DatabaseConnection) {
     let lezer = router_as(db.clone(), Role::Lezer).await;
     let beheerder = router_as(db.clone(), Role::Beheerder).await;
     let id = create(&beheerder, &microsoft_fields()).await;
+    let message_id = crate::mail_views::insert_message(&db, id, "Hallo", 1).await;
     let get = |path: &str| Request::get(path).body(Body::empty()).expect("request");
 
     // The process-wide list: generating another one while other tests render pages can
@@ -88,7 +96,10 @@ async fn every_page_requires_a_session(db: DatabaseConnection) {
     let routes = server::route_list();
     assert!(routes.len() >= 4);
     for route in routes {
-        let path = route.path().replace("{id}", &id.to_string());
+        let path = route
+            .path()
+            .replace("{id}", &id.to_string())
+            .replace("{message_id}", &message_id.to_string());
         let answer = send_full(&anonymous, get(&path)).await;
         if path == SIGN_IN_PATH {
             assert_eq!(answer.status, StatusCode::OK, "the sign-in page is public");

@@ -6,35 +6,14 @@ use std::time::Duration;
 use app::server::cipher::SecretColumn;
 use app::server::connect::{ensure_fresh_access_token, RefreshError};
 use app::server::entities::mailbox_microsoft_settings as settings;
-use app::server::AppState;
 use chrono::Utc;
-use fake_microsoft::{Endpoint, Fault, SignInBrowser};
+use fake_microsoft::{Endpoint, Fault};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use secrecy::ExposeSecret;
 
 use crate::on_every_database;
 use crate::support::microsoft::*;
 use crate::support::test_cipher;
-
-/// A connected info@ mailbox: the fake, the state and the mailbox id.
-async fn connected(db: &DatabaseConnection) -> (fake_microsoft::FakeMicrosoft, AppState, i32) {
-    let fake = fake().await;
-    let state = state_with(db.clone(), &fake, Duration::from_secs(2));
-    let router = router_of(state.clone()).await;
-    let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
-    assert_eq!(
-        callback(&router, &back).await.status,
-        http::StatusCode::SEE_OTHER
-    );
-    (fake, state, id)
-}
 
 fn refresh_token(tokens: &app::server::entities::mailbox_token::Model) -> String {
     let stored = tokens.refresh_token_encrypted.as_ref().unwrap();
@@ -45,7 +24,7 @@ fn refresh_token(tokens: &app::server::entities::mailbox_token::Model) -> String
 }
 
 async fn a_fresh_token_is_used_as_it_is(db: DatabaseConnection) {
-    let (fake, state, id) = connected(&db).await;
+    let (fake, state, id) = connected_info(&db).await;
     let stored = tokens_of(&db, id).await.unwrap();
     let token = ensure_fresh_access_token(&state, id, Utc::now())
         .await
@@ -58,7 +37,7 @@ async fn a_fresh_token_is_used_as_it_is(db: DatabaseConnection) {
 }
 
 async fn a_due_token_is_refreshed_and_the_new_refresh_token_stored(db: DatabaseConnection) {
-    let (fake, state, id) = connected(&db).await;
+    let (fake, state, id) = connected_info(&db).await;
     let before = tokens_of(&db, id).await.unwrap();
     let later = Utc::now() + chrono::Duration::minutes(56);
     let token = ensure_fresh_access_token(&state, id, later).await.unwrap();
@@ -77,7 +56,7 @@ async fn a_due_token_is_refreshed_and_the_new_refresh_token_stored(db: DatabaseC
 }
 
 async fn a_revoked_grant_needs_a_reconnect_and_keeps_the_tokens(db: DatabaseConnection) {
-    let (fake, state, id) = connected(&db).await;
+    let (fake, state, id) = connected_info(&db).await;
     let before = tokens_of(&db, id).await.unwrap();
     fake.revoke_refresh_tokens(INFO).unwrap();
     let later = Utc::now() + chrono::Duration::minutes(58);
@@ -113,7 +92,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_keeps_the_tokens(db: DatabaseConn
 }
 
 async fn an_outage_is_recorded_but_needs_no_reconnect(db: DatabaseConnection) {
-    let (fake, state, id) = connected(&db).await;
+    let (fake, state, id) = connected_info(&db).await;
     fake.fail(Endpoint::Token, Fault::ServerError, Some(1));
     let later = Utc::now() + chrono::Duration::minutes(58);
     let result = ensure_fresh_access_token(&state, id, later).await;
@@ -135,7 +114,7 @@ async fn an_outage_is_recorded_but_needs_no_reconnect(db: DatabaseConnection) {
 }
 
 async fn two_refreshers_make_one_request(db: DatabaseConnection) {
-    let (fake, state, id) = connected(&db).await;
+    let (fake, state, id) = connected_info(&db).await;
     let other = state_with(db.clone(), &fake, Duration::from_secs(2));
     fake.fail(Endpoint::Token, Fault::Latency { millis: 300 }, Some(1));
     let later = Utc::now() + chrono::Duration::minutes(58);
@@ -149,7 +128,7 @@ async fn two_refreshers_make_one_request(db: DatabaseConnection) {
 
 async fn a_key_rotation_reencrypts_the_tokens(db: DatabaseConnection) {
     use app::server::cipher::{Cipher, EncryptionKey};
-    let (_fake, _state, id) = connected(&db).await;
+    let (_fake, _state, id) = connected_info(&db).await;
     let before = refresh_token(&tokens_of(&db, id).await.unwrap());
     let new_key = EncryptionKey::from_bytes([9; 32]);
     let rotating = Cipher::new(&new_key, Some(&EncryptionKey::from_bytes([7; 32])));

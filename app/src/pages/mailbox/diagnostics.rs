@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::redirect_url::copy_to_clipboard;
 use crate::advice::{aadsts_lookup_url, Advice};
 use crate::connection::{AttemptProblem, NOT_RETURNED_YET};
-use crate::diagnostics::{outcome_text, support_text};
+use crate::diagnostics::{detail_rows, outcome_text, support_text};
 use crate::i18n::{ConnectMsg, DiagMsg, Lang};
 
 /// The advice, the manual's step, or Microsoft's own words when there is no advice.
@@ -56,47 +56,8 @@ pub(super) fn ProblemReport(
         )
     };
     let support = support_text(&problem, &context, lang);
-    let rows: Vec<(ConnectMsg, String, &'static str)> = [
-        (ConnectMsg::DiagError, problem.error.clone(), "diag-error"),
-        (
-            ConnectMsg::DiagCode,
-            problem.aadsts.map(|code| format!("AADSTS{code}")),
-            "diag-code",
-        ),
-        (
-            ConnectMsg::DiagSignedInAs,
-            problem.signed_in_upn.clone(),
-            "diag-signed-in",
-        ),
-        (
-            ConnectMsg::DiagDescription,
-            problem.error_description.clone(),
-            "diag-description",
-        ),
-        (
-            ConnectMsg::DiagTrace,
-            problem.trace_id.clone(),
-            "diag-trace-id",
-        ),
-        (
-            ConnectMsg::DiagCorrelation,
-            problem.correlation_id.clone(),
-            "diag-correlation-id",
-        ),
-        (
-            ConnectMsg::DiagTimestamp,
-            problem.timestamp.clone(),
-            "diag-timestamp",
-        ),
-        (
-            ConnectMsg::DiagOperation,
-            Some(format!("#{} ({})", problem.attempt_id, problem.at)),
-            "diag-attempt",
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(label, value, testid)| value.map(|value| (label, value, testid)))
-    .collect();
+    let operation = format!("#{} ({})", problem.attempt_id, problem.at);
+    let rows = detail_rows(&problem, Some(operation));
     view! {
         <div class="alert alert--error problem" role="alert" data-testid="last-problem"
             data-outcome=problem.outcome.clone() data-kind=problem.kind.clone()>
@@ -107,9 +68,9 @@ pub(super) fn ProblemReport(
             <AdviceText advice=problem.advice description=problem.error_description.clone()
                 lang testid="problem-advice"/>
             <dl class="diagnostics">
-                {rows.into_iter().map(|(label, value, testid)| view! {
-                    <dt>{label.text(lang)}</dt>
-                    <dd data-testid=testid>{value}</dd>
+                {rows.into_iter().map(|row| view! {
+                    <dt>{row.label.text(lang)}</dt>
+                    <dd data-testid=row.testid>{row.value}</dd>
                 }).collect_view()}
             </dl>
             {problem.aadsts.map(|code| view! {

@@ -24,6 +24,7 @@ use crate::api::mailbox_form::get_mailbox_form;
 use crate::components::PageShell;
 use crate::i18n::{FormMsg, Lang, Msg};
 use crate::mailbox_form::ATTEMPT_PARAM;
+use crate::pages::mail::MailSection;
 use crate::pages::NotFoundPage;
 
 #[component]
@@ -57,6 +58,12 @@ pub fn MailboxPage() -> impl IntoView {
         move || (segment(), reload.get(), attempts_changed.get()),
         |(segment, _, _)| history::load(segment),
     );
+    // Bumped after "Nu ophalen", so the Mail section shows the new count.
+    let mail_changed = RwSignal::new(0_u32);
+    let mail = Resource::new(
+        move || (segment(), reload.get(), mail_changed.get()),
+        |(segment, _, _)| crate::pages::mail::load_status(segment),
+    );
 
     view! {
         <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
@@ -71,6 +78,9 @@ pub fn MailboxPage() -> impl IntoView {
                                     let connected_kind = data.connection.is_some();
                                     view! {
                                         <editor::MailboxEditor data reload attempts_changed/>
+                                        {id.map(|_| view! {
+                                            <MailSection status=mail changed=mail_changed/>
+                                        }.into_any())}
                                         {id.filter(|_| connected_kind).map(|id| view! {
                                             <history::History id entries=history/>
                                         })}

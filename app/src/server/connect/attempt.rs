@@ -23,6 +23,8 @@ pub enum AttemptKind {
     /// A callback that could not be matched to a usable attempt of this mailbox (expired,
     /// already used, started by another user), kept so the history shows it.
     Callback,
+    /// A failed sync of incoming mail (and the first success after failures).
+    MailSync,
 }
 
 impl AttemptKind {
@@ -33,6 +35,7 @@ impl AttemptKind {
             AttemptKind::AdminConsent => "admin_consent",
             AttemptKind::Preflight => "preflight",
             AttemptKind::Callback => "callback",
+            AttemptKind::MailSync => "mail_sync",
         }
     }
 
@@ -43,6 +46,7 @@ impl AttemptKind {
             Self::AdminConsent,
             Self::Preflight,
             Self::Callback,
+            Self::MailSync,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == value)
@@ -77,6 +81,8 @@ pub enum Outcome {
     CallbackUsed,
     /// A callback arriving in another app user's session.
     CallbackOtherUser,
+    /// Graph refused a mail sync (its error body is kept).
+    SyncFailed,
 }
 
 impl Outcome {
@@ -95,6 +101,7 @@ impl Outcome {
             Outcome::CallbackExpired => "callback_expired",
             Outcome::CallbackUsed => "callback_used",
             Outcome::CallbackOtherUser => "callback_other_user",
+            Outcome::SyncFailed => "sync_failed",
         }
     }
 }
@@ -244,6 +251,7 @@ mod tests {
             AttemptKind::AdminConsent,
             AttemptKind::Preflight,
             AttemptKind::Callback,
+            AttemptKind::MailSync,
         ] {
             assert_eq!(AttemptKind::parse(kind.as_str()), Some(kind));
         }

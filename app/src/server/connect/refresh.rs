@@ -93,6 +93,28 @@ pub async fn ensure_fresh_access_token(
     }
 }
 
+/// After Graph refused `rejected` with 401: refreshes now, even if the token looked fresh,
+/// unless another caller has already replaced it (then that newer token is returned).
+pub async fn refresh_rejected_access_token(
+    state: &AppState,
+    mailbox_id: i32,
+    rejected: &SecretString,
+    now: DateTime<Utc>,
+) -> Result<SecretString, RefreshError> {
+    let (_, row) = usable_tokens(state, mailbox_id).await?;
+    let current = decrypt(
+        state,
+        &row.access_token_encrypted,
+        SecretColumn::AccessToken,
+    )?;
+    if current.expose_secret() == rejected.expose_secret() {
+        tokens_store::expire_access_token(&state.db, mailbox_id, &row.access_token_encrypted, now)
+            .await
+            .map_err(storage)?;
+    }
+    ensure_fresh_access_token(state, mailbox_id, now).await
+}
+
 /// The mailbox's Microsoft settings and tokens, unless it is not connected or needs a
 /// reconnect.
 async fn usable_tokens(

@@ -174,6 +174,23 @@ pub async fn store_refreshed(
     Ok(result.rows_affected == 1)
 }
 
+/// Marks the access token `encrypted` as expired at `now` (Graph refused it), so the next
+/// [`super::ensure_fresh_access_token`] refreshes. A token replaced meanwhile is left alone.
+pub async fn expire_access_token(
+    db: &impl ConnectionTrait,
+    mailbox_id: i32,
+    encrypted: &[u8],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    token::Entity::update_many()
+        .col_expr(token::Column::ExpiresAt, Expr::value(now))
+        .filter(token::Column::MailboxId.eq(mailbox_id))
+        .filter(token::Column::AccessTokenEncrypted.eq(encrypted.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Gives the lease back without changing the tokens.
 pub async fn release_lease(
     db: &impl ConnectionTrait,

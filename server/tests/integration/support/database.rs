@@ -23,6 +23,7 @@ pub struct TestDatabase {
     backend: Backend,
     name: String,
     server_url: Option<String>,
+    url: String,
     connection: DatabaseConnection,
 }
 
@@ -64,8 +65,14 @@ impl TestDatabase {
             backend,
             name,
             server_url,
+            url,
             connection,
         })
+    }
+
+    /// The database's URL, for a server process of its own (`mail_multi_instance`).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     pub fn connection(&self) -> DatabaseConnection {

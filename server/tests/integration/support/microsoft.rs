@@ -125,6 +125,19 @@ pub struct Callback {
     pub body: String,
 }
 
+/// The demo mailbox info@ saved and connected (signed in, callback completed) against a
+/// new fake: the fake, the state (2 s timeout) and the mailbox id.
+pub async fn connected_info(db: &DatabaseConnection) -> (FakeMicrosoft, AppState, i32) {
+    let fake = fake().await;
+    let state = state_with(db.clone(), &fake, Duration::from_secs(2));
+    let router = router_of(state.clone()).await;
+    let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
+    let mut browser = SignInBrowser::new().expect("a sign-in browser");
+    let back = sign_in(&mut browser, &url, INFO, INFO_PASSWORD).await;
+    assert_eq!(callback(&router, &back).await.status, StatusCode::SEE_OTHER);
+    (fake, state, id)
+}
+
 /// GETs `path_and_query` (a callback) through `router`.
 pub async fn callback(router: &Router, path_and_query: &str) -> Callback {
     let request = Request::get(path_and_query)

@@ -81,7 +81,9 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
         public_base_url: "http://127.0.0.1:3000".to_string(),
         cipher: test_cipher(),
         form_attempts: Default::default(),
+        app_tokens: Default::default(),
         auth: Default::default(),
+        mail: Default::default(),
     }
 }
 

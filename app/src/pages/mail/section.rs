@@ -1,0 +1,242 @@
+//! The "Mail" section of the mailbox page: last fetched, message count and last error, a
+//! link to the messages, "Nu ophalen" and "Stuur testmail". Each action is its own form:
+//! without JavaScript the post is answered with a 303 back here, the outcome in the query;
+//! once hydrated the outcome comes back from the server function.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::problem::{Action, ProblemReport};
+use crate::api::mail::{
+    fetch_outcome_from_query, get_mail_status, messages_path, short_time,
+    test_mail_outcome_from_query, FetchMailNow, FetchOutcome, MailProblem, MailStatus,
+    SendTestMail, TestMailOutcome,
+};
+use crate::i18n::{Lang, MailMsg};
+
+/// The status for the mailbox page's `segment`; None for a new mailbox.
+pub async fn load_status(segment: String) -> Result<Option<MailStatus>, ServerFnError> {
+    match super::mailbox_id(Some(segment)) {
+        Some(id) => get_mail_status(id).await,
+        None => Ok(None),
+    }
+}
+
+/// The section, for a mailbox whose mail goes through Microsoft Api. `changed` is bumped
+/// after a fetch so `status` (made by the page, keyed on it) loads again.
+#[component]
+pub fn MailSection(
+    status: Resource<Result<Option<MailStatus>, ServerFnError>>,
+    changed: RwSignal<u32>,
+) -> impl IntoView {
+    let lang = use_context::<Lang>().unwrap_or_default();
+    let fetch = ServerAction::<FetchMailNow>::new();
+    let test = ServerAction::<SendTestMail>::new();
+    // After a form post without JavaScript, the outcome is in the query.
+    let query = use_query_map();
+    let (fetched_before, tested_before) = query.with_untracked(|q| {
+        let get = |name: &str| q.get(name);
+        (
+            fetch_outcome_from_query(get),
+            test_mail_outcome_from_query(get),
+        )
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(FetchOutcome::Fetched { .. })) = fetch.value().get() {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let fetch_outcome = Signal::derive(move || match fetch.value().get() {
+        Some(Ok(outcome)) => Some(outcome),
+        Some(Err(error)) => Some(FetchOutcome::Failed {
+            problem: failed_call(error),
+        }),
+        None => fetched_before.clone(),
+    });
+    let test_outcome = Signal::derive(move || match test.value().get() {
+        Some(Ok(outcome)) => Some(outcome),
+        Some(Err(error)) => Some(TestMailOutcome::Failed {
+            problem: failed_call(error),
+        }),
+        None => tested_before.clone(),
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match status.await {
+                    Ok(Some(status)) if status.incoming_microsoft || status.outgoing_microsoft => view! {
+                        <SectionBody status fetch test fetch_outcome test_outcome lang/>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+/// A server function that failed outright (database down, signed out meanwhile).
+fn failed_call(error: ServerFnError) -> MailProblem {
+    MailProblem {
+        code: "request_failed".into(),
+        description: Some(error.to_string()),
+        ..MailProblem::default()
+    }
+}
+
+#[component]
+fn SectionBody(
+    status: MailStatus,
+    fetch: ServerAction<FetchMailNow>,
+    test: ServerAction<SendTestMail>,
+    fetch_outcome: Signal<Option<FetchOutcome>>,
+    test_outcome: Signal<Option<TestMailOutcome>>,
+    lang: Lang,
+) -> impl IntoView {
+    let t = move |msg: MailMsg| msg.text(lang);
+    let id = status.mailbox_id;
+    view! {
+        <section class="form-section mail" id="mail" aria-labelledby="mail-title" data-testid="section-mail">
+            <h2 id="mail-title">{t(MailMsg::Section)}</h2>
+            <Facts status=status.clone() lang/>
+            <p>
+                <a href=messages_path(id) data-testid="messages-link">{t(MailMsg::ViewMessages)}</a>
+            </p>
+            {(status.can_change && status.incoming_microsoft).then(|| view! {
+                <FetchForm id fetch fetch_outcome lang/>
+            })}
+            {(status.can_change && status.outgoing_microsoft).then(|| view! {
+                <TestMailForm id email=status.email.clone() test test_outcome lang/>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// Laatst opgehaald, Berichten, Laatste fout.
+#[component]
+fn Facts(status: MailStatus, lang: Lang) -> impl IntoView {
+    let t = move |msg: MailMsg| msg.text(lang);
+    let fetched = status
+        .last_fetched_at
+        .as_deref()
+        .map_or_else(|| t(MailMsg::NeverFetched).to_string(), short_time);
+    let error = status
+        .last_error
+        .clone()
+        .unwrap_or_else(|| t(MailMsg::NoError).to_string());
+    let error_class = if status.failing {
+        "status status--bad"
+    } else {
+        ""
+    };
+    view! {
+        <dl class="diagnostics" data-testid="mail-facts">
+            <dt>{t(MailMsg::ColLastFetched)}</dt>
+            <dd data-testid="mail-last-fetched">{fetched}</dd>
+            <dt>{t(MailMsg::ColMessages)}</dt>
+            <dd data-testid="mail-message-count">{status.message_count}</dd>
+            <dt>{t(MailMsg::ColLastError)}</dt>
+            <dd data-testid="mail-last-error" class=error_class>
+                {error}
+            </dd>
+        </dl>
+    }
+}
+
+/// "Nu ophalen" and what it did.
+#[component]
+fn FetchForm(
+    id: i32,
+    fetch: ServerAction<FetchMailNow>,
+    fetch_outcome: Signal<Option<FetchOutcome>>,
+    lang: Lang,
+) -> impl IntoView {
+    let t = move |msg: MailMsg| msg.text(lang);
+    view! {
+        <ActionForm action=fetch>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <button type="submit" class="button button--primary" data-testid="fetch-now"
+                disabled=move || fetch.pending().get()>
+                {t(MailMsg::FetchNow)}
+            </button>
+        </ActionForm>
+        {move || fetch.pending().get().then(|| view! {
+            <p class="muted" role="status">{t(MailMsg::Fetching)}</p>
+        })}
+        {move || fetch_outcome.get().map(|outcome| match outcome {
+            FetchOutcome::Fetched { new_messages, .. } => view! {
+                <p class="alert alert--ok" role="status" data-testid="fetch-success"
+                    data-new=new_messages.to_string()>
+                    {t(MailMsg::Fetched).replace("{n}", &new_messages.to_string())}
+                </p>
+            }.into_any(),
+            FetchOutcome::Failed { problem } => view! {
+                <ProblemReport problem title=MailMsg::FetchFailed action=Action::Fetch lang
+                    testid="fetch-failed"/>
+            }.into_any(),
+            FetchOutcome::NotMicrosoft => view! {
+                <p class="alert alert--error" role="alert" data-testid="fetch-failed">
+                    {t(MailMsg::NotMicrosoftIncoming)}
+                </p>
+            }.into_any(),
+            FetchOutcome::NotFound => view! {
+                <p class="alert alert--error" role="alert" data-testid="fetch-failed">
+                    {t(MailMsg::MailboxGone)}
+                </p>
+            }.into_any(),
+        })}
+    }
+}
+
+/// "Stuur testmail" with the recipient (the mailbox's own address unless changed).
+#[component]
+fn TestMailForm(
+    id: i32,
+    email: String,
+    test: ServerAction<SendTestMail>,
+    test_outcome: Signal<Option<TestMailOutcome>>,
+    lang: Lang,
+) -> impl IntoView {
+    let t = move |msg: MailMsg| msg.text(lang);
+    view! {
+        <ActionForm action=test>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <div class="field">
+                <label for="testmail-aan">{t(MailMsg::TestMailTo)}</label>
+                <input id="testmail-aan" name="to" type="email" value=email autocomplete="email"
+                    aria-describedby="help-testmail" data-testid="test-mail-to"/>
+                <p id="help-testmail" class="field__help">{t(MailMsg::TestMailHelp)}</p>
+            </div>
+            <button type="submit" class="button" data-testid="send-test-mail"
+                disabled=move || test.pending().get()>
+                {t(MailMsg::SendTestMail)}
+            </button>
+        </ActionForm>
+        {move || test.pending().get().then(|| view! {
+            <p class="muted" role="status">{t(MailMsg::Sending)}</p>
+        })}
+        {move || test_outcome.get().map(|outcome| match outcome {
+            TestMailOutcome::Sent { to } => view! {
+                <p class="alert alert--ok" role="status" data-testid="test-mail-success">
+                    {t(MailMsg::TestMailSent).replace("{to}", &to)}
+                </p>
+            }.into_any(),
+            TestMailOutcome::InvalidAddress { to } => view! {
+                <p class="alert alert--error" role="alert" data-testid="test-mail-failed"
+                    data-code="invalid_address">
+                    {t(MailMsg::InvalidAddress)} " " <code>{to}</code>
+                </p>
+            }.into_any(),
+            TestMailOutcome::Failed { problem } => view! {
+                <ProblemReport problem title=MailMsg::TestMailFailed action=Action::Send lang
+                    testid="test-mail-failed"/>
+            }.into_any(),
+            TestMailOutcome::NotFound => view! {
+                <p class="alert alert--error" role="alert" data-testid="test-mail-failed">
+                    {t(MailMsg::MailboxGone)}
+                </p>
+            }.into_any(),
+        })}
+    }
+}

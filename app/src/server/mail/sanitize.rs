@@ -1,0 +1,51 @@
+//! Mail bodies made safe to show in the app: HTML through an allow-list sanitiser (no
+//! scripts, event handlers, `javascript:` links, forms or styles that escape the page).
+
+/// The body to store: `(is_html, content)`. HTML is sanitised; anything else is text.
+pub fn display_body(content_type: &str, content: &str) -> (bool, String) {
+    if content_type.eq_ignore_ascii_case("html") {
+        (true, sanitize_html(content))
+    } else {
+        (false, content.to_string())
+    }
+}
+
+/// HTML with only safe elements and attributes left; links open without a referrer.
+pub fn sanitize_html(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_handlers_and_javascript_links_are_removed() {
+        let (html, body) = display_body(
+            "html",
+            r#"<p onclick="steal()">Hallo <b>leden</b></p><script>alert(1)</script><a href="javascript:alert(2)">x</a><img src="x" onerror="alert(3)"><style>body{display:none}</style>"#,
+        );
+        assert!(html);
+        assert!(body.contains("<p>Hallo <b>leden</b></p>"), "{body}");
+        for bad in [
+            "script",
+            "onclick",
+            "javascript:",
+            "onerror",
+            "display:none",
+        ] {
+            assert!(!body.contains(bad), "{bad} in {body}");
+        }
+    }
+
+    #[test]
+    fn text_stays_as_it_is() {
+        assert_eq!(
+            display_body("text", "<b>niet vet</b>"),
+            (false, "<b>niet vet</b>".to_string())
+        );
+    }
+}

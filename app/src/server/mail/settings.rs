@@ -1,0 +1,132 @@
+//! What the mail sync is configured with (`MAIL_*`, read by the server's config) and how it
+//! waits: a [`Pause`] that tests replace so retries are recorded instead of slept.
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::retry::RetryPolicy;
+
+/// The mail sync's settings; `Default` is what the server uses without `MAIL_*` variables.
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    /// `MAIL_SYNC_INTERVAL_SECS`: how often each mailbox is synced; zero disables the
+    /// scheduler (a sync then only runs on "Nu ophalen").
+    pub sync_interval: Duration,
+    /// `MAIL_SYNC_START_DATE`: the first sync fetches mail received from this moment on;
+    /// None: from 365 days before it runs.
+    pub first_sync_since: Option<DateTime<Utc>>,
+    /// `MAIL_PAGE_SIZE`: messages per Graph page (`Prefer: odata.maxpagesize`).
+    pub page_size: u32,
+    /// `MAIL_ATTACHMENT_MAX_BYTES`: larger attachments are listed as skipped (`too_large`).
+    pub attachment_max_bytes: u64,
+    /// `MAIL_MAX_CONSECUTIVE_FAILURES`: a mailbox shows "Fout" after this many failed syncs
+    /// in a row.
+    pub max_consecutive_failures: u32,
+    /// `MAIL_SYNC_CONCURRENCY`: mailboxes one server instance syncs at the same time.
+    pub concurrency: usize,
+    /// `MAIL_SYNC_LEASE_SECS`: how long a claimed mailbox stays claimed without progress;
+    /// renewed after every stored page. After it, another instance takes the mailbox over.
+    pub lease: Duration,
+    /// Retries of one Graph request (`MAIL_RETRY_MAX_ATTEMPTS`).
+    pub retry: RetryPolicy,
+    /// The clock and the sleep of retries.
+    pub pause: Arc<dyn Pause>,
+}
+
+/// The default look-back of a first sync without `MAIL_SYNC_START_DATE`.
+pub const DEFAULT_LOOK_BACK_DAYS: i64 = 365;
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            sync_interval: Duration::from_secs(300),
+            first_sync_since: None,
+            page_size: 50,
+            attachment_max_bytes: 10 * 1024 * 1024,
+            max_consecutive_failures: 5,
+            concurrency: 4,
+            lease: Duration::from_secs(300),
+            retry: RetryPolicy::default(),
+            pause: Arc::new(RealPause),
+        }
+    }
+}
+
+impl MailSettings {
+    /// Where a first sync starts when it runs at `now`.
+    pub fn first_sync_since_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.first_sync_since
+            .unwrap_or_else(|| now - chrono::Duration::days(DEFAULT_LOOK_BACK_DAYS))
+    }
+
+    /// The lease as a chrono duration.
+    pub fn lease_duration(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::minutes(5))
+    }
+
+    /// When a mailbox synced at `now` is due again.
+    pub fn next_due_after(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let interval = if self.sync_interval.is_zero() {
+            Duration::from_secs(300)
+        } else {
+            self.sync_interval
+        };
+        now + chrono::Duration::from_std(interval).unwrap_or(chrono::Duration::minutes(5))
+    }
+}
+
+/// A future a [`Pause`] returns.
+pub type PauseFuture<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+/// The clock and the sleep of the mail sync, injectable so tests need not wait.
+pub trait Pause: Send + Sync + Debug {
+    /// Now.
+    fn now(&self) -> DateTime<Utc>;
+    /// Waits `duration` (a retry's back-off or a `Retry-After`).
+    fn sleep(&self, duration: Duration) -> PauseFuture<'_>;
+}
+
+/// Real time.
+#[derive(Debug, Default)]
+pub struct RealPause;
+
+impl Pause for RealPause {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    fn sleep(&self, duration: Duration) -> PauseFuture<'_> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// For tests: real time, but waits are recorded and not slept.
+#[derive(Debug, Default)]
+pub struct RecordedPause {
+    waits: Mutex<Vec<Duration>>,
+}
+
+impl RecordedPause {
+    /// Every wait asked for, in order.
+    pub fn waits(&self) -> Vec<Duration> {
+        self.waits.lock().map(|w| w.clone()).unwrap_or_default()
+    }
+}
+
+impl Pause for RecordedPause {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    fn sleep(&self, duration: Duration) -> PauseFuture<'_> {
+        if let Ok(mut waits) = self.waits.lock() {
+            waits.push(duration);
+        }
+        Box::pin(tokio::task::yield_now())
+    }
+}

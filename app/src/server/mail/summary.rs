@@ -1,0 +1,81 @@
+//! [`summaries`]: what the mailbox list shows per mailbox — last fetched, message count,
+//! last error — in one batch of queries for the whole list.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use serde::{Deserialize, Serialize};
+
+use super::SyncStatus;
+use crate::server::entities::{mail_message as message, mail_sync_state as sync_state};
+
+/// The incoming mail of one mailbox, for the list page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailSummary {
+    /// The last successful sync.
+    pub last_fetched_at: Option<DateTime<Utc>>,
+    /// Stored messages not reported removed.
+    pub message_count: u64,
+    /// The last sync's error ("code: message") when it failed.
+    pub last_error: Option<String>,
+    /// "Fout": `MAIL_MAX_CONSECUTIVE_FAILURES` failed syncs in a row.
+    pub failing: bool,
+}
+
+/// Summaries of `mailbox_ids` (each id present; mailboxes never synced get the default).
+pub async fn summaries(
+    db: &impl ConnectionTrait,
+    mailbox_ids: &[i32],
+) -> Result<HashMap<i32, MailSummary>, DbErr> {
+    let mut result: HashMap<i32, MailSummary> = mailbox_ids
+        .iter()
+        .map(|id| (*id, MailSummary::default()))
+        .collect();
+    if mailbox_ids.is_empty() {
+        return Ok(result);
+    }
+    let states = sync_state::Entity::find()
+        .filter(sync_state::Column::MailboxId.is_in(mailbox_ids.to_vec()))
+        .all(db)
+        .await?;
+    for state in states {
+        let entry = result.entry(state.mailbox_id).or_default();
+        entry.last_fetched_at = state.last_success_at;
+        entry.failing = state.status == SyncStatus::Failing.as_str();
+        entry.last_error = (state.consecutive_failures > 0).then(|| {
+            match (state.last_error_code, state.last_error_message) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code,
+                (None, Some(message)) => message,
+                (None, None) => String::new(),
+            }
+        });
+    }
+    let counts: Vec<(i32, i64)> = message::Entity::find()
+        .select_only()
+        .column(message::Column::MailboxId)
+        .column_as(message::Column::Id.count(), "count")
+        .filter(message::Column::MailboxId.is_in(mailbox_ids.to_vec()))
+        .filter(message::Column::RemovedAt.is_null())
+        .group_by(message::Column::MailboxId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (mailbox_id, count) in counts {
+        result.entry(mailbox_id).or_default().message_count = u64::try_from(count).unwrap_or(0);
+    }
+    Ok(result)
+}
+
+/// Ids of mailboxes whose mail sync is "fout", with the last error code (for the Status
+/// column of the list).
+pub async fn failing(db: &impl ConnectionTrait) -> Result<HashMap<i32, Option<String>>, DbErr> {
+    Ok(sync_state::Entity::find()
+        .filter(sync_state::Column::Status.eq(SyncStatus::Failing.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|state| (state.mailbox_id, state.last_error_code))
+        .collect())
+}

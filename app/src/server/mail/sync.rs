@@ -1,0 +1,241 @@
+//! One sync of one mailbox's inbox: from the resume link, the delta link, or a first request
+//! bounded by the start date, page by page to the delta link; each page stored in one
+//! transaction; a resync when Graph lost the sync state.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use super::attachments::{parse_attachments, FetchedAttachment};
+use super::delta::{first_url, is_graph_link, parse_page, DeltaPage, NextLink};
+use super::error::SyncError;
+use super::graph::GraphClient;
+use super::store::{self, NewMessage};
+use super::{failures, lease, SyncReport};
+use crate::server::connect::ensure_fresh_access_token;
+use crate::server::entities::{
+    mail_sync_state as sync_state, mailbox, mailbox_microsoft_settings as settings,
+    mailbox_token as token,
+};
+use crate::server::AppState;
+
+/// Econobis' code for the incoming type "Microsoft Api".
+pub const MICROSOFT_API: &str = "ms-oauth";
+
+/// What a sync needs to know of the mailbox.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub mailbox_id: i32,
+    pub object_id: String,
+    /// "Zet email als gelezen op server".
+    pub mark_as_read: bool,
+}
+
+/// The mailbox, if it is one to sync: active, incoming type Microsoft Api, connected (tokens
+/// stored, no reconnect needed).
+pub async fn target(state: &AppState, mailbox_id: i32) -> Result<Option<Target>, SyncError> {
+    let db = &state.db;
+    let Some(mailbox) = mailbox::Entity::find_by_id(mailbox_id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(settings) = settings::Entity::find_by_id(mailbox_id).one(db).await? else {
+        return Ok(None);
+    };
+    let connected = token::Entity::find_by_id(mailbox_id)
+        .one(db)
+        .await?
+        .is_some();
+    let syncable = mailbox.is_active
+        && mailbox.incoming_server_type == MICROSOFT_API
+        && connected
+        && !settings.reconnect_needed;
+    Ok(syncable.then_some(Target {
+        mailbox_id,
+        object_id: settings.object_id,
+        mark_as_read: mailbox.email_mark_as_seen,
+    }))
+}
+
+/// The ids of every mailbox [`target`] would accept, in three queries.
+pub async fn syncable_ids(state: &AppState) -> Result<Vec<i32>, SyncError> {
+    let db = &state.db;
+    let active: Vec<i32> = mailbox::Entity::find()
+        .filter(mailbox::Column::IsActive.eq(true))
+        .filter(mailbox::Column::IncomingServerType.eq(MICROSOFT_API))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let ready: std::collections::HashSet<i32> = settings::Entity::find()
+        .filter(settings::Column::ReconnectNeeded.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.mailbox_id)
+        .collect();
+    let connected: std::collections::HashSet<i32> = token::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.mailbox_id)
+        .collect();
+    Ok(active
+        .into_iter()
+        .filter(|id| ready.contains(id) && connected.contains(id))
+        .collect())
+}
+
+/// Runs a sync under the lease `holder` already holds, does the bookkeeping, and releases
+/// the lease.
+pub async fn run_claimed(
+    state: &AppState,
+    target: &Target,
+    holder: &str,
+) -> Result<SyncReport, SyncError> {
+    let settings = &state.mail;
+    let result = sync_mailbox(state, target, holder).await;
+    let now = settings.pause.now();
+    let booked = match &result {
+        Ok(_) => failures::record_success(&state.db, target.mailbox_id, now).await,
+        Err(error) => {
+            failures::record_failure(
+                &state.db,
+                target.mailbox_id,
+                error,
+                settings.max_consecutive_failures,
+                now,
+            )
+            .await
+        }
+    };
+    if let Err(error) = booked {
+        tracing::error!(mailbox_id = target.mailbox_id, %error, "mail sync bookkeeping failed");
+    }
+    let next_due = settings.next_due_after(now);
+    if let Err(error) = lease::release(&state.db, target.mailbox_id, holder, next_due).await {
+        // The lease then expires by itself.
+        tracing::error!(mailbox_id = target.mailbox_id, %error, "releasing the mail lease failed");
+    }
+    result
+}
+
+async fn sync_mailbox(
+    state: &AppState,
+    target: &Target,
+    holder: &str,
+) -> Result<SyncReport, SyncError> {
+    let settings = &state.mail;
+    let id = target.mailbox_id;
+    let row = sync_state::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(SyncError::NotSyncable(id))?;
+    let token = ensure_fresh_access_token(state, id, settings.pause.now()).await?;
+    let mut graph = GraphClient::new(state, id, token);
+    let start = |now: DateTime<Utc>| {
+        first_url(
+            &state.microsoft.graph_url,
+            &target.object_id,
+            settings.first_sync_since_at(now),
+        )
+    };
+    let mut url = row
+        .resume_link
+        .or(row.delta_link)
+        .unwrap_or_else(|| start(settings.pause.now()));
+    let mut resynced = false;
+    let mut report = SyncReport::default();
+    loop {
+        if !is_graph_link(&url, &state.microsoft.graph_url) {
+            return Err(SyncError::Malformed {
+                detail: "a next or delta link that does not point at Graph".into(),
+                body: Some(url),
+            });
+        }
+        let value = match graph.get(&url, Some(settings.page_size)).await {
+            Err(SyncError::Graph(error)) if error.sync_state_gone() && !resynced => {
+                tracing::info!(mailbox_id = id, code = %error.code, "delta token gone; resync");
+                resynced = true;
+                store::forget_links(&state.db, id).await?;
+                url = start(settings.pause.now());
+                continue;
+            }
+            other => other?,
+        };
+        let page =
+            parse_page(&value).map_err(|detail| SyncError::Malformed { detail, body: None })?;
+        let counts = store_one_page(state, &mut graph, target, holder, &page).await?;
+        report.pages += 1;
+        report.new_messages += counts.new;
+        report.removed += counts.removed;
+        match page.next {
+            NextLink::More(next) => url = next,
+            NextLink::Done(_) => return Ok(report),
+        }
+    }
+}
+
+async fn store_one_page(
+    state: &AppState,
+    graph: &mut GraphClient<'_>,
+    target: &Target,
+    holder: &str,
+    page: &DeltaPage,
+) -> Result<store::PageCounts, SyncError> {
+    let settings = &state.mail;
+    let keys: Vec<String> = page.messages.iter().map(|m| m.key.clone()).collect();
+    let absent = store::absent_keys(&state.db, target.mailbox_id, &keys).await?;
+    let mut new = Vec::new();
+    for key in &absent {
+        let Some(message) = page.messages.iter().find(|m| &m.key == key) else {
+            continue;
+        };
+        let attachments = if message.has_attachments {
+            fetch_attachments(state, graph, target, &message.graph_id).await?
+        } else {
+            Vec::new()
+        };
+        new.push(NewMessage {
+            message: message.clone(),
+            attachments,
+        });
+    }
+    if target.mark_as_read {
+        for unread in new.iter().filter(|n| !n.message.is_read) {
+            let url = message_url(state, target, &unread.message.graph_id);
+            graph.patch(&url, &json!({ "isRead": true })).await?;
+        }
+    }
+    let now = settings.pause.now();
+    store::store_page(
+        &state.db,
+        target.mailbox_id,
+        holder,
+        (new.as_slice(), page.removed.as_slice(), &page.next),
+        now,
+        now + settings.lease_duration(),
+    )
+    .await
+}
+
+async fn fetch_attachments(
+    state: &AppState,
+    graph: &mut GraphClient<'_>,
+    target: &Target,
+    graph_id: &str,
+) -> Result<Vec<FetchedAttachment>, SyncError> {
+    let url = format!("{}/attachments", message_url(state, target, graph_id));
+    let list = graph.get(&url, None).await?;
+    Ok(parse_attachments(&list, state.mail.attachment_max_bytes))
+}
+
+fn message_url(state: &AppState, target: &Target, graph_id: &str) -> String {
+    let encode = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+    format!(
+        "{}/v1.0/users/{}/messages/{}",
+        state.microsoft.graph_url,
+        encode(&target.object_id),
+        encode(graph_id)
+    )
+}

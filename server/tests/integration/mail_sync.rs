@@ -1,0 +1,356 @@
+//! Incoming mail against the fake Graph, on every database: the first sync with paging,
+//! incremental delta with new and removed messages, duplicates ignored, mark-as-read, the
+//! attachment cap, the lease, and the scheduler.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::server::entities::{
+    mail_attachment as attachment, mail_message as message, mail_sync_state as sync_state, mailbox,
+};
+use app::server::mail::{
+    lease, summaries, sync_now, MailSettings, RecordedPause, RetryPolicy, SyncError,
+};
+use app::server::AppState;
+use base64::Engine as _;
+use chrono::{TimeZone, Utc};
+use fake_microsoft::directory::Message;
+use fake_microsoft::{Endpoint, FakeMicrosoft};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+
+use crate::on_every_database;
+use crate::support::microsoft::*;
+
+/// A connected info@ mailbox with mail settings for tests: 2 messages per page, mail since
+/// 2026-01-01, retries recorded instead of slept.
+pub struct Connected {
+    pub fake: FakeMicrosoft,
+    pub state: AppState,
+    pub id: i32,
+    pub pause: Arc<RecordedPause>,
+}
+
+pub async fn connected(db: &DatabaseConnection) -> Connected {
+    let (fake, mut state, id) = connected_info(db).await;
+    let pause = Arc::new(RecordedPause::default());
+    state.mail = MailSettings {
+        sync_interval: Duration::ZERO,
+        first_sync_since: Some(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()),
+        page_size: 2,
+        retry: RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        },
+        pause: pause.clone(),
+        ..MailSettings::default()
+    };
+    Connected {
+        fake,
+        state,
+        id,
+        pause,
+    }
+}
+
+/// A plain-text message for info@ received on `day` January 2026.
+pub fn mail(subject: &str, day: u32) -> Message {
+    serde_json::from_value(json!({
+        "subject": subject,
+        "from": {"name": "Afzender", "address": "afzender@example.nl"},
+        "to": [{"name": "Info", "address": INFO}],
+        "received_at": format!("2026-01-{day:02}T10:00:00Z"),
+        "body": {"content_type": "text", "content": format!("Tekst van {subject}")},
+    }))
+    .unwrap()
+}
+
+pub async fn stored(db: &DatabaseConnection) -> Vec<message::Model> {
+    message::Entity::find()
+        .order_by_asc(message::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+}
+
+pub async fn state_row(db: &DatabaseConnection, id: i32) -> sync_state::Model {
+    sync_state::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a sync state")
+}
+
+/// Every stored key once.
+pub fn assert_no_duplicates(messages: &[message::Model]) {
+    let mut keys: Vec<&str> = messages
+        .iter()
+        .map(|m| m.internet_message_id.as_str())
+        .collect();
+    keys.sort_unstable();
+    let before = keys.len();
+    keys.dedup();
+    assert_eq!(keys.len(), before, "a message stored twice");
+}
+
+async fn the_first_sync_pages_through_the_inbox_and_stores_every_field(db: DatabaseConnection) {
+    let c = connected(&db).await;
+    let html = serde_json::from_value(json!({
+        "subject": "Nieuwsbrief",
+        "from": {"name": "", "address": "nieuws@example.nl"},
+        "to": [{"name": "Info", "address": INFO}],
+        "cc": [{"name": "Bestuur", "address": "bestuur@example.nl"}],
+        "received_at": "2026-01-09T10:00:00Z",
+        "body": {"content_type": "html",
+                 "content": "<p onclick=\"x()\">Hallo</p><script>alert(1)</script>"},
+    }))
+    .unwrap();
+    c.fake.add_message(INFO, html).unwrap();
+    c.fake
+        .add_message(INFO, mail("Op de startdatum", 1))
+        .unwrap();
+    // Received 2025: before MAIL_SYNC_START_DATE, so not fetched.
+    let old: Message = serde_json::from_value(json!({
+        "subject": "Oud", "from": {"address": "oud@example.nl"},
+        "received_at": "2025-12-01T10:00:00Z"}))
+    .unwrap();
+    c.fake.add_message(INFO, old).unwrap();
+
+    let report = sync_now(&c.state, c.id).await.unwrap();
+    assert_eq!((report.new_messages, report.pages), (5, 3), "{report:?}");
+    let messages = stored(&db).await;
+    assert_eq!(messages.len(), 5);
+    assert!(messages.iter().all(|m| m.subject != "Oud"));
+    let first = messages
+        .iter()
+        .find(|m| m.subject == "Vraag over mijn jaarafrekening")
+        .unwrap();
+    assert_eq!(first.from_address, "marieke.devries@example.nl");
+    assert_eq!(first.from_name.as_deref(), Some("Marieke de Vries"));
+    assert!(first.body_is_html);
+    assert!(first
+        .to_addresses
+        .contains("Info Energie Coöperatie <info@energiedemo.onmicrosoft.com>"));
+    assert_eq!(
+        first.received_at,
+        Utc.with_ymd_and_hms(2026, 1, 5, 9, 14, 0).unwrap()
+    );
+    assert!(first
+        .internet_message_id
+        .ends_with("@fake-microsoft.local>"));
+    let news = messages
+        .iter()
+        .find(|m| m.subject == "Nieuwsbrief")
+        .unwrap();
+    assert_eq!(news.body, "<p>Hallo</p>", "sanitised");
+    assert_eq!(news.cc_addresses, r#"["Bestuur <bestuur@example.nl>"]"#);
+    assert_eq!(news.from_name, None);
+
+    let state = state_row(&db, c.id).await;
+    assert!(state.delta_link.unwrap().contains("$deltatoken="));
+    assert_eq!(state.resume_link, None);
+    assert_eq!(
+        (state.status.as_str(), state.consecutive_failures),
+        ("ok", 0)
+    );
+    assert_eq!(state.lease_holder, None, "released");
+    let first_request = c
+        .fake
+        .graph_requests()
+        .into_iter()
+        .find(|r| r.endpoint == Endpoint::GraphDelta)
+        .unwrap();
+    assert!(
+        first_request
+            .path
+            .contains("$filter=receivedDateTime%20ge%202026-01-01T00%3A00%3A00Z"),
+        "{}",
+        first_request.path
+    );
+}
+
+async fn an_incremental_sync_adds_new_and_marks_removed_messages(db: DatabaseConnection) {
+    let c = connected(&db).await;
+    sync_now(&c.state, c.id).await.unwrap();
+    let gone = c
+        .fake
+        .directory()
+        .user_by_key(INFO)
+        .map(|(_, user)| user.messages[0].id.clone())
+        .unwrap();
+    c.fake.delete_message(INFO, &gone).unwrap();
+    c.fake.add_message(INFO, mail("Nieuw 1", 10)).unwrap();
+    c.fake.add_message(INFO, mail("Nieuw 2", 11)).unwrap();
+
+    let report = sync_now(&c.state, c.id).await.unwrap();
+    assert_eq!((report.new_messages, report.removed), (2, 1), "{report:?}");
+    let messages = stored(&db).await;
+    assert_eq!(messages.len(), 5);
+    let removed: Vec<&message::Model> =
+        messages.iter().filter(|m| m.removed_at.is_some()).collect();
+    assert_eq!(removed.len(), 1);
+    assert_eq!(removed[0].graph_id, gone);
+    let summary = summaries(&db, &[c.id]).await.unwrap()[&c.id].clone();
+    assert_eq!(summary.message_count, 4);
+    assert!(summary.last_fetched_at.is_some());
+    assert!(!summary.failing && summary.last_error.is_none());
+}
+
+async fn duplicates_are_ignored(db: DatabaseConnection) {
+    let c = connected(&db).await;
+    assert_eq!(sync_now(&c.state, c.id).await.unwrap().new_messages, 3);
+    assert_eq!(sync_now(&c.state, c.id).await.unwrap().new_messages, 0);
+    // A whole new round (as after a lost delta link) lists everything again.
+    sync_state::Entity::update_many()
+        .col_expr(
+            sync_state::Column::DeltaLink,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(sync_state::Column::MailboxId.eq(c.id))
+        .exec(&db)
+        .await
+        .unwrap();
+    let again = sync_now(&c.state, c.id).await.unwrap();
+    assert_eq!((again.new_messages, again.pages), (0, 2));
+    let messages = stored(&db).await;
+    assert_eq!(messages.len(), 3);
+    assert_no_duplicates(&messages);
+    // The database refuses a duplicate too.
+    let mut copy = message::ActiveModel::from(messages[0].clone()).reset_all();
+    copy.id = sea_orm::ActiveValue::NotSet;
+    assert!(
+        copy.insert(&db).await.is_err(),
+        "UNIQUE(mailbox_id, internet_message_id)"
+    );
+}
+
+async fn messages_are_marked_read_when_the_mailbox_says_so(db: DatabaseConnection) {
+    let c = connected(&db).await;
+    mailbox::Entity::update_many()
+        .col_expr(mailbox::Column::EmailMarkAsSeen, Expr::value(true))
+        .filter(mailbox::Column::Id.eq(c.id))
+        .exec(&db)
+        .await
+        .unwrap();
+    sync_now(&c.state, c.id).await.unwrap();
+    let directory = c.fake.directory();
+    let (_, user) = directory.user_by_key(INFO).unwrap();
+    assert!(
+        user.messages.iter().all(|m| m.is_read),
+        "all read on the server"
+    );
+    let patches = c
+        .fake
+        .graph_requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH" && r.status == 200)
+        .count();
+    assert_eq!(patches, 2, "only the two unread messages");
+    // Marking read changes the messages: the next round lists them again, stored once.
+    sync_now(&c.state, c.id).await.unwrap();
+    assert_eq!(stored(&db).await.len(), 3);
+}
+
+async fn attachments_are_kept_up_to_the_cap(db: DatabaseConnection) {
+    let mut c = connected(&db).await;
+    c.state.mail.attachment_max_bytes = 1000;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let with_files: Message = serde_json::from_value(json!({
+        "subject": "Bijlagen",
+        "from": {"address": "leden@example.nl"},
+        "received_at": "2026-01-12T10:00:00Z",
+        "attachments": [
+            {"name": "klein.txt", "content_type": "text/plain", "content_base64": b64(b"hallo")},
+            {"name": "groot.pdf", "content_type": "application/pdf", "content_base64": b64(&[7u8; 2000])}
+        ]}))
+    .unwrap();
+    c.fake.add_message(INFO, with_files).unwrap();
+    sync_now(&c.state, c.id).await.unwrap();
+    let message = stored(&db)
+        .await
+        .into_iter()
+        .find(|m| m.subject == "Bijlagen")
+        .unwrap();
+    assert!(message.has_attachments);
+    let files = attachment::Entity::find()
+        .filter(attachment::Column::MessageId.eq(message.id))
+        .order_by_asc(attachment::Column::Id)
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0].name, "klein.txt");
+    assert_eq!(files[0].content.as_deref(), Some(&b"hallo"[..]));
+    assert_eq!(files[0].skipped_reason, None);
+    assert_eq!(files[1].name, "groot.pdf");
+    assert_eq!(files[1].content, None);
+    assert_eq!(files[1].skipped_reason.as_deref(), Some("too_large"));
+    assert_eq!(files[1].size, 2000);
+}
+
+async fn a_held_lease_makes_a_second_sync_busy_and_an_expired_one_is_taken_over(
+    db: DatabaseConnection,
+) {
+    let c = connected(&db).await;
+    let now = Utc::now();
+    lease::ensure_state(&db, c.id, now).await.unwrap();
+    assert!(lease::claim(
+        &db,
+        c.id,
+        "other-instance",
+        now,
+        now + chrono::Duration::minutes(5)
+    )
+    .await
+    .unwrap());
+    assert!(matches!(
+        sync_now(&c.state, c.id).await,
+        Err(SyncError::Busy(_))
+    ));
+    assert!(stored(&db).await.is_empty());
+    // A crashed instance: its lease ran out.
+    let mut row: sync_state::ActiveModel = state_row(&db, c.id).await.into();
+    row.lease_until = Set(Some(now - chrono::Duration::seconds(1)));
+    row.update(&db).await.unwrap();
+    assert_eq!(sync_now(&c.state, c.id).await.unwrap().new_messages, 3);
+    let state = state_row(&db, c.id).await;
+    assert_eq!(state.lease_holder, None);
+    assert!(state.next_due_at.is_some());
+}
+
+async fn the_scheduler_syncs_due_mailboxes(db: DatabaseConnection) {
+    let mut c = connected(&db).await;
+    c.state.mail.sync_interval = Duration::from_secs(1);
+    let scheduler = app::server::mail::spawn_scheduler(c.state.clone()).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while stored(&db).await.len() < 3 {
+        assert!(std::time::Instant::now() < deadline, "not synced in 30 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    c.fake.add_message(INFO, mail("Later", 13)).unwrap();
+    while stored(&db).await.len() < 4 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not synced again in 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    scheduler.abort();
+    assert_no_duplicates(&stored(&db).await);
+    // Disabled at 0: no task.
+    c.state.mail.sync_interval = Duration::ZERO;
+    assert!(app::server::mail::spawn_scheduler(c.state.clone()).is_none());
+}
+
+on_every_database!(
+    the_first_sync_pages_through_the_inbox_and_stores_every_field,
+    an_incremental_sync_adds_new_and_marks_removed_messages,
+    duplicates_are_ignored,
+    messages_are_marked_read_when_the_mailbox_says_so,
+    attachments_are_kept_up_to_the_cap,
+    a_held_lease_makes_a_second_sync_busy_and_an_expired_one_is_taken_over,
+    the_scheduler_syncs_due_mailboxes,
+);

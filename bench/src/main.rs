@@ -39,6 +39,8 @@ pub struct Settings {
     pub callbacks: usize,
     /// Mailboxes to refresh (row 4).
     pub refresh_mailboxes: usize,
+    /// Messages to sync (row 5).
+    pub sync_messages: usize,
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -76,6 +78,7 @@ impl Settings {
             wrk_seconds: env_number("BENCH_WRK_SECONDS", 10),
             callbacks: env_number("BENCH_CALLBACKS", 1_000),
             refresh_mailboxes: env_number("BENCH_REFRESH_MAILBOXES", 10_000),
+            sync_messages: env_number("BENCH_SYNC_MESSAGES", 100_000),
         }
     }
 
@@ -101,6 +104,16 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("sync-worker") {
+        return match runtime.block_on(rows::sync::worker_main(&args[1..])) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("bench sync-worker: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let rows = runtime.block_on(run(&settings));
     let machine = machine::describe();
     let table = report::table(&rows);
@@ -144,7 +157,12 @@ async fn run(settings: &Settings) -> Vec<Row> {
         );
     }
     if settings.wants(5) {
-        rows.push(rows::sync::run(settings).await);
+        progress("row 5: sync throughput");
+        rows.push(
+            rows::sync::run(settings)
+                .await
+                .unwrap_or_else(|error| Row::failed(rows::sync::NAME, error)),
+        );
     }
     rows.sort_by_key(|row| row.number);
     rows

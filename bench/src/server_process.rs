@@ -94,11 +94,21 @@ impl Drop for Process {
 
 /// `VmRSS` of `pid`, KiB (0 when unreadable).
 pub fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
+    status_kib(&pid.to_string(), "VmRSS:")
+}
+
+/// The highest `VmRSS` this process has had, KiB (0 when unreadable).
+pub fn own_peak_rss_kib() -> u64 {
+    status_kib("self", "VmHWM:")
+}
+
+/// A `kB` line of `/proc/{process}/status`.
+fn status_kib(process: &str, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
         .ok()
         .and_then(|status| {
             status.lines().find_map(|line| {
-                line.strip_prefix("VmRSS:")?
+                line.strip_prefix(field)?
                     .trim()
                     .trim_end_matches("kB")
                     .trim()

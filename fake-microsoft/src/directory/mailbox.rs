@@ -154,6 +154,19 @@ impl User {
         self.messages.iter().find(|m| m.id == id)
     }
 
+    /// The message with `id` and its position, searched from position `from` on first and
+    /// then from the start: lookups in mailbox order take constant time.
+    pub fn message_from(&self, id: &str, from: usize) -> Option<(usize, &Message)> {
+        let from = from.min(self.messages.len());
+        let (before, after) = self.messages.split_at(from);
+        after
+            .iter()
+            .position(|m| m.id == id)
+            .map(|i| from + i)
+            .or_else(|| before.iter().position(|m| m.id == id))
+            .map(|i| (i, &self.messages[i]))
+    }
+
     /// Stores a message under change `seq`.
     pub fn add_message(&mut self, mut message: Message, seq: u64) {
         message.change_seq = seq;

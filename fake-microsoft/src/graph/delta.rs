@@ -2,6 +2,8 @@
 //! an `@odata.deltaLink` (delta token) that later returns what changed, with `@removed` for
 //! deleted messages (MICROSOFT.md §6).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use uuid::Uuid;
@@ -43,8 +45,9 @@ pub struct DeltaCursor {
 pub enum Position {
     /// More pages of this round follow.
     Page {
-        /// The round's items, fixed when it started.
-        items: Vec<DeltaItem>,
+        /// The round's items, fixed when it started (shared: a skip token may be used again,
+        /// and a round over 100,000 messages must not be copied per page).
+        items: Arc<Vec<DeltaItem>>,
         /// The next item to return.
         offset: usize,
         /// Change sequence the round covers up to.
@@ -132,7 +135,7 @@ pub fn delta_page(
                 issued_at: now,
                 position: Position::Delta { since: 0 },
             };
-            let items = changes_since(user, &template, 0);
+            let items = Arc::new(changes_since(user, &template, 0));
             (template, items, 0, counter)
         }
         DeltaRequest::Skip(token) | DeltaRequest::Delta(token) => {
@@ -149,18 +152,20 @@ pub fn delta_page(
                     next_since,
                 } => (cursor.clone(), items.clone(), *offset, *next_since),
                 Position::Delta { since } => {
-                    let items = changes_since(user, cursor, *since);
+                    let items = Arc::new(changes_since(user, cursor, *since));
                     (cursor.clone(), items, 0, counter)
                 }
             }
         }
     };
     let end = (offset + template.page_size).min(items.len());
+    // A page's messages follow each other in the mailbox: each lookup starts after the last.
+    let mut hint = 0;
     let value = items
         .get(offset..end)
         .unwrap_or_default()
         .iter()
-        .map(|item| render(user, &template, item))
+        .map(|item| render(user, &template, item, &mut hint))
         .collect();
     let position = if end < items.len() {
         Position::Page {
@@ -213,11 +218,14 @@ fn changes_since(user: &User, cursor: &DeltaCursor, since: u64) -> Vec<DeltaItem
     changed.into_iter().map(|(_, item)| item).collect()
 }
 
-fn render(user: &User, cursor: &DeltaCursor, item: &DeltaItem) -> Value {
+fn render(user: &User, cursor: &DeltaCursor, item: &DeltaItem, hint: &mut usize) -> Value {
     match item {
-        DeltaItem::Changed(id) => match user.message(id).filter(|m| m.folder == cursor.folder) {
-            Some(message) => select(message_json(message, user), cursor.select.as_deref()),
-            None => removed_json(id),
+        DeltaItem::Changed(id) => match user.message_from(id, *hint) {
+            Some((index, message)) if message.folder == cursor.folder => {
+                *hint = index + 1;
+                select(message_json(message, user), cursor.select.as_deref())
+            }
+            _ => removed_json(id),
         },
         DeltaItem::Removed(id) => removed_json(id),
     }

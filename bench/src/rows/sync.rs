@@ -126,6 +126,7 @@ pub async fn run(settings: &Settings) -> Result<Row> {
 /// `count` plain-text messages in info@'s inbox, one a minute up to now.
 fn deliver(fake: &FakeMicrosoft, count: usize) -> Result<()> {
     let now = Utc::now();
+    let mut messages = Vec::with_capacity(count);
     for n in 0..count {
         let received =
             now - chrono::Duration::minutes((count - n) as i64 % (LOOK_BACK_DAYS * 1440 - 60));
@@ -136,8 +137,9 @@ fn deliver(fake: &FakeMicrosoft, count: usize) -> Result<()> {
             "received_at": received.to_rfc3339(),
             "body": {"content_type": "text", "content": format!("Bericht {n}: de notulen volgen.")},
         }))?;
-        fake.add_message(seed::INFO, message)?;
+        messages.push(message);
     }
+    fake.add_messages(seed::INFO, messages)?;
     Ok(())
 }
 

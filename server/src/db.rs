@@ -31,6 +31,13 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
     });
+    // PostgreSQL: plan every statement for its own values. sqlx prepares each statement once
+    // per connection, and after five runs PostgreSQL may keep a generic plan made while a
+    // table was empty: a sequential scan that then runs on every page of a 100,000-message
+    // sync (300 messages/s instead of thousands; bench/RESULTS.md, row 5).
+    options.map_sqlx_postgres_opts(|postgres| {
+        postgres.options([("plan_cache_mode", "force_custom_plan")])
+    });
     let db = Database::connect(options).await?;
     Migrator::up(&db, None).await?;
     Ok(db)

@@ -90,11 +90,20 @@ pub async fn store_page(
         .collect();
     let mut counts = PageCounts::default();
     let mut inserted = HashSet::new();
+    let mut plain = Vec::new();
     for new in messages {
         if absent.contains(&new.message.key) && inserted.insert(new.message.key.clone()) {
-            insert_message(&txn, mailbox_id, new, now).await?;
             counts.new += 1;
+            if new.attachments.is_empty() {
+                plain.push(message_model(mailbox_id, new, now));
+            } else {
+                insert_with_attachments(&txn, mailbox_id, new, now).await?;
+            }
         }
+    }
+    // Messages without attachments need no id back: one statement for all of them.
+    if !plain.is_empty() {
+        message::Entity::insert_many(plain).exec(&txn).await?;
     }
     counts.removed = mark_removed(&txn, mailbox_id, removed, now).await?;
     let (delta_link, resume_link) = match next {
@@ -116,16 +125,11 @@ pub async fn store_page(
     Ok(counts)
 }
 
-async fn insert_message(
-    txn: &impl ConnectionTrait,
-    mailbox_id: i32,
-    new: &NewMessage,
-    now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+fn message_model(mailbox_id: i32, new: &NewMessage, now: DateTime<Utc>) -> message::ActiveModel {
     let m = &new.message;
     let (body_is_html, body) = display_body(&m.body_content_type, &m.body);
     let json = |list: &[String]| serde_json::to_string(list).unwrap_or_else(|_| "[]".into());
-    let stored = message::ActiveModel {
+    message::ActiveModel {
         mailbox_id: Set(mailbox_id),
         graph_id: Set(m.graph_id.clone()),
         internet_message_id: Set(m.key.clone()),
@@ -142,8 +146,15 @@ async fn insert_message(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(txn)
-    .await?;
+}
+
+async fn insert_with_attachments(
+    txn: &impl ConnectionTrait,
+    mailbox_id: i32,
+    new: &NewMessage,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let stored = message_model(mailbox_id, new, now).insert(txn).await?;
     for file in &new.attachments {
         attachment::ActiveModel {
             message_id: Set(stored.id),

@@ -123,6 +123,15 @@ pub async fn run(settings: &Settings) -> Result<Row> {
     })
 }
 
+/// Messages per Graph page: the product's default (`MAIL_PAGE_SIZE`), or
+/// `BENCH_SYNC_PAGE_SIZE` to see what the page size does.
+fn page_size() -> u32 {
+    std::env::var("BENCH_SYNC_PAGE_SIZE")
+        .ok()
+        .and_then(|size| size.trim().parse().ok())
+        .unwrap_or_else(|| app::server::mail::MailSettings::default().page_size)
+}
+
 /// `count` plain-text messages in info@'s inbox, one a minute up to now.
 fn deliver(fake: &FakeMicrosoft, count: usize) -> Result<()> {
     let now = Utc::now();
@@ -168,7 +177,7 @@ async fn download(state: &AppState, mailbox_id: i32) -> Result<usize> {
     let token: SecretString = ensure_fresh_access_token(state, mailbox_id, Utc::now()).await?;
     let since = Utc::now() - chrono::Duration::days(LOOK_BACK_DAYS);
     let mut next = Some(first_url(&state.microsoft.graph_url, seed::INFO_ID, since));
-    let page_size = app::server::mail::MailSettings::default().page_size;
+    let page_size = page_size();
     let mut messages = 0;
     while let Some(url) = next {
         let page: Value = state
@@ -248,6 +257,7 @@ pub async fn worker_main(args: &[String]) -> Result<()> {
     let db = server::db::connect_and_migrate(db_url).await?;
     let mut state = seed::state(db, fake_url)?;
     state.mail.first_sync_since = Some(Utc::now() - chrono::Duration::days(LOOK_BACK_DAYS));
+    state.mail.page_size = page_size();
     let started = Instant::now();
     let report = app::server::mail::sync_now(&state, mailbox_id.parse()?).await?;
     let time = started.elapsed();

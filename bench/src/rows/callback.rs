@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use app::connection::ConnectPrompt;
 use app::server::connect::start_connection;
+use app::server::AppState;
 use chrono::Utc;
 use fake_microsoft::{ConsentChoice, FakeMicrosoft, SignInBrowser, SignInStep};
 use tower::ServiceExt;
@@ -23,6 +24,24 @@ pub const NAME: (u8, &str, &str) = (
 
 /// Callbacks before measuring: first-use allocations and connections.
 const WARM_UP: usize = 20;
+
+/// Saves info@ as a Microsoft mailbox and connects it for real (sign-in at the fake, then
+/// the callback); its id.
+pub async fn connect_info(state: &AppState, user_id: i32) -> Result<i32> {
+    let mailbox_id = seed::microsoft_mailbox(&state.db, "Info").await?;
+    let url = start_connection(
+        state,
+        mailbox_id,
+        ConnectPrompt::SelectAccount,
+        Some(user_id),
+        Utc::now(),
+    )
+    .await?;
+    let back = sign_in(&url).await?;
+    let query = back.split_once('?').map_or("", |(_, query)| query);
+    app::server::connect::complete_callback(state, query, Some(user_id), Utc::now()).await?;
+    Ok(mailbox_id)
+}
 
 /// Signs in at the fake and returns the callback's path and query.
 pub async fn sign_in(authorize_url: &str) -> Result<String> {

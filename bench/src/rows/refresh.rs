@@ -7,12 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::connection::ConnectPrompt;
 use app::server::cipher::SecretColumn;
 use app::server::connect::token_client::TokenEndpoint;
-use app::server::connect::{
-    complete_callback, ensure_fresh_access_token, start_connection, tokens_store,
-};
+use app::server::connect::{ensure_fresh_access_token, tokens_store};
 use app::server::AppState;
 use chrono::Utc;
 use fake_microsoft::FakeMicrosoft;
@@ -63,18 +60,7 @@ where
 
 /// Connects one mailbox for real and returns its refresh token.
 async fn first_refresh_token(state: &AppState, user_id: i32) -> Result<SecretString> {
-    let mailbox_id = seed::microsoft_mailbox(&state.db, "Info").await?;
-    let url = start_connection(
-        state,
-        mailbox_id,
-        ConnectPrompt::SelectAccount,
-        Some(user_id),
-        Utc::now(),
-    )
-    .await?;
-    let back = super::callback::sign_in(&url).await?;
-    let query = back.split_once('?').map_or("", |(_, query)| query);
-    complete_callback(state, query, Some(user_id), Utc::now()).await?;
+    let mailbox_id = super::callback::connect_info(state, user_id).await?;
     let stored = tokens_store::load(&state.db, mailbox_id)
         .await?
         .and_then(|tokens| tokens.refresh_token_encrypted)

@@ -8,8 +8,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use app::connection::ConnectPrompt;
-use app::server::connect::{complete_callback, ensure_fresh_access_token, start_connection};
+use app::server::connect::ensure_fresh_access_token;
 use app::server::mail::delta::first_url;
 use app::server::AppState;
 use chrono::Utc;
@@ -157,18 +156,7 @@ fn deliver(fake: &FakeMicrosoft, count: usize) -> Result<()> {
 async fn connected(db: DatabaseConnection, fake_url: &str) -> Result<(AppState, i32)> {
     let state = seed::state(db.clone(), fake_url)?;
     let (user_id, _) = seed::signed_in(&db).await?;
-    let mailbox_id = seed::microsoft_mailbox(&db, "Info").await?;
-    let url = start_connection(
-        &state,
-        mailbox_id,
-        ConnectPrompt::SelectAccount,
-        Some(user_id),
-        Utc::now(),
-    )
-    .await?;
-    let back = super::callback::sign_in(&url).await?;
-    let query = back.split_once('?').map_or("", |(_, query)| query);
-    complete_callback(&state, query, Some(user_id), Utc::now()).await?;
+    let mailbox_id = super::callback::connect_info(&state, user_id).await?;
     Ok((state, mailbox_id))
 }
 

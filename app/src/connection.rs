@@ -45,8 +45,9 @@ impl ConnectPrompt {
     }
 }
 
-/// The answer of `start_microsoft_login` and `grant_admin_consent` to the hydrated page
-/// (without JavaScript the browser gets a 303 to Microsoft instead).
+/// The answer of `start_microsoft_login` and `grant_admin_consent` to a caller of the
+/// server function. The page's buttons are plain forms: the browser gets a 303 to
+/// Microsoft, or back to the mailbox page (with [`StartProblem`] in the query).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StartOutcome {
     /// Go to Microsoft.
@@ -69,6 +70,36 @@ pub enum TestOutcome {
     /// The mailbox has no Microsoft Azure api instellingen (or no client secret).
     NotConfigured,
     NotFound,
+}
+
+/// Why a press on a connection button did not go ahead, carried in the query of the 303
+/// back to the mailbox page (`?verbinden=…`); a failed preflight is shown from the stored
+/// attempt instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartProblem {
+    /// No Microsoft Azure api instellingen or no client secret stored.
+    NotConfigured,
+    /// The server could not start or test (database unavailable).
+    Failed,
+}
+
+impl StartProblem {
+    pub const PARAM: &'static str = "verbinden";
+
+    pub fn param(self) -> &'static str {
+        match self {
+            StartProblem::NotConfigured => "niet-ingesteld",
+            StartProblem::Failed => "mislukt",
+        }
+    }
+
+    pub fn from_param(value: Option<&str>) -> Option<StartProblem> {
+        match value? {
+            "niet-ingesteld" => Some(StartProblem::NotConfigured),
+            "mislukt" => Some(StartProblem::Failed),
+            _ => None,
+        }
+    }
 }
 
 /// The connection as the mailbox page shows it.
@@ -151,5 +182,17 @@ mod tests {
         assert_eq!(ConnectPrompt::parse("login"), Some(ConnectPrompt::Login));
         assert_eq!(ConnectPrompt::parse("consent"), None);
         assert_eq!(ConnectPrompt::parse("none"), None);
+    }
+
+    #[test]
+    fn start_problems_survive_the_query() {
+        for problem in [StartProblem::NotConfigured, StartProblem::Failed] {
+            assert_eq!(
+                StartProblem::from_param(Some(problem.param())),
+                Some(problem)
+            );
+        }
+        assert_eq!(StartProblem::from_param(Some("x")), None);
+        assert_eq!(StartProblem::from_param(None), None);
     }
 }

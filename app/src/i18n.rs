@@ -53,6 +53,16 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// Of a message's `(Dutch, English)` texts, the one in this language. Every catalogue
+    /// resolves its own texts: an island that words only form messages ships only the form
+    /// catalogue, not every message of the app.
+    pub fn pick(self, (nl, en): (&'static str, &'static str)) -> &'static str {
+        match self {
+            Lang::Nl => nl,
+            Lang::En => en,
+        }
+    }
+
     /// The other language, offered by the switch in the top bar.
     pub fn other(self) -> Lang {
         match self {
@@ -94,10 +104,6 @@ pub enum Msg {
     Loading,
     LoadFailed,
     CountShown,
-    TypeImap,
-    TypeSmtp,
-    TypeMicrosoftApi,
-    TypeNone,
     StatusConnected,
     StatusReconnectNeeded,
     StatusError,
@@ -125,11 +131,7 @@ pub enum Msg {
 impl Msg {
     /// The text of this entry in `lang`.
     pub fn text(self, lang: Lang) -> &'static str {
-        let (nl, en) = self.pair();
-        match lang {
-            Lang::Nl => nl,
-            Lang::En => en,
-        }
+        lang.pick(self.pair())
     }
 
     fn pair(self) -> (&'static str, &'static str) {
@@ -176,10 +178,6 @@ impl Msg {
                 "The mailboxes could not be loaded.",
             ),
             CountShown => ("mailboxen getoond", "mailboxes shown"),
-            TypeImap => ("IMAP", "IMAP"),
-            TypeSmtp => ("SMTP", "SMTP"),
-            TypeMicrosoftApi => ("Microsoft Api", "Microsoft Api"),
-            TypeNone => ("N.v.t.", "N/a"),
             StatusConnected => ("Verbonden", "Connected"),
             StatusReconnectNeeded => ("Opnieuw verbinden nodig", "Reconnect needed"),
             StatusError => ("Fout", "Error"),

@@ -39,7 +39,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -50,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The admin's language: on the server from the `taal` cookie, in the browser from the
-/// `lang` attribute the server rendered (so hydration renders the same text).
+/// `lang` attribute the server rendered. Islands get it as a prop.
 pub fn request_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
@@ -71,7 +71,8 @@ pub fn request_lang() -> Lang {
     }
 }
 
-/// The root component, hydrated in the browser by `frontend`.
+/// The root component, rendered on the server only: the browser hydrates just its islands
+/// (`#[island]`), see `frontend`.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

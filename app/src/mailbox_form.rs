@@ -17,6 +17,8 @@ pub const ATTEMPT_PARAM: &str = "poging";
 pub const DELETE_PARAM: &str = "verwijderen";
 /// Query parameter on the list after a delete.
 pub const DELETED_PARAM: &str = "verwijderd";
+/// Set on the confirmation when the delete failed on the server.
+pub const DELETE_FAILED_PARAM: &str = "mislukt";
 
 /// Which mailbox a page edits: the `{id}` segment, where `nieuw` means a new one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +107,9 @@ pub struct MailboxFormData {
     pub issues: Vec<Issue>,
     /// A failed save without JavaScript hit a conflicting change.
     pub conflict: bool,
+    /// A save without JavaScript failed on the server (its values are shown again).
+    #[serde(default)]
+    pub save_failed: bool,
     /// The values come from a failed save without JavaScript (its secrets are not kept).
     pub from_attempt: bool,
     /// The connection with Microsoft, for a saved mailbox with Microsoft settings.

@@ -30,9 +30,15 @@ pub async fn save_mailbox(
 ) -> Result<SaveOutcome, ServerFnError> {
     let actor = crate::server::auth::require_role(crate::access::Role::Beheerder)?;
     let state = crate::server::app_state()?;
-    let outcome = imp::save(&state, &actor, id, version, &form)
-        .await
-        .map_err(|error| imp::unexpected("saving mailbox", &error))?;
+    let outcome = match imp::save(&state, &actor, id, version, &form).await {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            if imp::is_plain_form_post() {
+                imp::after_failed_plain_post(&state, id, version, form);
+            }
+            return Err(imp::unexpected("saving mailbox", &error));
+        }
+    };
     if imp::is_plain_form_post() {
         imp::after_plain_post(&state, id, version, form, &outcome);
     }
@@ -44,9 +50,12 @@ pub async fn save_mailbox(
 pub async fn delete_mailbox(id: i32) -> Result<DeleteOutcome, ServerFnError> {
     let actor = crate::server::auth::require_role(crate::access::Role::Beheerder)?;
     let state = crate::server::app_state()?;
-    let deleted = imp::delete(&state, &actor, id)
-        .await
-        .map_err(|error| imp::unexpected("deleting mailbox", &error))?;
+    let deleted = imp::delete(&state, &actor, id).await.map_err(|error| {
+        if imp::is_plain_form_post() {
+            imp::redirect_after_failed_delete(id);
+        }
+        imp::unexpected("deleting mailbox", &error)
+    })?;
     if imp::is_plain_form_post() {
         imp::redirect_after_delete(id, deleted);
     }

@@ -1,5 +1,6 @@
 //! Building blocks shared by the pages.
 
+pub mod browser;
 mod layout;
 
 pub use layout::{ChangeOnly, CurrentUser, PageShell};

@@ -34,7 +34,7 @@ pub enum AccessMsg {
 impl AccessMsg {
     /// The text in `lang`.
     pub fn text(self, lang: super::Lang) -> &'static str {
-        super::Msg::Access(self).text(lang)
+        lang.pick(self.pair())
     }
 
     pub(super) fn pair(self) -> (&'static str, &'static str) {

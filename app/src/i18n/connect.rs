@@ -15,7 +15,6 @@ pub enum ConnectMsg {
     AdminConsent,
     HelpScopes,
     HelpAdminConsent,
-    Starting,
     StartFailed,
     NotConfigured,
     ConnectedNotice,
@@ -59,7 +58,7 @@ pub enum ConnectMsg {
 impl ConnectMsg {
     /// The text in `lang`.
     pub fn text(self, lang: super::Lang) -> &'static str {
-        super::Msg::Connect(self).text(lang)
+        lang.pick(self.pair())
     }
 
     pub(super) fn pair(self) -> (&'static str, &'static str) {
@@ -82,7 +81,6 @@ impl ConnectMsg {
                 "Een beheerder van de tenant geeft hiermee toestemming voor alle rechten van de app-registratie (handleiding, stap 12).",
                 "A tenant administrator grants every permission of the app registration with this (manual, step 12).",
             ),
-            Starting => ("Doorsturen naar Microsoft…", "Redirecting to Microsoft…"),
             StartFailed => ("Verbinden kon niet worden gestart. Probeer het opnieuw.", "Connecting could not be started. Try again."),
             NotConfigured => (
                 "Vul eerst de Microsoft Azure api instellingen in (met het client secret) en sla op.",

@@ -6,7 +6,6 @@
 pub enum DiagMsg {
     TestRegistration,
     TestRegistrationHelp,
-    Testing,
     PreflightTitle,
     PreflightPassed,
     PreflightFailed,
@@ -66,7 +65,7 @@ pub enum DiagMsg {
 impl DiagMsg {
     /// The text in `lang`.
     pub fn text(self, lang: super::Lang) -> &'static str {
-        super::Msg::Diag(self).text(lang)
+        lang.pick(self.pair())
     }
 
     pub(super) fn pair(self) -> (&'static str, &'static str) {
@@ -77,7 +76,6 @@ impl DiagMsg {
                 "Controleert bij Microsoft, zonder iemand daarheen te sturen: bestaat de tenant, zijn Client id en secret geldig, zijn de rechten verleend en is de mailbox van het Object ID bereikbaar, en welke Redirect url deze installatie meestuurt. Dit gebeurt ook vóór elke doorverwijzing naar Microsoft.",
                 "Checks with Microsoft, without sending anyone there: does the tenant exist, are Client id and secret valid, are the permissions granted and is the Object ID's mailbox reachable, and which Redirect url this installation sends. This also runs before every redirect to Microsoft.",
             ),
-            Testing => ("Bezig met testen…", "Testing…"),
             PreflightTitle => ("Test van de app-registratie", "App registration test"),
             PreflightPassed => ("Alle controles zijn geslaagd.", "All checks passed."),
             PreflightFailed => ("De app-registratie is niet in orde.", "The app registration is not in order."),

@@ -57,7 +57,6 @@ pub enum FormMsg {
     RetypeSecrets,
     Conflict,
     ReloadCurrent,
-    Gone,
     ReconnectNeeded,
     Delete,
     DeleteTitle,
@@ -65,12 +64,17 @@ pub enum FormMsg {
     DeleteConfirm,
     Cancel,
     DeleteFailed,
+    /// The mail types, as the form offers them and the list shows them.
+    TypeImap,
+    TypeSmtp,
+    TypeMicrosoftApi,
+    TypeNone,
 }
 
 impl FormMsg {
     /// The text in `lang`.
     pub fn text(self, lang: super::Lang) -> &'static str {
-        super::Msg::Form(self).text(lang)
+        lang.pick(self.pair())
     }
 
     pub(super) fn pair(self) -> (&'static str, &'static str) {
@@ -165,7 +169,6 @@ impl FormMsg {
                 "Laad de actuele gegevens en voer je wijzigingen opnieuw in.",
                 "Load the current data and enter your changes again.",
             ),
-            Gone => ("Deze mailbox bestaat niet meer.", "This mailbox no longer exists."),
             ReconnectNeeded => (
                 "Opnieuw verbinden nodig: de Microsoft Azure api instellingen zijn gewijzigd sinds de mailbox met Microsoft is verbonden.",
                 "Reconnect needed: the Microsoft Azure api settings changed since the mailbox was connected to Microsoft.",
@@ -182,6 +185,10 @@ impl FormMsg {
                 "Er ging iets mis bij het verwijderen. Probeer het opnieuw.",
                 "Something went wrong while deleting. Try again.",
             ),
+            TypeImap => ("IMAP", "IMAP"),
+            TypeSmtp => ("SMTP", "SMTP"),
+            TypeMicrosoftApi => ("Microsoft Api", "Microsoft Api"),
+            TypeNone => ("N.v.t.", "N/a"),
         }
     }
 }

@@ -13,7 +13,6 @@ pub enum MailMsg {
     NoError,
     ViewMessages,
     FetchNow,
-    Fetching,
     Fetched,
     FetchFailed,
     SyncBusy,
@@ -23,7 +22,6 @@ pub enum MailMsg {
     TestMailTo,
     TestMailHelp,
     SendTestMail,
-    Sending,
     TestMailSent,
     TestMailFailed,
     InvalidAddress,
@@ -74,7 +72,7 @@ pub enum MailMsg {
 impl MailMsg {
     /// The text in `lang`.
     pub fn text(self, lang: super::Lang) -> &'static str {
-        super::Msg::Mail(self).text(lang)
+        lang.pick(self.pair())
     }
 
     pub(super) fn pair(self) -> (&'static str, &'static str) {
@@ -88,7 +86,6 @@ impl MailMsg {
             NoError => ("Geen", "None"),
             ViewMessages => ("Bekijk de opgehaalde berichten", "View the fetched messages"),
             FetchNow => ("Nu ophalen", "Fetch now"),
-            Fetching => ("Bezig met ophalen…", "Fetching…"),
             Fetched => ("Opgehaald: {n} nieuwe berichten.", "Fetched: {n} new messages."),
             FetchFailed => ("Ophalen is mislukt", "Fetching failed"),
             SyncBusy => (
@@ -110,7 +107,6 @@ impl MailMsg {
                 "The mailbox's own address by default. The test mail is sent through Microsoft Graph with the Mail.Send application permission and is saved in Sent Items.",
             ),
             SendTestMail => ("Stuur testmail", "Send test mail"),
-            Sending => ("Bezig met versturen…", "Sending…"),
             TestMailSent => (
                 "De testmail is verstuurd aan {to}.",
                 "The test mail has been sent to {to}.",

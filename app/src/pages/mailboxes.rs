@@ -1,17 +1,19 @@
 //! `/instellingen/mailboxen`: the list with its name and Actief filters.
 //!
 //! The filter lives in the URL. Without JavaScript the form is a plain GET and the server
-//! renders the filtered rows; once hydrated, typing filters the already loaded rows at once
-//! and only replaces the URL, so no page load and no server round trip.
+//! renders the filtered rows. The filter and the table are one island: once its WASM runs,
+//! typing filters the rows it was given at once and only replaces the URL, so no page load
+//! and no server round trip. The rest of the page is server-rendered only.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
 
 use crate::api::list_mailboxes;
 use crate::api::mail::{list_mail_summaries, short_time, MailSummaryRow};
+use crate::components::browser::replace_url;
 use crate::components::{ChangeOnly, PageShell};
 use crate::i18n::{Lang, MailMsg, Msg};
 use crate::mailbox_form::DELETED_PARAM;
@@ -23,17 +25,16 @@ const LIST_PATH: &str = "/instellingen/mailboxen";
 pub fn MailboxesPage() -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
     let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        query.with(|q| MailboxFilter::from_params(q.get_str("naam"), q.get_str("actief")))
-    });
+    let filter = query
+        .with_untracked(|q| MailboxFilter::from_params(q.get_str("naam"), q.get_str("actief")));
     let mailboxes = Resource::new(|| (), |_| list_mailboxes());
     // One batch for every row's mail columns.
     let mail = Resource::new(|| (), |_| list_mail_summaries());
-    let deleted = move || query.with(|q| q.get_str(DELETED_PARAM).is_some());
+    let deleted = query.with_untracked(|q| q.get_str(DELETED_PARAM).is_some());
 
     view! {
         <PageShell title=Msg::MailboxesTitle crumb=Msg::NavMailboxes>
-            {move || deleted().then(|| view! {
+            {deleted.then(|| view! {
                 <p class="alert alert--ok" role="status" data-testid="deleted-message">
                     {Msg::MailboxDeleted.text(lang)}
                 </p>
@@ -47,72 +48,184 @@ pub fn MailboxesPage() -> impl IntoView {
                     </a>
                 </ChangeOnly>
             </div>
-            <FilterForm filter lang/>
-            <Transition fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
-                {move || Suspend::new(async move {
-                    // Without the mail columns' data the list still shows (with "–").
-                    let mail: HashMap<i32, MailSummaryRow> = mail.await.unwrap_or_default()
-                        .into_iter().map(|row| (row.mailbox_id, row)).collect();
-                    match mailboxes.await {
-                        Ok(rows) => view! { <MailboxTable rows mail filter lang/> }.into_any(),
-                        Err(_) => view! {
-                            <p class="alert alert--error" role="alert">{Msg::LoadFailed.text(lang)}</p>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
+                {move || {
+                    let filter = filter.clone();
+                    Suspend::new(async move {
+                        // Without the mail columns' data the list still shows (with "–").
+                        let mail: HashMap<i32, MailSummaryRow> = mail.await.unwrap_or_default()
+                            .into_iter().map(|row| (row.mailbox_id, row)).collect();
+                        match mailboxes.await {
+                            Ok(rows) => {
+                                let rows = rows.into_iter()
+                                    .map(|row| ListRow::worded(&row, mail.get(&row.id), lang))
+                                    .collect();
+                                view! { <FilteredMailboxes rows filter texts=ListTexts::new(lang)/> }.into_any()
+                            }
+                            Err(_) => view! {
+                                <p class="alert alert--error" role="alert">{Msg::LoadFailed.text(lang)}</p>
+                            }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
         </PageShell>
     }
 }
 
-/// A GET form; once hydrated every keystroke and choice replaces the URL instead.
+/// One row as the island gets it, worded on the server: the browser's bundle carries no
+/// message catalogue for the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListRow {
+    id: i32,
+    name: String,
+    email: String,
+    is_active: bool,
+    incoming: String,
+    outgoing: String,
+    primary: String,
+    active: String,
+    status: String,
+    status_class: String,
+    last_fetched: String,
+    messages: String,
+    last_error: String,
+    failing: bool,
+}
+
+impl ListRow {
+    /// `mail`: the row's mail columns, for a mailbox fetched over Graph ("–" otherwise).
+    fn worded(row: &MailboxRow, mail: Option<&MailSummaryRow>, lang: Lang) -> ListRow {
+        const NONE: &str = "–";
+        let yes_no = |value: bool| {
+            if value { Msg::Yes } else { Msg::No }
+                .text(lang)
+                .to_string()
+        };
+        let last_fetched = mail.map_or_else(
+            || NONE.to_string(),
+            |mail| {
+                mail.last_fetched_at
+                    .as_deref()
+                    .map_or_else(|| MailMsg::NeverFetched.text(lang).to_string(), short_time)
+            },
+        );
+        ListRow {
+            id: row.id,
+            name: row.name.clone(),
+            email: row.email.clone(),
+            is_active: row.is_active,
+            incoming: row.incoming.label().text(lang).to_string(),
+            outgoing: row.outgoing.label().text(lang).to_string(),
+            primary: yes_no(row.is_primary),
+            active: yes_no(row.is_active),
+            status: row.status.text(lang),
+            status_class: row.status.css_class().to_string(),
+            last_fetched,
+            messages: mail.map_or_else(|| NONE.to_string(), |mail| mail.message_count.to_string()),
+            last_error: mail
+                .and_then(|mail| mail.last_error.clone())
+                .unwrap_or_else(|| NONE.to_string()),
+            failing: mail.is_some_and(|mail| mail.failing),
+        }
+    }
+}
+
+/// The list's fixed words, in the admin's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListTexts {
+    filter_name: String,
+    filter_placeholder: String,
+    filter_active: String,
+    /// The Actief choices: Alle, Ja, Nee.
+    choices: [String; 3],
+    apply: String,
+    /// Column headers, in table order.
+    columns: [String; 10],
+    count_shown: String,
+    no_mailboxes: String,
+    no_match: String,
+}
+
+impl ListTexts {
+    fn new(lang: Lang) -> ListTexts {
+        let t = |msg: Msg| msg.text(lang).to_string();
+        let m = |msg: MailMsg| msg.text(lang).to_string();
+        ListTexts {
+            filter_name: t(Msg::FilterName),
+            filter_placeholder: t(Msg::FilterNamePlaceholder),
+            filter_active: t(Msg::FilterActive),
+            choices: [t(Msg::FilterAll), t(Msg::Yes), t(Msg::No)],
+            apply: t(Msg::ApplyFilter),
+            columns: [
+                t(Msg::ColName),
+                t(Msg::ColEmail),
+                t(Msg::ColIncoming),
+                t(Msg::ColOutgoing),
+                t(Msg::ColPrimary),
+                t(Msg::ColActive),
+                t(Msg::ColStatus),
+                m(MailMsg::ColLastFetched),
+                m(MailMsg::ColMessages),
+                m(MailMsg::ColLastError),
+            ],
+            count_shown: t(Msg::CountShown),
+            no_mailboxes: t(Msg::EmptyNoMailboxes),
+            no_match: t(Msg::EmptyNoMatch),
+        }
+    }
+}
+
+/// The filter form and the table: the list page's one island.
+#[island]
+fn FilteredMailboxes(rows: Vec<ListRow>, filter: MailboxFilter, texts: ListTexts) -> impl IntoView {
+    let filter = RwSignal::new(filter);
+    let texts = StoredValue::new(texts);
+    let none = rows.is_empty();
+    view! {
+        <FilterForm filter texts/>
+        {none.then(|| view! {
+            <p class="empty" data-testid="empty-state">{texts.with_value(|t| t.no_mailboxes.clone())}</p>
+        })}
+        {(!none).then(|| view! { <MailboxTable rows filter texts/> })}
+    }
+}
+
+/// A GET form; in the island every keystroke and choice filters and replaces the URL.
 #[component]
-fn FilterForm(filter: Memo<MailboxFilter>, lang: Lang) -> impl IntoView {
-    let navigate = use_navigate();
+fn FilterForm(filter: RwSignal<MailboxFilter>, texts: StoredValue<ListTexts>) -> impl IntoView {
+    let text = move |pick: fn(&ListTexts) -> &String| texts.with_value(|t| pick(t).clone());
     let apply = move |next: MailboxFilter| {
         let query = next.to_query();
-        let url = if query.is_empty() {
+        replace_url(&if query.is_empty() {
             LIST_PATH.to_string()
         } else {
             format!("{LIST_PATH}?{query}")
-        };
-        navigate(
-            &url,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        });
+        filter.set(next);
     };
-    let on_name = {
-        let apply = apply.clone();
-        move |ev| {
-            apply(MailboxFilter {
-                name: event_target_value(&ev).trim().to_string(),
-                ..filter.get_untracked()
-            })
-        }
+    let on_name = move |ev| {
+        apply(MailboxFilter {
+            name: event_target_value(&ev).trim().to_string(),
+            ..filter.get_untracked()
+        })
     };
-    let on_active = {
-        let apply = apply.clone();
-        move |ev| {
-            let value = event_target_value(&ev);
-            apply(MailboxFilter {
-                active: ActiveFilter::from_param(Some(&value)),
-                ..filter.get_untracked()
-            })
-        }
+    let on_active = move |ev| {
+        let value = event_target_value(&ev);
+        apply(MailboxFilter {
+            active: ActiveFilter::from_param(Some(&value)),
+            ..filter.get_untracked()
+        })
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        // Hydrated: the inputs already applied the filter; don't reload the page.
+        // With the island running the inputs already applied the filter; no page load.
         ev.prevent_default();
         apply(filter.get_untracked());
     };
-    let active_option = move |value: ActiveFilter, label: Msg| {
+    let active_option = move |value: ActiveFilter, choice: usize| {
         view! {
             <option value=value.param() selected=move || filter.get().active == value>
-                {label.text(lang)}
+                {texts.with_value(|t| t.choices[choice].clone())}
             </option>
         }
     };
@@ -122,21 +235,21 @@ fn FilterForm(filter: Memo<MailboxFilter>, lang: Lang) -> impl IntoView {
         <form class="filters" method="get" action=LIST_PATH role="search" on:submit=on_submit
             data-testid="mailbox-filter">
             <div class="field">
-                <label for="filter-naam">{Msg::FilterName.text(lang)}</label>
+                <label for="filter-naam">{text(|t| &t.filter_name)}</label>
                 <input id="filter-naam" name="naam" type="search" autocomplete="off"
-                    placeholder=Msg::FilterNamePlaceholder.text(lang)
+                    placeholder=text(|t| &t.filter_placeholder)
                     value=initial_name on:input=on_name data-testid="filter-name"/>
             </div>
             <div class="field">
-                <label for="filter-actief">{Msg::FilterActive.text(lang)}</label>
+                <label for="filter-actief">{text(|t| &t.filter_active)}</label>
                 <select id="filter-actief" name="actief" on:change=on_active data-testid="filter-active">
-                    {active_option(ActiveFilter::All, Msg::FilterAll)}
-                    {active_option(ActiveFilter::Active, Msg::Yes)}
-                    {active_option(ActiveFilter::Inactive, Msg::No)}
+                    {active_option(ActiveFilter::All, 0)}
+                    {active_option(ActiveFilter::Active, 1)}
+                    {active_option(ActiveFilter::Inactive, 2)}
                 </select>
             </div>
             <button type="submit" class="button" data-testid="filter-submit">
-                {Msg::ApplyFilter.text(lang)}
+                {text(|t| &t.apply)}
             </button>
         </form>
     }
@@ -144,122 +257,65 @@ fn FilterForm(filter: Memo<MailboxFilter>, lang: Lang) -> impl IntoView {
 
 #[component]
 fn MailboxTable(
-    rows: Vec<MailboxRow>,
-    mail: HashMap<i32, MailSummaryRow>,
-    filter: Memo<MailboxFilter>,
-    lang: Lang,
+    rows: Vec<ListRow>,
+    filter: RwSignal<MailboxFilter>,
+    texts: StoredValue<ListTexts>,
 ) -> impl IntoView {
-    let t = move |msg: Msg| msg.text(lang);
-    let m = move |msg: MailMsg| msg.text(lang);
-    let mail = StoredValue::new(mail);
-    if rows.is_empty() {
-        return view! { <p class="empty" data-testid="empty-state">{t(Msg::EmptyNoMailboxes)}</p> }
-            .into_any();
-    }
     let rows = StoredValue::new(rows);
-    let visible = move || {
+    let visible = Memo::new(move |_| {
         let filter = filter.get();
         rows.with_value(|rows| {
             rows.iter()
-                .filter(|row| filter.matches(row))
+                .filter(|row| filter.matches(&row.name, row.is_active))
                 .cloned()
                 .collect::<Vec<_>>()
         })
-    };
-    let yes_no = move |value: bool| if value { t(Msg::Yes) } else { t(Msg::No) };
+    });
+    let column = move |i: usize| texts.with_value(|t| t.columns[i].clone());
 
     view! {
-        {move || {
-            let visible = visible();
-            let count = visible.len();
-            let body = if visible.is_empty() {
-                view! {
-                    <tr><td colspan="10" class="empty" data-testid="empty-filter">{t(Msg::EmptyNoMatch)}</td></tr>
-                }.into_any()
-            } else {
-                visible.into_iter().map(|row| {
-                    let href = format!("{LIST_PATH}/{}", row.id);
-                    let summary = mail.with_value(|mail| mail.get(&row.id).cloned());
-                    let cells = MailCells::of(summary.as_ref(), lang);
-                    view! {
-                        <tr data-testid="mailbox-row">
-                            <td data-label=t(Msg::ColName)><a href=href>{row.name}</a></td>
-                            <td data-label=t(Msg::ColEmail)>{row.email}</td>
-                            <td data-label=t(Msg::ColIncoming)>{t(row.incoming.label())}</td>
-                            <td data-label=t(Msg::ColOutgoing)>{t(row.outgoing.label())}</td>
-                            <td data-label=t(Msg::ColPrimary)>{yes_no(row.is_primary)}</td>
-                            <td data-label=t(Msg::ColActive)>{yes_no(row.is_active)}</td>
-                            <td data-label=t(Msg::ColStatus)>
-                                <span class=row.status.css_class() data-testid="mailbox-status">{row.status.text(lang)}</span>
-                            </td>
-                            <td data-label=m(MailMsg::ColLastFetched) data-testid="mailbox-last-fetched">{cells.last_fetched}</td>
-                            <td data-label=m(MailMsg::ColMessages) data-testid="mailbox-message-count">{cells.messages}</td>
-                            <td data-label=m(MailMsg::ColLastError) data-testid="mailbox-last-error"
-                                class=cells.error_class>{cells.last_error}</td>
-                        </tr>
-                    }
-                }).collect_view().into_any()
-            };
-            view! {
-                <p class="muted" aria-live="polite" data-testid="row-count">
-                    {count} " " {t(Msg::CountShown)}
-                </p>
-                <div class="table-wrap">
-                    <table class="table" data-testid="mailbox-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">{t(Msg::ColName)}</th>
-                                <th scope="col">{t(Msg::ColEmail)}</th>
-                                <th scope="col">{t(Msg::ColIncoming)}</th>
-                                <th scope="col">{t(Msg::ColOutgoing)}</th>
-                                <th scope="col">{t(Msg::ColPrimary)}</th>
-                                <th scope="col">{t(Msg::ColActive)}</th>
-                                <th scope="col">{t(Msg::ColStatus)}</th>
-                                <th scope="col">{m(MailMsg::ColLastFetched)}</th>
-                                <th scope="col">{m(MailMsg::ColMessages)}</th>
-                                <th scope="col">{m(MailMsg::ColLastError)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>{body}</tbody>
-                    </table>
-                </div>
-            }
-        }}
-    }
-    .into_any()
-}
-
-/// The three mail columns of one row; "–" where nothing is known.
-struct MailCells {
-    last_fetched: String,
-    messages: String,
-    last_error: String,
-    error_class: &'static str,
-}
-
-impl MailCells {
-    fn of(summary: Option<&MailSummaryRow>, lang: Lang) -> MailCells {
-        const NONE: &str = "–";
-        let Some(summary) = summary else {
-            return MailCells {
-                last_fetched: NONE.into(),
-                messages: NONE.into(),
-                last_error: NONE.into(),
-                error_class: "",
-            };
-        };
-        MailCells {
-            last_fetched: summary
-                .last_fetched_at
-                .as_deref()
-                .map_or_else(|| MailMsg::NeverFetched.text(lang).to_string(), short_time),
-            messages: summary.message_count.to_string(),
-            last_error: summary.last_error.clone().unwrap_or_else(|| NONE.into()),
-            error_class: if summary.failing {
-                "status status--bad"
-            } else {
-                ""
-            },
-        }
+        <p class="muted" aria-live="polite" data-testid="row-count">
+            {move || visible.with(Vec::len)} " " {texts.with_value(|t| t.count_shown.clone())}
+        </p>
+        <div class="table-wrap">
+            <table class="table" data-testid="mailbox-table">
+                <thead>
+                    <tr>
+                        {(0..10).map(|i| view! { <th scope="col">{column(i)}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let visible = visible.get();
+                        let none = visible.is_empty().then(|| view! {
+                            <tr><td colspan="10" class="empty" data-testid="empty-filter">
+                                {texts.with_value(|t| t.no_match.clone())}
+                            </td></tr>
+                        });
+                        let rows = visible.into_iter().map(|row| {
+                            let href = format!("{LIST_PATH}/{}", row.id);
+                            view! {
+                                <tr data-testid="mailbox-row">
+                                    <td data-label=column(0)><a href=href>{row.name}</a></td>
+                                    <td data-label=column(1)>{row.email}</td>
+                                    <td data-label=column(2)>{row.incoming}</td>
+                                    <td data-label=column(3)>{row.outgoing}</td>
+                                    <td data-label=column(4)>{row.primary}</td>
+                                    <td data-label=column(5)>{row.active}</td>
+                                    <td data-label=column(6)>
+                                        <span class=row.status_class data-testid="mailbox-status">{row.status}</span>
+                                    </td>
+                                    <td data-label=column(7) data-testid="mailbox-last-fetched">{row.last_fetched}</td>
+                                    <td data-label=column(8) data-testid="mailbox-message-count">{row.messages}</td>
+                                    <td data-label=column(9) data-testid="mailbox-last-error"
+                                        class=if row.failing { "status status--bad" } else { "" }>{row.last_error}</td>
+                                </tr>
+                            }
+                        }).collect_view();
+                        (none, rows)
+                    }}
+                </tbody>
+            </table>
+        </div>
     }
 }

@@ -30,6 +30,8 @@ pub struct FormAttempt {
     pub issues: Vec<Issue>,
     /// It was not saved because of a conflicting change.
     pub conflict: bool,
+    /// It was not saved because the server failed (database unavailable).
+    pub failed: bool,
 }
 
 /// The store; cheap to clone.
@@ -89,6 +91,7 @@ mod tests {
             form,
             issues: Vec::new(),
             conflict: true,
+            failed: false,
         });
         assert_eq!(token.len(), 32);
         assert_eq!(attempts.find(&token, MailboxTarget::New), None);

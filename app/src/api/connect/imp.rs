@@ -3,7 +3,7 @@
 use chrono::Utc;
 use leptos::prelude::*;
 
-use crate::connection::{AttemptProblem, ConnectPrompt, StartOutcome, TestOutcome};
+use crate::connection::{AttemptProblem, ConnectPrompt, StartOutcome, StartProblem, TestOutcome};
 use crate::i18n::{ConnectMsg, Lang};
 use crate::mailbox_form::MailboxTarget;
 use crate::preflight::Purpose;
@@ -31,20 +31,19 @@ pub(super) async fn start(
         Err(StartError::NotConfigured) => StartOutcome::NotConfigured,
         Err(error) => {
             tracing::error!(mailbox_id = id, %error, "starting the Microsoft sign-in failed");
+            back_with(id, Some(StartProblem::Failed));
             let message = ConnectMsg::StartFailed.text(Lang::default());
             return Err(ServerFnError::ServerError(message.to_string()));
         }
     };
-    if crate::api::mailbox_form::is_plain_form_post() {
-        match &outcome {
-            StartOutcome::Redirect { url } => see_other(url),
-            // The mailbox page shows the stored preflight and "toch doorgaan".
-            StartOutcome::NotConfigured
-            | StartOutcome::NotFound
-            | StartOutcome::PreflightFailed { .. } => {
-                see_other(&MailboxTarget::Existing(id).path())
-            }
+    match &outcome {
+        StartOutcome::Redirect { url } if crate::api::mailbox_form::is_plain_form_post() => {
+            see_other(url)
         }
+        StartOutcome::Redirect { .. } => {}
+        StartOutcome::NotConfigured => back_with(id, Some(StartProblem::NotConfigured)),
+        // The mailbox page shows the stored preflight and "toch doorgaan".
+        StartOutcome::NotFound | StartOutcome::PreflightFailed { .. } => back_with(id, None),
     }
     Ok(outcome)
 }
@@ -93,13 +92,13 @@ pub(super) async fn test(
         Err(StartError::NotConfigured) => TestOutcome::NotConfigured,
         Err(error) => {
             tracing::error!(mailbox_id = id, %error, "testing the app registration failed");
+            back_with(id, Some(StartProblem::Failed));
             let message = ConnectMsg::StartFailed.text(Lang::default());
             return Err(ServerFnError::ServerError(message.to_string()));
         }
     };
-    if crate::api::mailbox_form::is_plain_form_post() {
-        see_other(&MailboxTarget::Existing(id).path());
-    }
+    let problem = (outcome == TestOutcome::NotConfigured).then_some(StartProblem::NotConfigured);
+    back_with(id, problem);
     Ok(outcome)
 }
 
@@ -125,6 +124,23 @@ pub(super) async fn history(
 
 /// The history shows the latest attempts; older ones stay in the database.
 const HISTORY_LIMIT: u64 = 200;
+
+/// Sends a browser that posted a connection button's form back to the mailbox page, where
+/// the stored attempt (or `problem`) shows what happened. Nothing for other callers.
+fn back_with(id: i32, problem: Option<StartProblem>) {
+    if !crate::api::mailbox_form::is_plain_form_post() {
+        return;
+    }
+    let path = MailboxTarget::Existing(id).path();
+    match problem {
+        Some(problem) => see_other(&format!(
+            "{path}?{}={}",
+            StartProblem::PARAM,
+            problem.param()
+        )),
+        None => see_other(&path),
+    }
+}
 
 /// Answers a plain form post with `303 See Other` to `location`.
 pub(crate) fn see_other(location: &str) {

@@ -7,7 +7,7 @@ use crate::connection::ConnectPrompt;
 use crate::i18n::{FormMsg, Lang};
 use crate::mailbox_form::{
     new_mailbox_form, MailboxFormData, MailboxTarget, SaveOutcome, ATTEMPT_PARAM, DELETED_PARAM,
-    LIST_PATH, SAVED_PARAM,
+    DELETE_FAILED_PARAM, DELETE_PARAM, LIST_PATH, SAVED_PARAM,
 };
 use crate::server::audit::{changed_fields, record_audit, SecretChange};
 use crate::server::auth::Actor;
@@ -16,7 +16,8 @@ use crate::server::form_attempts::FormAttempt;
 use crate::server::mailbox_store::{self, StoreError, UpdateResult};
 use crate::server::AppState;
 use crate::validation::{
-    parse_mailbox, validate_mailbox, IncomingType, MailboxForm, ValidMailbox, ValidationContext,
+    parse_mailbox, validate_mailbox, IncomingType, Issue, MailboxForm, ValidMailbox,
+    ValidationContext,
 };
 
 /// Logs the detail (never a secret: errors carry none) and gives the browser a generic
@@ -62,6 +63,7 @@ pub(super) async fn form_data(
             data.form = attempt.form;
             data.issues = attempt.issues;
             data.conflict = attempt.conflict;
+            data.save_failed = attempt.failed;
             data.from_attempt = true;
         }
         (None, Some(stored)) => {
@@ -265,14 +267,46 @@ pub(super) fn after_plain_post(
         SaveOutcome::Invalid { issues } => (issues.clone(), false),
         SaveOutcome::Conflict => (Vec::new(), true),
     };
+    show_again(state, target, version, form, issues, conflict, false);
+}
+
+/// A save the server failed (not the admin's mistake): the form again with the submitted
+/// values and the message that it was not saved.
+pub(super) fn after_failed_plain_post(
+    state: &AppState,
+    id: Option<i32>,
+    version: i32,
+    form: MailboxForm,
+) {
+    let target = id.map_or(MailboxTarget::New, MailboxTarget::Existing);
+    show_again(state, target, version, form, Vec::new(), false, true);
+}
+
+/// Keeps the attempt and redirects to the form showing it.
+fn show_again(
+    state: &AppState,
+    target: MailboxTarget,
+    version: i32,
+    form: MailboxForm,
+    issues: Vec<Issue>,
+    conflict: bool,
+    failed: bool,
+) {
     let token = state.form_attempts.keep(FormAttempt {
         target,
         version,
         form,
         issues,
         conflict,
+        failed,
     });
     leptos_axum::redirect(&format!("{}?{ATTEMPT_PARAM}={token}", target.path()));
+}
+
+/// Back to the confirmation, which then says the delete failed.
+pub(super) fn redirect_after_failed_delete(id: i32) {
+    let path = MailboxTarget::Existing(id).path();
+    leptos_axum::redirect(&format!("{path}?{DELETE_PARAM}=1&{DELETE_FAILED_PARAM}=1"));
 }
 
 /// Without JavaScript a delete lands on the list (or the 404 of a mailbox already gone).

@@ -1,7 +1,7 @@
 //! The "Mail" section of the mailbox page: last fetched, message count and last error, a
-//! link to the messages, "Nu ophalen" and "Stuur testmail". Each action is its own form:
-//! without JavaScript the post is answered with a 303 back here, the outcome in the query;
-//! once hydrated the outcome comes back from the server function.
+//! link to the messages, "Nu ophalen" and "Stuur testmail". Each action is its own plain
+//! form: the post is answered with a 303 back here, the outcome in the query.
+//! Server-rendered only.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -9,8 +9,8 @@ use leptos_router::hooks::use_query_map;
 use super::problem::{Action, ProblemReport};
 use crate::api::mail::{
     fetch_outcome_from_query, get_mail_status, messages_path, short_time,
-    test_mail_outcome_from_query, FetchMailNow, FetchOutcome, MailProblem, MailStatus,
-    SendTestMail, TestMailOutcome,
+    test_mail_outcome_from_query, FetchMailNow, FetchOutcome, MailStatus, SendTestMail,
+    TestMailOutcome,
 };
 use crate::i18n::{Lang, MailMsg};
 
@@ -22,75 +22,41 @@ pub async fn load_status(segment: String) -> Result<Option<MailStatus>, ServerFn
     }
 }
 
-/// The section, for a mailbox whose mail goes through Microsoft Api. `changed` is bumped
-/// after a fetch so `status` (made by the page, keyed on it) loads again.
+/// The section, for a mailbox whose mail goes through Microsoft Api.
 #[component]
-pub fn MailSection(
-    status: Resource<Result<Option<MailStatus>, ServerFnError>>,
-    changed: RwSignal<u32>,
-) -> impl IntoView {
+pub fn MailSection(status: Resource<Result<Option<MailStatus>, ServerFnError>>) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
-    let fetch = ServerAction::<FetchMailNow>::new();
-    let test = ServerAction::<SendTestMail>::new();
-    // After a form post without JavaScript, the outcome is in the query.
-    let query = use_query_map();
-    let (fetched_before, tested_before) = query.with_untracked(|q| {
+    // After a post, the outcome is in the query.
+    let (fetch_outcome, test_outcome) = use_query_map().with_untracked(|q| {
         let get = |name: &str| q.get(name);
         (
             fetch_outcome_from_query(get),
             test_mail_outcome_from_query(get),
         )
     });
-    Effect::new(move |_| {
-        if let Some(Ok(FetchOutcome::Fetched { .. })) = fetch.value().get() {
-            changed.update(|n| *n += 1);
-        }
-    });
-    let fetch_outcome = Signal::derive(move || match fetch.value().get() {
-        Some(Ok(outcome)) => Some(outcome),
-        Some(Err(error)) => Some(FetchOutcome::Failed {
-            problem: failed_call(error),
-        }),
-        None => fetched_before.clone(),
-    });
-    let test_outcome = Signal::derive(move || match test.value().get() {
-        Some(Ok(outcome)) => Some(outcome),
-        Some(Err(error)) => Some(TestMailOutcome::Failed {
-            problem: failed_call(error),
-        }),
-        None => tested_before.clone(),
-    });
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match status.await {
-                    Ok(Some(status)) if status.incoming_microsoft || status.outgoing_microsoft => view! {
-                        <SectionBody status fetch test fetch_outcome test_outcome lang/>
-                    }.into_any(),
-                    _ => ().into_any(),
-                }
-            })}
-        </Transition>
+        <Suspense fallback=|| ()>
+            {move || {
+                let (fetch_outcome, test_outcome) = (fetch_outcome.clone(), test_outcome.clone());
+                Suspend::new(async move {
+                    match status.await {
+                        Ok(Some(status)) if status.incoming_microsoft || status.outgoing_microsoft => view! {
+                            <SectionBody status fetch_outcome test_outcome lang/>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })
+            }}
+        </Suspense>
     }
     .into_any()
-}
-
-/// A server function that failed outright (database down, signed out meanwhile).
-fn failed_call(error: ServerFnError) -> MailProblem {
-    MailProblem {
-        code: "request_failed".into(),
-        description: Some(error.to_string()),
-        ..MailProblem::default()
-    }
 }
 
 #[component]
 fn SectionBody(
     status: MailStatus,
-    fetch: ServerAction<FetchMailNow>,
-    test: ServerAction<SendTestMail>,
-    fetch_outcome: Signal<Option<FetchOutcome>>,
-    test_outcome: Signal<Option<TestMailOutcome>>,
+    fetch_outcome: Option<FetchOutcome>,
+    test_outcome: Option<TestMailOutcome>,
     lang: Lang,
 ) -> impl IntoView {
     let t = move |msg: MailMsg| msg.text(lang);
@@ -103,10 +69,10 @@ fn SectionBody(
                 <a href=messages_path(id) data-testid="messages-link">{t(MailMsg::ViewMessages)}</a>
             </p>
             {(status.can_change && status.incoming_microsoft).then(|| view! {
-                <FetchForm id fetch fetch_outcome lang/>
+                <FetchForm id fetch_outcome lang/>
             })}
             {(status.can_change && status.outgoing_microsoft).then(|| view! {
-                <TestMailForm id email=status.email.clone() test test_outcome lang/>
+                <TestMailForm id email=status.email.clone() test_outcome lang/>
             })}
         </section>
     }
@@ -146,25 +112,17 @@ fn Facts(status: MailStatus, lang: Lang) -> impl IntoView {
 
 /// "Nu ophalen" and what it did.
 #[component]
-fn FetchForm(
-    id: i32,
-    fetch: ServerAction<FetchMailNow>,
-    fetch_outcome: Signal<Option<FetchOutcome>>,
-    lang: Lang,
-) -> impl IntoView {
+fn FetchForm(id: i32, fetch_outcome: Option<FetchOutcome>, lang: Lang) -> impl IntoView {
     let t = move |msg: MailMsg| msg.text(lang);
+    let fetch = ServerAction::<FetchMailNow>::new();
     view! {
         <ActionForm action=fetch>
             <input type="hidden" name="id" value=id.to_string()/>
-            <button type="submit" class="button button--primary" data-testid="fetch-now"
-                disabled=move || fetch.pending().get()>
+            <button type="submit" class="button button--primary" data-testid="fetch-now">
                 {t(MailMsg::FetchNow)}
             </button>
         </ActionForm>
-        {move || fetch.pending().get().then(|| view! {
-            <p class="muted" role="status">{t(MailMsg::Fetching)}</p>
-        })}
-        {move || fetch_outcome.get().map(|outcome| match outcome {
+        {fetch_outcome.map(|outcome| match outcome {
             FetchOutcome::Fetched { new_messages, .. } => view! {
                 <p class="alert alert--ok" role="status" data-testid="fetch-success"
                     data-new=new_messages.to_string()>
@@ -194,11 +152,11 @@ fn FetchForm(
 fn TestMailForm(
     id: i32,
     email: String,
-    test: ServerAction<SendTestMail>,
-    test_outcome: Signal<Option<TestMailOutcome>>,
+    test_outcome: Option<TestMailOutcome>,
     lang: Lang,
 ) -> impl IntoView {
     let t = move |msg: MailMsg| msg.text(lang);
+    let test = ServerAction::<SendTestMail>::new();
     view! {
         <ActionForm action=test>
             <input type="hidden" name="id" value=id.to_string()/>
@@ -208,15 +166,11 @@ fn TestMailForm(
                     aria-describedby="help-testmail" data-testid="test-mail-to"/>
                 <p id="help-testmail" class="field__help">{t(MailMsg::TestMailHelp)}</p>
             </div>
-            <button type="submit" class="button" data-testid="send-test-mail"
-                disabled=move || test.pending().get()>
+            <button type="submit" class="button" data-testid="send-test-mail">
                 {t(MailMsg::SendTestMail)}
             </button>
         </ActionForm>
-        {move || test.pending().get().then(|| view! {
-            <p class="muted" role="status">{t(MailMsg::Sending)}</p>
-        })}
-        {move || test_outcome.get().map(|outcome| match outcome {
+        {test_outcome.map(|outcome| match outcome {
             TestMailOutcome::Sent { to } => view! {
                 <p class="alert alert--ok" role="status" data-testid="test-mail-success">
                     {t(MailMsg::TestMailSent).replace("{to}", &to)}

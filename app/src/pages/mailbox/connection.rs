@@ -1,99 +1,67 @@
 //! "Verbinding met Microsoft" on the mailbox page: the status, the last failed attempt with
 //! Microsoft's codes and advice, and the buttons that send the browser to Microsoft. Each
-//! button is its own form: without JavaScript the post is answered with a 303 to
-//! Microsoft; once hydrated the server function returns the URL and the page goes there.
+//! button is its own plain form: the server answers with a 303 to Microsoft, or back to
+//! this page, which then shows the stored preflight or why nothing started. Server-rendered
+//! only: nothing here needs the browser's WASM.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::diagnostics::ProblemReport;
 use super::preflight::PreflightPanel;
 use crate::api::connect::{GrantAdminConsent, StartMicrosoftLogin, TestAppRegistration};
-use crate::connection::{ConnectPrompt, ConnectionView, StartOutcome, TestOutcome};
+use crate::connection::{ConnectPrompt, ConnectionView, StartProblem};
 use crate::diagnostics::problem_of_report;
 use crate::i18n::{ConnectMsg, DiagMsg, Lang, Msg};
-use crate::preflight::PreflightReport;
 
 /// The section, for a saved Microsoft Api mailbox. `context` names the mailbox's address
-/// and IDs for the text support gets; `attempts_changed` is bumped whenever a new attempt
-/// was stored, so the history reloads.
+/// and IDs for the text support gets.
 #[component]
 pub(super) fn ConnectionSection(
     id: i32,
     view: ConnectionView,
     context: Vec<(&'static str, String)>,
-    attempts_changed: RwSignal<u32>,
     lang: Lang,
 ) -> impl IntoView {
     let sign_in = ServerAction::<StartMicrosoftLogin>::new();
     let consent = ServerAction::<GrantAdminConsent>::new();
     let test = ServerAction::<TestAppRegistration>::new();
-    let failed = RwSignal::new(None::<ConnectMsg>);
-    // The latest preflight: as loaded, then as the buttons above run it again. `stopped`
-    // when it kept the admin from going to Microsoft (a failed one loaded with the page
-    // was the latest attempt, so it did too).
+    let start_problem = use_query_map()
+        .with_untracked(|q| StartProblem::from_param(q.get_str(StartProblem::PARAM)));
+    // The latest preflight. When the latest attempt is a failed preflight, it kept the
+    // admin from going to Microsoft and its report leads the section.
     let latest_is_preflight = view
         .last_problem
         .as_ref()
         .is_some_and(|p| p.kind == "preflight");
-    let preflight = RwSignal::new(
-        view.preflight
-            .clone()
-            .map(|report| (report, latest_is_preflight, latest_is_preflight)),
-    );
-    let show_preflight = move |report: PreflightReport, stopped: bool| {
-        preflight.set(Some((report, stopped, true)));
-        failed.set(None);
-        attempts_changed.update(|n| *n += 1);
-    };
-    Effect::new(move |_| {
-        let outcome = sign_in.value().get().or_else(|| consent.value().get());
-        match outcome {
-            Some(Ok(StartOutcome::Redirect { url })) => go_to(&url),
-            Some(Ok(StartOutcome::PreflightFailed { report })) => show_preflight(report, true),
-            Some(Ok(StartOutcome::NotConfigured)) => failed.set(Some(ConnectMsg::NotConfigured)),
-            Some(Ok(StartOutcome::NotFound)) | Some(Err(_)) => {
-                failed.set(Some(ConnectMsg::StartFailed))
-            }
-            None => {}
-        }
-    });
-    Effect::new(move |_| match test.value().get() {
-        Some(Ok(TestOutcome::Tested { report })) => show_preflight(report, false),
-        Some(Ok(TestOutcome::NotConfigured)) => failed.set(Some(ConnectMsg::NotConfigured)),
-        Some(Ok(TestOutcome::NotFound)) | Some(Err(_)) => failed.set(Some(ConnectMsg::StartFailed)),
-        None => {}
-    });
-    let pending = move || sign_in.pending().get() || consent.pending().get();
     // A failed preflight has its own panel; other failures get the report.
     let problem = view.last_problem.clone().filter(|p| p.kind != "preflight");
-    let problem_context = context.clone();
+    let preflight = view.preflight.clone().map(|report| {
+        let failure = problem_of_report(&report).filter(|_| latest_is_preflight);
+        let passed = report.passed();
+        view! {
+            {failure.map(|problem| view! {
+                <ProblemReport problem context=context.clone() lang/>
+            })}
+            <PreflightPanel report stopped=latest_is_preflight lang/>
+            {(!passed).then(|| view! { <ContinueAnyway action=sign_in id lang/> })}
+        }
+    });
     view! {
         <section class="form-section connection" aria-labelledby="connection-title"
             data-testid="section-connection">
             <h2 id="connection-title">{ConnectMsg::Section.text(lang)}</h2>
             <Status view=view.clone() lang/>
-            {problem.map(|problem| view! { <ProblemReport problem context=problem_context lang/> })}
-            {move || preflight.get().map(|(report, stopped, latest)| {
-                let failure = problem_of_report(&report).filter(|_| latest);
-                let passed = report.passed();
+            {problem.map(|problem| view! { <ProblemReport problem context=context.clone() lang/> })}
+            {preflight}
+            {start_problem.map(|problem| {
+                let msg = match problem {
+                    StartProblem::NotConfigured => ConnectMsg::NotConfigured,
+                    StartProblem::Failed => ConnectMsg::StartFailed,
+                };
                 view! {
-                    {failure.map(|problem| view! {
-                        <ProblemReport problem context=context.clone() lang/>
-                    })}
-                    <PreflightPanel report stopped lang/>
-                    {(!passed).then(|| view! {
-                        <ContinueAnyway action=sign_in id lang/>
-                    })}
+                    <p class="alert alert--error" role="alert" data-testid="connect-start-failed">{msg.text(lang)}</p>
                 }
-            })}
-            {move || failed.get().map(|msg| view! {
-                <p class="alert alert--error" role="alert" data-testid="connect-start-failed">{msg.text(lang)}</p>
-            })}
-            {move || pending().then(|| view! {
-                <p class="muted" role="status">{ConnectMsg::Starting.text(lang)}</p>
-            })}
-            {move || test.pending().get().then(|| view! {
-                <p class="muted" role="status" data-testid="preflight-running">{DiagMsg::Testing.text(lang)}</p>
             })}
             <div class="form-actions connection__actions">
                 <StartButton action=sign_in id prompt=ConnectPrompt::SelectAccount
@@ -106,7 +74,7 @@ pub(super) fn ConnectionSection(
                 <ActionForm action=test>
                     <input type="hidden" name="id" value=id.to_string()/>
                     <button type="submit" class="button" data-testid="test-registration"
-                        aria-describedby="help-test-registration" disabled=move || test.pending().get()>
+                        aria-describedby="help-test-registration">
                         {DiagMsg::TestRegistration.text(lang)}
                     </button>
                 </ActionForm>
@@ -189,15 +157,4 @@ fn StartButton(
             </button>
         </ActionForm>
     }
-}
-
-/// Leaves the app for Microsoft (a full navigation, not the router's).
-pub(super) fn go_to(url: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = web_sys::window() {
-        // Only fails for an unparsable URL, which the server never sends.
-        let _ = window.location().set_href(url);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = url;
 }

@@ -1,34 +1,24 @@
-//! Deleting a mailbox: a link opens this confirmation (`?verwijderen=1`), whose form does
-//! the delete, so it works without JavaScript too.
+//! Deleting a mailbox: a link opens this confirmation (`?verwijderen=1`), whose plain form
+//! does the delete; the server answers with a 303 to the list ("verwijderd").
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::mailbox_form::DeleteMailbox;
 use crate::i18n::{FormMsg, Lang};
-use crate::mailbox_form::{DeleteOutcome, MailboxTarget, DELETED_PARAM, LIST_PATH};
+use crate::mailbox_form::{MailboxTarget, DELETE_FAILED_PARAM};
 
 /// "Mailbox verwijderen?" with "Ja, verwijderen" and "Annuleren".
 #[component]
 pub(super) fn DeleteConfirmation(id: i32, name: String, lang: Lang) -> impl IntoView {
     let delete = ServerAction::<DeleteMailbox>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(outcome)) = delete.value().get() {
-            let url = match outcome {
-                DeleteOutcome::Deleted => format!("{LIST_PATH}?{DELETED_PARAM}=1"),
-                DeleteOutcome::NotFound => LIST_PATH.to_string(),
-            };
-            navigate(&url, Default::default());
-        }
-    });
-    let failed = move || delete.value().with(|value| matches!(value, Some(Err(_))));
+    let failed = use_query_map().with_untracked(|q| q.get_str(DELETE_FAILED_PARAM).is_some());
     view! {
         <section class="confirm" role="alertdialog" aria-labelledby="delete-title"
             aria-describedby="delete-question" data-testid="delete-confirmation">
             <h2 id="delete-title">{FormMsg::DeleteTitle.text(lang)}</h2>
             <p id="delete-question"><strong>{name}</strong>": "{FormMsg::DeleteQuestion.text(lang)}</p>
-            {move || failed().then(|| view! {
+            {failed.then(|| view! {
                 <p class="alert alert--error" role="alert">{FormMsg::DeleteFailed.text(lang)}</p>
             })}
             <ActionForm action=delete>

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use super::redirect_url::copy_to_clipboard;
 use crate::advice::{aadsts_lookup_url, Advice};
+use crate::components::browser::copy_to_clipboard;
 use crate::connection::{AttemptProblem, NOT_RETURNED_YET};
 use crate::diagnostics::{detail_rows, outcome_text, support_text};
 use crate::i18n::{ConnectMsg, DiagMsg, Lang};
@@ -79,14 +79,17 @@ pub(super) fn ProblemReport(
                     {ConnectMsg::MicrosoftExplains.text(lang)} " (AADSTS" {code} ")"
                 </a></p>
             })}
-            <CopyDetails text=support lang/>
+            <CopyDetails text=support label=DiagMsg::CopyDetails.text(lang).to_string()
+                copied_text=DiagMsg::Copied.text(lang).to_string()
+                summary=DiagMsg::DetailsSummary.text(lang).to_string()/>
         </div>
     }
 }
 
-/// "Kopieer technische details", and the same text readable without JavaScript.
-#[component]
-fn CopyDetails(text: String, lang: Lang) -> impl IntoView {
+/// "Kopieer technische details", and the same text readable without JavaScript. An island
+/// (the button needs the browser's clipboard), worded on the server.
+#[island]
+fn CopyDetails(text: String, label: String, copied_text: String, summary: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let copy = {
         let text = text.clone();
@@ -98,13 +101,13 @@ fn CopyDetails(text: String, lang: Lang) -> impl IntoView {
     view! {
         <div class="copy-details">
             <button type="button" class="button" data-testid="copy-details" on:click=copy>
-                {DiagMsg::CopyDetails.text(lang)}
+                {label}
             </button>
             <span role="status" class="muted">
-                {move || copied.get().then(|| DiagMsg::Copied.text(lang))}
+                {move || copied.get().then(|| copied_text.clone())}
             </span>
             <details>
-                <summary>{DiagMsg::DetailsSummary.text(lang)}</summary>
+                <summary>{summary}</summary>
                 <pre data-testid="support-text">{text}</pre>
             </details>
         </div>

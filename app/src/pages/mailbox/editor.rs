@@ -1,9 +1,11 @@
-//! The form itself: state, sections, the outcome of a save, and the page's notices.
-
-use std::collections::HashSet;
+//! The form itself: state, sections, the outcome of a save, and the page's notices. The
+//! form is an island; the delete confirmation and the connection section around it are
+//! server-rendered.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
 use super::connection::ConnectionSection;
 use super::delete::DeleteConfirmation;
@@ -13,16 +15,19 @@ use super::sections::{
 };
 use crate::api::mailbox_form::SaveMailbox;
 use crate::i18n::{AccessMsg, DiagMsg, FormMsg, Lang};
-use crate::mailbox_form::{MailboxFormData, MailboxTarget, SaveOutcome, DELETE_PARAM, SAVED_PARAM};
-use crate::validation::Issue;
+use crate::mailbox_form::{MailboxFormData, MailboxTarget, DELETE_PARAM, SAVED_PARAM};
+use crate::validation::{Issue, MailboxForm, ValidationContext};
 
 /// What the page says about the last save.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Notice {
     Saved,
-    NotSaved { retype_secrets: bool },
+    /// Refused for the issues shown at the fields; a refusal by the server lost the
+    /// secrets typed (they are never kept).
+    NotSaved {
+        retype_secrets: bool,
+    },
     Conflict,
-    Gone,
     Failed,
 }
 
@@ -31,6 +36,7 @@ impl Notice {
         let has_errors = data.issues.iter().any(Issue::is_error);
         match () {
             _ if data.conflict => Some(Notice::Conflict),
+            _ if data.save_failed => Some(Notice::Failed),
             _ if data.from_attempt && has_errors => Some(Notice::NotSaved {
                 retype_secrets: true,
             }),
@@ -40,105 +46,123 @@ impl Notice {
     }
 }
 
+/// The delete confirmation (when asked for), the form, and the connection section.
 #[component]
-pub(super) fn MailboxEditor(
-    data: MailboxFormData,
-    reload: RwSignal<u32>,
-    attempts_changed: RwSignal<u32>,
-) -> impl IntoView {
+pub(super) fn MailboxPageBody(data: MailboxFormData) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
-    let query = use_query_map();
-    let saved = query.with_untracked(|q| q.get(SAVED_PARAM).is_some());
-    let notice = RwSignal::new(Notice::at_load(&data, saved));
-    let state = FormState {
-        form: RwSignal::new(data.form.clone()),
-        context: StoredValue::new(data.context.clone()),
-        server_issues: RwSignal::new(data.issues.clone()),
-        live: RwSignal::new(HashSet::new()),
-        lang,
-    };
-    let save = ServerAction::<SaveMailbox>::new();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        let Some(result) = save.value().get() else {
-            return;
-        };
-        match result {
-            Ok(SaveOutcome::Saved {
-                connect_url: Some(url),
-                ..
-            }) => super::connection::go_to(&url),
-            Ok(SaveOutcome::Saved { id, .. }) => {
-                let path = MailboxTarget::Existing(id).path();
-                navigate(&format!("{path}?{SAVED_PARAM}=1"), Default::default());
-                reload.update(|n| *n += 1);
-            }
-            Ok(SaveOutcome::Invalid { issues }) => {
-                state.server_issues.set(issues);
-                notice.set(Some(Notice::NotSaved {
-                    retype_secrets: false,
-                }));
-            }
-            Ok(SaveOutcome::Conflict) => notice.set(Some(Notice::Conflict)),
-            Ok(SaveOutcome::NotFound) => notice.set(Some(Notice::Gone)),
-            Err(_) => notice.set(Some(Notice::Failed)),
+    let (saved, confirm_delete) = use_query_map()
+        .with_untracked(|q| (q.get(SAVED_PARAM).is_some(), q.get(DELETE_PARAM).is_some()));
+    let connection = match (data.id, data.connection.clone()) {
+        (Some(id), Some(view)) => {
+            let form = &data.form;
+            let context = vec![
+                (DiagMsg::Mailbox.text(lang), form.email.clone()),
+                (FormMsg::TenantId.text(lang), form.tenant_id.clone()),
+                (FormMsg::ClientId.text(lang), form.client_id.clone()),
+                (FormMsg::ObjectId.text(lang), form.object_id.clone()),
+                (DiagMsg::RedirectUri.text(lang), view.redirect_uri.clone()),
+            ];
+            Some(view! { <ConnectionSection id view context lang/> })
         }
-    });
-
-    let target = data.id.map_or(MailboxTarget::New, MailboxTarget::Existing);
-    let confirm_delete = move || query.with(|q| q.get(DELETE_PARAM).is_some());
-    let name = data.form.name.clone();
+        _ => None,
+    };
+    let delete = data
+        .id
+        .filter(|_| confirm_delete && data.can_change)
+        .map(|id| view! { <DeleteConfirmation id name=data.form.name.clone() lang/> });
+    let notice = Notice::at_load(&data, saved);
     // A `lezer` sees the form disabled, without Opslaan and Verwijderen; the server
     // refuses their saves anyway.
-    let can_change = data.can_change;
-    view! {
-        <NoticeBanner notice path=target.path() lang/>
-        {(!can_change).then(|| view! {
+    let read_only = (!data.can_change).then(|| {
+        view! {
             <p class="alert alert--warn" role="status" data-testid="read-only">
                 {AccessMsg::ReadOnly.text(lang)}
             </p>
-        })}
-        {move || match (data.id, confirm_delete() && can_change) {
-            (Some(id), true) => Some(view! { <DeleteConfirmation id name=name.clone() lang/> }),
-            _ => None,
-        }}
+        }
+    });
+    // The island gets what the form shows and checks, nothing of the connection.
+    view! {
+        {delete}
+        {read_only}
+        <MailboxEditor id=data.id version=data.version form=data.form context=data.context
+            issues=data.issues notice can_change=data.can_change redirect_uri=data.redirect_uri
+            secret_hint=data.client_secret_hint reconnect_needed=data.reconnect_needed lang/>
+        {connection}
+    }
+}
+
+/// The form with its notices. The browser posts it to `save_mailbox` itself, and the
+/// server answers with a 303: to Microsoft's sign-in, to the saved mailbox, or back here
+/// with the values and the server's issues. Before that the island checks every field with
+/// the rules the server applies, so a mistake is shown at its field and nothing typed is
+/// lost; only what the server alone can refuse (a conflicting change, a failure) comes back
+/// without the secrets.
+#[island]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "an island's props are its arguments"
+)]
+fn MailboxEditor(
+    id: Option<i32>,
+    version: i32,
+    form: MailboxForm,
+    context: ValidationContext,
+    issues: Vec<Issue>,
+    notice: Option<Notice>,
+    can_change: bool,
+    redirect_uri: String,
+    secret_hint: Option<String>,
+    reconnect_needed: bool,
+    lang: Lang,
+) -> impl IntoView {
+    let notice = RwSignal::new(notice);
+    let state = FormState {
+        form: RwSignal::new(form),
+        context: StoredValue::new(context),
+        server_issues: RwSignal::new(issues),
+        live: RwSignal::new(Vec::new()),
+        lang,
+    };
+    let saving = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        if saving.get_untracked() {
+            // Pressed again while the browser posts: one save, not two mailboxes.
+            ev.prevent_default();
+        } else if state.check_all() {
+            saving.set(true);
+        } else {
+            ev.prevent_default();
+            notice.set(Some(Notice::NotSaved {
+                retype_secrets: false,
+            }));
+        }
+    };
+
+    let target = id.map_or(MailboxTarget::New, MailboxTarget::Existing);
+    view! {
+        <NoticeBanner notice path=target.path() lang/>
         <div class="mailbox-form" data-testid="mailbox-form">
-            <ActionForm action=save>
-                {data.id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
-                <input type="hidden" name="version" value=data.version.to_string()/>
+            <form method="post" action=SaveMailbox::url() on:submit=on_submit>
+                {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
+                <input type="hidden" name="version" value=version.to_string()/>
                 <p class="muted"><span aria-hidden="true">"* "</span>{FormMsg::Required.text(lang)}</p>
-                <FormSections state can_change redirect_uri=data.redirect_uri.clone()
-                    secret_hint=data.client_secret_hint.clone() reconnect_needed=data.reconnect_needed/>
+                <FormSections state can_change redirect_uri secret_hint reconnect_needed/>
                 {can_change.then(|| view! {
                 <div class="form-actions">
                     <button type="submit" class="button button--primary" data-testid="save"
-                        disabled=move || save.pending().get()>
-                        {move || if save.pending().get() { FormMsg::Saving.text(lang) } else { FormMsg::Save.text(lang) }}
+                        aria-disabled=move || saving.get().then_some("true")>
+                        {move || if saving.get() { FormMsg::Saving.text(lang) } else { FormMsg::Save.text(lang) }}
                     </button>
-                    {data.id.map(|_| view! {
+                    {id.map(|_| view! {
                         <a class="button button--danger-outline" data-testid="delete"
                             href=format!("{}?{DELETE_PARAM}=1", target.path())>
                             {FormMsg::Delete.text(lang)}
                         </a>
                     })}
                 </div>
-                }.into_any())}
-            </ActionForm>
+                })}
+            </form>
         </div>
-        {match (data.id, data.connection.clone()) {
-            (Some(id), Some(view)) => {
-                let form = &data.form;
-                let context = vec![
-                    (DiagMsg::Mailbox.text(lang), form.email.clone()),
-                    (FormMsg::TenantId.text(lang), form.tenant_id.clone()),
-                    (FormMsg::ClientId.text(lang), form.client_id.clone()),
-                    (FormMsg::ObjectId.text(lang), form.object_id.clone()),
-                    (DiagMsg::RedirectUri.text(lang), view.redirect_uri.clone()),
-                ];
-                Some(view! { <ConnectionSection id view context attempts_changed lang/> })
-            }
-            _ => None,
-        }}
     }
 }
 
@@ -161,43 +185,33 @@ fn FormSections(
             <MicrosoftSection state redirect_uri secret_hint reconnect_needed/>
         </fieldset>
     }
-    .into_any()
 }
 
 /// The message about the last save, at the top of the form.
 #[component]
 fn NoticeBanner(notice: RwSignal<Option<Notice>>, path: String, lang: Lang) -> impl IntoView {
     move || {
-        notice.get().map(|current| match current {
-            Notice::Saved => view! {
-                <p class="alert alert--ok" role="status" data-testid="save-success">
-                    {FormMsg::Saved.text(lang)}
-                </p>
-            }
-            .into_any(),
-            Notice::NotSaved { retype_secrets } => view! {
-                <div class="alert alert--error" role="alert" data-testid="save-invalid">
-                    <p>{FormMsg::NotSaved.text(lang)}</p>
-                    {retype_secrets.then(|| view! { <p>{FormMsg::RetypeSecrets.text(lang)}</p> })}
-                </div>
-            }
-            .into_any(),
-            Notice::Conflict => view! {
-                <div class="alert alert--error" role="alert" data-testid="save-conflict">
-                    <p>{FormMsg::Conflict.text(lang)}</p>
+        notice.get().map(|current| {
+            let (testid, lines): (_, &[FormMsg]) = match current {
+                Notice::Saved => ("save-success", &[FormMsg::Saved]),
+                Notice::NotSaved { retype_secrets: true } => {
+                    ("save-invalid", &[FormMsg::NotSaved, FormMsg::RetypeSecrets])
+                }
+                Notice::NotSaved { .. } => ("save-invalid", &[FormMsg::NotSaved]),
+                Notice::Conflict => ("save-conflict", &[FormMsg::Conflict]),
+                Notice::Failed => ("save-failed", &[FormMsg::SaveFailed]),
+            };
+            let ok = current == Notice::Saved;
+            view! {
+                <div class=if ok { "alert alert--ok" } else { "alert alert--error" }
+                    role=if ok { "status" } else { "alert" } data-testid=testid>
+                    {lines.iter().map(|line| view! { <p>{line.text(lang)}</p> }).collect_view()}
                     // A full page load, so the current data and version are fetched.
-                    <p><a href=path.clone() rel="external">{FormMsg::ReloadCurrent.text(lang)}</a></p>
+                    {(current == Notice::Conflict).then(|| view! {
+                        <p><a href=path.clone() rel="external">{FormMsg::ReloadCurrent.text(lang)}</a></p>
+                    })}
                 </div>
             }
-            .into_any(),
-            Notice::Gone => view! {
-                <p class="alert alert--error" role="alert" data-testid="save-gone">{FormMsg::Gone.text(lang)}</p>
-            }
-            .into_any(),
-            Notice::Failed => view! {
-                <p class="alert alert--error" role="alert" data-testid="save-failed">{FormMsg::SaveFailed.text(lang)}</p>
-            }
-            .into_any(),
         })
     }
 }

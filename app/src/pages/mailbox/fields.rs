@@ -2,12 +2,12 @@
 //! [`Field`]'s name and `data-testid="field-<name>"`; its messages render next to it as
 //! `error-<name>` / `warning-<name>`, linked by `aria-describedby`.
 
-use std::collections::HashSet;
-
 use leptos::prelude::*;
 
-use crate::i18n::{FormMsg, Lang, Msg};
-use crate::validation::{validate_field, Field, Issue, MailboxForm, ValidationContext};
+use crate::i18n::{FormMsg, Lang};
+use crate::validation::{
+    validate_field, validate_mailbox, Field, Issue, MailboxForm, ValidationContext,
+};
 
 /// The form's state, shared by its controls.
 #[derive(Clone, Copy)]
@@ -19,7 +19,7 @@ pub(super) struct FormState {
     /// The issues the server reported (at load or after a save).
     pub server_issues: RwSignal<Vec<Issue>>,
     /// Fields checked in the browser as they change; the others show the server's issues.
-    pub live: RwSignal<HashSet<Field>>,
+    pub live: RwSignal<Vec<Field>>,
     pub lang: Lang,
 }
 
@@ -45,9 +45,28 @@ impl FormState {
             .server_issues
             .with_untracked(|issues| issues.iter().map(|issue| issue.field).collect());
         self.live.update(|live| {
-            live.insert(field);
-            live.extend(with_issues);
+            for field in std::iter::once(field).chain(with_issues) {
+                if !live.contains(&field) {
+                    live.push(field);
+                }
+            }
         });
+    }
+
+    /// Checks every field as saving will, showing each issue at its field. True when
+    /// nothing blocks the save.
+    pub(super) fn check_all(self) -> bool {
+        let validation = self
+            .context
+            .with_value(|ctx| self.form.with(|form| validate_mailbox(form, ctx)));
+        self.live.update(|live| {
+            for issue in &validation.issues {
+                if !live.contains(&issue.field) {
+                    live.push(issue.field);
+                }
+            }
+        });
+        !validation.has_errors()
     }
 
     fn edit_text(self, field: Field, value: String) {
@@ -154,7 +173,7 @@ pub(super) fn SelectField(
     state: FormState,
     field: Field,
     label: FormMsg,
-    options: Vec<(&'static str, Msg)>,
+    options: Vec<(&'static str, FormMsg)>,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] disabled: Signal<bool>,
 ) -> impl IntoView {

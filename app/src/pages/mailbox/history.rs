@@ -1,12 +1,14 @@
 //! "Geschiedenis van de verbinding": every attempt of the mailbox (connect, refresh,
 //! preflight, admin consent, refused callbacks), newest first, filterable by outcome. The
-//! filter is a GET form (`?uitkomst=…`); once hydrated a choice filters at once.
+//! filter is a GET form (`?uitkomst=…`); the filter and the table are an island, in which
+//! a choice filters at once.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
 use crate::api::connect::list_connection_history;
+use crate::components::browser::replace_url;
 use crate::connection::AttemptProblem;
 use crate::diagnostics::{kind_label, outcome_text, HistoryFilter};
 use crate::i18n::{DiagMsg, Lang};
@@ -26,43 +28,115 @@ pub(super) fn History(
     entries: Resource<Result<Vec<AttemptProblem>, ServerFnError>>,
 ) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
-    let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        query.with(|q| HistoryFilter::from_param(q.get(HistoryFilter::PARAM).as_deref()))
-    });
+    let filter = use_query_map()
+        .with_untracked(|q| HistoryFilter::from_param(q.get(HistoryFilter::PARAM).as_deref()));
     view! {
         <section class="history" aria-labelledby="history-title" data-testid="history">
             <h2 id="history-title">{DiagMsg::HistoryTitle.text(lang)}</h2>
-            <FilterForm id filter lang/>
-            <Transition fallback=|| ()>
+            <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match entries.await {
-                        Ok(entries) if !entries.is_empty() => view! { <HistoryTable entries filter lang/> }.into_any(),
-                        _ => view! { <p class="muted">{DiagMsg::HistoryEmpty.text(lang)}</p> }.into_any(),
-                    }
+                    let rows = entries.await.unwrap_or_default().iter()
+                        .map(|entry| HistoryRow::worded(entry, lang)).collect();
+                    view! { <FilteredHistory id rows filter texts=HistoryTexts::new(lang)/> }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }
 
+/// One attempt as the history shows it, worded on the server: the browser's bundle
+/// carries no message catalogue or advice table for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    at: String,
+    outcome: String,
+    kind: String,
+    kind_text: String,
+    outcome_text: String,
+    code: Option<String>,
+    advice: Option<String>,
+}
+
+impl HistoryRow {
+    fn worded(entry: &AttemptProblem, lang: Lang) -> HistoryRow {
+        HistoryRow {
+            at: entry.at.clone(),
+            outcome: entry.outcome.clone(),
+            kind: entry.kind.clone(),
+            kind_text: kind_label(&entry.kind).text(lang).to_string(),
+            outcome_text: outcome_text(&entry.outcome, lang).to_string(),
+            code: entry.code(),
+            advice: entry.advice.map(|advice| advice.text(lang).to_string()),
+        }
+    }
+}
+
+/// The history's fixed words, in the admin's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryTexts {
+    /// Column headers: when, kind, outcome, code, advice.
+    columns: [String; 5],
+    filter: String,
+    /// The filter's choices, in [`HistoryFilter::ALL`]'s order.
+    choices: Vec<String>,
+    apply: String,
+    empty: String,
+    no_match: String,
+}
+
+impl HistoryTexts {
+    fn new(lang: Lang) -> HistoryTexts {
+        let t = |msg: DiagMsg| msg.text(lang).to_string();
+        HistoryTexts {
+            columns: [
+                t(DiagMsg::ColWhen),
+                t(DiagMsg::ColKind),
+                t(DiagMsg::ColOutcome),
+                t(DiagMsg::ColCode),
+                t(DiagMsg::ColAdvice),
+            ],
+            filter: t(DiagMsg::HistoryFilter),
+            choices: HistoryFilter::ALL.map(|choice| t(choice.label())).to_vec(),
+            apply: t(DiagMsg::ApplyFilter),
+            empty: t(DiagMsg::HistoryEmpty),
+            no_match: t(DiagMsg::HistoryNoMatch),
+        }
+    }
+}
+
+/// The filter and the entries: the history's island.
+#[island]
+fn FilteredHistory(
+    id: i32,
+    rows: Vec<HistoryRow>,
+    filter: HistoryFilter,
+    texts: HistoryTexts,
+) -> impl IntoView {
+    let filter = RwSignal::new(filter);
+    let texts = StoredValue::new(texts);
+    let empty = rows.is_empty();
+    view! {
+        <FilterForm id filter texts/>
+        {empty.then(|| view! { <p class="muted">{texts.with_value(|t| t.empty.clone())}</p> })}
+        {(!empty).then(|| view! { <HistoryTable rows filter texts/> })}
+    }
+}
+
 #[component]
-fn FilterForm(id: i32, filter: Memo<HistoryFilter>, lang: Lang) -> impl IntoView {
+fn FilterForm(
+    id: i32,
+    filter: RwSignal<HistoryFilter>,
+    texts: StoredValue<HistoryTexts>,
+) -> impl IntoView {
     let path = MailboxTarget::Existing(id).path();
-    let navigate = use_navigate();
     let apply = {
         let path = path.clone();
         move |next: HistoryFilter| {
-            let url = match next {
+            replace_url(&match next {
                 HistoryFilter::All => path.clone(),
                 other => format!("{path}?{}={}", HistoryFilter::PARAM, other.param()),
-            };
-            let options = NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            };
-            navigate(&url, options);
+            });
+            filter.set(next);
         }
     };
     let on_change = {
@@ -70,25 +144,26 @@ fn FilterForm(id: i32, filter: Memo<HistoryFilter>, lang: Lang) -> impl IntoView
         move |ev| apply(HistoryFilter::from_param(Some(&event_target_value(&ev))))
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        // Hydrated: the choice already filtered; don't reload the page.
+        // With the island running the choice already filtered; no page load.
         ev.prevent_default();
         apply(filter.get_untracked());
     };
+    let text = move |pick: fn(&HistoryTexts) -> &String| texts.with_value(|t| pick(t).clone());
     view! {
         <form class="filters" method="get" action=path on:submit=on_submit data-testid="history-filter">
             <div class="field">
-                <label for="history-uitkomst">{DiagMsg::HistoryFilter.text(lang)}</label>
+                <label for="history-uitkomst">{text(|t| &t.filter)}</label>
                 <select id="history-uitkomst" name=HistoryFilter::PARAM on:change=on_change
                     data-testid="history-filter-outcome">
-                    {HistoryFilter::ALL.into_iter().map(|option| view! {
+                    {HistoryFilter::ALL.into_iter().enumerate().map(|(i, option)| view! {
                         <option value=option.param() selected=move || filter.get() == option>
-                            {option.label().text(lang)}
+                            {texts.with_value(|t| t.choices.get(i).cloned().unwrap_or_default())}
                         </option>
                     }).collect_view()}
                 </select>
             </div>
             <button type="submit" class="button" data-testid="history-filter-submit">
-                {DiagMsg::ApplyFilter.text(lang)}
+                {text(|t| &t.apply)}
             </button>
         </form>
     }
@@ -96,57 +171,57 @@ fn FilterForm(id: i32, filter: Memo<HistoryFilter>, lang: Lang) -> impl IntoView
 
 #[component]
 fn HistoryTable(
-    entries: Vec<AttemptProblem>,
-    filter: Memo<HistoryFilter>,
-    lang: Lang,
+    rows: Vec<HistoryRow>,
+    filter: RwSignal<HistoryFilter>,
+    texts: StoredValue<HistoryTexts>,
 ) -> impl IntoView {
-    let t = move |msg: DiagMsg| msg.text(lang);
-    let entries = StoredValue::new(entries);
+    let columns = texts.with_value(|t| t.columns.clone());
+    let label = StoredValue::new(columns.clone());
+    let column = move |i: usize| label.with_value(|c| c[i].clone());
+    let rows = StoredValue::new(rows);
     let visible = move || {
         let filter = filter.get();
-        entries.with_value(|all| {
+        rows.with_value(|all| {
             all.iter()
-                .filter(|e| filter.matches(e))
+                .filter(|row| filter.matches(&row.outcome))
                 .cloned()
                 .collect::<Vec<_>>()
         })
     };
+    let [when, kind, outcome, code, advice] = columns;
     view! {
         <div class="table-wrap">
             <table class="table">
                 <thead>
                     <tr>
-                        <th scope="col">{t(DiagMsg::ColWhen)}</th>
-                        <th scope="col">{t(DiagMsg::ColKind)}</th>
-                        <th scope="col">{t(DiagMsg::ColOutcome)}</th>
-                        <th scope="col">{t(DiagMsg::ColCode)}</th>
-                        <th scope="col">{t(DiagMsg::ColAdvice)}</th>
+                        <th scope="col">{when}</th>
+                        <th scope="col">{kind}</th>
+                        <th scope="col">{outcome}</th>
+                        <th scope="col">{code}</th>
+                        <th scope="col">{advice}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {move || {
                         let rows = visible();
-                        if rows.is_empty() {
-                            return view! {
-                                <tr><td colspan="5" class="empty" data-testid="history-empty">{t(DiagMsg::HistoryNoMatch)}</td></tr>
-                            }.into_any();
-                        }
-                        rows.into_iter().map(|entry| {
-                            let when = entry.at.get(..19).unwrap_or_default().replace('T', " ");
-                            let advice = entry.advice.map(|advice| advice.text(lang));
+                        let none = rows.is_empty().then(|| view! {
+                            <tr><td colspan="5" class="empty" data-testid="history-empty">
+                                {texts.with_value(|t| t.no_match.clone())}
+                            </td></tr>
+                        });
+                        let entries = rows.into_iter().map(|row| {
+                            let when = row.at.get(..19).unwrap_or_default().replace('T', " ");
                             view! {
-                                <tr data-testid="history-entry" data-outcome=entry.outcome.clone()
-                                    data-kind=entry.kind.clone()>
-                                    <td data-label=t(DiagMsg::ColWhen)>
-                                        <time datetime=entry.at.clone()>{when}</time>
-                                    </td>
-                                    <td data-label=t(DiagMsg::ColKind)>{kind_label(&entry.kind).text(lang)}</td>
-                                    <td data-label=t(DiagMsg::ColOutcome)>{outcome_text(&entry.outcome, lang)}</td>
-                                    <td data-label=t(DiagMsg::ColCode)>{entry.code()}</td>
-                                    <td data-label=t(DiagMsg::ColAdvice)>{advice}</td>
+                                <tr data-testid="history-entry" data-outcome=row.outcome data-kind=row.kind>
+                                    <td data-label=column(0)><time datetime=row.at>{when}</time></td>
+                                    <td data-label=column(1)>{row.kind_text}</td>
+                                    <td data-label=column(2)>{row.outcome_text}</td>
+                                    <td data-label=column(3)>{row.code}</td>
+                                    <td data-label=column(4)>{row.advice}</td>
                                 </tr>
                             }
-                        }).collect_view().into_any()
+                        }).collect_view();
+                        (none, entries)
                     }}
                 </tbody>
             </table>

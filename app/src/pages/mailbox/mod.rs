@@ -1,10 +1,12 @@
 //! `/instellingen/mailboxen/nieuw` and `/instellingen/mailboxen/{id}`: the mailbox form,
 //! viewing and editing in one page.
 //!
-//! The form posts to `save_mailbox` through an `ActionForm`: without JavaScript the
-//! browser posts it and is redirected back (to the saved mailbox, or to this page with the
-//! submitted values and issues); once hydrated, every field is checked while typing with
-//! the same validation module the server uses.
+//! The page is server-rendered; the form is an island. It posts to `save_mailbox` through
+//! an `ActionForm`: without JavaScript the browser posts it and is redirected back (to the
+//! saved mailbox, or to this page with the submitted values and issues); with the island
+//! running, every field is checked while typing with the same validation module the server
+//! uses, and a refused save keeps what was typed, secrets included. The other sections'
+//! buttons are plain forms the server answers with a 303 back to this page.
 
 mod audit;
 mod connection;
@@ -32,38 +34,16 @@ pub fn MailboxPage() -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
     let params = use_params_map();
     let query = use_query_map();
-    // Bumped after a save in the browser, so the page shows what is stored now (and the
-    // new version).
-    let reload = RwSignal::new(0_u32);
     let segment = move || params.with(|p| p.get("id").unwrap_or_default());
     let data = Resource::new(
-        move || {
-            (
-                segment(),
-                query.with(|q| q.get(ATTEMPT_PARAM)),
-                reload.get(),
-            )
-        },
-        |(segment, attempt, _)| get_mailbox_form(segment, attempt),
+        move || (segment(), query.with(|q| q.get(ATTEMPT_PARAM))),
+        |(segment, attempt)| get_mailbox_form(segment, attempt),
     );
     // Created here, not inside the Suspend below: a resource made while the page is
     // already resolving can leave the server's async render waiting.
-    let audit = Resource::new(
-        move || (segment(), reload.get()),
-        |(segment, _)| audit::load(segment),
-    );
-    // Bumped when a test or a start stored a new attempt without reloading the page.
-    let attempts_changed = RwSignal::new(0_u32);
-    let history = Resource::new(
-        move || (segment(), reload.get(), attempts_changed.get()),
-        |(segment, _, _)| history::load(segment),
-    );
-    // Bumped after "Nu ophalen", so the Mail section shows the new count.
-    let mail_changed = RwSignal::new(0_u32);
-    let mail = Resource::new(
-        move || (segment(), reload.get(), mail_changed.get()),
-        |(segment, _, _)| crate::pages::mail::load_status(segment),
-    );
+    let audit = Resource::new(segment, audit::load);
+    let history = Resource::new(segment, history::load);
+    let mail = Resource::new(segment, crate::pages::mail::load_status);
 
     view! {
         <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
@@ -77,10 +57,8 @@ pub fn MailboxPage() -> impl IntoView {
                                     let id = data.id;
                                     let connected_kind = data.connection.is_some();
                                     view! {
-                                        <editor::MailboxEditor data reload attempts_changed/>
-                                        {id.map(|_| view! {
-                                            <MailSection status=mail changed=mail_changed/>
-                                        }.into_any())}
+                                        <editor::MailboxPageBody data/>
+                                        {id.map(|_| view! { <MailSection status=mail/> }.into_any())}
                                         {id.filter(|_| connected_kind).map(|id| view! {
                                             <history::History id entries=history/>
                                         })}

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::browser::copy_to_clipboard;
 use crate::i18n::{FormMsg, Lang};
 
 /// `{PUBLIC_BASE_URL}/api/oauth/ms-azure/callback`, selectable and copyable.
@@ -31,14 +32,3 @@ pub(super) fn RedirectUrl(uri: String, lang: Lang) -> impl IntoView {
         </div>
     }
 }
-
-#[cfg(feature = "hydrate")]
-pub(super) fn copy_to_clipboard(text: &str) {
-    if let Some(window) = web_sys::window() {
-        // The promise is not awaited: a refused copy leaves the text selectable anyway.
-        let _ = window.navigator().clipboard().write_text(text);
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-pub(super) fn copy_to_clipboard(_text: &str) {}

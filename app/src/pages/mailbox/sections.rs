@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::fields::{CheckboxField, FormState, Kind, SelectField, TextField};
-use crate::i18n::{FormMsg, Msg};
+use crate::i18n::FormMsg;
 use crate::validation::{needs_imap, needs_microsoft, needs_smtp, Field};
 
 /// Weergave naam, E-mail and the three switches.
@@ -33,29 +33,30 @@ pub(super) fn ServerSection(state: FormState) -> impl IntoView {
             <SelectField state field=Field::IncomingType label=FormMsg::IncomingType required=true
                 disabled=only_outgoing
                 options=vec![
-                    ("imap", Msg::TypeImap),
-                    ("ms-oauth", Msg::TypeMicrosoftApi),
-                    ("none", Msg::TypeNone),
+                    ("imap", FormMsg::TypeImap),
+                    ("ms-oauth", FormMsg::TypeMicrosoftApi),
+                    ("none", FormMsg::TypeNone),
                 ]/>
             <SelectField state field=Field::OutgoingType label=FormMsg::OutgoingType required=true
-                options=vec![("smtp", Msg::TypeSmtp), ("ms-oauth", Msg::TypeMicrosoftApi)]/>
+                options=vec![("smtp", FormMsg::TypeSmtp), ("ms-oauth", FormMsg::TypeMicrosoftApi)]/>
         </fieldset>
     }
 }
 
-fn encryption_options() -> Vec<(&'static str, Msg)> {
+fn encryption_options() -> Vec<(&'static str, FormMsg)> {
     vec![
-        ("", Msg::Form(FormMsg::EncryptionNone)),
-        ("ssl", Msg::Form(FormMsg::EncryptionSsl)),
-        ("tls", Msg::Form(FormMsg::EncryptionTls)),
+        ("", FormMsg::EncryptionNone),
+        ("ssl", FormMsg::EncryptionSsl),
+        ("tls", FormMsg::EncryptionTls),
     ]
 }
 
 /// IMAP host, poort, encryption, inbox prefix, mark as seen: for incoming type IMAP.
 #[component]
 pub(super) fn ImapSection(state: FormState) -> impl IntoView {
+    let shown = shown(move || state.form.with(needs_imap));
     view! {
-        <Show when=move || state.form.with(needs_imap)>
+        {move || shown.get().then(|| view! {
             <fieldset class="form-section" data-testid="section-imap">
                 <legend>{FormMsg::SectionImap.text(state.lang)}</legend>
                 <TextField state field=Field::ImapHost label=FormMsg::ImapHost required=true/>
@@ -66,15 +67,16 @@ pub(super) fn ImapSection(state: FormState) -> impl IntoView {
                 <TextField state field=Field::ImapInboxPrefix label=FormMsg::ImapInboxPrefix/>
                 <CheckboxField state field=Field::EmailMarkAsSeen label=FormMsg::EmailMarkAsSeen/>
             </fieldset>
-        </Show>
+        })}
     }
 }
 
 /// SMTP host, poort, encryption: for outgoing type SMTP.
 #[component]
 pub(super) fn SmtpSection(state: FormState) -> impl IntoView {
+    let shown = shown(move || state.form.with(needs_smtp));
     view! {
-        <Show when=move || state.form.with(needs_smtp)>
+        {move || shown.get().then(|| view! {
             <fieldset class="form-section" data-testid="section-smtp">
                 <legend>{FormMsg::SectionSmtp.text(state.lang)}</legend>
                 <TextField state field=Field::SmtpHost label=FormMsg::SmtpHost required=true/>
@@ -83,7 +85,7 @@ pub(super) fn SmtpSection(state: FormState) -> impl IntoView {
                 <SelectField state field=Field::SmtpEncryption label=FormMsg::SmtpEncryption
                     options=encryption_options()/>
             </fieldset>
-        </Show>
+        })}
     }
 }
 
@@ -99,15 +101,16 @@ pub(super) fn LoginSection(state: FormState) -> impl IntoView {
             FormMsg::LeaveEmptyToKeep.text(lang)
         )
     });
+    let shown = shown(move || state.form.with(|form| needs_imap(form) || needs_smtp(form)));
     view! {
-        <Show when=move || state.form.with(|form| needs_imap(form) || needs_smtp(form))>
+        {move || shown.get().then(|| view! {
             <fieldset class="form-section" data-testid="section-login">
                 <legend>{FormMsg::SectionLogin.text(lang)}</legend>
                 <TextField state field=Field::Username label=FormMsg::Username required=true/>
                 <TextField state field=Field::Password label=FormMsg::Password
                     required=!password_stored kind=Kind::Secret stored=stored.clone()/>
             </fieldset>
-        </Show>
+        })}
     }
 }
 
@@ -130,8 +133,9 @@ pub(super) fn MicrosoftSection(
         )
     });
     let redirect_uri = StoredValue::new(redirect_uri);
+    let shown = shown(move || state.form.with(needs_microsoft));
     view! {
-        <Show when=move || state.form.with(needs_microsoft)>
+        {move || shown.get().then(|| view! {
             <fieldset class="form-section" data-testid="section-microsoft">
                 <legend>{FormMsg::SectionMicrosoft.text(lang)}</legend>
                 {reconnect_needed.then(|| view! {
@@ -150,6 +154,12 @@ pub(super) fn MicrosoftSection(
                     help=FormMsg::HelpObjectId/>
                 <super::redirect_url::RedirectUrl uri=redirect_uri.get_value() lang/>
             </fieldset>
-        </Show>
+        })}
     }
+}
+
+/// Whether a section shows, as a memo: the section is built again only when that changes,
+/// not on every keystroke in the form (which would take the focus away).
+fn shown(condition: impl Fn() -> bool + Send + Sync + 'static) -> Memo<bool> {
+    Memo::new(move |_| condition())
 }

@@ -250,8 +250,10 @@ test("the list shows Fout with the code, the menu marks Mailboxen, the history f
   await page.getByTestId("history-filter-outcome").selectOption("mislukt");
   await expect(history).toHaveCount(1);
   await expect(page).toHaveURL(/uitkomst=mislukt/);
+  // The test posts and the page comes back with the new attempt, unfiltered.
   await page.getByTestId("test-registration").click();
-  await expect(history).toHaveCount(2);
+  await expect(history).toHaveCount(3);
+  await expect(history.nth(0)).toHaveAttribute("data-kind", "preflight");
 
   // Copy the technical details for support: codes and IDs, never the secret.
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);

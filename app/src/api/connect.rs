@@ -1,6 +1,6 @@
 //! Server functions that send the browser to Microsoft: "Verbinden", "Account opnieuw
-//! kiezen", "Forceer reconnect" and "Beheerderstoestemming geven". Without JavaScript the
-//! form post is answered with a 303 to Microsoft; the hydrated page gets the URL and goes.
+//! kiezen", "Forceer reconnect" and "Beheerderstoestemming geven". The page's form post is
+//! answered with a 303 to Microsoft; another caller gets the URL in the outcome.
 
 use leptos::prelude::*;
 

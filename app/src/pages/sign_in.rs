@@ -1,5 +1,5 @@
-//! `/inloggen`: a plain POST form to the server's sign-in route, so it works without
-//! JavaScript; hydrated it stays a native form post (the cookie is set by a redirect).
+//! `/inloggen`: a plain POST form to the server's sign-in route (the cookie is set by a
+//! redirect); nothing here runs in the browser.
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -60,7 +60,7 @@ pub fn MailboxesPage() -> impl IntoView {
                                 let rows = rows.into_iter()
                                     .map(|row| ListRow::worded(&row, mail.get(&row.id), lang))
                                     .collect();
-                                view! { <FilteredMailboxes rows filter texts=ListTexts::new(lang)/> }.into_any()
+                                view! { <FilteredMailboxes rows filter words=ListTexts::new(lang).into_words()/> }.into_any()
                             }
                             Err(_) => view! {
                                 <p class="alert alert--error" role="alert">{Msg::LoadFailed.text(lang)}</p>
@@ -132,16 +132,16 @@ impl ListRow {
 }
 
 /// The list's fixed words, in the admin's language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListTexts {
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ListTexts {
     filter_name: String,
     filter_placeholder: String,
     filter_active: String,
     /// The Actief choices: Alle, Ja, Nee.
-    choices: [String; 3],
+    choices: Vec<String>,
     apply: String,
     /// Column headers, in table order.
-    columns: [String; 10],
+    columns: Vec<String>,
     count_shown: String,
     no_mailboxes: String,
     no_match: String,
@@ -155,9 +155,9 @@ impl ListTexts {
             filter_name: t(Msg::FilterName),
             filter_placeholder: t(Msg::FilterNamePlaceholder),
             filter_active: t(Msg::FilterActive),
-            choices: [t(Msg::FilterAll), t(Msg::Yes), t(Msg::No)],
+            choices: vec![t(Msg::FilterAll), t(Msg::Yes), t(Msg::No)],
             apply: t(Msg::ApplyFilter),
-            columns: [
+            columns: vec![
                 t(Msg::ColName),
                 t(Msg::ColEmail),
                 t(Msg::ColIncoming),
@@ -174,13 +174,56 @@ impl ListTexts {
             no_match: t(Msg::EmptyNoMatch),
         }
     }
+
+    /// The words as the island's prop: one list, because a struct would cost the bundle a
+    /// deserializer of its own. [`ListTexts::from_words`] reads them in this order.
+    fn into_words(self) -> Vec<String> {
+        let ListTexts {
+            filter_name,
+            filter_placeholder,
+            filter_active,
+            choices,
+            apply,
+            columns,
+            count_shown,
+            no_mailboxes,
+            no_match,
+        } = self;
+        [filter_name, filter_placeholder, filter_active, apply]
+            .into_iter()
+            .chain([count_shown, no_mailboxes, no_match])
+            .chain(choices)
+            .chain(columns)
+            .collect()
+    }
+
+    fn from_words(words: Vec<String>) -> ListTexts {
+        let mut words = words.into_iter();
+        let mut next = || words.next().unwrap_or_default();
+        // Fields are evaluated in the order written: the order of `into_words`.
+        ListTexts {
+            filter_name: next(),
+            filter_placeholder: next(),
+            filter_active: next(),
+            apply: next(),
+            count_shown: next(),
+            no_mailboxes: next(),
+            no_match: next(),
+            choices: (0..3).map(|_| next()).collect(),
+            columns: (0..10).map(|_| next()).collect(),
+        }
+    }
 }
 
 /// The filter form and the table: the list page's one island.
 #[island]
-fn FilteredMailboxes(rows: Vec<ListRow>, filter: MailboxFilter, texts: ListTexts) -> impl IntoView {
+fn FilteredMailboxes(
+    rows: Vec<ListRow>,
+    filter: MailboxFilter,
+    words: Vec<String>,
+) -> impl IntoView {
     let filter = RwSignal::new(filter);
-    let texts = StoredValue::new(texts);
+    let texts = StoredValue::new(ListTexts::from_words(words));
     let none = rows.is_empty();
     view! {
         <FilterForm filter texts/>
@@ -225,7 +268,7 @@ fn FilterForm(filter: RwSignal<MailboxFilter>, texts: StoredValue<ListTexts>) ->
     let active_option = move |value: ActiveFilter, choice: usize| {
         view! {
             <option value=value.param() selected=move || filter.get().active == value>
-                {texts.with_value(|t| t.choices[choice].clone())}
+                {texts.with_value(|t| t.choices.get(choice).cloned().unwrap_or_default())}
             </option>
         }
     };
@@ -271,7 +314,8 @@ fn MailboxTable(
                 .collect::<Vec<_>>()
         })
     });
-    let column = move |i: usize| texts.with_value(|t| t.columns[i].clone());
+    let column =
+        move |i: usize| texts.with_value(|t| t.columns.get(i).cloned().unwrap_or_default());
 
     view! {
         <p class="muted" aria-live="polite" data-testid="row-count">
@@ -281,7 +325,8 @@ fn MailboxTable(
             <table class="table" data-testid="mailbox-table">
                 <thead>
                     <tr>
-                        {(0..10).map(|i| view! { <th scope="col">{column(i)}</th> }).collect_view()}
+                        {texts.with_value(|t| t.columns.clone()).into_iter()
+                            .map(|text| view! { <th scope="col">{text}</th> }).collect_view()}
                     </tr>
                 </thead>
                 <tbody>
@@ -317,5 +362,18 @@ fn MailboxTable(
                 </tbody>
             </table>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_words_reach_the_island_in_their_places() {
+        for lang in [Lang::Nl, Lang::En] {
+            let texts = ListTexts::new(lang);
+            assert_eq!(ListTexts::from_words(texts.clone().into_words()), texts);
+        }
     }
 }

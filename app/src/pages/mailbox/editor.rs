@@ -22,11 +22,10 @@ use crate::validation::{Issue, MailboxForm, ValidationContext};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Notice {
     Saved,
-    /// Refused for the issues shown at the fields; a refusal by the server lost the
-    /// secrets typed (they are never kept).
-    NotSaved {
-        retype_secrets: bool,
-    },
+    /// Refused for the issues shown at the fields.
+    NotSaved,
+    /// Refused by the server, which never keeps secrets: they must be typed again.
+    NotSavedRetypeSecrets,
     Conflict,
     Failed,
 }
@@ -37,9 +36,7 @@ impl Notice {
         match () {
             _ if data.conflict => Some(Notice::Conflict),
             _ if data.save_failed => Some(Notice::Failed),
-            _ if data.from_attempt && has_errors => Some(Notice::NotSaved {
-                retype_secrets: true,
-            }),
+            _ if data.from_attempt && has_errors => Some(Notice::NotSavedRetypeSecrets),
             _ if saved => Some(Notice::Saved),
             _ => None,
         }
@@ -132,9 +129,7 @@ fn MailboxEditor(
             saving.set(true);
         } else {
             ev.prevent_default();
-            notice.set(Some(Notice::NotSaved {
-                retype_secrets: false,
-            }));
+            notice.set(Some(Notice::NotSaved));
         }
     };
 
@@ -194,10 +189,10 @@ fn NoticeBanner(notice: RwSignal<Option<Notice>>, path: String, lang: Lang) -> i
         notice.get().map(|current| {
             let (testid, lines): (_, &[FormMsg]) = match current {
                 Notice::Saved => ("save-success", &[FormMsg::Saved]),
-                Notice::NotSaved { retype_secrets: true } => {
+                Notice::NotSavedRetypeSecrets => {
                     ("save-invalid", &[FormMsg::NotSaved, FormMsg::RetypeSecrets])
                 }
-                Notice::NotSaved { .. } => ("save-invalid", &[FormMsg::NotSaved]),
+                Notice::NotSaved => ("save-invalid", &[FormMsg::NotSaved]),
                 Notice::Conflict => ("save-conflict", &[FormMsg::Conflict]),
                 Notice::Failed => ("save-failed", &[FormMsg::SaveFailed]),
             };

@@ -37,7 +37,7 @@ pub(super) fn History(
                 {move || Suspend::new(async move {
                     let rows = entries.await.unwrap_or_default().iter()
                         .map(|entry| HistoryRow::worded(entry, lang)).collect();
-                    view! { <FilteredHistory id rows filter texts=HistoryTexts::new(lang)/> }
+                    view! { <FilteredHistory id rows filter words=HistoryTexts::new(lang).into_words()/> }
                 })}
             </Suspense>
         </section>
@@ -72,10 +72,10 @@ impl HistoryRow {
 }
 
 /// The history's fixed words, in the admin's language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryTexts {
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct HistoryTexts {
     /// Column headers: when, kind, outcome, code, advice.
-    columns: [String; 5],
+    columns: Vec<String>,
     filter: String,
     /// The filter's choices, in [`HistoryFilter::ALL`]'s order.
     choices: Vec<String>,
@@ -88,7 +88,7 @@ impl HistoryTexts {
     fn new(lang: Lang) -> HistoryTexts {
         let t = |msg: DiagMsg| msg.text(lang).to_string();
         HistoryTexts {
-            columns: [
+            columns: vec![
                 t(DiagMsg::ColWhen),
                 t(DiagMsg::ColKind),
                 t(DiagMsg::ColOutcome),
@@ -102,6 +102,38 @@ impl HistoryTexts {
             no_match: t(DiagMsg::HistoryNoMatch),
         }
     }
+
+    /// The words as the island's prop: one list, because a struct would cost the bundle a
+    /// deserializer of its own. [`HistoryTexts::from_words`] reads them in this order.
+    fn into_words(self) -> Vec<String> {
+        let HistoryTexts {
+            columns,
+            filter,
+            choices,
+            apply,
+            empty,
+            no_match,
+        } = self;
+        [filter, apply, empty, no_match]
+            .into_iter()
+            .chain(columns)
+            .chain(choices)
+            .collect()
+    }
+
+    fn from_words(words: Vec<String>) -> HistoryTexts {
+        let mut words = words.into_iter();
+        let mut next = || words.next().unwrap_or_default();
+        // Fields are evaluated in the order written: the order of `into_words`.
+        HistoryTexts {
+            filter: next(),
+            apply: next(),
+            empty: next(),
+            no_match: next(),
+            columns: (0..5).map(|_| next()).collect(),
+            choices: HistoryFilter::ALL.map(|_| next()).to_vec(),
+        }
+    }
 }
 
 /// The filter and the entries: the history's island.
@@ -110,10 +142,10 @@ fn FilteredHistory(
     id: i32,
     rows: Vec<HistoryRow>,
     filter: HistoryFilter,
-    texts: HistoryTexts,
+    words: Vec<String>,
 ) -> impl IntoView {
     let filter = RwSignal::new(filter);
-    let texts = StoredValue::new(texts);
+    let texts = StoredValue::new(HistoryTexts::from_words(words));
     let empty = rows.is_empty();
     view! {
         <FilterForm id filter texts/>
@@ -175,9 +207,8 @@ fn HistoryTable(
     filter: RwSignal<HistoryFilter>,
     texts: StoredValue<HistoryTexts>,
 ) -> impl IntoView {
-    let columns = texts.with_value(|t| t.columns.clone());
-    let label = StoredValue::new(columns.clone());
-    let column = move |i: usize| label.with_value(|c| c[i].clone());
+    let column =
+        move |i: usize| texts.with_value(|t| t.columns.get(i).cloned().unwrap_or_default());
     let rows = StoredValue::new(rows);
     let visible = move || {
         let filter = filter.get();
@@ -188,17 +219,13 @@ fn HistoryTable(
                 .collect::<Vec<_>>()
         })
     };
-    let [when, kind, outcome, code, advice] = columns;
     view! {
         <div class="table-wrap">
             <table class="table">
                 <thead>
                     <tr>
-                        <th scope="col">{when}</th>
-                        <th scope="col">{kind}</th>
-                        <th scope="col">{outcome}</th>
-                        <th scope="col">{code}</th>
-                        <th scope="col">{advice}</th>
+                        {texts.with_value(|t| t.columns.clone()).into_iter()
+                            .map(|text| view! { <th scope="col">{text}</th> }).collect_view()}
                     </tr>
                 </thead>
                 <tbody>
@@ -226,5 +253,18 @@ fn HistoryTable(
                 </tbody>
             </table>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_words_reach_the_island_in_their_places() {
+        for lang in [Lang::Nl, Lang::En] {
+            let texts = HistoryTexts::new(lang);
+            assert_eq!(HistoryTexts::from_words(texts.clone().into_words()), texts);
+        }
     }
 }

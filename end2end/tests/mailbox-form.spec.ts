@@ -92,6 +92,35 @@ test("manual's flow: each mistake is explained before submitting, then saved and
   await expect(page.getByTestId("mailbox-row")).toContainText("info@energiedemo.onmicrosoft.com");
 });
 
+test("Opslaan with a mistake left: stopped in the browser, every value kept, the secret too", async ({ page }) => {
+  const posts: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") posts.push(request.url());
+  });
+  await page.goto("/instellingen/mailboxen/nieuw");
+  await waitForHydration(page);
+  await fillGeneral(page);
+  // Never left: the mistake is not even blurred before Opslaan is pressed.
+  await page.getByLabel("Client id").fill("niet-een-guid");
+  await page.getByLabel("Tenant ID").fill(TENANT_ID);
+  await page.getByLabel("Client secret waarde").fill(SECRET_VALUE);
+  await page.getByLabel("Object ID").fill(OBJECT_ID);
+  await page.getByTestId("save").click();
+
+  await expect(page.getByTestId("save-invalid")).toBeVisible();
+  await expect(error(page, "client_id")).toContainText(MSG.clientIdNotGuid);
+  await expect(field(page, "client_id")).toHaveAttribute("aria-invalid", "true");
+  await expect(page).toHaveURL(/\/instellingen\/mailboxen\/nieuw$/);
+  await expect(page.getByLabel("Client secret waarde")).toHaveValue(SECRET_VALUE);
+  await expect(page.getByLabel("Weergave naam")).toHaveValue("Info");
+  expect(posts).toEqual([]);
+
+  // Corrected, the same press saves and leaves for Microsoft's sign-in.
+  await page.getByLabel("Client id").fill(CLIENT_ID);
+  await page.getByTestId("save").click();
+  await expect(page).toHaveURL(/\/oauth2\/v2\.0\/authorize\?/);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

@@ -1,8 +1,5 @@
 //! The Leptos application: pages, components, server functions and the logic shared by the
 //! server (feature `ssr`) and the browser (feature `hydrate`).
-// The mailbox form's view type (six sections in one disabled fieldset) is deeper than the
-// default limit lets the compiler lay out.
-#![recursion_limit = "256"]
 
 pub mod access;
 pub mod advice;

@@ -1,5 +1,9 @@
 //! The Leptos application: pages, components, server functions and the logic shared by the
 //! server (feature `ssr`) and the browser (feature `hydrate`).
+// The list page's view (its island inside a `Suspense`, erased to an `AnyView`) is deeper
+// than the default limit lets the compiler lay out in the server build. `cargo check` and
+// clippy do not lay it out, so only a full build shows it.
+#![recursion_limit = "256"]
 
 pub mod access;
 pub mod advice;

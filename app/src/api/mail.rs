@@ -49,13 +49,14 @@ pub async fn get_mail_status(id: i32) -> Result<Option<MailStatus>, ServerFnErro
         .map_err(|error| imp::unexpected("loading the mail status", &error))
 }
 
-/// The list page's columns "Laatst opgehaald", "Berichten" and "Laatste fout", for every
-/// mailbox in one batch.
+/// The list page's columns "Laatst opgehaald", "Berichten" and "Laatste fout" of every
+/// mailbox whose incoming mail comes over Graph. Read with the list's rows, once per
+/// request (`server::mailboxes::list`).
 #[server(endpoint = "list_mail_summaries")]
 pub async fn list_mail_summaries() -> Result<Vec<MailSummaryRow>, ServerFnError> {
     crate::server::auth::require_role(crate::access::Role::Lezer)?;
     let state = crate::server::app_state()?;
-    imp::summaries(&state)
+    crate::server::mailboxes::mail_summaries_once(&state.db)
         .await
         .map_err(|error| imp::unexpected("loading the mail summaries", &error))
 }

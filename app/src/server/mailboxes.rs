@@ -1,18 +1,23 @@
 //! Data access for mailboxes.
 
-use chrono::Utc;
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Query, SimpleExpr, SubQueryStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QuerySelect, RelationDef, RelationTrait, Set,
 };
-
-use std::collections::{HashMap, HashSet};
-
-use sea_orm::QuerySelect;
 
 use super::connect::status::problem_of;
 use super::connect::AttemptKind;
-use super::entities::{connection_attempt as attempt, mailbox, mailbox_microsoft_settings};
+use super::entities::{
+    connection_attempt as attempt, mail_message as message, mail_sync_state as sync_state, mailbox,
+    mailbox_microsoft_settings,
+};
+use super::mail::summary::{last_error_text, MailSummary};
+use super::mail::SyncStatus;
+use crate::api::mail::MailSummaryRow;
 use crate::connection::AttemptProblem;
 use crate::mailbox_list::{MailboxRow, MailboxStatus, ServerType};
 
@@ -51,113 +56,219 @@ pub async fn insert(db: &DatabaseConnection, new: NewMailbox) -> Result<i32, DbE
     Ok(model.id)
 }
 
+/// Everything the Mailboxen page shows, read in one go: the list rows and the mail columns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListData {
+    /// Ordered by name (case-insensitively, the same on every database) and then id.
+    pub rows: Vec<MailboxRow>,
+    /// The mail columns of the mailboxes whose incoming mail comes over Graph, in the same
+    /// order; other mailboxes have none ("–": "Nog nooit" would be wrong for them).
+    pub mail: Vec<MailSummaryRow>,
+}
+
 /// All mailboxes as list rows, ordered by name (case-insensitively, the same on every
 /// database) and then id.
 pub async fn list_rows(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr> {
-    let reconnect_needed: HashSet<i32> = mailbox_microsoft_settings::Entity::find()
-        .filter(mailbox_microsoft_settings::Column::ReconnectNeeded.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|settings| settings.mailbox_id)
-        .collect();
+    Ok(list(db).await?.rows)
+}
+
+/// The list rows and their mail columns in two queries: the mailboxes joined with their
+/// Microsoft settings, their mail sync state and their message count, and each mailbox's
+/// latest connection attempt.
+pub async fn list(db: &DatabaseConnection) -> Result<ListData, DbErr> {
     let now = Utc::now();
     let mut problems: HashMap<i32, AttemptProblem> = latest_attempts(db)
         .await?
         .into_iter()
         .filter_map(|row| Some((row.mailbox_id, problem_of(row, now)?)))
         .collect();
-    let mut mail_failing = super::mail::summary::failing(db).await?;
-    let mut rows: Vec<MailboxRow> = mailbox::Entity::find()
-        .order_by_asc(mailbox::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|model| {
-            let reconnect = reconnect_needed.contains(&model.id);
-            let problem = problems.remove(&model.id);
-            let mail_error = mail_failing.remove(&model.id);
-            to_row(model, reconnect, problem, mail_error)
-        })
-        .collect();
+    let mut listed = listed_mailboxes(db).await?;
     // Sorted here, not in SQL: collations differ between SQLite, PostgreSQL and MariaDB.
-    rows.sort_by_cached_key(|row| (row.name.to_lowercase(), row.id));
-    Ok(rows)
+    listed.sort_by_cached_key(|listed| (listed.name.to_lowercase(), listed.id));
+    let mut data = ListData {
+        rows: Vec::with_capacity(listed.len()),
+        mail: Vec::new(),
+    };
+    for listed in listed {
+        let problem = problems.remove(&listed.id);
+        let (row, mail) = listed.into_row(problem);
+        data.rows.push(row);
+        data.mail.extend(mail);
+    }
+    Ok(data)
 }
 
-/// The list rows, read at most once per request when the request provides a
-/// [`RequestRows`] (the server does for every request): while the Mailboxen page renders,
-/// the menu's count and the list itself both need them. Without one, read every time.
-pub async fn list_rows_once(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr> {
-    match leptos::prelude::use_context::<RequestRows>() {
-        Some(RequestRows(rows)) => rows.get_or_try_init(|| list_rows(db)).await.cloned(),
-        None => list_rows(db).await,
+/// One mailbox of the list with what the joins add to it.
+#[derive(Debug, FromQueryResult)]
+struct ListedMailbox {
+    id: i32,
+    name: String,
+    email: String,
+    incoming_server_type: String,
+    outgoing_server_type: String,
+    is_primary: bool,
+    is_active: bool,
+    valid: bool,
+    /// From `mailbox_microsoft_settings`; None without settings.
+    reconnect_needed: Option<bool>,
+    /// From `mail_sync_states`; all None when mail was never fetched.
+    sync_status: Option<String>,
+    last_success_at: Option<DateTime<Utc>>,
+    consecutive_failures: Option<i32>,
+    last_error_code: Option<String>,
+    last_error_message: Option<String>,
+    /// Stored messages not reported removed.
+    message_count: i64,
+}
+
+impl ListedMailbox {
+    fn into_row(self, problem: Option<AttemptProblem>) -> (MailboxRow, Option<MailSummaryRow>) {
+        let incoming = ServerType::from_code(&self.incoming_server_type);
+        let outgoing = ServerType::from_code(&self.outgoing_server_type);
+        let failing = self.sync_status.as_deref() == Some(SyncStatus::Failing.as_str());
+        let mail = (incoming == ServerType::MicrosoftApi).then(|| {
+            MailSummary {
+                last_fetched_at: self.last_success_at,
+                message_count: u64::try_from(self.message_count).unwrap_or(0),
+                last_error: (self.consecutive_failures.unwrap_or(0) > 0).then(|| {
+                    last_error_text(
+                        self.last_error_code.clone(),
+                        self.last_error_message.clone(),
+                    )
+                }),
+                failing,
+            }
+            .row(self.id)
+        });
+        let uses_microsoft =
+            incoming == ServerType::MicrosoftApi || outgoing == ServerType::MicrosoftApi;
+        let mail_error = failing.then_some(self.last_error_code);
+        let row = MailboxRow {
+            status: status_of(
+                uses_microsoft,
+                self.reconnect_needed.unwrap_or(false),
+                self.valid,
+                problem.as_ref(),
+                mail_error.as_ref(),
+            ),
+            id: self.id,
+            name: self.name,
+            email: self.email,
+            incoming,
+            outgoing,
+            is_primary: self.is_primary,
+            is_active: self.is_active,
+        };
+        (row, mail)
     }
 }
 
-/// One request's list rows, once read (see [`list_rows_once`]).
-#[derive(Clone, Debug, Default)]
-pub struct RequestRows(std::sync::Arc<tokio::sync::OnceCell<Vec<MailboxRow>>>);
-
-/// How many active mailboxes need an admin's attention (the menu marks Mailboxen).
-pub async fn needing_attention(db: &DatabaseConnection) -> Result<u32, DbErr> {
-    let rows = list_rows_once(db).await?;
-    let count = rows
-        .iter()
-        .filter(|row| row.is_active && row.status.needs_attention())
-        .count();
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
-}
-
-/// Each mailbox's latest attempt. Refused callbacks (a reload, a second tab) only go in
-/// the history: they say nothing about the connection.
-async fn latest_attempts(db: &DatabaseConnection) -> Result<Vec<attempt::Model>, DbErr> {
-    let ids: Vec<i32> = attempt::Entity::find()
+/// Every mailbox with its settings' reconnect flag, its sync state and its message count:
+/// one query.
+async fn listed_mailboxes(db: &DatabaseConnection) -> Result<Vec<ListedMailbox>, DbErr> {
+    let message_count = Query::select()
+        .expr(Expr::col((message::Entity, message::Column::Id)).count())
+        .from(message::Entity)
+        .and_where(
+            Expr::col((message::Entity, message::Column::MailboxId))
+                .equals((mailbox::Entity, mailbox::Column::Id)),
+        )
+        .and_where(Expr::col((message::Entity, message::Column::RemovedAt)).is_null())
+        .to_owned();
+    let sync_state_of_mailbox: RelationDef = sync_state::Entity::belongs_to(mailbox::Entity)
+        .from(sync_state::Column::MailboxId)
+        .to(mailbox::Column::Id)
+        .into();
+    mailbox::Entity::find()
         .select_only()
-        .column_as(attempt::Column::Id.max(), "latest")
-        .filter(attempt::Column::Kind.ne(AttemptKind::Callback.as_str()))
-        .group_by(attempt::Column::MailboxId)
-        .into_tuple::<Option<i32>>()
-        .all(db)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    attempt::Entity::find()
-        .filter(attempt::Column::Id.is_in(ids))
+        .columns([
+            mailbox::Column::Id,
+            mailbox::Column::Name,
+            mailbox::Column::Email,
+            mailbox::Column::IncomingServerType,
+            mailbox::Column::OutgoingServerType,
+            mailbox::Column::IsPrimary,
+            mailbox::Column::IsActive,
+            mailbox::Column::Valid,
+        ])
+        .column(mailbox_microsoft_settings::Column::ReconnectNeeded)
+        .column_as(sync_state::Column::Status, "sync_status")
+        .columns([
+            sync_state::Column::LastSuccessAt,
+            sync_state::Column::ConsecutiveFailures,
+            sync_state::Column::LastErrorCode,
+            sync_state::Column::LastErrorMessage,
+        ])
+        .expr_as(
+            SimpleExpr::SubQuery(
+                None,
+                Box::new(SubQueryStatement::SelectStatement(message_count)),
+            ),
+            "message_count",
+        )
+        .join(
+            JoinType::LeftJoin,
+            mailbox_microsoft_settings::Relation::Mailbox.def().rev(),
+        )
+        .join(JoinType::LeftJoin, sync_state_of_mailbox.rev())
+        .into_model::<ListedMailbox>()
         .all(db)
         .await
 }
 
-fn to_row(
-    model: mailbox::Model,
-    reconnect_needed: bool,
-    problem: Option<AttemptProblem>,
-    mail_error: Option<Option<String>>,
-) -> MailboxRow {
-    let incoming = ServerType::from_code(&model.incoming_server_type);
-    let outgoing = ServerType::from_code(&model.outgoing_server_type);
-    let uses_microsoft =
-        incoming == ServerType::MicrosoftApi || outgoing == ServerType::MicrosoftApi;
-    MailboxRow {
-        status: status_of(
-            uses_microsoft,
-            reconnect_needed,
-            model.valid,
-            problem.as_ref(),
-            mail_error.as_ref(),
-        ),
-        id: model.id,
-        name: model.name,
-        email: model.email,
-        incoming,
-        outgoing,
-        is_primary: model.is_primary,
-        is_active: model.is_active,
+/// The list's data, read at most once per request when the request provides a
+/// [`RequestRows`] (the server does for every request): while the Mailboxen page renders,
+/// the menu's count, the list and its mail columns all need it. Without one, read every
+/// time.
+async fn with_list_once<T>(
+    db: &DatabaseConnection,
+    take: impl FnOnce(&ListData) -> T,
+) -> Result<T, DbErr> {
+    match leptos::prelude::use_context::<RequestRows>() {
+        Some(RequestRows(data)) => Ok(take(data.get_or_try_init(|| list(db)).await?)),
+        None => Ok(take(&list(db).await?)),
     }
+}
+
+/// The list rows (see [`with_list_once`]).
+pub async fn list_rows_once(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr> {
+    with_list_once(db, |data| data.rows.clone()).await
+}
+
+/// The list's mail columns (see [`with_list_once`]).
+pub async fn mail_summaries_once(db: &DatabaseConnection) -> Result<Vec<MailSummaryRow>, DbErr> {
+    with_list_once(db, |data| data.mail.clone()).await
+}
+
+/// One request's list data, once read (see [`with_list_once`]).
+#[derive(Clone, Debug, Default)]
+pub struct RequestRows(std::sync::Arc<tokio::sync::OnceCell<ListData>>);
+
+/// How many active mailboxes need an admin's attention (the menu marks Mailboxen).
+pub async fn needing_attention(db: &DatabaseConnection) -> Result<u32, DbErr> {
+    let count = with_list_once(db, |data| {
+        data.rows
+            .iter()
+            .filter(|row| row.is_active && row.status.needs_attention())
+            .count()
+    })
+    .await?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// Each mailbox's latest attempt, in one query. Refused callbacks (a reload, a second tab)
+/// only go in the history: they say nothing about the connection.
+async fn latest_attempts(db: &DatabaseConnection) -> Result<Vec<attempt::Model>, DbErr> {
+    let latest = Query::select()
+        .expr(Expr::col(attempt::Column::Id).max())
+        .from(attempt::Entity)
+        .and_where(attempt::Column::Kind.ne(AttemptKind::Callback.as_str()))
+        .group_by_col(attempt::Column::MailboxId)
+        .to_owned();
+    attempt::Entity::find()
+        .filter(attempt::Column::Id.in_subquery(latest))
+        .all(db)
+        .await
 }
 
 /// The Status column: Verbonden / Opnieuw verbinden nodig / Fout (code) / Niet verbonden.

@@ -8,6 +8,8 @@ use std::time::Duration;
 use app::server::entities::{
     mail_attachment as attachment, mail_message as message, mail_sync_state as sync_state, mailbox,
 };
+use app::server::mail::delta::{IncomingMessage, NextLink};
+use app::server::mail::store::{store_page, NewMessage};
 use app::server::mail::{
     lease, summaries, sync_now, MailSettings, RecordedPause, RetryPolicy, SyncError,
 };
@@ -345,6 +347,85 @@ async fn the_scheduler_syncs_due_mailboxes(db: DatabaseConnection) {
     assert!(app::server::mail::spawn_scheduler(c.state.clone()).is_none());
 }
 
+/// A message as a delta page lists it, plain text.
+fn incoming(key: &str) -> IncomingMessage {
+    IncomingMessage {
+        graph_id: format!("graph-{key}"),
+        key: key.to_string(),
+        from_address: "afzender@example.nl".into(),
+        from_name: None,
+        to: vec![INFO.to_string()],
+        cc: Vec::new(),
+        subject: format!("Bericht {key}"),
+        received_at: Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(),
+        is_read: true,
+        body_content_type: "text".into(),
+        body: "Hallo".into(),
+        has_attachments: false,
+    }
+}
+
+async fn a_page_is_stored_only_while_the_lease_is_held(db: DatabaseConnection) {
+    let c = connected(&db).await;
+    let now = Utc::now();
+    let until = now + chrono::Duration::minutes(5);
+    lease::ensure_state(&db, c.id, now).await.unwrap();
+    assert!(lease::claim(&db, c.id, "ours", now, until).await.unwrap());
+    let next = NextLink::More("next-page".into());
+    let page = |keys: &[&str]| -> Vec<NewMessage> {
+        keys.iter()
+            .map(|key| NewMessage {
+                message: incoming(key),
+                attachments: Vec::new(),
+            })
+            .collect()
+    };
+    // The same progress saved twice in one second changes nothing the second time, and
+    // the lease still counts as ours (MariaDB reports matched rows, not changed ones).
+    for _ in 0..2 {
+        let counts = store_page(&db, c.id, "ours", (Vec::new(), &[], &next), now, until)
+            .await
+            .unwrap();
+        assert_eq!(counts.new, 0);
+    }
+    let counts = store_page(
+        &db,
+        c.id,
+        "ours",
+        (page(&["<a@x>"]), &[], &next),
+        now,
+        until,
+    )
+    .await
+    .unwrap();
+    assert_eq!(counts.new, 1);
+    // Another instance took the mailbox over: this sync's page is refused whole.
+    let mut row: sync_state::ActiveModel = state_row(&db, c.id).await.into();
+    row.lease_holder = Set(Some("theirs".into()));
+    row.update(&db).await.unwrap();
+    let done = NextLink::Done("delta".into());
+    let lost = store_page(
+        &db,
+        c.id,
+        "ours",
+        (page(&["<b@x>"]), &[], &done),
+        now,
+        until,
+    )
+    .await;
+    assert!(
+        matches!(lost, Err(SyncError::LeaseLost(id)) if id == c.id),
+        "{lost:?}"
+    );
+    let messages = stored(&db).await;
+    assert_eq!(messages.len(), 1, "nothing of the refused page");
+    assert_eq!(messages[0].internet_message_id, "<a@x>");
+    let state = state_row(&db, c.id).await;
+    assert_eq!(state.delta_link, None);
+    assert_eq!(state.resume_link.as_deref(), Some("next-page"));
+    assert_eq!(state.lease_holder.as_deref(), Some("theirs"));
+}
+
 on_every_database!(
     the_first_sync_pages_through_the_inbox_and_stores_every_field,
     an_incremental_sync_adds_new_and_marks_removed_messages,
@@ -353,4 +434,5 @@ on_every_database!(
     attachments_are_kept_up_to_the_cap,
     a_held_lease_makes_a_second_sync_busy_and_an_expired_one_is_taken_over,
     the_scheduler_syncs_due_mailboxes,
+    a_page_is_stored_only_while_the_lease_is_held,
 );

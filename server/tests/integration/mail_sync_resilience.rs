@@ -172,8 +172,12 @@ async fn a_mailbox_is_fout_only_after_repeated_failures_and_a_success_clears_it(
     assert!(summary.failing);
     assert!(summary
         .last_error
+        .clone()
         .unwrap()
         .starts_with("ErrorInternalServerError: "));
+    // The list's mail columns, read with its rows, say the same as the mailbox page.
+    let listed = app::server::mailboxes::list(&db).await.unwrap().mail;
+    assert_eq!(listed, [summary.row(c.id)]);
     // Each failure is in the history, with Graph's request ids.
     let recorded = attempt::Entity::find()
         .filter(attempt::Column::Kind.eq("mail_sync"))

@@ -4,7 +4,7 @@
 //! reaches a response.
 
 use app::access::Role;
-use app::api::mail::{FetchOutcome, MailStatus, MessageDetail, MessageList};
+use app::api::mail::{FetchOutcome, MailStatus, MailSummaryRow, MessageDetail, MessageList};
 use app::server::entities::{mail_attachment, mail_message};
 use axum::body::Body;
 use chrono::{Duration, TimeZone, Utc};
@@ -349,6 +349,28 @@ async fn the_list_shows_the_mail_columns(db: DatabaseConnection) {
         "{html}"
     );
     assert!(html.contains("Nog nooit"));
+    // Mail of an IMAP mailbox is not fetched over Graph: "–", not "Nog nooit".
+    create(&beheerder, &imap_smtp_fields()).await;
+    let (_, html) = get(&beheerder, "/instellingen/mailboxen").await;
+    assert_eq!(html.matches("data-testid=\"mailbox-row\"").count(), 2);
+    assert_eq!(html.matches("Nog nooit").count(), 1, "{html}");
+    assert!(
+        html.contains("data-testid=\"mailbox-message-count\">–<"),
+        "{html}"
+    );
+    let (status, body) = call(&beheerder, "list_mail_summaries", &Fields::default()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let summaries: Vec<MailSummaryRow> = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        summaries,
+        [MailSummaryRow {
+            mailbox_id: id,
+            last_fetched_at: None,
+            message_count: 3,
+            last_error: None,
+            failing: false,
+        }]
+    );
 }
 
 async fn no_secret_or_token_in_any_response(db: DatabaseConnection) {

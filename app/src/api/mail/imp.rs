@@ -168,31 +168,6 @@ pub(super) async fn status(
 /// The stored code of the Microsoft Api server type.
 const MICROSOFT_API: &str = "ms-oauth";
 
-pub(super) async fn summaries(state: &AppState) -> Result<Vec<MailSummaryRow>, DbErr> {
-    // Only mailboxes fetched over Graph: "Nog nooit" would be wrong for the others.
-    let ids: Vec<i32> = mailbox::Entity::find()
-        .select_only()
-        .column(mailbox::Column::Id)
-        .filter(mailbox::Column::IncomingServerType.eq(MICROSOFT_API))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    let mut summaries = crate::server::mail::summaries(&state.db, &ids).await?;
-    Ok(ids
-        .into_iter()
-        .map(|id| {
-            let summary = summaries.remove(&id).unwrap_or_default();
-            MailSummaryRow {
-                mailbox_id: id,
-                last_fetched_at: summary.last_fetched_at.map(rfc3339),
-                message_count: summary.message_count,
-                last_error: summary.last_error,
-                failing: summary.failing,
-            }
-        })
-        .collect())
-}
-
 pub(super) async fn fetch_now(state: &AppState, id: i32) -> Result<FetchOutcome, DbErr> {
     let Some(mailbox) = find_mailbox(&state.db, id).await? else {
         return Ok(FetchOutcome::NotFound);

@@ -5,7 +5,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter,
+    IntoActiveModel, JoinType, QueryFilter, QuerySelect, RelationDef,
 };
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
@@ -124,7 +124,17 @@ pub async fn resolve(
     now: DateTime<Utc>,
     policy: &SessionPolicy,
 ) -> Result<Option<Actor>, DbErr> {
-    let Some(stored) = session::Entity::find_by_id(token.id()).one(db).await? else {
+    // The session and its account in one query: this runs for every request.
+    let account_of_session: RelationDef = session::Entity::belongs_to(user::Entity)
+        .from(session::Column::UserId)
+        .to(user::Column::Id)
+        .into();
+    let Some((stored, account)) = session::Entity::find_by_id(token.id())
+        .select_also(user::Entity)
+        .join(JoinType::LeftJoin, account_of_session)
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     if session_status(now, stored.last_seen_at, stored.expires_at, policy) != SessionStatus::Active
@@ -132,7 +142,7 @@ pub async fn resolve(
         session::Entity::delete_by_id(stored.id).exec(db).await?;
         return Ok(None);
     }
-    let Some(account) = user::Entity::find_by_id(stored.user_id).one(db).await? else {
+    let Some(account) = account else {
         return Ok(None);
     };
     let Some(role) = Role::parse(&account.role) else {

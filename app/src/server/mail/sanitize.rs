@@ -1,12 +1,14 @@
 //! Mail bodies made safe to show in the app: HTML through an allow-list sanitiser (no
 //! scripts, event handlers, `javascript:` links, forms or styles that escape the page).
 
-/// The body to store: `(is_html, content)`. HTML is sanitised; anything else is text.
-pub fn display_body(content_type: &str, content: &str) -> (bool, String) {
-    if content_type.eq_ignore_ascii_case("html") {
-        (true, sanitize_html(content))
+/// The body to store: `(is_html, content)`. HTML is sanitised; anything else is text, kept
+/// as it is (not copied).
+pub fn display_body(content_type: &str, content: String) -> (bool, String) {
+    let html = content_type.eq_ignore_ascii_case("html");
+    if html && !content.is_empty() {
+        (true, sanitize_html(&content))
     } else {
-        (false, content.to_string())
+        (html, content)
     }
 }
 
@@ -29,7 +31,8 @@ mod tests {
     fn scripts_handlers_and_javascript_links_are_removed() {
         let (html, body) = display_body(
             "html",
-            r#"<p onclick="steal()">Hallo <b>leden</b></p><script>alert(1)</script><a href="javascript:alert(2)">x</a><img src="x" onerror="alert(3)"><style>body{display:none}</style>"#,
+            r#"<p onclick="steal()">Hallo <b>leden</b></p><script>alert(1)</script><a href="javascript:alert(2)">x</a><img src="x" onerror="alert(3)"><style>body{display:none}</style>"#
+                .to_string(),
         );
         assert!(html);
         assert!(body.contains("<p>Hallo <b>leden</b></p>"), "{body}");
@@ -48,15 +51,21 @@ mod tests {
     fn remote_images_are_not_loaded() {
         let (_, body) = display_body(
             "html",
-            r#"<p>Nieuwsbrief</p><img src="https://volg.example/pixel.gif?lid=42" width="1" height="1"><img src="cid:logo">"#,
+            r#"<p>Nieuwsbrief</p><img src="https://volg.example/pixel.gif?lid=42" width="1" height="1"><img src="cid:logo">"#
+                .to_string(),
         );
         assert_eq!(body, "<p>Nieuwsbrief</p>");
     }
 
     #[test]
+    fn an_empty_html_body_stays_html() {
+        assert_eq!(display_body("HTML", String::new()), (true, String::new()));
+    }
+
+    #[test]
     fn text_stays_as_it_is() {
         assert_eq!(
-            display_body("text", "<b>niet vet</b>"),
+            display_body("text", "<b>niet vet</b>".to_string()),
             (false, "<b>niet vet</b>".to_string())
         );
     }

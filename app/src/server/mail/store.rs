@@ -1,11 +1,12 @@
 //! Storing a delta page: its new messages with their attachments, its removals, and the link
 //! to go on from, in ONE transaction — a sync that fails half-way resumes from the last
-//! stored page, without losing or duplicating anything.
+//! stored page, without losing or duplicating anything (the unique index on
+//! `(mailbox_id, internet_message_id)` skips or refuses what is stored already).
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr,
     EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
@@ -60,55 +61,87 @@ pub async fn absent_keys(
 }
 
 /// The page as one transaction, under the lease of `holder` (renewed until `lease_until`).
+/// `messages` are the page's messages to store, each key once; any of them stored already
+/// is skipped (on MariaDB the caller left those out: see `sync::store_one_page`).
 pub async fn store_page(
     db: &(impl ConnectionTrait + TransactionTrait),
     mailbox_id: i32,
     holder: &str,
-    page: (&[NewMessage], &[String], &NextLink),
+    page: (Vec<NewMessage>, &[String], &NextLink),
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
 ) -> Result<PageCounts, SyncError> {
     let (messages, removed, next) = page;
+    let backend = db.get_database_backend();
     let txn = db.begin().await?;
-    let mut select = sync_state::Entity::find_by_id(mailbox_id);
-    if db.get_database_backend() != DatabaseBackend::Sqlite {
-        select = select.lock_exclusive();
+    if backend == DatabaseBackend::Postgres {
+        // The commit need not wait for the WAL to reach the disk. A crash may then lose the
+        // last pages stored (never half of one: the database stays consistent); the stored
+        // resume link is then the one before them, so the next sync fetches them again, and
+        // the unique key keeps what survived from being stored twice.
+        txn.execute_unprepared("SET LOCAL synchronous_commit = off")
+            .await?;
     }
-    let held = select
-        .one(&txn)
-        .await?
-        .is_some_and(|row| row.lease_holder.as_deref() == Some(holder));
-    if !held {
+    // The lease check and the sync state's update in one statement: it matches only while
+    // `holder` holds the lease, and from then on the row is ours until the commit (a row
+    // lock on PostgreSQL and MariaDB, the write lock on SQLite), so an instance taking the
+    // mailbox over waits for this page or finds the lease renewed.
+    if !save_progress(&txn, mailbox_id, holder, next, now, lease_until).await? {
         txn.rollback().await?;
         return Err(SyncError::LeaseLost(mailbox_id));
     }
-    // Checked again inside the transaction: insert only what is absent.
-    let keys: Vec<String> = messages.iter().map(|m| m.message.key.clone()).collect();
-    let absent: HashSet<String> = absent_keys(&txn, mailbox_id, &keys)
-        .await?
-        .into_iter()
-        .collect();
     let mut counts = PageCounts::default();
-    let mut inserted = HashSet::new();
     let mut plain = Vec::new();
     for new in messages {
-        if absent.contains(&new.message.key) && inserted.insert(new.message.key.clone()) {
+        if new.attachments.is_empty() {
+            plain.push(message_model(mailbox_id, new.message, now));
+        } else {
+            insert_with_attachments(&txn, mailbox_id, new, now).await?;
             counts.new += 1;
-            if new.attachments.is_empty() {
-                plain.push(message_model(mailbox_id, new, now));
-            } else {
-                insert_with_attachments(&txn, mailbox_id, new, now).await?;
-            }
         }
     }
     // Messages without attachments need no id back: one statement for all of them.
     if !plain.is_empty() {
-        message::Entity::insert_many(plain).exec(&txn).await?;
+        let listed = plain.len();
+        let insert = message::Entity::insert_many(plain);
+        counts.new += if backend == DatabaseBackend::MySql {
+            insert.exec_without_returning(&txn).await?;
+            listed
+        } else {
+            // Already stored (a page fetched again after a failure or a lost delta token):
+            // skipped by the unique index, and not counted.
+            let inserted = insert
+                .on_conflict(
+                    OnConflict::columns([
+                        message::Column::MailboxId,
+                        message::Column::InternetMessageId,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await?;
+            usize::try_from(inserted).unwrap_or(listed)
+        };
     }
     counts.removed = mark_removed(&txn, mailbox_id, removed, now).await?;
+    txn.commit().await?;
+    Ok(counts)
+}
+
+/// Stores where the sync goes on (the next page's link, or the delta link at the end of a
+/// round) and renews the lease, if `holder` still holds it; false when it does not.
+async fn save_progress(
+    txn: &impl ConnectionTrait,
+    mailbox_id: i32,
+    holder: &str,
+    next: &NextLink,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let (delta_link, resume_link) = match next {
-        NextLink::More(link) => (None, Some(link.clone())),
-        NextLink::Done(link) => (Some(link.clone()), None),
+        NextLink::More(link) => (None, Some(link.as_str())),
+        NextLink::Done(link) => (Some(link.as_str()), None),
     };
     let mut update = sync_state::Entity::update_many()
         .col_expr(sync_state::Column::ResumeLink, Expr::value(resume_link))
@@ -117,27 +150,27 @@ pub async fn store_page(
     if let Some(link) = delta_link {
         update = update.col_expr(sync_state::Column::DeltaLink, Expr::value(link));
     }
-    update
+    let result = update
         .filter(sync_state::Column::MailboxId.eq(mailbox_id))
-        .exec(&txn)
+        .filter(sync_state::Column::LeaseHolder.eq(holder))
+        .exec(txn)
         .await?;
-    txn.commit().await?;
-    Ok(counts)
+    // MariaDB counts matched rows, not changed ones (sqlx connects with CLIENT_FOUND_ROWS).
+    Ok(result.rows_affected == 1)
 }
 
-fn message_model(mailbox_id: i32, new: &NewMessage, now: DateTime<Utc>) -> message::ActiveModel {
-    let m = &new.message;
-    let (body_is_html, body) = display_body(&m.body_content_type, &m.body);
+fn message_model(mailbox_id: i32, m: IncomingMessage, now: DateTime<Utc>) -> message::ActiveModel {
+    let (body_is_html, body) = display_body(&m.body_content_type, m.body);
     let json = |list: &[String]| serde_json::to_string(list).unwrap_or_else(|_| "[]".into());
     message::ActiveModel {
         mailbox_id: Set(mailbox_id),
-        graph_id: Set(m.graph_id.clone()),
-        internet_message_id: Set(m.key.clone()),
-        from_address: Set(truncate(&m.from_address, 320)),
-        from_name: Set(m.from_name.as_deref().map(|n| truncate(n, 255))),
+        from_address: Set(truncated(m.from_address, 320)),
+        from_name: Set(m.from_name.map(|n| truncated(n, 255))),
         to_addresses: Set(json(&m.to)),
         cc_addresses: Set(json(&m.cc)),
-        subject: Set(m.subject.clone()),
+        graph_id: Set(m.graph_id),
+        internet_message_id: Set(m.key),
+        subject: Set(m.subject),
         received_at: Set(m.received_at),
         body_is_html: Set(body_is_html),
         body: Set(body),
@@ -151,17 +184,19 @@ fn message_model(mailbox_id: i32, new: &NewMessage, now: DateTime<Utc>) -> messa
 async fn insert_with_attachments(
     txn: &impl ConnectionTrait,
     mailbox_id: i32,
-    new: &NewMessage,
+    new: NewMessage,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let stored = message_model(mailbox_id, new, now).insert(txn).await?;
-    for file in &new.attachments {
+    let stored = message_model(mailbox_id, new.message, now)
+        .insert(txn)
+        .await?;
+    for file in new.attachments {
         attachment::ActiveModel {
             message_id: Set(stored.id),
-            name: Set(truncate(&file.name, 255)),
-            content_type: Set(truncate(&file.content_type, 255)),
+            name: Set(truncated(file.name, 255)),
+            content_type: Set(truncated(file.content_type, 255)),
             size: Set(file.size),
-            content: Set(file.content.clone()),
+            content: Set(file.content),
             skipped_reason: Set(file.skipped.map(|r| r.as_str().to_string())),
             ..Default::default()
         }
@@ -209,9 +244,9 @@ pub async fn forget_links(db: &impl ConnectionTrait, mailbox_id: i32) -> Result<
 }
 
 /// At most `max` characters (the column's length).
-fn truncate(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => text[..end].to_string(),
-        None => text.to_string(),
+fn truncated(mut text: String, max: usize) -> String {
+    if let Some((end, _)) = text.char_indices().nth(max) {
+        text.truncate(end);
     }
+    text
 }

@@ -1,13 +1,14 @@
-//! [`summaries`]: what the mailbox list shows per mailbox — last fetched, message count,
-//! last error — in one batch of queries for the whole list.
+//! [`summaries`]: what the mailbox page's Mail section shows — last fetched, message count,
+//! last error. The list page reads the same with its rows (`server::mailboxes::list`).
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 
 use super::SyncStatus;
+use crate::api::mail::MailSummaryRow;
 use crate::server::entities::{mail_message as message, mail_sync_state as sync_state};
 
 /// The incoming mail of one mailbox, for the list page.
@@ -43,14 +44,8 @@ pub async fn summaries(
         let entry = result.entry(state.mailbox_id).or_default();
         entry.last_fetched_at = state.last_success_at;
         entry.failing = state.status == SyncStatus::Failing.as_str();
-        entry.last_error = (state.consecutive_failures > 0).then(|| {
-            match (state.last_error_code, state.last_error_message) {
-                (Some(code), Some(message)) => format!("{code}: {message}"),
-                (Some(code), None) => code,
-                (None, Some(message)) => message,
-                (None, None) => String::new(),
-            }
-        });
+        entry.last_error = (state.consecutive_failures > 0)
+            .then(|| last_error_text(state.last_error_code, state.last_error_message));
     }
     let counts: Vec<(i32, i64)> = message::Entity::find()
         .select_only()
@@ -68,14 +63,27 @@ pub async fn summaries(
     Ok(result)
 }
 
-/// Ids of mailboxes whose mail sync is "fout", with the last error code (for the Status
-/// column of the list).
-pub async fn failing(db: &impl ConnectionTrait) -> Result<HashMap<i32, Option<String>>, DbErr> {
-    Ok(sync_state::Entity::find()
-        .filter(sync_state::Column::Status.eq(SyncStatus::Failing.as_str()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|state| (state.mailbox_id, state.last_error_code))
-        .collect())
+/// The "Laatste fout" text of a failed sync: "code: message", or whichever is known.
+pub fn last_error_text(code: Option<String>, message: Option<String>) -> String {
+    match (code, message) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code,
+        (None, Some(message)) => message,
+        (None, None) => String::new(),
+    }
+}
+
+impl MailSummary {
+    /// As the list page's mail columns of mailbox `mailbox_id` receive it.
+    pub fn row(self, mailbox_id: i32) -> MailSummaryRow {
+        MailSummaryRow {
+            mailbox_id,
+            last_fetched_at: self
+                .last_fetched_at
+                .map(|at| at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            message_count: self.message_count,
+            last_error: self.last_error,
+            failing: self.failing,
+        }
+    }
 }

@@ -2,8 +2,10 @@
 //! bounded by the start date, page by page to the delta link; each page stored in one
 //! transaction; a resync when Graph lost the sync state.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use super::attachments::{parse_attachments, FetchedAttachment};
@@ -165,39 +167,63 @@ async fn sync_mailbox(
         };
         let page =
             parse_page(&value).map_err(|detail| SyncError::Malformed { detail, body: None })?;
-        let counts = store_one_page(state, &mut graph, target, holder, &page).await?;
+        drop(value);
+        let (counts, next) = store_one_page(state, &mut graph, target, holder, page).await?;
         report.pages += 1;
         report.new_messages += counts.new;
         report.removed += counts.removed;
-        match page.next {
+        match next {
             NextLink::More(next) => url = next,
             NextLink::Done(_) => return Ok(report),
         }
     }
 }
 
+/// Stores one page: fetches the attachments of its new messages and marks them read when
+/// the mailbox says so, then [`store::store_page`]. Returns what changed and where to go on.
 async fn store_one_page(
     state: &AppState,
     graph: &mut GraphClient<'_>,
     target: &Target,
     holder: &str,
-    page: &DeltaPage,
-) -> Result<store::PageCounts, SyncError> {
+    page: DeltaPage,
+) -> Result<(store::PageCounts, NextLink), SyncError> {
     let settings = &state.mail;
-    let keys: Vec<String> = page.messages.iter().map(|m| m.key.clone()).collect();
-    let absent = store::absent_keys(&state.db, target.mailbox_id, &keys).await?;
-    let mut new = Vec::new();
-    for key in &absent {
-        let Some(message) = page.messages.iter().find(|m| &m.key == key) else {
+    let DeltaPage {
+        messages,
+        removed,
+        next,
+    } = page;
+    let backend = state.db.get_database_backend();
+    // Which messages are stored already, asked before the transaction only where the answer
+    // saves Graph requests (attachments, marking read) or where the insert cannot skip
+    // duplicates itself (MariaDB has no `ON CONFLICT … DO NOTHING` that counts what it
+    // inserted). Otherwise the unique index decides, inside the transaction.
+    let ask_first = backend == DatabaseBackend::MySql
+        || target.mark_as_read
+        || messages.iter().any(|m| m.has_attachments);
+    let mut wanted: HashSet<String> = if ask_first {
+        let keys: Vec<String> = messages.iter().map(|m| m.key.clone()).collect();
+        store::absent_keys(&state.db, target.mailbox_id, &keys)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        messages.iter().map(|m| m.key.clone()).collect()
+    };
+    let mut new = Vec::with_capacity(messages.len());
+    // Each key once, the first of the page (a page may list one message twice).
+    for message in messages {
+        if !wanted.remove(&message.key) {
             continue;
-        };
+        }
         let attachments = if message.has_attachments {
             fetch_attachments(state, graph, target, &message.graph_id).await?
         } else {
             Vec::new()
         };
         new.push(NewMessage {
-            message: message.clone(),
+            message,
             attachments,
         });
     }
@@ -208,15 +234,16 @@ async fn store_one_page(
         }
     }
     let now = settings.pause.now();
-    store::store_page(
+    let counts = store::store_page(
         &state.db,
         target.mailbox_id,
         holder,
-        (new.as_slice(), page.removed.as_slice(), &page.next),
+        (new, removed.as_slice(), &next),
         now,
         now + settings.lease_duration(),
     )
-    .await
+    .await?;
+    Ok((counts, next))
 }
 
 async fn fetch_attachments(

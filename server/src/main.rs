@@ -76,6 +76,13 @@ async fn main() -> ExitCode {
     let app = server::router(application.state, application.leptos_options);
     // Connection info gives sign-in throttling the client's address.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // No Nagle delay: a response's last small segment goes out at once instead of waiting
+    // up to 40 ms for the client's delayed ACK.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "TCP_NODELAY could not be set");
+        }
+    });
     if let Err(error) = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

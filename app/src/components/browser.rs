@@ -1,5 +1,4 @@
-//! What the islands ask of the browser beyond the DOM: the clipboard, the address bar and
-//! leaving the page. On the server (and in native tests) these do nothing: islands run
+//! What the islands ask of the browser beyond the DOM: the clipboard and the address bar. On the server (and in native tests) these do nothing: islands run
 //! their handlers in the browser only.
 
 /// Puts `text` on the clipboard. The promise is not awaited: a refused copy leaves the
@@ -22,20 +21,8 @@ pub fn replace_url(url: &str) {
     }
 }
 
-/// Loads `url`: leaving for Microsoft, or the page again after a save.
-#[cfg(feature = "hydrate")]
-pub fn go_to(url: &str) {
-    if let Some(window) = web_sys::window() {
-        // Only fails for an unparsable URL, which the server never sends.
-        let _ = window.location().set_href(url);
-    }
-}
-
 #[cfg(not(feature = "hydrate"))]
 pub fn copy_to_clipboard(_text: &str) {}
 
 #[cfg(not(feature = "hydrate"))]
 pub fn replace_url(_url: &str) {}
-
-#[cfg(not(feature = "hydrate"))]
-pub fn go_to(_url: &str) {}

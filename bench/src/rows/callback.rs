@@ -29,6 +29,15 @@ const WARM_UP: usize = 20;
 /// the callback); its id.
 pub async fn connect_info(state: &AppState, user_id: i32) -> Result<i32> {
     let mailbox_id = seed::microsoft_mailbox(&state.db, "Info").await?;
+    let back = start_and_sign_in(state, mailbox_id, user_id).await?;
+    let query = back.split_once('?').map_or("", |(_, query)| query);
+    app::server::connect::complete_callback(state, query, Some(user_id), Utc::now()).await?;
+    Ok(mailbox_id)
+}
+
+/// Starts a connection of `mailbox_id` and signs in at the fake: the callback's path and
+/// query.
+async fn start_and_sign_in(state: &AppState, mailbox_id: i32, user_id: i32) -> Result<String> {
     let url = start_connection(
         state,
         mailbox_id,
@@ -37,14 +46,11 @@ pub async fn connect_info(state: &AppState, user_id: i32) -> Result<i32> {
         Utc::now(),
     )
     .await?;
-    let back = sign_in(&url).await?;
-    let query = back.split_once('?').map_or("", |(_, query)| query);
-    app::server::connect::complete_callback(state, query, Some(user_id), Utc::now()).await?;
-    Ok(mailbox_id)
+    sign_in(&url).await
 }
 
 /// Signs in at the fake and returns the callback's path and query.
-pub async fn sign_in(authorize_url: &str) -> Result<String> {
+async fn sign_in(authorize_url: &str) -> Result<String> {
     let mut browser = SignInBrowser::new()?;
     match browser
         .sign_in(
@@ -86,15 +92,7 @@ pub async fn run(settings: &Settings) -> Result<Row> {
         if n > 0 && n % 250 == 0 {
             progress(&format!("row 3: {n} callbacks"));
         }
-        let url = start_connection(
-            &state,
-            mailbox_id,
-            ConnectPrompt::SelectAccount,
-            Some(user_id),
-            Utc::now(),
-        )
-        .await?;
-        let back = sign_in(&url).await?;
+        let back = start_and_sign_in(&state, mailbox_id, user_id).await?;
         let request = http::Request::get(back)
             .header(http::header::COOKIE, &cookie)
             .body(axum::body::Body::empty())?;

@@ -6,7 +6,7 @@ use oauth2::TokenResponse as _;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter, TransactionTrait, UpdateMany,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -149,19 +149,11 @@ pub async fn store_refreshed(
         tokens.access_token.expose_secret(),
         SecretColumn::AccessToken,
     )?;
-    let mut update = token::Entity::update_many()
+    let mut update = without_lease(token::Entity::update_many())
         .col_expr(token::Column::AccessTokenEncrypted, Expr::value(access))
         .col_expr(token::Column::ExpiresAt, Expr::value(tokens.expires_at))
         .col_expr(token::Column::Scopes, Expr::value(tokens.scopes.clone()))
-        .col_expr(token::Column::RefreshedAt, Expr::value(now))
-        .col_expr(
-            token::Column::RefreshLeaseHolder,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            token::Column::RefreshLeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        );
+        .col_expr(token::Column::RefreshedAt, Expr::value(now));
     // No new refresh token in the answer: the old one stays valid and stays stored.
     if let Some(refresh) = encrypt_refresh(cipher, tokens.refresh_token.as_ref())? {
         update = update.col_expr(token::Column::RefreshTokenEncrypted, Expr::value(refresh));
@@ -197,15 +189,7 @@ pub async fn release_lease(
     mailbox_id: i32,
     holder: &str,
 ) -> Result<(), DbErr> {
-    token::Entity::update_many()
-        .col_expr(
-            token::Column::RefreshLeaseHolder,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            token::Column::RefreshLeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+    without_lease(token::Entity::update_many())
         .filter(token::Column::MailboxId.eq(mailbox_id))
         .filter(token::Column::RefreshLeaseHolder.eq(holder))
         .exec(db)
@@ -224,4 +208,17 @@ pub async fn mark_reconnect_needed(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// `update` giving the refresh lease back as well.
+fn without_lease(update: UpdateMany<token::Entity>) -> UpdateMany<token::Entity> {
+    update
+        .col_expr(
+            token::Column::RefreshLeaseHolder,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            token::Column::RefreshLeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
 }

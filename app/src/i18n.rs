@@ -16,7 +16,7 @@ pub use form::FormMsg;
 pub use mail::MailMsg;
 
 /// Interface language. Dutch is the default, as in Econobis.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Lang {
     #[default]
     Nl,

@@ -12,6 +12,7 @@ pub mod db;
 mod language;
 pub mod reencrypt;
 mod routes;
+pub mod shared_render;
 pub mod users_cli;
 
 pub use routes::{route_list, router};

@@ -35,5 +35,6 @@ mod mailbox_form_no_js;
 mod mailbox_form_save;
 mod mailbox_form_secrets;
 mod mailbox_list_page;
+mod mailbox_list_shared;
 mod mailboxes_repo;
 mod secrets_reencrypt;

@@ -62,7 +62,7 @@ pub async fn absent_keys(
 
 /// The page as one transaction, under the lease of `holder` (renewed until `lease_until`).
 /// `messages` are the page's messages to store, each key once; any of them stored already
-/// is skipped (on MariaDB the caller left those out: see `sync::store_one_page`).
+/// is skipped (on MariaDB the caller left those out: see `sync::prepare_page`).
 pub async fn store_page(
     db: &(impl ConnectionTrait + TransactionTrait),
     mailbox_id: i32,
@@ -79,8 +79,14 @@ pub async fn store_page(
         // last pages stored (never half of one: the database stays consistent); the stored
         // resume link is then the one before them, so the next sync fetches them again, and
         // the unique key keeps what survived from being stored twice.
-        txn.execute_unprepared("SET LOCAL synchronous_commit = off")
-            .await?;
+        // And the page's statements may run on a generic plan: the connection plans every
+        // statement for its values (`server::db`), which for the multi-row insert meant
+        // planning 700 parameters on every page; an insert, an update by key and the
+        // removals by key gain nothing from a custom plan.
+        txn.execute_unprepared(
+            "SET LOCAL synchronous_commit = off; SET LOCAL plan_cache_mode = auto",
+        )
+        .await?;
     }
     // The lease check and the sync state's update in one statement: it matches only while
     // `holder` holds the lease, and from then on the row is ours until the commit (a row

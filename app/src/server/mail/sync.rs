@@ -148,6 +148,8 @@ async fn sync_mailbox(
         .unwrap_or_else(|| start(settings.pause.now()));
     let mut resynced = false;
     let mut report = SyncReport::default();
+    // The next page, when it was fetched while the one before it was being stored.
+    let mut fetched: Option<Result<serde_json::Value, SyncError>> = None;
     loop {
         if !is_graph_link(&url, &state.microsoft.graph_url) {
             return Err(SyncError::Malformed {
@@ -155,7 +157,11 @@ async fn sync_mailbox(
                 body: Some(url),
             });
         }
-        let value = match graph.get(&url, Some(settings.page_size)).await {
+        let answer = match fetched.take() {
+            Some(answer) => answer,
+            None => graph.get(&url, Some(settings.page_size)).await,
+        };
+        let value = match answer {
             Err(SyncError::Graph(error)) if error.sync_state_gone() && !resynced => {
                 tracing::info!(mailbox_id = id, code = %error.code, "delta token gone; resync");
                 resynced = true;
@@ -168,7 +174,23 @@ async fn sync_mailbox(
         let page =
             parse_page(&value).map_err(|detail| SyncError::Malformed { detail, body: None })?;
         drop(value);
-        let (counts, next) = store_one_page(state, &mut graph, target, holder, page).await?;
+        let prepared = prepare_page(state, &mut graph, target, page).await?;
+        let next = prepared.next.clone();
+        let counts = match &next {
+            // Graph is asked for the next page while this one is stored: one request at a
+            // time still, and the page is stored before its link is followed. A failed
+            // fetch is handled at the top of the loop, as if it had come after the store;
+            // a failed store drops what was fetched.
+            NextLink::More(link) if is_graph_link(link, &state.microsoft.graph_url) => {
+                let (counts, answer) = tokio::join!(
+                    store_prepared(state, target, holder, prepared),
+                    graph.get(link, Some(settings.page_size))
+                );
+                fetched = Some(answer);
+                counts?
+            }
+            _ => store_prepared(state, target, holder, prepared).await?,
+        };
         report.pages += 1;
         report.new_messages += counts.new;
         report.removed += counts.removed;
@@ -179,16 +201,22 @@ async fn sync_mailbox(
     }
 }
 
-/// Stores one page: fetches the attachments of its new messages and marks them read when
-/// the mailbox says so, then [`store::store_page`]. Returns what changed and where to go on.
-async fn store_one_page(
+/// A page ready to store: its new messages with their attachments (marked read on Graph
+/// when the mailbox says so), its removals, and where to go on.
+struct PreparedPage {
+    new: Vec<NewMessage>,
+    removed: Vec<String>,
+    next: NextLink,
+}
+
+/// Fetches the attachments of the page's new messages and marks them read when the mailbox
+/// says so: every Graph request the page needs besides itself.
+async fn prepare_page(
     state: &AppState,
     graph: &mut GraphClient<'_>,
     target: &Target,
-    holder: &str,
     page: DeltaPage,
-) -> Result<(store::PageCounts, NextLink), SyncError> {
-    let settings = &state.mail;
+) -> Result<PreparedPage, SyncError> {
     let DeltaPage {
         messages,
         removed,
@@ -233,17 +261,27 @@ async fn store_one_page(
             graph.patch(&url, &json!({ "isRead": true })).await?;
         }
     }
+    Ok(PreparedPage { new, removed, next })
+}
+
+/// [`store::store_page`] under the lease, renewed for another lease duration.
+async fn store_prepared(
+    state: &AppState,
+    target: &Target,
+    holder: &str,
+    page: PreparedPage,
+) -> Result<store::PageCounts, SyncError> {
+    let settings = &state.mail;
     let now = settings.pause.now();
-    let counts = store::store_page(
+    store::store_page(
         &state.db,
         target.mailbox_id,
         holder,
-        (new, removed.as_slice(), &next),
+        (page.new, page.removed.as_slice(), &page.next),
         now,
         now + settings.lease_duration(),
     )
-    .await?;
-    Ok((counts, next))
+    .await
 }
 
 async fn fetch_attachments(

@@ -8,6 +8,7 @@ use app::server::mailboxes::insert;
 use axum::body::Body;
 use axum::Router;
 use http::{header, Request, StatusCode};
+use sea_orm::DatabaseConnection;
 
 use crate::mailboxes_repo::mailbox;
 use crate::support::microsoft::demo_fields;
@@ -28,6 +29,12 @@ async fn load(router: &Router, cookie: Option<String>) -> FullAnswer {
     answer
 }
 
+/// The router as a signed-in admin uses it.
+async fn as_admin(db: &DatabaseConnection) -> Router {
+    let token = session_as(db, Role::Beheerder).await;
+    with_session(anonymous_router(db.clone()), &token)
+}
+
 /// The nonce the response's Content-Security-Policy allows.
 fn policy_nonce(answer: &FullAnswer) -> String {
     let policy = answer.header("content-security-policy");
@@ -43,8 +50,7 @@ async fn every_load_carries_its_own_nonce_in_header_and_scripts() {
     insert(&db, mailbox("Info", "ms-oauth", "ms-oauth", true))
         .await
         .unwrap();
-    let token = session_as(&db, Role::Beheerder).await;
-    let router = with_session(anonymous_router(db), &token);
+    let router = as_admin(&db).await;
 
     let first = load(&router, None).await;
     let second = load(&router, None).await;
@@ -70,8 +76,7 @@ async fn every_load_carries_its_own_nonce_in_header_and_scripts() {
 async fn a_mailbox_saved_in_the_app_is_listed_on_the_next_load() {
     let database = TestDatabase::create(Backend::Sqlite).await.unwrap();
     let db = database.connection();
-    let token = session_as(&db, Role::Beheerder).await;
-    let router = with_session(anonymous_router(db), &token);
+    let router = as_admin(&db).await;
     let before = load(&router, None).await;
     assert!(before.body.contains("Er zijn nog geen mailboxen"));
 
@@ -125,8 +130,7 @@ async fn each_account_role_and_language_gets_its_own_page() {
 async fn a_change_made_elsewhere_shows_on_the_next_load() {
     let database = TestDatabase::create(Backend::Sqlite).await.unwrap();
     let db = database.connection();
-    let token = session_as(&db, Role::Beheerder).await;
-    let router = with_session(anonymous_router(db.clone()), &token);
+    let router = as_admin(&db).await;
     let (_, before) = get(&router, LIST).await;
     assert!(before.contains("Er zijn nog geen mailboxen"));
 

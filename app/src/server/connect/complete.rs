@@ -223,15 +223,13 @@ async fn redeem(
         attempt_id,
         detail,
     };
-    let mailbox = mailbox::Entity::find_by_id(mailbox_id)
+    // The settings with their mailbox, in one query.
+    let found = settings::Entity::find_by_id(mailbox_id)
+        .find_also_related(mailbox::Entity)
         .one(&state.db)
         .await
         .map_err(storage)?;
-    let settings = settings::Entity::find_by_id(mailbox_id)
-        .one(&state.db)
-        .await
-        .map_err(storage)?;
-    let (Some(mailbox), Some(settings)) = (mailbox, settings) else {
+    let Some((settings, Some(mailbox))) = found else {
         return Err(settings_error(
             "mailbox or Microsoft settings deleted".into(),
         ));

@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use oauth2::TokenResponse as _;
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::{Condition, Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait, UpdateMany,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait, UpdateMany,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -65,8 +65,8 @@ pub async fn store_connected(
     let refresh = encrypt_refresh(cipher, tokens.refresh_token.as_ref())?;
     let (object_id, upn) = signed_in;
     let txn = db.begin().await?;
-    token::Entity::delete_by_id(mailbox_id).exec(&txn).await?;
-    token::ActiveModel {
+    // A reconnect replaces every column of the mailbox's row: one upsert.
+    let row = token::ActiveModel {
         mailbox_id: Set(mailbox_id),
         access_token_encrypted: Set(access),
         refresh_token_encrypted: Set(refresh),
@@ -78,9 +78,26 @@ pub async fn store_connected(
         refreshed_at: Set(now),
         refresh_lease_holder: Set(None),
         refresh_lease_until: Set(None),
-    }
-    .insert(&txn)
-    .await?;
+    };
+    token::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(token::Column::MailboxId)
+                .update_columns([
+                    token::Column::AccessTokenEncrypted,
+                    token::Column::RefreshTokenEncrypted,
+                    token::Column::ExpiresAt,
+                    token::Column::Scopes,
+                    token::Column::SignedInUpn,
+                    token::Column::SignedInOid,
+                    token::Column::ConnectedAt,
+                    token::Column::RefreshedAt,
+                    token::Column::RefreshLeaseHolder,
+                    token::Column::RefreshLeaseUntil,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
     settings::Entity::update_many()
         .col_expr(settings::Column::ReconnectNeeded, Expr::value(false))
         .filter(settings::Column::MailboxId.eq(mailbox_id))

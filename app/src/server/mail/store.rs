@@ -79,10 +79,10 @@ pub async fn store_page(
         // last pages stored (never half of one: the database stays consistent); the stored
         // resume link is then the one before them, so the next sync fetches them again, and
         // the unique key keeps what survived from being stored twice.
-        // And the page's statements may run on a generic plan: the connection plans every
+        // And the page's writes may run on a generic plan: the connection plans every
         // statement for its values (`server::db`), which for the multi-row insert meant
-        // planning 700 parameters on every page; an insert, an update by key and the
-        // removals by key gain nothing from a custom plan.
+        // planning 700 parameters on every page; an insert and an update by key gain
+        // nothing from a custom plan. The removals set it back (below).
         txn.execute_unprepared(
             "SET LOCAL synchronous_commit = off; SET LOCAL plan_cache_mode = auto",
         )
@@ -129,6 +129,12 @@ pub async fn store_page(
                 .await?;
             usize::try_from(inserted).unwrap_or(listed)
         };
+    }
+    if backend == DatabaseBackend::Postgres && !removed.is_empty() {
+        // The removals search the mailbox's messages by Graph id: planned for their values,
+        // as everywhere else, so a plan made while the table was small is never reused.
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+            .await?;
     }
     counts.removed = mark_removed(&txn, mailbox_id, removed, now).await?;
     txn.commit().await?;

@@ -34,12 +34,19 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
     // there are a tenth of the fsyncs. The page cache holds up to 16 MiB instead of 2 MiB,
     // so those indexes are read from memory rather than from the file (bench/RESULTS.md,
     // row 5).
+    //
+    // Temporary storage in memory: a statement that writes many rows inside a transaction
+    // (a sync page's insert) keeps the pages it changes in a statement journal, to undo
+    // just that statement if it fails. On disk that journal was a new file in /var/tmp per
+    // page once it passed 64 KiB: created, written page by page, deleted, as many writes as
+    // the log itself. In memory it is a few hundred KiB for the length of one statement.
     options.map_sqlx_sqlite_opts(|sqlite| {
         sqlite
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .pragma("wal_autocheckpoint", "10000")
             .pragma("cache_size", "-16384")
+            .pragma("temp_store", "memory")
     });
     // PostgreSQL: plan every statement for its own values. sqlx prepares each statement once
     // per connection, and after five runs PostgreSQL may keep a generic plan made while a
@@ -69,7 +76,9 @@ fn sqlite_file_path(url: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_file_path;
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+
+    use super::{connect_and_migrate, sqlite_file_path};
 
     #[test]
     fn finds_the_file_of_a_sqlite_url() {
@@ -79,5 +88,46 @@ mod tests {
         );
         assert_eq!(sqlite_file_path("sqlite::memory:"), None);
         assert_eq!(sqlite_file_path("postgres://localhost/x"), None);
+    }
+
+    /// The settings the comments above rely on, as a connection of the pool reports them.
+    #[tokio::test]
+    async fn sqlite_logs_ahead_and_keeps_temporary_data_in_memory() {
+        let path = std::env::temp_dir().join(format!("db-settings-{}.db", std::process::id()));
+        let Ok(db) = connect_and_migrate(&format!("sqlite://{}?mode=rwc", path.display())).await
+        else {
+            panic!("cannot open {}", path.display());
+        };
+        let mut seen = Vec::new();
+        for pragma in [
+            "journal_mode",
+            "synchronous",
+            "temp_store",
+            "wal_autocheckpoint",
+        ] {
+            let statement =
+                Statement::from_string(DatabaseBackend::Sqlite, format!("PRAGMA {pragma}"));
+            let Ok(Some(row)) = db.query_one(statement).await else {
+                panic!("PRAGMA {pragma} answered nothing");
+            };
+            let value = row
+                .try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()));
+            seen.push((pragma, value.unwrap_or_default()));
+        }
+        // synchronous 1 is NORMAL; temp_store 2 is MEMORY.
+        assert_eq!(
+            seen,
+            [
+                ("journal_mode", "wal".to_string()),
+                ("synchronous", "1".to_string()),
+                ("temp_store", "2".to_string()),
+                ("wal_autocheckpoint", "10000".to_string()),
+            ]
+        );
+        let _ = db.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 }

@@ -29,6 +29,17 @@ async fn find_mailbox(db: &DatabaseConnection, id: i32) -> Result<Option<mailbox
     mailbox::Entity::find_by_id(id).one(db).await
 }
 
+/// What the list shows of a message.
+#[derive(sea_orm::FromQueryResult)]
+struct ListedMessage {
+    id: i32,
+    from_name: Option<String>,
+    from_address: String,
+    subject: String,
+    received_at: DateTime<Utc>,
+    has_attachments: bool,
+}
+
 pub(super) async fn list_messages(
     state: &AppState,
     mailbox_id: i32,
@@ -43,11 +54,25 @@ pub(super) async fn list_messages(
     let total = visible.clone().count(&state.db).await?;
     let pages = u32::try_from(total.div_ceil(MESSAGES_PER_PAGE).max(1)).unwrap_or(u32::MAX);
     let page = page.clamp(1, pages);
+    // Only the columns the list shows: the database sorts the mailbox's messages to find a
+    // page, and a deep page sorts every row before it, which with bodies would be the whole
+    // mailbox's mail in the sorter.
+    use mail_message::Column as C;
     let rows = visible
-        .order_by_desc(mail_message::Column::ReceivedAt)
-        .order_by_desc(mail_message::Column::Id)
+        .select_only()
+        .columns([
+            C::Id,
+            C::FromName,
+            C::FromAddress,
+            C::Subject,
+            C::ReceivedAt,
+            C::HasAttachments,
+        ])
+        .order_by_desc(C::ReceivedAt)
+        .order_by_desc(C::Id)
         .offset(u64::from(page - 1) * MESSAGES_PER_PAGE)
         .limit(MESSAGES_PER_PAGE)
+        .into_model::<ListedMessage>()
         .all(&state.db)
         .await?;
     Ok(Some(MessageList {

@@ -40,6 +40,8 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
     // just that statement if it fails. On disk that journal was a new file in /var/tmp per
     // page once it passed 64 KiB: created, written page by page, deleted, as many writes as
     // the log itself. In memory it is a few hundred KiB for the length of one statement.
+    // Sorts that outgrow the page cache stay in memory too, so a query that sorts many rows
+    // reads only small columns (the mail list: `api::mail::imp::list_messages`).
     options.map_sqlx_sqlite_opts(|sqlite| {
         sqlite
             .journal_mode(SqliteJournalMode::Wal)

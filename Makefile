@@ -23,4 +23,4 @@ fmt:
 
 lint:
 	@. scripts/env.sh && cargo clippy --workspace --exclude frontend --all-targets -- -D warnings \
-	  && cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+	  && cargo clippy -p rules -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings

@@ -13,7 +13,7 @@ cargo fmt --all -- --check
 step "clippy, server build (ssr) and tests"
 cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 step "clippy, browser build (hydrate, wasm32)"
-cargo clippy -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
+cargo clippy -p rules -p app -p frontend --target wasm32-unknown-unknown --features app/hydrate -- -D warnings
 
 step "cargo leptos build (server + WASM bundle)"
 # shellcheck disable=SC2086
@@ -25,7 +25,7 @@ REQUIRE_ALL_DATABASES=1 cargo test --workspace --exclude frontend
 
 step "the validation rules' tests again in the browser build (wasm32, run by Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test -p app --lib --target wasm32-unknown-unknown --features hydrate -- validation
+  cargo test -p rules --lib --target wasm32-unknown-unknown --features browser -- validation
 
 step "Playwright in Chromium"
 (cd end2end && npx playwright test)

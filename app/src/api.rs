@@ -1,45 +1,43 @@
-//! Server functions: the browser's only way to the data. Verb-noun names (STYLE.md §12).
+//! Server functions: the browser's only way to the data. Each is thin: the role check, the
+//! use case in `backend`, the answer (and, for a plain form post, the redirect).
 
 pub mod connect;
 pub mod mail;
 pub mod mailbox_form;
+#[cfg(feature = "ssr")]
+pub mod request;
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::access::SessionUser;
-use crate::audit_log::AuditEntry;
-use crate::mailbox_list::MailboxRow;
+use rules::access::SessionUser;
+use rules::audit_log::AuditEntry;
+use rules::mailbox_list::MailboxRow;
+use rules::site::SiteInfo;
 
-/// What every page needs to know about this installation.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SiteInfo {
-    /// True when `MICROSOFT_LOGIN_URL`/`MICROSOFT_GRAPH_URL` point anywhere but Microsoft.
-    pub talks_to_fake_microsoft: bool,
-    /// Active mailboxes whose connection needs an admin (Opnieuw verbinden nodig, Fout):
-    /// the menu marks Mailboxen when there are any.
-    pub mailboxes_needing_attention: u32,
-}
+#[cfg(feature = "ssr")]
+use request::{app_state, require_role, unexpected, with_list_once};
+#[cfg(feature = "ssr")]
+use rules::access::Role;
+
+#[cfg(feature = "ssr")]
+const DATABASE_UNAVAILABLE: &str = "database unavailable";
 
 /// The rows of the Mailboxen list.
 #[server(endpoint = "list_mailboxes")]
 pub async fn list_mailboxes() -> Result<Vec<MailboxRow>, ServerFnError> {
-    crate::server::auth::require_role(crate::access::Role::Lezer)?;
-    let state = crate::server::app_state()?;
-    crate::server::mailboxes::list_rows_once(&state.db)
+    require_role(Role::Lezer)?;
+    let state = app_state()?;
+    with_list_once(&state, |data| data.rows.clone())
         .await
-        .map_err(|error| {
-            tracing::error!(%error, "listing mailboxes failed");
-            ServerFnError::ServerError("database unavailable".to_string())
-        })
+        .map_err(|error| unexpected("listing mailboxes", &error, DATABASE_UNAVAILABLE))
 }
 
 /// Installation facts for the page shell.
 #[server(endpoint = "get_site_info")]
 pub async fn get_site_info() -> Result<SiteInfo, ServerFnError> {
-    crate::server::auth::require_role(crate::access::Role::Lezer)?;
-    let state = crate::server::app_state()?;
-    let attention = crate::server::mailboxes::needing_attention(&state.db)
+    require_role(Role::Lezer)?;
+    let state = app_state()?;
+    let attention = with_list_once(&state, |data| data.needing_attention())
         .await
         .inspect_err(|error| tracing::error!(%error, "counting mailboxes needing attention failed"))
         .unwrap_or(0);
@@ -52,19 +50,16 @@ pub async fn get_site_info() -> Result<SiteInfo, ServerFnError> {
 /// The signed-in user, for the top bar and for hiding what a `lezer` may not do.
 #[server(endpoint = "get_session_user")]
 pub async fn get_session_user() -> Result<SessionUser, ServerFnError> {
-    let actor = crate::server::auth::require_role(crate::access::Role::Lezer)?;
+    let actor = require_role(Role::Lezer)?;
     Ok(actor.session_user())
 }
 
 /// The Wijzigingslog of mailbox `id`, newest first.
 #[server(endpoint = "list_audit_log")]
 pub async fn list_audit_log(id: i32) -> Result<Vec<AuditEntry>, ServerFnError> {
-    crate::server::auth::require_role(crate::access::Role::Lezer)?;
-    let state = crate::server::app_state()?;
-    crate::server::audit::list_for_mailbox(&state.db, id)
+    require_role(Role::Lezer)?;
+    let state = app_state()?;
+    backend::audit::list_for_mailbox(&state.db, id)
         .await
-        .map_err(|error| {
-            tracing::error!(%error, "listing the audit log failed");
-            ServerFnError::ServerError("database unavailable".to_string())
-        })
+        .map_err(|error| unexpected("listing the audit log", &error, DATABASE_UNAVAILABLE))
 }

@@ -1,35 +1,25 @@
-//! The Leptos application: pages, components, server functions and the logic shared by the
-//! server (feature `ssr`) and the browser (feature `hydrate`).
+//! The Leptos application: pages, components (islands among them) and thin server
+//! functions. The rules and view models it shows come from `rules`; with feature `ssr` the
+//! server functions call the use cases of `backend`. The browser build (feature `hydrate`)
+//! never compiles `backend`.
 // The list page's view (its island inside a `Suspense`, erased to an `AnyView`) is deeper
 // than the default limit lets the compiler lay out in the server build. `cargo check` and
 // clippy do not lay it out, so only a full build shows it.
 #![recursion_limit = "256"]
 
-pub mod access;
-pub mod advice;
 pub mod api;
-pub mod audit_log;
 pub mod components;
-pub mod connection;
-pub mod diagnostics;
-pub mod i18n;
-pub mod mailbox_form;
-pub mod mailbox_list;
 pub mod pages;
-pub mod preflight;
-#[cfg(feature = "ssr")]
-pub mod server;
-pub mod validation;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::i18n::{Lang, Msg};
 use crate::pages::{
     MailboxPage, MailboxesPage, MessagePage, MessagesPage, NotFoundPage, SignInPage,
 };
+use rules::i18n::{Lang, Msg};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -5,16 +5,16 @@
 use std::path::Path;
 use std::time::Duration;
 
-use app::access::Role;
-use app::server::cipher::{Cipher, EncryptionKey, SecretColumn};
-use app::server::connect::attempts_store::{self, ErrorRecord, NewAttempt};
-use app::server::connect::tokens_store::{self, FreshTokens};
-use app::server::connect::{AttemptKind, Outcome};
-use app::server::entities::{mailbox, mailbox_microsoft_settings as settings, mailbox_token};
-use app::server::mailboxes::{self, NewMailbox};
-use app::server::{AppState, MicrosoftEndpoints};
+use backend::cipher::{Cipher, EncryptionKey, SecretColumn};
+use backend::connect::attempts_store::{self, ErrorRecord, NewAttempt};
+use backend::connect::tokens_store::{self, FreshTokens};
+use backend::connect::{AttemptKind, Outcome};
+use backend::entities::{mailbox, mailbox_microsoft_settings as settings, mailbox_token};
+use backend::mailboxes::{self, NewMailbox};
+use backend::{AppState, MicrosoftEndpoints};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
+use rules::access::Role;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
 use secrecy::SecretString;
 
@@ -62,7 +62,7 @@ pub fn state(db: DatabaseConnection, microsoft_url: &str) -> Result<AppState> {
             graph_url: microsoft_url.to_string(),
             http_timeout: timeout,
         },
-        http: app::server::connect::token_client::http_client(timeout)?,
+        http: backend::connect::token_client::http_client(timeout)?,
         public_base_url: "http://127.0.0.1:3000".to_string(),
         cipher: cipher(),
         form_attempts: Default::default(),
@@ -77,9 +77,9 @@ pub async fn signed_in(db: &DatabaseConnection) -> Result<(i32, String)> {
     let now = Utc::now();
     let password = SecretString::from("Bench-wachtwoord-2026");
     let user_id =
-        app::server::auth::users::create(db, "bench@example.org", Role::Beheerder, &password, now)
+        backend::auth::users::create(db, "bench@example.org", Role::Beheerder, &password, now)
             .await?;
-    let token = app::server::auth::sessions::start(db, user_id, now, &Default::default()).await?;
+    let token = backend::auth::sessions::start(db, user_id, now, &Default::default()).await?;
     Ok((user_id, format!("sessie={}", token.cookie_value())))
 }
 
@@ -180,7 +180,7 @@ pub async fn list_page_mailboxes(db: &DatabaseConnection, count: usize) -> Resul
                     access_token: SecretString::from(format!("access-{n}")),
                     refresh_token: Some(SecretString::from(format!("refresh-{n}"))),
                     expires_at: now + chrono::Duration::minutes(50),
-                    scopes: app::server::connect::authorize::delegated_scope(),
+                    scopes: backend::connect::authorize::delegated_scope(),
                 };
                 tokens_store::store_connected(
                     db,
@@ -251,7 +251,7 @@ pub async fn due_mailboxes(
                 cipher.encrypt(refresh, SecretColumn::RefreshToken)?,
             )),
             expires_at: Set(now - chrono::Duration::minutes(1)),
-            scopes: Set(app::server::connect::authorize::delegated_scope()),
+            scopes: Set(backend::connect::authorize::delegated_scope()),
             signed_in_upn: Set(Some(INFO.into())),
             signed_in_oid: Set(INFO_ID.into()),
             connected_at: Set(now - chrono::Duration::hours(1)),

@@ -1,5 +1,5 @@
 //! Time spent waiting on Microsoft, from the `microsoft_request` spans the token client opens
-//! around every request (`app::server::connect::token_client`): wall time from the span's
+//! around every request (`backend::connect::token_client`): wall time from the span's
 //! creation to its close, summed in one counter. With one callback at a time, the counter's
 //! growth during a callback is that callback's wait on the fake.
 //!
@@ -18,7 +18,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 static MICROSOFT_WAIT_NANOS: AtomicU64 = AtomicU64::new(0);
 const SPAN_NAME: &str = "microsoft_request";
-const SPAN_TARGET: &str = "app::server::connect::token_client";
+const SPAN_TARGET: &str = "backend::connect::token_client";
 
 /// Total time spent in Microsoft requests so far.
 pub fn microsoft_wait() -> Duration {

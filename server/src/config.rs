@@ -102,14 +102,14 @@ impl Config {
                 "MICROSOFT_LOGIN_URL",
                 &get(
                     "MICROSOFT_LOGIN_URL",
-                    app::server::MicrosoftEndpoints::REAL_LOGIN_URL,
+                    backend::MicrosoftEndpoints::REAL_LOGIN_URL,
                 ),
             )?,
             microsoft_graph_url: base_url(
                 "MICROSOFT_GRAPH_URL",
                 &get(
                     "MICROSOFT_GRAPH_URL",
-                    app::server::MicrosoftEndpoints::REAL_GRAPH_URL,
+                    backend::MicrosoftEndpoints::REAL_GRAPH_URL,
                 ),
             )?,
         })

@@ -1,9 +1,9 @@
 //! `POST /taal`: remembers the admin's language in a cookie and goes back to the page.
 
-use app::i18n::Lang;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use http::header::SET_COOKIE;
+use rules::i18n::Lang;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

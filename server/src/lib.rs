@@ -9,6 +9,7 @@ pub mod auth;
 pub mod callback;
 pub mod config;
 pub mod db;
+mod download;
 mod language;
 pub mod reencrypt;
 mod routes;
@@ -17,8 +18,8 @@ pub mod users_cli;
 
 pub use routes::{route_list, router};
 
-use app::server::connect::token_client::http_client;
-use app::server::{AppState, MicrosoftEndpoints};
+use backend::connect::token_client::http_client;
+use backend::{AppState, MicrosoftEndpoints};
 use leptos::config::LeptosOptions;
 
 use crate::config::Config;
@@ -37,7 +38,7 @@ pub enum StartError {
     #[error("cannot build the HTTP client for Microsoft: {0}")]
     HttpClient(String),
     #[error("creating the first administrator (BOOTSTRAP_ADMIN_EMAIL) failed: {0}")]
-    Bootstrap(#[from] app::server::auth::users::UserError),
+    Bootstrap(#[from] backend::auth::users::UserError),
 }
 
 /// Connects to the database, migrates it, creates the first administrator if needed and

@@ -72,7 +72,7 @@ async fn main() -> ExitCode {
         "listening"
     );
     // Incoming mail on a schedule (MAIL_SYNC_INTERVAL_SECS; 0 leaves it off).
-    let _mail_scheduler = app::server::mail::spawn_scheduler(application.state.clone());
+    let _mail_scheduler = backend::mail::spawn_scheduler(application.state.clone());
     let app = server::router(application.state, application.leptos_options);
     // Connection info gives sign-in throttling the client's address.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -8,7 +8,7 @@ pub async fn run(config: &Config) -> Result<String, String> {
         .await
         .map_err(|error| format!("database error: {error}"))?;
     let cipher = config.encryption.cipher();
-    let done = app::server::reencrypt::reencrypt_secrets(&db, &cipher)
+    let done = backend::reencrypt::reencrypt_secrets(&db, &cipher)
         .await
         .map_err(|error| {
             format!(

@@ -2,17 +2,17 @@
 //! context, sign-in and sign-out, the language switch, static files; wrapped in the security
 //! headers, the CSRF check, the access edge and the list's shared renders (outermost first).
 
-use app::access::{SIGN_IN_PATH, SIGN_OUT_PATH};
-use app::server::auth::Actor;
-use app::server::AppState;
 use app::{shell, App};
 use axum::extract::Request;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Extension;
 use axum::Router;
+use backend::auth::Actor;
+use backend::AppState;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use rules::access::{SIGN_IN_PATH, SIGN_OUT_PATH};
 
 /// The app's routes, generated once per process. Generating them renders the app in a
 /// special mode; doing that while other requests render (several routers in one process,
@@ -56,11 +56,11 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             }),
         )
         .route(
-            app::api::mail::ATTACHMENT_ROUTE,
+            rules::mail::ATTACHMENT_ROUTE,
             // A page route for access: any signed-in user (the edge), checked again inside.
             get(move |actor: Option<Extension<Actor>>, path| {
                 let actor = actor.map(|Extension(actor)| actor);
-                app::api::mail::download::download_attachment(download_state.clone(), actor, path)
+                crate::download::download_attachment(download_state.clone(), actor, path)
             }),
         )
         .route(
@@ -91,12 +91,11 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(from_fn_with_state(headers, set_security_headers))
 }
 
-/// The state, a per-request cache of the list rows, and from the request's extensions the
+/// The state and a per-request cache of the list rows (`app`), and from the request's extensions the
 /// actor and the CSP nonce (replacing the one Leptos made, so the header and the inline
 /// scripts agree).
 fn provide_request_context(state: &AppState) {
-    provide_context(state.clone());
-    provide_context(app::server::mailboxes::RequestRows::default());
+    app::api::request::provide_request_context(state);
     let Some(parts) = use_context::<http::request::Parts>() else {
         return;
     };

@@ -17,14 +17,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use app::access::Role;
-use app::i18n::Lang;
-use app::server::auth::Actor;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use backend::auth::Actor;
 use http::{header, HeaderMap, Method, StatusCode};
+use rules::access::Role;
+use rules::i18n::Lang;
 use tokio::sync::watch;
 
 use crate::auth::headers::CspNonce;

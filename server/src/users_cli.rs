@@ -7,8 +7,8 @@ use std::io::BufRead;
 use chrono::Utc;
 use secrecy::SecretString;
 
-use app::access::Role;
-use app::server::auth::users;
+use backend::auth::users;
+use rules::access::Role;
 
 use crate::config::Config;
 

@@ -4,7 +4,17 @@
 
 use leptos::prelude::*;
 
-use crate::connection::{AttemptProblem, ConnectPrompt, StartOutcome, TestOutcome};
+use rules::connection::{AttemptProblem, ConnectPrompt, StartOutcome, TestOutcome};
+
+#[cfg(feature = "ssr")]
+use {
+    super::request::{app_state, is_plain_form_post, require_role, see_other, unexpected},
+    backend::flows::connect::{self as flow, Start},
+    rules::access::Role,
+    rules::connection::StartProblem,
+    rules::i18n::{ConnectMsg, Lang},
+    rules::mailbox_form::MailboxTarget,
+};
 
 /// Starts a sign-in for mailbox `id` with `prompt` (default `select_account`). The app
 /// registration is tested first; a failure stops it unless `force` ("toch doorgaan").
@@ -14,10 +24,8 @@ pub async fn start_microsoft_login(
     #[server(default)] prompt: ConnectPrompt,
     #[server(default)] force: bool,
 ) -> Result<StartOutcome, ServerFnError> {
-    let actor = crate::server::auth::require_role(crate::access::Role::Beheerder)?;
-    let state = crate::server::app_state()?;
-    let what = imp::Start::SignIn(prompt);
-    imp::start(&state, id, what, force, Some(actor.user_id)).await
+    let actor = require_role(Role::Beheerder)?;
+    start(id, Start::SignIn(prompt), force, actor.user_id).await
 }
 
 /// Starts Microsoft's admin consent for the app registration of mailbox `id`, after the
@@ -27,28 +35,81 @@ pub async fn grant_admin_consent(
     id: i32,
     #[server(default)] force: bool,
 ) -> Result<StartOutcome, ServerFnError> {
-    let actor = crate::server::auth::require_role(crate::access::Role::Beheerder)?;
-    let state = crate::server::app_state()?;
-    let what = imp::Start::AdminConsent;
-    imp::start(&state, id, what, force, Some(actor.user_id)).await
+    let actor = require_role(Role::Beheerder)?;
+    start(id, Start::AdminConsent, force, actor.user_id).await
 }
 
 /// "Test app-registratie" for mailbox `id`: four checks against Microsoft, stored.
 #[server(endpoint = "test_app_registration")]
 pub async fn test_app_registration(id: i32) -> Result<TestOutcome, ServerFnError> {
-    let actor = crate::server::auth::require_role(crate::access::Role::Beheerder)?;
-    let state = crate::server::app_state()?;
-    imp::test(&state, id, Some(actor.user_id)).await
+    let actor = require_role(Role::Beheerder)?;
+    let state = app_state()?;
+    let outcome = flow::test(&state, id, Some(actor.user_id))
+        .await
+        .map_err(|error| {
+            back_with(id, Some(StartProblem::Failed));
+            let message = ConnectMsg::StartFailed.text(Lang::default());
+            unexpected("testing the app registration", &error, message)
+        })?;
+    let problem = (outcome == TestOutcome::NotConfigured).then_some(StartProblem::NotConfigured);
+    back_with(id, problem);
+    Ok(outcome)
 }
 
 /// Every attempt of mailbox `id` (connect, refresh, preflight, admin consent, refused
 /// callbacks), newest first.
 #[server(endpoint = "list_connection_history")]
 pub async fn list_connection_history(id: i32) -> Result<Vec<AttemptProblem>, ServerFnError> {
-    crate::server::auth::require_role(crate::access::Role::Lezer)?;
-    let state = crate::server::app_state()?;
-    imp::history(&state, id).await
+    require_role(Role::Lezer)?;
+    let state = app_state()?;
+    flow::history(&state, id).await.map_err(|error| {
+        unexpected(
+            "listing the connection history",
+            &error,
+            "database unavailable",
+        )
+    })
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod imp;
+async fn start(
+    id: i32,
+    what: Start,
+    force: bool,
+    user_id: i32,
+) -> Result<StartOutcome, ServerFnError> {
+    let state = app_state()?;
+    let outcome = flow::start(&state, id, what, force, Some(user_id))
+        .await
+        .map_err(|error| {
+            back_with(id, Some(StartProblem::Failed));
+            let message = ConnectMsg::StartFailed.text(Lang::default());
+            unexpected("starting the Microsoft sign-in", &error, message)
+        })?;
+    match &outcome {
+        StartOutcome::Redirect { url } if is_plain_form_post() => see_other(url),
+        StartOutcome::Redirect { .. } => {}
+        StartOutcome::NotConfigured => back_with(id, Some(StartProblem::NotConfigured)),
+        // The mailbox page shows the stored preflight and "toch doorgaan".
+        StartOutcome::NotFound | StartOutcome::PreflightFailed { .. } => back_with(id, None),
+    }
+    Ok(outcome)
+}
+
+/// Sends a browser that posted a connection button's form back to the mailbox page, where
+/// the stored attempt (or `problem`) shows what happened. Nothing for other callers.
+#[cfg(feature = "ssr")]
+fn back_with(id: i32, problem: Option<StartProblem>) {
+    if !is_plain_form_post() {
+        return;
+    }
+    let path = MailboxTarget::Existing(id).path();
+    match problem {
+        Some(problem) => see_other(&format!(
+            "{path}?{}={}",
+            StartProblem::PARAM,
+            problem.param()
+        )),
+        None => see_other(&path),
+    }
+}

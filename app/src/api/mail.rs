@@ -1,14 +1,27 @@
 //! Server functions of the mail views (issue 8): a mailbox's fetched messages, one message,
 //! the "Mail" section of the mailbox page with "Nu ophalen" and "Stuur testmail", and the
-//! list page's mail columns. Reads need `lezer`, actions `beheerder` (`crate::access`).
+//! list page's mail columns. Reads need `lezer`, actions `beheerder` (`rules::access`).
 //! Without JavaScript the two actions answer a form post with a 303 back to the mailbox,
 //! the outcome in the query.
 
-mod types;
-
 use leptos::prelude::*;
 
-pub use types::*;
+use rules::mail::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::request::{app_state, is_plain_form_post, require_role, see_other, unexpected},
+    backend::flows::mail as flow,
+    rules::access::{encode_query_value, Role},
+    rules::i18n::{Lang, MailMsg},
+    rules::mailbox_form::{MailboxTarget, LIST_PATH},
+};
+
+/// Logs the detail and gives the browser a generic Dutch message.
+#[cfg(feature = "ssr")]
+fn load_failed(what: &str, error: &dyn std::fmt::Display) -> ServerFnError {
+    unexpected(what, error, MailMsg::LoadFailed.text(Lang::default()))
+}
 
 /// One page (1-based; 0 reads as 1) of mailbox `mailbox_id`'s messages, newest first.
 /// None when there is no such mailbox.
@@ -17,11 +30,11 @@ pub async fn list_mail_messages(
     mailbox_id: i32,
     #[server(default)] page: u32,
 ) -> Result<Option<MessageList>, ServerFnError> {
-    crate::server::auth::require_role(crate::access::Role::Lezer)?;
-    let state = crate::server::app_state()?;
-    imp::list_messages(&state, mailbox_id, page)
+    require_role(Role::Lezer)?;
+    let state = app_state()?;
+    flow::list_messages(&state, mailbox_id, page)
         .await
-        .map_err(|error| imp::unexpected("listing mail messages", &error))
+        .map_err(|error| load_failed("listing mail messages", &error))
 }
 
 /// Message `message_id` of mailbox `mailbox_id`, with its attachments. None when either
@@ -31,46 +44,46 @@ pub async fn get_mail_message(
     mailbox_id: i32,
     message_id: i32,
 ) -> Result<Option<MessageDetail>, ServerFnError> {
-    crate::server::auth::require_role(crate::access::Role::Lezer)?;
-    let state = crate::server::app_state()?;
-    imp::message(&state, mailbox_id, message_id)
+    require_role(Role::Lezer)?;
+    let state = app_state()?;
+    flow::message(&state, mailbox_id, message_id)
         .await
-        .map_err(|error| imp::unexpected("loading a mail message", &error))
+        .map_err(|error| load_failed("loading a mail message", &error))
 }
 
 /// The "Mail" section of mailbox `id`: last fetched, message count, last error.
 #[server(endpoint = "get_mail_status")]
 pub async fn get_mail_status(id: i32) -> Result<Option<MailStatus>, ServerFnError> {
-    let actor = crate::server::auth::require_role(crate::access::Role::Lezer)?;
-    let state = crate::server::app_state()?;
-    let can_change = actor.role.allows(crate::access::Role::Beheerder);
-    imp::status(&state, id, can_change)
+    let actor = require_role(Role::Lezer)?;
+    let state = app_state()?;
+    let can_change = actor.role.allows(Role::Beheerder);
+    flow::status(&state, id, can_change)
         .await
-        .map_err(|error| imp::unexpected("loading the mail status", &error))
+        .map_err(|error| load_failed("loading the mail status", &error))
 }
 
 /// The list page's columns "Laatst opgehaald", "Berichten" and "Laatste fout" of every
 /// mailbox whose incoming mail comes over Graph. Read with the list's rows, once per
-/// request (`server::mailboxes::list`).
+/// request (`backend::mailboxes::list`).
 #[server(endpoint = "list_mail_summaries")]
 pub async fn list_mail_summaries() -> Result<Vec<MailSummaryRow>, ServerFnError> {
-    crate::server::auth::require_role(crate::access::Role::Lezer)?;
-    let state = crate::server::app_state()?;
-    crate::server::mailboxes::mail_summaries_once(&state.db)
+    require_role(Role::Lezer)?;
+    let state = app_state()?;
+    super::request::with_list_once(&state, |data| data.mail.clone())
         .await
-        .map_err(|error| imp::unexpected("loading the mail summaries", &error))
+        .map_err(|error| load_failed("loading the mail summaries", &error))
 }
 
 /// "Nu ophalen": fetches mailbox `id`'s incoming mail now.
 #[server(endpoint = "fetch_mail_now")]
 pub async fn fetch_mail_now(id: i32) -> Result<FetchOutcome, ServerFnError> {
-    crate::server::auth::require_role(crate::access::Role::Beheerder)?;
-    let state = crate::server::app_state()?;
-    let outcome = imp::fetch_now(&state, id)
+    require_role(Role::Beheerder)?;
+    let state = app_state()?;
+    let outcome = flow::fetch_now(&state, id)
         .await
-        .map_err(|error| imp::unexpected("fetching mail", &error))?;
-    if crate::api::mailbox_form::is_plain_form_post() {
-        imp::after_plain_fetch(id, &outcome);
+        .map_err(|error| load_failed("fetching mail", &error))?;
+    if is_plain_form_post() {
+        after_plain_fetch(id, &outcome);
     }
     Ok(outcome)
 }
@@ -82,19 +95,49 @@ pub async fn send_test_mail(
     id: i32,
     #[server(default)] to: String,
 ) -> Result<TestMailOutcome, ServerFnError> {
-    crate::server::auth::require_role(crate::access::Role::Beheerder)?;
-    let state = crate::server::app_state()?;
+    require_role(Role::Beheerder)?;
+    let state = app_state()?;
     let lang = crate::request_lang();
-    let outcome = imp::send_test(&state, id, &to, lang)
+    let outcome = flow::send_test(&state, id, &to, lang)
         .await
-        .map_err(|error| imp::unexpected("sending a test mail", &error))?;
-    if crate::api::mailbox_form::is_plain_form_post() {
-        imp::after_plain_test_mail(id, &outcome);
+        .map_err(|error| load_failed("sending a test mail", &error))?;
+    if is_plain_form_post() {
+        after_plain_test_mail(id, &outcome);
     }
     Ok(outcome)
 }
 
+/// Without JavaScript: back to the mailbox with the outcome of "Nu ophalen" in the query.
 #[cfg(feature = "ssr")]
-pub mod download;
+fn after_plain_fetch(id: i32, outcome: &FetchOutcome) {
+    let base = MailboxTarget::Existing(id).path();
+    let query = match outcome {
+        FetchOutcome::Fetched { new_messages, .. } => {
+            format!("{FETCH_PARAM}=ok&{NEW_PARAM}={new_messages}")
+        }
+        FetchOutcome::Failed { problem } => format!("{FETCH_PARAM}=fout&{}", problem.to_query()),
+        FetchOutcome::NotMicrosoft => format!("{FETCH_PARAM}=fout&{CODE_PARAM}=not_microsoft"),
+        FetchOutcome::NotFound => return see_other(LIST_PATH),
+    };
+    see_other(&format!("{base}?{query}#mail"));
+}
+
+/// Without JavaScript: back to the mailbox with the outcome of "Stuur testmail".
 #[cfg(feature = "ssr")]
-pub(crate) mod imp;
+fn after_plain_test_mail(id: i32, outcome: &TestMailOutcome) {
+    let base = MailboxTarget::Existing(id).path();
+    let query = match outcome {
+        TestMailOutcome::Sent { to } => {
+            format!("{TEST_MAIL_PARAM}=ok&{TO_PARAM}={}", encode_query_value(to))
+        }
+        TestMailOutcome::InvalidAddress { to } => format!(
+            "{TEST_MAIL_PARAM}=fout&{CODE_PARAM}=invalid_address&{TO_PARAM}={}",
+            encode_query_value(to)
+        ),
+        TestMailOutcome::Failed { problem } => {
+            format!("{TEST_MAIL_PARAM}=fout&{}", problem.to_query())
+        }
+        TestMailOutcome::NotFound => return see_other(LIST_PATH),
+    };
+    see_other(&format!("{base}?{query}#mail"));
+}

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::access::{Role, SessionUser, SIGN_OUT_PATH};
 use crate::api::{get_session_user, get_site_info};
-use crate::i18n::{AccessMsg, DiagMsg, Lang, Msg};
+use rules::access::{Role, SessionUser, SIGN_OUT_PATH};
+use rules::i18n::{AccessMsg, DiagMsg, Lang, Msg};
 
 /// The signed-in user, loaded once per page by [`PageShell`], for its children.
 #[derive(Clone, Copy)]

@@ -12,12 +12,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 use crate::api::list_mailboxes;
-use crate::api::mail::{list_mail_summaries, short_time, MailSummaryRow};
+use crate::api::mail::list_mail_summaries;
 use crate::components::browser::replace_url;
 use crate::components::{ChangeOnly, PageShell};
-use crate::i18n::{Lang, MailMsg, Msg};
-use crate::mailbox_form::DELETED_PARAM;
-use crate::mailbox_list::{ActiveFilter, MailboxFilter, MailboxRow};
+use rules::i18n::{Lang, MailMsg, Msg};
+use rules::mail::{short_time, MailSummaryRow};
+use rules::mailbox_form::DELETED_PARAM;
+use rules::mailbox_list::{ActiveFilter, MailboxFilter, MailboxRow};
 
 const LIST_PATH: &str = "/instellingen/mailboxen";
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::PageShell;
-use crate::i18n::{Lang, Msg};
+use rules::i18n::{Lang, Msg};
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {

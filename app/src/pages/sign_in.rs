@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::access::{SignInError, ERROR_PARAM, NEXT_PARAM, SIGN_IN_PATH};
-use crate::i18n::{AccessMsg, Lang, Msg};
+use rules::access::{SignInError, ERROR_PARAM, NEXT_PARAM, SIGN_IN_PATH};
+use rules::i18n::{AccessMsg, Lang, Msg};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

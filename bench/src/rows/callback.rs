@@ -5,11 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use app::connection::ConnectPrompt;
-use app::server::connect::start_connection;
-use app::server::AppState;
+use backend::connect::start_connection;
+use backend::AppState;
 use chrono::Utc;
 use fake_microsoft::{ConsentChoice, FakeMicrosoft, SignInBrowser, SignInStep};
+use rules::connection::ConnectPrompt;
 use tower::ServiceExt;
 
 use crate::report::Row;
@@ -31,7 +31,7 @@ pub async fn connect_info(state: &AppState, user_id: i32) -> Result<i32> {
     let mailbox_id = seed::microsoft_mailbox(&state.db, "Info").await?;
     let back = start_and_sign_in(state, mailbox_id, user_id).await?;
     let query = back.split_once('?').map_or("", |(_, query)| query);
-    app::server::connect::complete_callback(state, query, Some(user_id), Utc::now()).await?;
+    backend::connect::complete_callback(state, query, Some(user_id), Utc::now()).await?;
     Ok(mailbox_id)
 }
 

@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::server::cipher::SecretColumn;
-use app::server::connect::token_client::TokenEndpoint;
-use app::server::connect::{ensure_fresh_access_token, tokens_store};
-use app::server::AppState;
+use backend::cipher::SecretColumn;
+use backend::connect::token_client::TokenEndpoint;
+use backend::connect::{ensure_fresh_access_token, tokens_store};
+use backend::AppState;
 use chrono::Utc;
 use fake_microsoft::FakeMicrosoft;
 use oauth2::{RefreshToken, TokenResponse as _};

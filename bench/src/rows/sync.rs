@@ -9,9 +9,9 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use app::server::connect::ensure_fresh_access_token;
-use app::server::mail::delta::first_url;
-use app::server::AppState;
+use backend::connect::ensure_fresh_access_token;
+use backend::mail::delta::first_url;
+use backend::AppState;
 use chrono::Utc;
 use fake_microsoft::directory::Message;
 use fake_microsoft::FakeMicrosoft;
@@ -148,7 +148,7 @@ fn page_size() -> u32 {
     std::env::var("BENCH_SYNC_PAGE_SIZE")
         .ok()
         .and_then(|size| size.trim().parse().ok())
-        .unwrap_or_else(|| app::server::mail::MailSettings::default().page_size)
+        .unwrap_or_else(|| backend::mail::MailSettings::default().page_size)
 }
 
 /// `count` plain-text messages in info@'s inbox, one a minute up to now.
@@ -267,7 +267,7 @@ pub async fn worker_main(args: &[String]) -> Result<()> {
     state.mail.first_sync_since = Some(Utc::now() - chrono::Duration::days(LOOK_BACK_DAYS));
     state.mail.page_size = page_size();
     let started = Instant::now();
-    let report = app::server::mail::sync_now(&state, mailbox_id.parse()?).await?;
+    let report = backend::mail::sync_now(&state, mailbox_id.parse()?).await?;
     let time = started.elapsed();
     println!(
         "{} {} {}",

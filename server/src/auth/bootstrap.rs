@@ -4,8 +4,8 @@
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 
-use app::access::Role;
-use app::server::auth::users::{self, UserError};
+use backend::auth::users::{self, UserError};
+use rules::access::Role;
 
 use crate::config::AuthConfig;
 

@@ -1,7 +1,7 @@
 //! The session cookie: `HttpOnly` (no script reads it), `SameSite=Lax` (not sent on
 //! cross-site POSTs), `Path=/`, and `Secure` when the site is served over https.
 
-use app::server::auth::sessions::SessionToken;
+use backend::auth::sessions::SessionToken;
 use http::HeaderMap;
 
 /// The cookie's name.

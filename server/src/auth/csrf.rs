@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{Method, StatusCode};
 
-use app::i18n::{AccessMsg, Lang};
+use rules::i18n::{AccessMsg, Lang};
 
 /// `scheme://host[:port]` of `PUBLIC_BASE_URL`, lower case: what `Origin` must equal.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,10 +11,10 @@ use chrono::Utc;
 use http::{header, HeaderValue, StatusCode};
 use leptos::server_fn::error::{FromServerFnError, ServerFnError};
 
-use app::access::{server_function_access, sign_in_url, Access, SIGN_IN_PATH, SIGN_OUT_PATH};
-use app::i18n::{AccessMsg, Lang};
-use app::server::auth::{sessions, Actor};
-use app::server::AppState;
+use backend::auth::{sessions, Actor};
+use backend::AppState;
+use rules::access::{server_function_access, sign_in_url, Access, SIGN_IN_PATH, SIGN_OUT_PATH};
+use rules::i18n::{AccessMsg, Lang};
 
 use super::cookie;
 
@@ -141,7 +141,7 @@ fn refuse(kind: RouteKind, refusal: Refusal, request: &Request) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::access::Role;
+    use rules::access::Role;
 
     fn actor(role: Role) -> Actor {
         Actor {

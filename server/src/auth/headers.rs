@@ -15,7 +15,7 @@ pub struct CspNonce(pub String);
 impl CspNonce {
     /// 128 random bits, base64url.
     pub fn generate() -> CspNonce {
-        CspNonce(app::server::auth::random_base64url::<16>())
+        CspNonce(backend::auth::random_base64url::<16>())
     }
 }
 

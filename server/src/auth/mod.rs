@@ -1,5 +1,5 @@
 //! The HTTP edge of access control: the session cookie, the middleware that resolves it
-//! into an [`app::server::auth::Actor`] and refuses what the actor may not reach, the CSRF
+//! into an [`backend::auth::Actor`] and refuses what the actor may not reach, the CSRF
 //! origin check, the security headers, and the sign-in and sign-out routes.
 
 pub mod bootstrap;

@@ -12,13 +12,13 @@ use http::{header, HeaderValue, StatusCode};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use app::access::{
+use backend::auth::sessions;
+use backend::auth::sign_in::{sign_in, SignInOutcome};
+use backend::AppState;
+use rules::access::{
     encode_query_value, safe_next_path, SignInError, DEFAULT_NEXT, ERROR_PARAM, NEXT_PARAM,
     SIGN_IN_PATH,
 };
-use app::server::auth::sessions;
-use app::server::auth::sign_in::{sign_in, SignInOutcome};
-use app::server::AppState;
 
 use super::cookie;
 

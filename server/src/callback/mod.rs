@@ -4,16 +4,16 @@
 
 mod page;
 
-use app::audit_log::AuditAction;
-use app::mailbox_form::MailboxTarget;
-use app::server::audit::record_audit;
-use app::server::auth::Actor;
-use app::server::connect::{complete_callback, Completed};
-use app::server::AppState;
 use axum::extract::RawQuery;
 use axum::response::{Html, IntoResponse, Response};
+use backend::audit::record_audit;
+use backend::auth::Actor;
+use backend::connect::{complete_callback, Completed};
+use backend::AppState;
 use chrono::Utc;
 use http::{header, HeaderValue, StatusCode};
+use rules::audit_log::AuditAction;
+use rules::mailbox_form::MailboxTarget;
 
 /// The path registered in Azure as Redirect URI (under `PUBLIC_BASE_URL`).
 pub const CALLBACK_PATH: &str = "/api/oauth/ms-azure/callback";

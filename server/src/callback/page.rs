@@ -2,12 +2,12 @@
 //! advice, and a way to start again. Plain HTML (works without JavaScript), own stylesheet
 //! only: nothing third-party may see this page's URL.
 
-use app::advice::{aadsts_lookup_url, advise, Facts};
-use app::connection::{AttemptProblem, ConnectPrompt};
-use app::diagnostics::detail_rows;
-use app::i18n::{ConnectMsg, Lang};
-use app::mailbox_form::MailboxTarget;
-use app::server::connect::ConnectError;
+use backend::connect::ConnectError;
+use rules::advice::{aadsts_lookup_url, advise, Facts};
+use rules::connection::{AttemptProblem, ConnectPrompt};
+use rules::diagnostics::detail_rows;
+use rules::i18n::{ConnectMsg, Lang};
+use rules::mailbox_form::MailboxTarget;
 
 /// The whole HTML document for `error`.
 pub fn render(error: &ConnectError) -> String {
@@ -113,8 +113,8 @@ fn actions(error: &ConnectError, lang: Lang) -> String {
     let Some(mailbox_id) = error.mailbox_id() else {
         return format!(
             "<p><a class=\"button\" href=\"{}\">{}</a></p>",
-            app::mailbox_form::LIST_PATH,
-            escape(app::i18n::Msg::BackToMailboxes.text(lang))
+            rules::mailbox_form::LIST_PATH,
+            escape(rules::i18n::Msg::BackToMailboxes.text(lang))
         );
     };
     let (prompt, label, testid) = match error {
@@ -174,7 +174,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::server::connect::callback_query::RedirectError;
+    use backend::connect::callback_query::RedirectError;
 
     #[test]
     fn microsoft_text_is_escaped_and_codes_shown() {

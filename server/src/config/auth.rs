@@ -3,9 +3,9 @@
 use chrono::TimeDelta;
 use secrecy::SecretString;
 
-use app::server::auth::sessions::SessionPolicy;
-use app::server::auth::sign_in::AuthPolicy;
-use app::server::auth::throttle::ThrottlePolicy;
+use backend::auth::sessions::SessionPolicy;
+use backend::auth::sign_in::AuthPolicy;
+use backend::auth::throttle::ThrottlePolicy;
 
 use super::ConfigError;
 
@@ -69,7 +69,7 @@ impl AuthConfig {
         })
     }
 
-    /// The policy for [`app::server::AppState`]; the cookie is `Secure` on https.
+    /// The policy for [`backend::AppState`]; the cookie is `Secure` on https.
     pub fn policy(&self, public_base_url: &str) -> AuthPolicy {
         AuthPolicy {
             sessions: self.sessions,

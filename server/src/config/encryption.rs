@@ -4,7 +4,7 @@
 //! `ENCRYPTION_KEY`, move the old one to `ENCRYPTION_KEY_PREVIOUS`, restart, run
 //! `server reencrypt-secrets`, then remove `ENCRYPTION_KEY_PREVIOUS`.
 
-use app::server::cipher::{Cipher, EncryptionKey};
+use backend::cipher::{Cipher, EncryptionKey};
 
 use super::ConfigError;
 
@@ -83,7 +83,7 @@ impl EncryptionKeys {
         }
     }
 
-    /// The cipher for [`app::server::AppState`].
+    /// The cipher for [`backend::AppState`].
     pub fn cipher(&self) -> Cipher {
         Cipher::new(&self.current, self.previous.as_ref())
     }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use app::server::mail::{MailSettings, RetryPolicy};
+use backend::mail::{MailSettings, RetryPolicy};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::ConfigError;
@@ -73,7 +73,7 @@ impl MailConfig {
         })
     }
 
-    /// The settings for [`app::server::AppState`], waiting in real time.
+    /// The settings for [`backend::AppState`], waiting in real time.
     pub fn settings(&self) -> MailSettings {
         MailSettings {
             sync_interval: self.sync_interval,

@@ -1,10 +1,10 @@
 //! Accounts: the first administrator from `BOOTSTRAP_ADMIN_*`, e-mail addresses compared
 //! case-insensitively, and a password reset that ends the account's sessions.
 
-use app::access::Role;
-use app::server::auth::sessions::{self, SessionPolicy};
-use app::server::auth::users::{self, UserError};
+use backend::auth::sessions::{self, SessionPolicy};
+use backend::auth::users::{self, UserError};
 use chrono::Utc;
+use rules::access::Role;
 use sea_orm::DatabaseConnection;
 use secrecy::SecretString;
 use server::auth::bootstrap::ensure_first_admin;

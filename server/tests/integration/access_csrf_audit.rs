@@ -1,10 +1,10 @@
 //! Cross-site requests are refused; saves and deletes land in the Wijzigingslog with field
 //! names only.
 
-use app::audit_log::{AuditAction, AuditEntry};
-use app::server::entities::{audit_log, mailbox};
 use axum::body::Body;
+use backend::entities::{audit_log, mailbox};
 use http::{header, Request, StatusCode};
+use rules::audit_log::{AuditAction, AuditEntry};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use crate::mailbox_form_fixtures::*;
@@ -14,7 +14,7 @@ use crate::support::{
 };
 
 async fn cross_site_posts_are_refused(db: DatabaseConnection) {
-    let token = session_as(&db, app::access::Role::Beheerder).await;
+    let token = session_as(&db, rules::access::Role::Beheerder).await;
     let cookie = format!("sessie={}", token.cookie_value());
     let router = anonymous_router(db.clone());
     let body = microsoft_fields().encode();
@@ -56,7 +56,7 @@ async fn cross_site_posts_are_refused(db: DatabaseConnection) {
     let same = with_session(anonymous_router(db.clone()), &token);
     assert!(matches!(
         save(&same, &microsoft_fields()).await,
-        app::mailbox_form::SaveOutcome::Saved { .. }
+        rules::mailbox_form::SaveOutcome::Saved { .. }
     ));
     // GET never changes anything: it passes whatever the origin.
     let get = Request::get("/instellingen/mailboxen")
@@ -82,14 +82,14 @@ async fn saves_and_deletes_are_logged_with_field_names(db: DatabaseConnection) {
         .set("client_secret", "Abc8Q~eenAnderGeheimVanDertigTekens.0");
     assert!(matches!(
         save(&router, &edited).await,
-        app::mailbox_form::SaveOutcome::Saved { .. }
+        rules::mailbox_form::SaveOutcome::Saved { .. }
     ));
     let unchanged = edit(microsoft_fields(), id, 2)
         .set("name", "Info nieuw")
         .set("client_secret", "");
     assert!(matches!(
         save(&router, &unchanged).await,
-        app::mailbox_form::SaveOutcome::Saved { .. }
+        rules::mailbox_form::SaveOutcome::Saved { .. }
     ));
 
     let entries = audit_entries(&router, id).await;

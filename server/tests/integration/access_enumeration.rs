@@ -1,11 +1,11 @@
 //! Every server function and every page, found at run time, against every role: anonymous
 //! → 401 or a redirect to /inloggen, `lezer` → 403 on what changes, `beheerder` → allowed.
-//! A server function missing from `app::access::SERVER_FUNCTIONS` fails this test.
+//! A server function missing from `rules::access::SERVER_FUNCTIONS` fails this test.
 
-use app::access::{server_function_access, Access, Role, SERVER_FUNCTIONS, SIGN_IN_PATH};
 use axum::body::Body;
 use axum::Router;
 use http::{Request, StatusCode};
+use rules::access::{server_function_access, Access, Role, SERVER_FUNCTIONS, SIGN_IN_PATH};
 use sea_orm::DatabaseConnection;
 
 use crate::mailbox_form_fixtures::{create, imap_smtp_fields, microsoft_fields};
@@ -57,8 +57,9 @@ async fn every_server_function_requires_its_role(db: DatabaseConnection) {
         "server functions found: {registered:?}"
     );
     for path in &registered {
-        let access = server_function_access(path)
-            .unwrap_or_else(|| panic!("{path} is not classified in app::access::SERVER_FUNCTIONS"));
+        let access = server_function_access(path).unwrap_or_else(|| {
+            panic!("{path} is not classified in rules::access::SERVER_FUNCTIONS")
+        });
         let fields = sample_arguments(path, kept, deletable);
         let (status, body) = call(&anonymous, path, &fields).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous {path}: {body}");

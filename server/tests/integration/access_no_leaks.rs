@@ -80,7 +80,7 @@ async fn no_secret_reaches_a_log_or_a_response(db: DatabaseConnection) {
     .await;
     bodies.push(wrong.body.clone());
 
-    let token_value = app::server::auth::sessions::SessionToken::from_cookie(&token).unwrap();
+    let token_value = backend::auth::sessions::SessionToken::from_cookie(&token).unwrap();
     let session = with_session(anonymous_router(db.clone()), &token_value);
     let ms = create(&session, &microsoft_fields()).await;
     let imap = create(

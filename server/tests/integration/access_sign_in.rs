@@ -1,13 +1,13 @@
 //! Signing in and out through the real routes: the cookie, the generic refusal, throttling,
 //! `next`, idle expiry, and what a `lezer` sees.
 
-use app::access::Role;
-use app::server::auth::users;
-use app::server::entities::session;
 use axum::body::Body;
 use axum::Router;
+use backend::auth::users;
+use backend::entities::session;
 use chrono::{TimeDelta, Utc};
 use http::{header, Request, StatusCode};
+use rules::access::Role;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, Set};
 use secrecy::SecretString;
 

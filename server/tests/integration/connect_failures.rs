@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use app::server::cipher::SecretColumn;
-use app::server::entities::connection_attempt as attempt;
+use backend::cipher::SecretColumn;
+use backend::entities::connection_attempt as attempt;
 use chrono::Utc;
 use fake_microsoft::{Endpoint, Fault, SignInBrowser, SignInStep};
 use http::StatusCode;
@@ -66,7 +66,7 @@ async fn an_account_of_another_tenant_never_comes_back(db: DatabaseConnection) {
     assert_eq!(last_attempt(&db).await.outcome, "pending");
     assert!(tokens_of(&db, id).await.is_none());
     expire_attempts(&db).await;
-    let view = app::server::connect::connection_view(&db, id, Utc::now())
+    let view = backend::connect::connection_view(&db, id, Utc::now())
         .await
         .unwrap();
     let problem = view

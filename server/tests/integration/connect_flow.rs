@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use app::mailbox_list::MailboxStatus;
-use app::server::cipher::SecretColumn;
-use app::server::entities::mailbox_microsoft_settings as settings;
+use backend::cipher::SecretColumn;
+use backend::entities::mailbox_microsoft_settings as settings;
 use fake_microsoft::SignInBrowser;
 use http::StatusCode;
+use rules::mailbox_list::MailboxStatus;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use secrecy::ExposeSecret;
 
@@ -85,7 +85,7 @@ async fn saving_a_mailbox_connects_it(db: DatabaseConnection) {
     assert_eq!(last_attempt(&db).await.outcome, "success");
     assert_eq!(fake.token_request_count("authorization_code"), 1);
 
-    let rows = app::server::mailboxes::list_rows(&db).await.unwrap();
+    let rows = backend::mailboxes::list_rows(&db).await.unwrap();
     assert_eq!(rows[0].status, MailboxStatus::Connected);
     let (status, html) = get(&router, &format!("/instellingen/mailboxen/{id}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -118,7 +118,7 @@ async fn two_mailboxes_connect_one_after_another_in_one_browser(db: DatabaseConn
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     assert_eq!(tokens_of(&db, info).await.unwrap().signed_in_oid, INFO_ID);
     assert_eq!(tokens_of(&db, leden).await.unwrap().signed_in_oid, LEDEN_ID);
-    let rows = app::server::mailboxes::list_rows(&db).await.unwrap();
+    let rows = backend::mailboxes::list_rows(&db).await.unwrap();
     assert!(
         rows.iter()
             .all(|row| row.status == MailboxStatus::Connected),

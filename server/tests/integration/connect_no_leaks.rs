@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use app::server::cipher::SecretColumn;
-use app::server::connect::ensure_fresh_access_token;
+use backend::cipher::SecretColumn;
+use backend::connect::ensure_fresh_access_token;
 use fake_microsoft::SignInBrowser;
 use http::StatusCode;
 use sea_orm::DatabaseConnection;
@@ -15,7 +15,7 @@ use crate::on_every_database;
 use crate::support::microsoft::*;
 use crate::support::{get, test_cipher};
 
-fn stored_tokens(model: &app::server::entities::mailbox_token::Model) -> Vec<String> {
+fn stored_tokens(model: &backend::entities::mailbox_token::Model) -> Vec<String> {
     let cipher = test_cipher();
     let access = cipher
         .decrypt(&model.access_token_encrypted, SecretColumn::AccessToken)

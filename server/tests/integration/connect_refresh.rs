@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use app::server::cipher::SecretColumn;
-use app::server::connect::{ensure_fresh_access_token, RefreshError};
-use app::server::entities::mailbox_microsoft_settings as settings;
+use backend::cipher::SecretColumn;
+use backend::connect::{ensure_fresh_access_token, RefreshError};
+use backend::entities::mailbox_microsoft_settings as settings;
 use chrono::Utc;
 use fake_microsoft::{Endpoint, Fault};
 use sea_orm::{DatabaseConnection, EntityTrait};
@@ -15,7 +15,7 @@ use crate::on_every_database;
 use crate::support::microsoft::*;
 use crate::support::test_cipher;
 
-fn refresh_token(tokens: &app::server::entities::mailbox_token::Model) -> String {
+fn refresh_token(tokens: &backend::entities::mailbox_token::Model) -> String {
     let stored = tokens.refresh_token_encrypted.as_ref().unwrap();
     let decrypted = test_cipher()
         .decrypt(stored, SecretColumn::RefreshToken)
@@ -80,10 +80,10 @@ async fn a_revoked_grant_needs_a_reconnect_and_keeps_the_tokens(db: DatabaseConn
     let mut after = tokens_of(&db, id).await.unwrap();
     assert_eq!(after.refresh_lease_holder.take(), None);
     assert_eq!(after, before, "the tokens are not deleted");
-    let rows = app::server::mailboxes::list_rows(&db).await.unwrap();
+    let rows = backend::mailboxes::list_rows(&db).await.unwrap();
     assert_eq!(
         rows[0].status,
-        app::mailbox_list::MailboxStatus::ReconnectNeeded
+        rules::mailbox_list::MailboxStatus::ReconnectNeeded
     );
     assert!(matches!(
         ensure_fresh_access_token(&state, id, later).await,
@@ -127,12 +127,12 @@ async fn two_refreshers_make_one_request(db: DatabaseConnection) {
 }
 
 async fn a_key_rotation_reencrypts_the_tokens(db: DatabaseConnection) {
-    use app::server::cipher::{Cipher, EncryptionKey};
+    use backend::cipher::{Cipher, EncryptionKey};
     let (_fake, _state, id) = connected_info(&db).await;
     let before = refresh_token(&tokens_of(&db, id).await.unwrap());
     let new_key = EncryptionKey::from_bytes([9; 32]);
     let rotating = Cipher::new(&new_key, Some(&EncryptionKey::from_bytes([7; 32])));
-    let done = app::server::reencrypt::reencrypt_secrets(&db, &rotating)
+    let done = backend::reencrypt::reencrypt_secrets(&db, &rotating)
         .await
         .unwrap();
     assert_eq!(done.tokens, 1);

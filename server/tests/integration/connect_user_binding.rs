@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use app::access::Role;
-use app::server::entities::audit_log;
+use backend::entities::audit_log;
 use fake_microsoft::SignInBrowser;
 use http::StatusCode;
+use rules::access::Role;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::on_every_database;

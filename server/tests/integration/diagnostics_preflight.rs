@@ -4,18 +4,18 @@
 
 use std::time::Duration;
 
-use app::advice::Advice;
-use app::connection::{StartOutcome, TestOutcome};
-use app::mailbox_form::SaveOutcome;
-use app::preflight::{Check, PreflightReport, Verdict};
-use app::server::cipher::SecretColumn;
-use app::server::entities::mailbox_microsoft_settings as settings;
-use app::server::preflight::run_preflight;
-use app::server::AppState;
 use axum::Router;
+use backend::cipher::SecretColumn;
+use backend::entities::mailbox_microsoft_settings as settings;
+use backend::preflight::run_preflight;
+use backend::AppState;
 use chrono::Utc;
 use fake_microsoft::{ApplicationPatch, FakeMicrosoft, NewClientSecret};
 use http::StatusCode;
+use rules::advice::Advice;
+use rules::connection::{StartOutcome, TestOutcome};
+use rules::mailbox_form::SaveOutcome;
+use rules::preflight::{Check, PreflightReport, Verdict};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -57,7 +57,7 @@ async fn save(router: &Router, fields: &Fields) -> (i32, Option<String>) {
 
 /// Removes the mailboxes saved so far: an Object ID may be used by one mailbox only.
 async fn forget_mailboxes(db: &DatabaseConnection) {
-    use app::server::entities::{audit_log, connection_attempt, mailbox, mailbox_token};
+    use backend::entities::{audit_log, connection_attempt, mailbox, mailbox_token};
     audit_log::Entity::delete_many().exec(db).await.unwrap();
     connection_attempt::Entity::delete_many()
         .exec(db)
@@ -76,7 +76,7 @@ async fn preflight_of(setup: &Setup, fields: Fields) -> PreflightReport {
         .expect("the preflight runs")
 }
 
-fn row(report: &PreflightReport, check: Check) -> &app::preflight::CheckResult {
+fn row(report: &PreflightReport, check: Check) -> &rules::preflight::CheckResult {
     report
         .results
         .iter()
@@ -393,7 +393,8 @@ async fn the_test_button_and_the_history_show_every_attempt_newest_first(db: Dat
         "/",
     )
     .await;
-    let history: Vec<app::connection::AttemptProblem> = serde_json::from_str(&answer.body).unwrap();
+    let history: Vec<rules::connection::AttemptProblem> =
+        serde_json::from_str(&answer.body).unwrap();
     let kinds: Vec<(&str, &str)> = history
         .iter()
         .map(|entry| (entry.kind.as_str(), entry.outcome.as_str()))

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use app::server::entities::{mail_message as message, mail_sync_state as sync_state};
+use backend::entities::{mail_message as message, mail_sync_state as sync_state};
 use base64::Engine as _;
 use chrono::Utc;
 use fake_microsoft::directory::User;

@@ -6,20 +6,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::advice::Advice;
-use app::api::mail::TestMailOutcome;
-use app::server::cipher::SecretColumn;
-use app::server::entities::mailbox_microsoft_settings as settings;
-use app::server::mail::RecordedPause;
-use app::server::outgoing::message::MessageProblem;
-use app::server::outgoing::{
+use axum::Router;
+use backend::cipher::SecretColumn;
+use backend::entities::mailbox_microsoft_settings as settings;
+use backend::mail::RecordedPause;
+use backend::outgoing::message::MessageProblem;
+use backend::outgoing::{
     send_mail, OutgoingAttachment, OutgoingBody, OutgoingMail, SendError, MAX_INLINE_ATTACHMENT,
 };
-use app::server::AppState;
-use axum::Router;
+use backend::AppState;
 use base64::Engine;
 use fake_microsoft::{ApplicationPatch, Endpoint, FakeMicrosoft, Fault};
 use http::StatusCode;
+use rules::advice::Advice;
+use rules::mail::TestMailOutcome;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use crate::on_every_database;
@@ -54,7 +54,7 @@ pub async fn setup(db: DatabaseConnection) -> Setup {
     .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let id = match serde_json::from_str(&answer.body).expect("a SaveOutcome") {
-        app::mailbox_form::SaveOutcome::Saved { id, .. } => id,
+        rules::mailbox_form::SaveOutcome::Saved { id, .. } => id,
         other => panic!("not saved: {other:?}"),
     };
     fake.clear_records();
@@ -146,7 +146,7 @@ async fn the_app_token_is_cached_per_app_registration(db: DatabaseConnection) {
     )
     .await;
     let leden = match serde_json::from_str(&answer.body).expect("a SaveOutcome") {
-        app::mailbox_form::SaveOutcome::Saved { id, .. } => id,
+        rules::mailbox_form::SaveOutcome::Saved { id, .. } => id,
         other => panic!("not saved: {other:?}"),
     };
     setup.fake.clear_records();
@@ -287,7 +287,7 @@ async fn test_mail(router: &Router, id: i32, to: &str) -> TestMailOutcome {
 
 /// The problem of a failed test mail; a fresh token cache first, so the fake's current
 /// permissions apply.
-async fn failure(setup: &mut Setup, to: &str) -> app::api::mail::MailProblem {
+async fn failure(setup: &mut Setup, to: &str) -> rules::mail::MailProblem {
     setup.state.app_tokens = Default::default();
     setup.router = router_of(setup.state.clone()).await;
     match test_mail(&setup.router, setup.id, to).await {

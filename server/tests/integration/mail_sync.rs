@@ -5,15 +5,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::server::entities::{
+use backend::entities::{
     mail_attachment as attachment, mail_message as message, mail_sync_state as sync_state, mailbox,
 };
-use app::server::mail::delta::{IncomingMessage, NextLink};
-use app::server::mail::store::{store_page, NewMessage};
-use app::server::mail::{
+use backend::mail::delta::{IncomingMessage, NextLink};
+use backend::mail::store::{store_page, NewMessage};
+use backend::mail::{
     lease, summaries, sync_now, MailSettings, RecordedPause, RetryPolicy, SyncError,
 };
-use app::server::AppState;
+use backend::AppState;
 use base64::Engine as _;
 use chrono::{TimeZone, Utc};
 use fake_microsoft::directory::Message;
@@ -326,7 +326,7 @@ async fn a_held_lease_makes_a_second_sync_busy_and_an_expired_one_is_taken_over(
 async fn the_scheduler_syncs_due_mailboxes(db: DatabaseConnection) {
     let mut c = connected(&db).await;
     c.state.mail.sync_interval = Duration::from_secs(1);
-    let scheduler = app::server::mail::spawn_scheduler(c.state.clone()).unwrap();
+    let scheduler = backend::mail::spawn_scheduler(c.state.clone()).unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while stored(&db).await.len() < 3 {
         assert!(std::time::Instant::now() < deadline, "not synced in 30 s");
@@ -344,7 +344,7 @@ async fn the_scheduler_syncs_due_mailboxes(db: DatabaseConnection) {
     assert_no_duplicates(&stored(&db).await);
     // Disabled at 0: no task.
     c.state.mail.sync_interval = Duration::ZERO;
-    assert!(app::server::mail::spawn_scheduler(c.state.clone()).is_none());
+    assert!(backend::mail::spawn_scheduler(c.state.clone()).is_none());
 }
 
 /// A message as a delta page lists it, plain text.

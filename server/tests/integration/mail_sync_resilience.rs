@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
-use app::mailbox_list::MailboxStatus;
-use app::server::entities::connection_attempt as attempt;
-use app::server::mail::{summaries, sync_now, SyncError};
+use backend::entities::connection_attempt as attempt;
+use backend::mail::{summaries, sync_now, SyncError};
 use base64::Engine as _;
 use fake_microsoft::directory::Message;
 use fake_microsoft::{Endpoint, Fault};
+use rules::mailbox_list::MailboxStatus;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
@@ -134,7 +134,7 @@ async fn a_mailbox_is_fout_only_after_repeated_failures_and_a_success_clears_it(
     c.state.mail.retry.max_attempts = 1;
     c.fake.fail(Endpoint::GraphDelta, Fault::ServerError, None);
     let list_status = |db: DatabaseConnection, id: i32| async move {
-        app::server::mailboxes::list_rows(&db)
+        backend::mailboxes::list_rows(&db)
             .await
             .unwrap()
             .into_iter()
@@ -176,7 +176,7 @@ async fn a_mailbox_is_fout_only_after_repeated_failures_and_a_success_clears_it(
         .unwrap()
         .starts_with("ErrorInternalServerError: "));
     // The list's mail columns, read with its rows, say the same as the mailbox page.
-    let listed = app::server::mailboxes::list(&db).await.unwrap().mail;
+    let listed = backend::mailboxes::list(&db).await.unwrap().mail;
     assert_eq!(listed, [summary.row(c.id)]);
     // Each failure is in the history, with Graph's request ids.
     let recorded = attempt::Entity::find()

@@ -3,12 +3,12 @@
 //! are refused to a `lezer`, the list page shows the mail columns, and nothing secret ever
 //! reaches a response.
 
-use app::access::Role;
-use app::api::mail::{FetchOutcome, MailStatus, MailSummaryRow, MessageDetail, MessageList};
-use app::server::entities::{mail_attachment, mail_message};
 use axum::body::Body;
+use backend::entities::{mail_attachment, mail_message};
 use chrono::{Duration, TimeZone, Utc};
 use http::{Request, StatusCode};
+use rules::access::Role;
+use rules::mail::{FetchOutcome, MailStatus, MailSummaryRow, MessageDetail, MessageList};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use crate::mailbox_form_fixtures::{create, imap_smtp_fields, microsoft_fields, SECRET};

@@ -1,9 +1,9 @@
 //! After merging mail-sync: "Nu ophalen" through the server function fetches a message with
 //! an attachment from the fake; the list, the message page and the download show it.
 
-use app::api::mail::FetchOutcome;
 use fake_microsoft::directory::Message;
 use http::{Request, StatusCode};
+use rules::mail::FetchOutcome;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 

@@ -1,8 +1,8 @@
 //! Forms as the mailbox page submits them, and calling its server functions.
 
-use app::mailbox_form::{MailboxFormData, SaveOutcome};
 use axum::Router;
 use http::StatusCode;
+use rules::mailbox_form::{MailboxFormData, SaveOutcome};
 
 use crate::support::{post, Fields, Poster};
 

@@ -1,7 +1,7 @@
 //! Every validation rule surfaces through `save_mailbox`, with the field it belongs to.
 
-use app::mailbox_form::SaveOutcome;
-use app::validation::{Field, IssueCode};
+use rules::mailbox_form::SaveOutcome;
+use rules::validation::{Field, IssueCode};
 use sea_orm::DatabaseConnection;
 
 use crate::mailbox_form_fixtures::*;

@@ -103,7 +103,7 @@ async fn errors_come_back_on_the_page_with_the_values(db: DatabaseConnection) {
 
     let (status, html) = get(&router, &location).await;
     assert_eq!(status, StatusCode::OK);
-    let not_guid = app::validation::IssueCode::ClientIdNotGuid.message(app::i18n::Lang::Nl);
+    let not_guid = rules::validation::IssueCode::ClientIdNotGuid.message(rules::i18n::Lang::Nl);
     assert!(html.contains("data-testid=\"error-client_id\""));
     assert!(html.contains(not_guid), "same wording as in the browser");
     assert!(html.contains("aria-invalid=\"true\""));
@@ -172,7 +172,7 @@ async fn a_conflict_is_shown_without_javascript(db: DatabaseConnection) {
     let page = format!("/instellingen/mailboxen/{id}");
     assert!(matches!(
         save(&router, &edit(microsoft_fields(), id, 1)).await,
-        app::mailbox_form::SaveOutcome::Saved { .. }
+        rules::mailbox_form::SaveOutcome::Saved { .. }
     ));
     let stale = edit(microsoft_fields(), id, 1).set("name", "Verouderd");
     let answer = post(&router, "save_mailbox", &stale, Poster::PlainForm, &page).await;

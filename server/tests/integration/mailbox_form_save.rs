@@ -1,11 +1,11 @@
 //! Creating, editing and deleting mailboxes through the server functions, on every
 //! database.
 
-use app::mailbox_form::SaveOutcome;
-use app::mailbox_list::MailboxStatus;
-use app::server::cipher::SecretColumn;
-use app::server::entities::{mailbox, mailbox_microsoft_settings as settings};
-use app::server::mailboxes::list_rows;
+use backend::cipher::SecretColumn;
+use backend::entities::{mailbox, mailbox_microsoft_settings as settings};
+use backend::mailboxes::list_rows;
+use rules::mailbox_form::SaveOutcome;
+use rules::mailbox_list::MailboxStatus;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use secrecy::ExposeSecret;
 

@@ -1,7 +1,7 @@
 //! Secrets never leave the server in clear and are not stored in clear.
 
-use app::mailbox_form::SaveOutcome;
 use http::StatusCode;
+use rules::mailbox_form::SaveOutcome;
 use sea_orm::DatabaseConnection;
 
 use crate::mailbox_form_fixtures::*;

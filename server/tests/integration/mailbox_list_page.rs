@@ -1,7 +1,7 @@
 //! `/instellingen/mailboxen` rendered by the real router over a real database.
 
-use app::server::mailboxes::insert;
 use axum::body::Body;
+use backend::mailboxes::insert;
 use http::{Request, StatusCode};
 use sea_orm::DatabaseConnection;
 

@@ -2,12 +2,12 @@
 //! many loads at once each get their own account's page with their own CSP nonce, and any
 //! change, made in the app or elsewhere, shows on the next load.
 
-use app::access::Role;
-use app::mailbox_form::SaveOutcome;
-use app::server::mailboxes::insert;
 use axum::body::Body;
 use axum::Router;
+use backend::mailboxes::insert;
 use http::{header, Request, StatusCode};
+use rules::access::Role;
+use rules::mailbox_form::SaveOutcome;
 use sea_orm::DatabaseConnection;
 
 use crate::mailboxes_repo::mailbox;

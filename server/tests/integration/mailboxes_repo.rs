@@ -1,7 +1,7 @@
 //! Data access for mailboxes on every database.
 
-use app::mailbox_list::{MailboxStatus, ServerType};
-use app::server::mailboxes::{insert, list_rows, NewMailbox};
+use backend::mailboxes::{insert, list_rows, NewMailbox};
+use rules::mailbox_list::{MailboxStatus, ServerType};
 use sea_orm::DatabaseConnection;
 
 use crate::on_every_database;

@@ -1,8 +1,8 @@
 //! Key rotation: `reencrypt_secrets` moves every secret to the current key.
 
-use app::server::cipher::{Cipher, EncryptionKey, SecretColumn};
-use app::server::entities::{mailbox, mailbox_microsoft_settings as settings};
-use app::server::reencrypt::{reencrypt_secrets, Reencrypted};
+use backend::cipher::{Cipher, EncryptionKey, SecretColumn};
+use backend::entities::{mailbox, mailbox_microsoft_settings as settings};
+use backend::reencrypt::{reencrypt_secrets, Reencrypted};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::mailbox_form_fixtures::*;

@@ -4,11 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::mail::{
-    list_mail_messages, message_path, messages_path, short_time, MessageList, PAGE_PARAM,
-};
-use crate::i18n::{Lang, MailMsg, Msg};
-use crate::mailbox_form::MailboxTarget;
+use crate::api::mail::list_mail_messages;
+use rules::i18n::{Lang, MailMsg, Msg};
+use rules::mail::{message_path, messages_path, short_time, MessageList, PAGE_PARAM};
+use rules::mailbox_form::MailboxTarget;
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {

@@ -8,10 +8,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::mail::{
-    get_mail_message, human_size, messages_path, short_time, AttachmentRow, MessageDetail,
-};
-use crate::i18n::{Lang, MailMsg, Msg};
+use crate::api::mail::get_mail_message;
+use rules::i18n::{Lang, MailMsg, Msg};
+use rules::mail::{human_size, messages_path, short_time, AttachmentRow, MessageDetail};
 
 #[component]
 pub fn MessagePage() -> impl IntoView {

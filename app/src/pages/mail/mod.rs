@@ -14,8 +14,8 @@ pub use section::{load_status, MailSection};
 use leptos::prelude::*;
 
 use crate::components::PageShell;
-use crate::i18n::{Lang, MailMsg, Msg};
 use crate::pages::NotFoundPage;
+use rules::i18n::{Lang, MailMsg, Msg};
 
 /// A mail page once its data has loaded: the content, a 404 for a mailbox or message that
 /// does not exist, or the reason it could not be loaded.
@@ -42,5 +42,5 @@ fn loaded<T, V: IntoView + 'static>(
 
 /// The mailbox id of a page's `:id` segment.
 fn mailbox_id(segment: Option<String>) -> Option<i32> {
-    crate::mailbox_form::MailboxTarget::from_segment(&segment?)?.id()
+    rules::mailbox_form::MailboxTarget::from_segment(&segment?)?.id()
 }

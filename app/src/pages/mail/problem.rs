@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::mail::MailProblem;
-use crate::i18n::{DiagMsg, Lang, MailMsg};
+use rules::i18n::{DiagMsg, Lang, MailMsg};
+use rules::mail::MailProblem;
 
 /// Where a problem came from; some of this app's own codes read differently per action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,12 +7,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::problem::{Action, ProblemReport};
-use crate::api::mail::{
-    fetch_outcome_from_query, get_mail_status, messages_path, short_time,
-    test_mail_outcome_from_query, FetchMailNow, FetchOutcome, MailStatus, SendTestMail,
-    TestMailOutcome,
+use crate::api::mail::{get_mail_status, FetchMailNow, SendTestMail};
+use rules::i18n::{Lang, MailMsg};
+use rules::mail::{
+    fetch_outcome_from_query, messages_path, short_time, test_mail_outcome_from_query,
+    FetchOutcome, MailStatus, TestMailOutcome,
 };
-use crate::i18n::{Lang, MailMsg};
 
 /// The status for the mailbox page's `segment`; None for a new mailbox.
 pub async fn load_status(segment: String) -> Result<Option<MailStatus>, ServerFnError> {

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 
 use crate::api::list_audit_log;
-use crate::audit_log::{field_label, AuditEntry};
-use crate::i18n::{AccessMsg, Lang};
-use crate::mailbox_form::MailboxTarget;
+use rules::audit_log::{field_label, AuditEntry};
+use rules::i18n::{AccessMsg, Lang};
+use rules::mailbox_form::MailboxTarget;
 
 /// The log of the mailbox page's `segment`; none for a new mailbox.
 pub(super) async fn load(segment: String) -> Result<Vec<AuditEntry>, ServerFnError> {

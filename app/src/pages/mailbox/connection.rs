@@ -10,9 +10,9 @@ use leptos_router::hooks::use_query_map;
 use super::diagnostics::ProblemReport;
 use super::preflight::PreflightPanel;
 use crate::api::connect::{GrantAdminConsent, StartMicrosoftLogin, TestAppRegistration};
-use crate::connection::{ConnectPrompt, ConnectionView, StartProblem};
-use crate::diagnostics::problem_of_report;
-use crate::i18n::{ConnectMsg, DiagMsg, Lang, Msg};
+use rules::connection::{ConnectPrompt, ConnectionView, StartProblem};
+use rules::diagnostics::problem_of_report;
+use rules::i18n::{ConnectMsg, DiagMsg, Lang, Msg};
 
 /// The section, for a saved Microsoft Api mailbox. `context` names the mailbox's address
 /// and IDs for the text support gets.

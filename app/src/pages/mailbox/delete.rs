@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::mailbox_form::DeleteMailbox;
-use crate::i18n::{FormMsg, Lang};
-use crate::mailbox_form::{MailboxTarget, DELETE_FAILED_PARAM};
+use rules::i18n::{FormMsg, Lang};
+use rules::mailbox_form::{MailboxTarget, DELETE_FAILED_PARAM};
 
 /// "Mailbox verwijderen?" with "Ja, verwijderen" and "Annuleren".
 #[component]

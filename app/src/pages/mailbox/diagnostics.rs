@@ -4,11 +4,11 @@
 
 use leptos::prelude::*;
 
-use crate::advice::{aadsts_lookup_url, Advice};
 use crate::components::browser::copy_to_clipboard;
-use crate::connection::{AttemptProblem, NOT_RETURNED_YET};
-use crate::diagnostics::{detail_rows, outcome_text, support_text};
-use crate::i18n::{ConnectMsg, DiagMsg, Lang};
+use rules::advice::{aadsts_lookup_url, Advice};
+use rules::connection::{AttemptProblem, NOT_RETURNED_YET};
+use rules::diagnostics::{detail_rows, outcome_text, support_text};
+use rules::i18n::{ConnectMsg, DiagMsg, Lang};
 
 /// The advice, the manual's step, or Microsoft's own words when there is no advice.
 #[component]

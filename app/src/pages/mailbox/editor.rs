@@ -14,9 +14,9 @@ use super::sections::{
     GeneralSection, ImapSection, LoginSection, MicrosoftSection, ServerSection, SmtpSection,
 };
 use crate::api::mailbox_form::SaveMailbox;
-use crate::i18n::{AccessMsg, DiagMsg, FormMsg, Lang};
-use crate::mailbox_form::{MailboxFormData, MailboxTarget, DELETE_PARAM, SAVED_PARAM};
-use crate::validation::{Issue, MailboxForm, ValidationContext};
+use rules::i18n::{AccessMsg, DiagMsg, FormMsg, Lang};
+use rules::mailbox_form::{MailboxFormData, MailboxTarget, DELETE_PARAM, SAVED_PARAM};
+use rules::validation::{Issue, MailboxForm, ValidationContext};
 
 /// What the page says about the last save.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{FormMsg, Lang};
-use crate::validation::{
+use rules::i18n::{FormMsg, Lang};
+use rules::validation::{
     validate_field, validate_mailbox, Field, Issue, MailboxForm, ValidationContext,
 };
 

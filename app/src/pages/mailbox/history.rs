@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::connect::list_connection_history;
 use crate::components::browser::replace_url;
-use crate::connection::AttemptProblem;
-use crate::diagnostics::{kind_label, outcome_text, HistoryFilter};
-use crate::i18n::{DiagMsg, Lang};
-use crate::mailbox_form::MailboxTarget;
+use rules::connection::AttemptProblem;
+use rules::diagnostics::{kind_label, outcome_text, HistoryFilter};
+use rules::i18n::{DiagMsg, Lang};
+use rules::mailbox_form::MailboxTarget;
 
 /// The history of the mailbox page's `segment`; none for a new mailbox.
 pub(super) async fn load(segment: String) -> Result<Vec<AttemptProblem>, ServerFnError> {

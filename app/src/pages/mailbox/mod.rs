@@ -24,10 +24,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::mailbox_form::get_mailbox_form;
 use crate::components::PageShell;
-use crate::i18n::{FormMsg, Lang, Msg};
-use crate::mailbox_form::ATTEMPT_PARAM;
 use crate::pages::mail::MailSection;
 use crate::pages::NotFoundPage;
+use rules::i18n::{FormMsg, Lang, Msg};
+use rules::mailbox_form::ATTEMPT_PARAM;
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {

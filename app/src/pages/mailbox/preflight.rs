@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use super::diagnostics::AdviceText;
-use crate::advice::aadsts_lookup_url;
-use crate::i18n::{ConnectMsg, DiagMsg, Lang};
-use crate::preflight::{Check, CheckResult, PreflightReport, Verdict};
+use rules::advice::aadsts_lookup_url;
+use rules::i18n::{ConnectMsg, DiagMsg, Lang};
+use rules::preflight::{Check, CheckResult, PreflightReport, Verdict};
 
 fn check_label(check: Check) -> DiagMsg {
     match check {

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::components::browser::copy_to_clipboard;
-use crate::i18n::{FormMsg, Lang};
+use rules::i18n::{FormMsg, Lang};
 
 /// `{PUBLIC_BASE_URL}/api/oauth/ms-azure/callback`, selectable and copyable.
 #[component]

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::fields::{CheckboxField, FormState, Kind, SelectField, TextField};
-use crate::i18n::FormMsg;
-use crate::validation::{needs_imap, needs_microsoft, needs_smtp, Field};
+use rules::i18n::FormMsg;
+use rules::validation::{needs_imap, needs_microsoft, needs_smtp, Field};
 
 /// Weergave naam, E-mail and the three switches.
 #[component]

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use app::mailbox_form::SaveOutcome;
-use app::server::entities::{connection_attempt as attempt, mailbox_token as token};
-use app::server::{AppState, MicrosoftEndpoints};
 use axum::body::Body;
 use axum::Router;
+use backend::entities::{connection_attempt as attempt, mailbox_token as token};
+use backend::{AppState, MicrosoftEndpoints};
 use fake_microsoft::{ConsentChoice, FakeMicrosoft, SignInBrowser, SignInStep};
 use http::{Request, StatusCode};
+use rules::mailbox_form::SaveOutcome;
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 use tower::ServiceExt;
 
@@ -44,7 +44,7 @@ pub fn state_with(db: DatabaseConnection, fake: &FakeMicrosoft, timeout: Duratio
         graph_url: fake.base_url().to_string(),
         http_timeout: timeout,
     };
-    state.http = app::server::connect::token_client::http_client(timeout).expect("client");
+    state.http = backend::connect::token_client::http_client(timeout).expect("client");
     state
 }
 
@@ -53,7 +53,7 @@ pub async fn router_of(state: AppState) -> Router {
     let config =
         server::config::Config::from_lookup(|name| (name == "APP_ENV").then(|| "test".to_string()))
             .expect("default config");
-    let token = super::session_as(&state.db, app::access::Role::Beheerder).await;
+    let token = super::session_as(&state.db, rules::access::Role::Beheerder).await;
     super::with_session(
         server::router(state, server::leptos_options(&config)),
         &token,

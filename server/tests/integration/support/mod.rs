@@ -9,9 +9,9 @@ pub use database::{Backend, TestDatabase};
 pub use forms::{post, Fields, Poster};
 pub use session::{router_as, session_as, signed_in_router, with_session, SITE_ORIGIN};
 
-use app::server::{AppState, MicrosoftEndpoints};
 use axum::body::Body;
 use axum::Router;
+use backend::{AppState, MicrosoftEndpoints};
 use http::{Request, StatusCode};
 use sea_orm::DatabaseConnection;
 use tower::ServiceExt;
@@ -76,7 +76,7 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
             graph_url: "http://127.0.0.1:9".to_string(),
             http_timeout: std::time::Duration::from_secs(5),
         },
-        http: app::server::connect::token_client::http_client(std::time::Duration::from_secs(5))
+        http: backend::connect::token_client::http_client(std::time::Duration::from_secs(5))
             .expect("HTTP client"),
         public_base_url: "http://127.0.0.1:3000".to_string(),
         cipher: test_cipher(),
@@ -88,9 +88,9 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
 }
 
 /// The cipher test servers use: a fixed test key, not the development key.
-pub fn test_cipher() -> app::server::cipher::Cipher {
-    let key = app::server::cipher::EncryptionKey::from_bytes([7; 32]);
-    app::server::cipher::Cipher::new(&key, None)
+pub fn test_cipher() -> backend::cipher::Cipher {
+    let key = backend::cipher::EncryptionKey::from_bytes([7; 32]);
+    backend::cipher::Cipher::new(&key, None)
 }
 
 /// The router `main` serves, over `db`, as an anonymous visitor sees it.

@@ -3,15 +3,15 @@
 
 use std::sync::OnceLock;
 
-use app::access::Role;
-use app::server::auth::password::hash_password;
-use app::server::auth::sessions::{self, SessionPolicy, SessionToken};
-use app::server::entities::user;
 use axum::extract::Request;
 use axum::middleware::map_request;
 use axum::Router;
+use backend::auth::password::hash_password;
+use backend::auth::sessions::{self, SessionPolicy, SessionToken};
+use backend::entities::user;
 use chrono::Utc;
 use http::{header, HeaderValue};
+use rules::access::Role;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };

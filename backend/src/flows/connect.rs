@@ -1,0 +1,103 @@
+//! Sending an admin to Microsoft ("Verbinden", "Account opnieuw kiezen", "Forceer reconnect",
+//! "Beheerderstoestemming geven"), "Test app-registratie" and the connection history. The
+//! preflight gate lives here once: every start, and the save that starts a sign-in, pass it.
+
+use chrono::Utc;
+use sea_orm::DbErr;
+
+use rules::connection::{AttemptProblem, ConnectPrompt, StartOutcome, TestOutcome};
+use rules::preflight::Purpose;
+
+use crate::connect::{attempts_store, start_admin_consent, start_connection, StartError};
+use crate::connect::{start::ensure_mailbox, status::history_entry};
+use crate::preflight::run_preflight;
+use crate::AppState;
+
+/// What to start.
+#[derive(Clone, Copy, Debug)]
+pub enum Start {
+    SignIn(ConnectPrompt),
+    AdminConsent,
+}
+
+impl Start {
+    fn purpose(self) -> Purpose {
+        match self {
+            Start::SignIn(_) => Purpose::Connect,
+            Start::AdminConsent => Purpose::AdminConsent,
+        }
+    }
+}
+
+/// Tests the app registration (unless `force`, "toch doorgaan"), then creates the attempt
+/// and the URL to send the browser to. A failing test stops it with the report.
+pub async fn start(
+    state: &AppState,
+    id: i32,
+    what: Start,
+    force: bool,
+    started_by_user_id: Option<i32>,
+) -> Result<StartOutcome, StartError> {
+    let outcome = preflight_then_start(state, id, what, force, started_by_user_id).await;
+    match outcome {
+        Err(StartError::NotFound) => Ok(StartOutcome::NotFound),
+        Err(StartError::NotConfigured) => Ok(StartOutcome::NotConfigured),
+        other => other,
+    }
+}
+
+async fn preflight_then_start(
+    state: &AppState,
+    id: i32,
+    what: Start,
+    force: bool,
+    started_by_user_id: Option<i32>,
+) -> Result<StartOutcome, StartError> {
+    if !force {
+        ensure_mailbox(state, id).await?;
+        let report = run_preflight(state, id, started_by_user_id, Utc::now()).await?;
+        if report.blocks(what.purpose()) {
+            return Ok(StartOutcome::PreflightFailed { report });
+        }
+    }
+    let now = Utc::now();
+    let url = match what {
+        Start::SignIn(prompt) => {
+            start_connection(state, id, prompt, started_by_user_id, now).await?
+        }
+        Start::AdminConsent => start_admin_consent(state, id, started_by_user_id, now).await?,
+    };
+    Ok(StartOutcome::Redirect { url })
+}
+
+/// "Test app-registratie": the four checks against Microsoft, stored as an attempt.
+pub async fn test(
+    state: &AppState,
+    id: i32,
+    started_by_user_id: Option<i32>,
+) -> Result<TestOutcome, StartError> {
+    let result = match ensure_mailbox(state, id).await {
+        Ok(()) => run_preflight(state, id, started_by_user_id, Utc::now()).await,
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(report) => Ok(TestOutcome::Tested { report }),
+        Err(StartError::NotFound) => Ok(TestOutcome::NotFound),
+        Err(StartError::NotConfigured) => Ok(TestOutcome::NotConfigured),
+        Err(error) => Err(error),
+    }
+}
+
+/// The history shows the latest attempts; older ones stay in the database.
+const HISTORY_LIMIT: u64 = 200;
+
+/// Every attempt of mailbox `id` (connect, refresh, preflight, admin consent, refused
+/// callbacks), newest first.
+pub async fn history(state: &AppState, id: i32) -> Result<Vec<AttemptProblem>, DbErr> {
+    let now = Utc::now();
+    let rows = attempts_store::history(&state.db, id, HISTORY_LIMIT).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| history_entry(row, now))
+        .collect())
+}

@@ -1,0 +1,305 @@
+//! The mail views' use cases: a mailbox's messages, one message, the "Mail" section,
+//! "Nu ophalen" and "Stuur testmail".
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use rules::i18n::{Lang, MailMsg};
+use rules::mail::*;
+
+use crate::entities::{mail_attachment, mail_message, mailbox};
+use crate::outgoing::{self, OutgoingBody, OutgoingMail, SendError};
+use crate::AppState;
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+async fn find_mailbox(db: &DatabaseConnection, id: i32) -> Result<Option<mailbox::Model>, DbErr> {
+    mailbox::Entity::find_by_id(id).one(db).await
+}
+
+/// What the list shows of a message.
+#[derive(sea_orm::FromQueryResult)]
+struct ListedMessage {
+    id: i32,
+    from_name: Option<String>,
+    from_address: String,
+    subject: String,
+    received_at: DateTime<Utc>,
+    has_attachments: bool,
+}
+
+pub async fn list_messages(
+    state: &AppState,
+    mailbox_id: i32,
+    page: u32,
+) -> Result<Option<MessageList>, DbErr> {
+    let Some(mailbox) = find_mailbox(&state.db, mailbox_id).await? else {
+        return Ok(None);
+    };
+    let visible = mail_message::Entity::find()
+        .filter(mail_message::Column::MailboxId.eq(mailbox_id))
+        .filter(mail_message::Column::RemovedAt.is_null());
+    let total = visible.clone().count(&state.db).await?;
+    let pages = u32::try_from(total.div_ceil(MESSAGES_PER_PAGE).max(1)).unwrap_or(u32::MAX);
+    let page = page.clamp(1, pages);
+    // Only the columns the list shows: the database sorts the mailbox's messages to find a
+    // page, and a deep page sorts every row before it, which with bodies would be the whole
+    // mailbox's mail in the sorter.
+    use mail_message::Column as C;
+    let rows = visible
+        .select_only()
+        .columns([
+            C::Id,
+            C::FromName,
+            C::FromAddress,
+            C::Subject,
+            C::ReceivedAt,
+            C::HasAttachments,
+        ])
+        .order_by_desc(C::ReceivedAt)
+        .order_by_desc(C::Id)
+        .offset(u64::from(page - 1) * MESSAGES_PER_PAGE)
+        .limit(MESSAGES_PER_PAGE)
+        .into_model::<ListedMessage>()
+        .all(&state.db)
+        .await?;
+    Ok(Some(MessageList {
+        mailbox_id,
+        mailbox_name: mailbox.name,
+        mailbox_email: mailbox.email,
+        messages: rows
+            .into_iter()
+            .map(|row| MessageRow {
+                id: row.id,
+                from: display_address(row.from_name.as_deref(), &row.from_address),
+                subject: row.subject,
+                received_at: rfc3339(row.received_at),
+                has_attachments: row.has_attachments,
+            })
+            .collect(),
+        page,
+        pages,
+        total,
+    }))
+}
+
+pub async fn message(
+    state: &AppState,
+    mailbox_id: i32,
+    message_id: i32,
+) -> Result<Option<MessageDetail>, DbErr> {
+    let Some(mailbox) = find_mailbox(&state.db, mailbox_id).await? else {
+        return Ok(None);
+    };
+    let Some(row) = mail_message::Entity::find_by_id(message_id)
+        .one(&state.db)
+        .await?
+        .filter(|row| row.mailbox_id == mailbox_id)
+    else {
+        return Ok(None);
+    };
+    // Never the content: only what the page shows about each attachment.
+    let attachments: Vec<(i32, String, String, i64, Option<String>)> =
+        mail_attachment::Entity::find()
+            .select_only()
+            .column(mail_attachment::Column::Id)
+            .column(mail_attachment::Column::Name)
+            .column(mail_attachment::Column::ContentType)
+            .column(mail_attachment::Column::Size)
+            .column(mail_attachment::Column::SkippedReason)
+            .filter(mail_attachment::Column::MessageId.eq(message_id))
+            .order_by_asc(mail_attachment::Column::Id)
+            .into_tuple()
+            .all(&state.db)
+            .await?;
+    // Which have content, asked separately: a boolean expression decodes differently on
+    // each database.
+    let stored: Vec<i32> = mail_attachment::Entity::find()
+        .select_only()
+        .column(mail_attachment::Column::Id)
+        .filter(mail_attachment::Column::MessageId.eq(message_id))
+        .filter(mail_attachment::Column::Content.is_not_null())
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let addresses = |json: &str| serde_json::from_str::<Vec<String>>(json).unwrap_or_default();
+    Ok(Some(MessageDetail {
+        id: row.id,
+        mailbox_id,
+        mailbox_name: mailbox.name,
+        from: display_address(row.from_name.as_deref(), &row.from_address),
+        to: addresses(&row.to_addresses),
+        cc: addresses(&row.cc_addresses),
+        subject: row.subject,
+        received_at: rfc3339(row.received_at),
+        body_is_html: row.body_is_html,
+        body: row.body,
+        removed: row.removed_at.is_some(),
+        attachments: attachments
+            .into_iter()
+            .map(
+                |(id, name, content_type, size, skipped_reason)| AttachmentRow {
+                    download_path: stored
+                        .contains(&id)
+                        .then(|| attachment_path(mailbox_id, message_id, id)),
+                    id,
+                    name,
+                    content_type,
+                    size,
+                    skipped_reason,
+                },
+            )
+            .collect(),
+    }))
+}
+
+pub async fn status(
+    state: &AppState,
+    id: i32,
+    can_change: bool,
+) -> Result<Option<MailStatus>, DbErr> {
+    let Some(mailbox) = find_mailbox(&state.db, id).await? else {
+        return Ok(None);
+    };
+    let summary = crate::mail::summaries(&state.db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok(Some(MailStatus {
+        mailbox_id: id,
+        email: mailbox.email,
+        incoming_microsoft: mailbox.incoming_server_type == MICROSOFT_API,
+        outgoing_microsoft: mailbox.outgoing_server_type == MICROSOFT_API,
+        last_fetched_at: summary.last_fetched_at.map(rfc3339),
+        message_count: summary.message_count,
+        last_error: summary.last_error,
+        failing: summary.failing,
+        can_change,
+    }))
+}
+
+/// The stored code of the Microsoft Api server type.
+const MICROSOFT_API: &str = "ms-oauth";
+
+pub async fn fetch_now(state: &AppState, id: i32) -> Result<FetchOutcome, DbErr> {
+    let Some(mailbox) = find_mailbox(&state.db, id).await? else {
+        return Ok(FetchOutcome::NotFound);
+    };
+    if mailbox.incoming_server_type != MICROSOFT_API {
+        return Ok(FetchOutcome::NotMicrosoft);
+    }
+    Ok(match crate::mail::sync_now(state, id).await {
+        Ok(report) => {
+            tracing::info!(
+                mailbox_id = id,
+                new = report.new_messages,
+                "mail fetched on demand"
+            );
+            FetchOutcome::Fetched {
+                new_messages: u64::try_from(report.new_messages).unwrap_or(u64::MAX),
+                removed: u64::try_from(report.removed).unwrap_or(u64::MAX),
+            }
+        }
+        Err(error) => {
+            let code = error.code();
+            tracing::warn!(mailbox_id = id, %code, %error, "fetching mail on demand failed");
+            FetchOutcome::Failed {
+                problem: MailProblem::from_code(&code, Some(error.to_string())),
+            }
+        }
+    })
+}
+
+pub async fn send_test(
+    state: &AppState,
+    id: i32,
+    to: &str,
+    lang: Lang,
+) -> Result<TestMailOutcome, DbErr> {
+    let Some(mailbox) = find_mailbox(&state.db, id).await? else {
+        return Ok(TestMailOutcome::NotFound);
+    };
+    let to = match to.trim() {
+        "" => mailbox.email.trim().to_string(),
+        typed => typed.to_string(),
+    };
+    if rules::validation::check_email(&to).is_err() {
+        return Ok(TestMailOutcome::InvalidAddress { to });
+    }
+    let mail = test_mail(&mailbox, &to, Utc::now(), lang);
+    match outgoing::send_mail(state, id, &mail).await {
+        Ok(_) => Ok(TestMailOutcome::Sent { to }),
+        Err(SendError::NotFound) => Ok(TestMailOutcome::NotFound),
+        Err(SendError::Database(error)) => Err(error),
+        Err(error) => Ok(TestMailOutcome::Failed {
+            problem: error.problem(),
+        }),
+    }
+}
+
+/// The test message: says what it is, from which mailbox and when.
+fn test_mail(mailbox: &mailbox::Model, to: &str, now: DateTime<Utc>, lang: Lang) -> OutgoingMail {
+    let when = now.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    OutgoingMail {
+        to: vec![to.to_string()],
+        subject: MailMsg::TestMailSubject
+            .text(lang)
+            .replace("{mailbox}", &mailbox.name),
+        body: OutgoingBody::Text(
+            MailMsg::TestMailBody
+                .text(lang)
+                .replace("{mailbox}", &mailbox.email)
+                .replace("{at}", &when),
+        ),
+        attachments: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_test_mail_names_mailbox_and_time() {
+        let mailbox = mailbox::Model {
+            id: 1,
+            name: "Info".into(),
+            email: "info@example.org".into(),
+            only_outgoing: false,
+            incoming_server_type: "ms-oauth".into(),
+            outgoing_server_type: "ms-oauth".into(),
+            imap_host: None,
+            imap_port: None,
+            imap_encryption: None,
+            imap_inbox_prefix: None,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_encryption: None,
+            username: None,
+            password_encrypted: None,
+            email_mark_as_seen: false,
+            is_active: true,
+            is_primary: false,
+            valid: true,
+            login_tries: 0,
+            date_last_fetched: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            version: 1,
+        };
+        let mail = test_mail(&mailbox, "a@example.org", Utc::now(), Lang::Nl);
+        assert_eq!(mail.to, vec!["a@example.org".to_string()]);
+        assert!(mail.subject.contains("Info"), "{}", mail.subject);
+        match mail.body {
+            OutgoingBody::Text(text) => {
+                assert!(text.contains("info@example.org") && text.contains("UTC"))
+            }
+            OutgoingBody::Html(_) => panic!("a plain-text test mail"),
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! The mailbox page's use cases: its data, saving the form (with the audit entry and, for a
+//! Microsoft Api mailbox not yet connected, the start of the sign-in) and deleting.
+
+use rules::access::Role;
+use rules::audit_log::AuditAction;
+use rules::connection::{ConnectPrompt, StartOutcome};
+use rules::mailbox_form::{new_mailbox_form, MailboxFormData, MailboxTarget, SaveOutcome};
+use rules::validation::{
+    parse_mailbox, validate_mailbox, IncomingType, MailboxForm, ValidMailbox, ValidationContext,
+};
+
+use crate::audit::{changed_fields, record_audit, SecretChange};
+use crate::auth::Actor;
+use crate::connect;
+use crate::flows::{self, connect::Start};
+use crate::mailbox_store::{self, StoreError, UpdateResult};
+use crate::AppState;
+
+pub async fn form_data(
+    state: &AppState,
+    actor: &Actor,
+    segment: &str,
+    attempt: Option<&str>,
+) -> Result<Option<MailboxFormData>, sea_orm::DbErr> {
+    let Some(target) = MailboxTarget::from_segment(segment) else {
+        return Ok(None);
+    };
+    let stored = match target.id() {
+        Some(id) => match mailbox_store::load(&state.db, id).await? {
+            Some(stored) => Some(stored),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    let context = ValidationContext {
+        secret_stored: stored.as_ref().is_some_and(|s| s.secret_stored),
+        password_stored: stored.as_ref().is_some_and(|s| s.password_stored),
+        other_mailboxes: mailbox_store::other_mailboxes(&state.db, target.id()).await?,
+    };
+    let attempt = attempt.and_then(|token| state.form_attempts.find(token, target));
+    let mut data = MailboxFormData {
+        id: target.id(),
+        client_secret_hint: stored.as_ref().and_then(|s| s.client_secret_hint.clone()),
+        reconnect_needed: stored.as_ref().is_some_and(|s| s.reconnect_needed),
+        redirect_uri: state.redirect_uri(),
+        can_change: actor.role == Role::Beheerder,
+        ..MailboxFormData::default()
+    };
+    match (attempt, stored) {
+        (Some(attempt), _) => {
+            data.version = attempt.version;
+            data.form = attempt.form;
+            data.issues = attempt.issues;
+            data.conflict = attempt.conflict;
+            data.save_failed = attempt.failed;
+            data.from_attempt = true;
+        }
+        (None, Some(stored)) => {
+            // Warnings of the stored values (e.g. another Client id than the other
+            // mailboxes) are shown at once.
+            let validation = validate_mailbox(&stored.form, &context);
+            data.issues = validation.warnings().copied().collect();
+            data.version = stored.version;
+            data.form = stored.form;
+        }
+        (None, None) => data.form = new_mailbox_form(),
+    }
+    data.context = context;
+    if let Some(id) = target.id().filter(|_| microsoft_settings_stored(&data)) {
+        let mut view = connect::connection_view(&state.db, id, chrono::Utc::now()).await?;
+        view.redirect_uri = state.redirect_uri();
+        data.connection = Some(view);
+    }
+    // Belt and braces: the stored form never holds secrets, an attempt has them cleared.
+    data.form.password.clear();
+    data.form.client_secret.clear();
+    Ok(Some(data))
+}
+
+/// The mailbox has Microsoft settings stored.
+fn microsoft_settings_stored(data: &MailboxFormData) -> bool {
+    data.context.secret_stored
+}
+
+pub async fn save(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<i32>,
+    version: i32,
+    form: &MailboxForm,
+) -> Result<SaveOutcome, StoreError> {
+    let stored = match id {
+        Some(id) => match mailbox_store::load(&state.db, id).await? {
+            Some(stored) if stored.version != version => return Ok(SaveOutcome::Conflict),
+            Some(stored) => Some(stored),
+            None => return Ok(SaveOutcome::NotFound),
+        },
+        None => None,
+    };
+    let context = ValidationContext {
+        secret_stored: stored.as_ref().is_some_and(|s| s.secret_stored),
+        password_stored: stored.as_ref().is_some_and(|s| s.password_stored),
+        other_mailboxes: mailbox_store::other_mailboxes(&state.db, id).await?,
+    };
+    let valid = match parse_mailbox(form, &context) {
+        Ok(valid) => valid,
+        Err(validation) => {
+            return Ok(SaveOutcome::Invalid {
+                issues: validation.issues,
+            })
+        }
+    };
+    let Some(id) = id else {
+        let id = mailbox_store::create(&state.db, &state.cipher, &valid).await?;
+        tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox created");
+        audit_change(state, actor, id, AuditAction::Created, None, form).await?;
+        let connect_url = connect_url_after_save(state, actor, id, &valid).await;
+        return Ok(SaveOutcome::Saved { id, connect_url });
+    };
+    let result = mailbox_store::update(&state.db, &state.cipher, id, version, &valid).await?;
+    Ok(match result {
+        UpdateResult::Updated => {
+            tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox updated");
+            audit_change(state, actor, id, AuditAction::Updated, stored, form).await?;
+            let connect_url = connect_url_after_save(state, actor, id, &valid).await;
+            SaveOutcome::Saved { id, connect_url }
+        }
+        UpdateResult::Conflict => SaveOutcome::Conflict,
+        UpdateResult::NotFound => SaveOutcome::NotFound,
+    })
+}
+
+/// A Microsoft Api mailbox (incoming) that is not connected is sent to Microsoft right
+/// after saving, through the same gate as "Verbinden": a failing app registration keeps the
+/// admin on the page, which shows what failed. Failing to start only leaves the buttons on
+/// the page to do it.
+async fn connect_url_after_save(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    valid: &ValidMailbox,
+) -> Option<String> {
+    if valid.incoming_type != IncomingType::MicrosoftApi {
+        return None;
+    }
+    let start = async {
+        if !connect::status::needs_connection(&state.db, id).await? {
+            return Ok(None);
+        }
+        let what = Start::SignIn(ConnectPrompt::SelectAccount);
+        match flows::connect::start(state, id, what, false, Some(actor.user_id)).await? {
+            StartOutcome::Redirect { url } => Ok(Some(url)),
+            _ => Ok(None),
+        }
+    };
+    start
+        .await
+        .inspect_err(|error: &connect::StartError| {
+            tracing::error!(mailbox_id = id, %error, "could not start connecting after save")
+        })
+        .ok()
+        .flatten()
+}
+
+/// Records which fields a save changed: the stored form before (None for a new mailbox)
+/// against the stored form after, so only real changes are named.
+async fn audit_change(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    action: AuditAction,
+    before: Option<mailbox_store::StoredMailbox>,
+    submitted: &MailboxForm,
+) -> Result<(), StoreError> {
+    let Some(after) = mailbox_store::load(&state.db, id).await? else {
+        return Ok(());
+    };
+    let before_form = before.as_ref().map(|b| b.form.clone()).unwrap_or_default();
+    let password = SecretChange {
+        stored_before: before.as_ref().is_some_and(|b| b.password_stored),
+        stored_after: after.password_stored,
+        typed: !submitted.password.is_empty(),
+    };
+    let client_secret = SecretChange {
+        stored_before: before.as_ref().is_some_and(|b| b.secret_stored),
+        stored_after: after.secret_stored,
+        typed: !submitted.client_secret.is_empty(),
+    };
+    let fields = changed_fields(&before_form, &after.form, password, client_secret);
+    record_audit(&state.db, actor, Some(id), action, &fields).await?;
+    Ok(())
+}
+
+/// Deletes mailbox `id` and records it; false when it did not exist.
+pub async fn delete(state: &AppState, actor: &Actor, id: i32) -> Result<bool, sea_orm::DbErr> {
+    let deleted = mailbox_store::delete(&state.db, id).await?;
+    if deleted {
+        tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox deleted");
+        record_audit(&state.db, actor, Some(id), AuditAction::Deleted, &[]).await?;
+    }
+    Ok(deleted)
+}

@@ -1,0 +1,210 @@
+//! [`SyncError`]: why a sync of one mailbox failed, with Graph's own error kept whole.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::retry::{classify_status, parse_retry_after, Transience};
+use crate::connect::RefreshError;
+
+/// Graph's error answer: `{"error":{"code","message","innerError":{"date","request-id",
+/// "client-request-id"}}}` (MICROSOFT.md §6; `innererror` accepted too), with the headers
+/// that identify the request for Microsoft support.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GraphError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
+    pub date: Option<String>,
+    pub retry_after: Option<Duration>,
+    /// The body as received (size-capped when recorded).
+    pub body: String,
+}
+
+impl GraphError {
+    /// Reads a non-success answer. A body that is not Graph's error shape still yields the
+    /// status and whatever the headers say.
+    pub fn from_response(
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Self {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let error = &json["error"];
+        let inner = if error["innerError"].is_object() {
+            &error["innerError"]
+        } else {
+            &error["innererror"]
+        };
+        let text = |value: &Value| value.as_str().map(str::to_string);
+        Self {
+            status,
+            code: text(&error["code"]).unwrap_or_default(),
+            message: text(&error["message"]).unwrap_or_default(),
+            request_id: text(&inner["request-id"]).or_else(|| header("request-id")),
+            client_request_id: text(&inner["client-request-id"])
+                .or_else(|| header("client-request-id")),
+            date: text(&inner["date"]).or_else(|| header("date")),
+            retry_after: header("retry-after").and_then(|v| parse_retry_after(&v, now)),
+            body: String::from_utf8_lossy(body).into_owned(),
+        }
+    }
+
+    /// Whether the delta or skip token is gone and the round must start over (410
+    /// `SyncStateNotFound`; Graph also says `resyncRequired`).
+    pub fn sync_state_gone(&self) -> bool {
+        let code = self.code.to_ascii_lowercase();
+        self.status == 410 || code == "syncstatenotfound" || code == "resyncrequired"
+    }
+}
+
+/// Why a sync failed (or did not start).
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// Another sync (on this or another server instance) holds the mailbox's lease.
+    #[error("another sync holds mailbox {0}")]
+    Busy(i32),
+    /// Not a connected, active mailbox whose incoming type is Microsoft Api.
+    #[error("mailbox {0} does not fetch mail over Microsoft Graph")]
+    NotSyncable(i32),
+    /// No usable access token.
+    #[error("no access token: {0}")]
+    Token(#[from] RefreshError),
+    /// Graph answered with an error (after the retries it allows).
+    #[error("Graph answered {}: {} {}", .0.status, .0.code, .0.message)]
+    Graph(Box<GraphError>),
+    #[error("Graph did not answer in time")]
+    Timeout,
+    #[error("Graph unreachable: {0}")]
+    Unreachable(String),
+    /// An answer that is not what Graph sends.
+    #[error("unexpected answer from Graph: {detail}")]
+    Malformed {
+        detail: String,
+        body: Option<String>,
+    },
+    /// The lease expired and another instance took the mailbox over mid-sync.
+    #[error("the lease on mailbox {0} was taken over")]
+    LeaseLost(i32),
+    #[error("storage failed: {0}")]
+    Storage(String),
+}
+
+impl From<sea_orm::DbErr> for SyncError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        SyncError::Storage(error.to_string())
+    }
+}
+
+impl SyncError {
+    /// A short, stable code for lists and logs: Graph's code (`ErrorAccessDenied`), `429`,
+    /// an AADSTS code of a refused refresh, or this app's own (`unreachable`, `timeout`, …).
+    pub fn code(&self) -> String {
+        match self {
+            SyncError::Busy(_) => "busy".into(),
+            SyncError::NotSyncable(_) => "not_syncable".into(),
+            SyncError::Token(error) => token_code(error),
+            SyncError::Graph(error) if error.status == 429 => "429".into(),
+            SyncError::Graph(error) if !error.code.is_empty() => error.code.clone(),
+            SyncError::Graph(error) => error.status.to_string(),
+            SyncError::Timeout => "timeout".into(),
+            SyncError::Unreachable(_) => "unreachable".into(),
+            SyncError::Malformed { .. } => "malformed_response".into(),
+            SyncError::LeaseLost(_) => "lease_lost".into(),
+            SyncError::Storage(_) => "storage".into(),
+        }
+    }
+
+    /// How the request that failed this way may be retried.
+    pub fn transience(&self) -> Transience {
+        match self {
+            SyncError::Graph(error) => classify_status(error.status, error.retry_after),
+            SyncError::Timeout | SyncError::Unreachable(_) => Transience::Transient,
+            _ => Transience::Permanent,
+        }
+    }
+
+    /// Whether it counts as a failed sync of the mailbox (a busy or taken-over mailbox
+    /// was not synced by us at all).
+    pub fn counts_as_failure(&self) -> bool {
+        !matches!(
+            self,
+            SyncError::Busy(_) | SyncError::LeaseLost(_) | SyncError::NotSyncable(_)
+        )
+    }
+
+    /// A transport error of reqwest.
+    pub fn transport(error: &reqwest::Error) -> Self {
+        if error.is_timeout() {
+            SyncError::Timeout
+        } else {
+            SyncError::Unreachable(error.to_string())
+        }
+    }
+}
+
+fn token_code(error: &RefreshError) -> String {
+    match error {
+        RefreshError::NotConnected(_) => "not_connected".into(),
+        RefreshError::ReconnectNeeded(_) => "reconnect_needed".into(),
+        RefreshError::Busy => "refresh_busy".into(),
+        RefreshError::Refused { error, .. } => error
+            .error_codes
+            .first()
+            .map(|code| format!("AADSTS{code}"))
+            .unwrap_or_else(|| error.error.clone()),
+        RefreshError::Failed { .. } => "token_unreachable".into(),
+        RefreshError::Secret(_) => "secret_unusable".into(),
+        RefreshError::Storage(_) => "storage".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_errors_keep_the_request_ids() {
+        let body = br#"{"error":{"code":"ErrorAccessDenied","message":"Access is denied.","innerError":{"date":"2026-01-02T10:00:00","request-id":"r-1","client-request-id":"c-1"}}}"#;
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "retry-after",
+            reqwest::header::HeaderValue::from_static("3"),
+        );
+        let error = GraphError::from_response(403, &headers, body, Utc::now());
+        assert_eq!(error.code, "ErrorAccessDenied");
+        assert_eq!(error.request_id.as_deref(), Some("r-1"));
+        assert_eq!(error.client_request_id.as_deref(), Some("c-1"));
+        assert_eq!(error.date.as_deref(), Some("2026-01-02T10:00:00"));
+        assert_eq!(error.retry_after, Some(Duration::from_secs(3)));
+        let sync = SyncError::Graph(Box::new(error));
+        assert_eq!(sync.code(), "ErrorAccessDenied");
+        assert_eq!(sync.transience(), Transience::Permanent);
+    }
+
+    #[test]
+    fn lower_case_inner_error_and_gone_sync_state() {
+        let body = br#"{"error":{"code":"SyncStateNotFound","message":"x","innererror":{"request-id":"r-2"}}}"#;
+        let error =
+            GraphError::from_response(410, &reqwest::header::HeaderMap::new(), body, Utc::now());
+        assert_eq!(error.request_id.as_deref(), Some("r-2"));
+        assert!(error.sync_state_gone());
+        let throttled = GraphError {
+            status: 429,
+            code: "TooManyRequests".into(),
+            ..GraphError::default()
+        };
+        assert_eq!(SyncError::Graph(Box::new(throttled)).code(), "429");
+        assert_eq!(SyncError::Unreachable("x".into()).code(), "unreachable");
+    }
+}

@@ -1,0 +1,75 @@
+//! Incoming mail over Microsoft Graph (issue 8): for connected, active mailboxes whose
+//! incoming type is Microsoft Api, a delta query on the inbox (MICROSOFT.md §6), stored
+//! without duplicates, resumable page by page, under a per-mailbox lease so several server
+//! instances never sync one mailbox at once, on a schedule and on demand ("Nu ophalen").
+//!
+//! Pure core, unit-tested in place: [`retry`] (when and how long to wait), [`delta`]
+//! (pages), [`attachments`], [`sanitize`] (bodies safe to display), [`error`]. I/O at the
+//! edges: [`graph`] (HTTP with retries), [`store`], [`lease`], [`failures`], [`summary`]
+//! (database), and the flows [`sync`] and [`scheduler`].
+
+pub mod attachments;
+pub mod delta;
+pub mod error;
+pub mod failures;
+pub mod graph;
+pub mod lease;
+pub use crate::graph_retry as retry;
+pub mod sanitize;
+pub mod scheduler;
+pub mod settings;
+pub mod store;
+pub mod summary;
+pub mod sync;
+
+pub use attachments::SkipReason;
+pub use error::{GraphError, SyncError};
+pub use retry::RetryPolicy;
+pub use scheduler::spawn_scheduler;
+pub use settings::{MailSettings, Pause, RealPause, RecordedPause};
+pub use summary::{summaries, MailSummary};
+
+use crate::AppState;
+
+/// What one sync did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Messages stored for the first time.
+    pub new_messages: usize,
+    /// Messages Graph reported removed (and marked so).
+    pub removed: usize,
+    /// Delta pages fetched and stored.
+    pub pages: usize,
+}
+
+/// A mailbox's mail sync status: `ok`, or `fout` after repeated consecutive failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncStatus {
+    Ok,
+    Failing,
+}
+
+impl SyncStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncStatus::Ok => "ok",
+            SyncStatus::Failing => "fout",
+        }
+    }
+}
+
+/// "Nu ophalen": syncs mailbox `mailbox_id` now, claiming its lease
+/// ([`SyncError::Busy`] when another sync holds it).
+pub async fn sync_now(state: &AppState, mailbox_id: i32) -> Result<SyncReport, SyncError> {
+    let target = sync::target(state, mailbox_id)
+        .await?
+        .ok_or(SyncError::NotSyncable(mailbox_id))?;
+    let now = state.mail.pause.now();
+    lease::ensure_state(&state.db, mailbox_id, now).await?;
+    let holder = lease::new_holder();
+    let until = now + state.mail.lease_duration();
+    if !lease::claim(&state.db, mailbox_id, &holder, now, until).await? {
+        return Err(SyncError::Busy(mailbox_id));
+    }
+    sync::run_claimed(state, &target, &holder).await
+}

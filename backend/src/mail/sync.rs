@@ -1,0 +1,306 @@
+//! One sync of one mailbox's inbox: from the resume link, the delta link, or a first request
+//! bounded by the start date, page by page to the delta link; each page stored in one
+//! transaction; a resync when Graph lost the sync state.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use super::attachments::{parse_attachments, FetchedAttachment};
+use super::delta::{first_url, is_graph_link, parse_page, DeltaPage, NextLink};
+use super::error::SyncError;
+use super::graph::GraphClient;
+use super::store::{self, NewMessage};
+use super::{failures, lease, SyncReport};
+use crate::connect::ensure_fresh_access_token;
+use crate::entities::{
+    mail_sync_state as sync_state, mailbox, mailbox_microsoft_settings as settings,
+    mailbox_token as token,
+};
+use crate::AppState;
+
+/// Econobis' code for the incoming type "Microsoft Api".
+pub const MICROSOFT_API: &str = "ms-oauth";
+
+/// What a sync needs to know of the mailbox.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub mailbox_id: i32,
+    pub object_id: String,
+    /// "Zet email als gelezen op server".
+    pub mark_as_read: bool,
+}
+
+/// The mailbox, if it is one to sync: active, incoming type Microsoft Api, connected (tokens
+/// stored, no reconnect needed).
+pub async fn target(state: &AppState, mailbox_id: i32) -> Result<Option<Target>, SyncError> {
+    let db = &state.db;
+    let Some(mailbox) = mailbox::Entity::find_by_id(mailbox_id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(settings) = settings::Entity::find_by_id(mailbox_id).one(db).await? else {
+        return Ok(None);
+    };
+    let connected = token::Entity::find_by_id(mailbox_id)
+        .one(db)
+        .await?
+        .is_some();
+    let syncable = mailbox.is_active
+        && mailbox.incoming_server_type == MICROSOFT_API
+        && connected
+        && !settings.reconnect_needed;
+    Ok(syncable.then_some(Target {
+        mailbox_id,
+        object_id: settings.object_id,
+        mark_as_read: mailbox.email_mark_as_seen,
+    }))
+}
+
+/// The ids of every mailbox [`target`] would accept, in three queries.
+pub async fn syncable_ids(state: &AppState) -> Result<Vec<i32>, SyncError> {
+    let db = &state.db;
+    let active: Vec<i32> = mailbox::Entity::find()
+        .filter(mailbox::Column::IsActive.eq(true))
+        .filter(mailbox::Column::IncomingServerType.eq(MICROSOFT_API))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    let ready: std::collections::HashSet<i32> = settings::Entity::find()
+        .filter(settings::Column::ReconnectNeeded.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.mailbox_id)
+        .collect();
+    let connected: std::collections::HashSet<i32> = token::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.mailbox_id)
+        .collect();
+    Ok(active
+        .into_iter()
+        .filter(|id| ready.contains(id) && connected.contains(id))
+        .collect())
+}
+
+/// Runs a sync under the lease `holder` already holds, does the bookkeeping, and releases
+/// the lease.
+pub async fn run_claimed(
+    state: &AppState,
+    target: &Target,
+    holder: &str,
+) -> Result<SyncReport, SyncError> {
+    let settings = &state.mail;
+    let result = sync_mailbox(state, target, holder).await;
+    let now = settings.pause.now();
+    let booked = match &result {
+        Ok(_) => failures::record_success(&state.db, target.mailbox_id, now).await,
+        Err(error) => {
+            failures::record_failure(
+                &state.db,
+                target.mailbox_id,
+                error,
+                settings.max_consecutive_failures,
+                now,
+            )
+            .await
+        }
+    };
+    if let Err(error) = booked {
+        tracing::error!(mailbox_id = target.mailbox_id, %error, "mail sync bookkeeping failed");
+    }
+    let next_due = settings.next_due_after(now);
+    if let Err(error) = lease::release(&state.db, target.mailbox_id, holder, next_due).await {
+        // The lease then expires by itself.
+        tracing::error!(mailbox_id = target.mailbox_id, %error, "releasing the mail lease failed");
+    }
+    result
+}
+
+async fn sync_mailbox(
+    state: &AppState,
+    target: &Target,
+    holder: &str,
+) -> Result<SyncReport, SyncError> {
+    let settings = &state.mail;
+    let id = target.mailbox_id;
+    let row = sync_state::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or(SyncError::NotSyncable(id))?;
+    let token = ensure_fresh_access_token(state, id, settings.pause.now()).await?;
+    let mut graph = GraphClient::new(state, id, token);
+    let start = |now: DateTime<Utc>| {
+        first_url(
+            &state.microsoft.graph_url,
+            &target.object_id,
+            settings.first_sync_since_at(now),
+        )
+    };
+    let mut url = row
+        .resume_link
+        .or(row.delta_link)
+        .unwrap_or_else(|| start(settings.pause.now()));
+    let mut resynced = false;
+    let mut report = SyncReport::default();
+    // The next page, when it was fetched while the one before it was being stored.
+    let mut fetched: Option<Result<serde_json::Value, SyncError>> = None;
+    loop {
+        if !is_graph_link(&url, &state.microsoft.graph_url) {
+            return Err(SyncError::Malformed {
+                detail: "a next or delta link that does not point at Graph".into(),
+                body: Some(url),
+            });
+        }
+        let answer = match fetched.take() {
+            Some(answer) => answer,
+            None => graph.get(&url, Some(settings.page_size)).await,
+        };
+        let value = match answer {
+            Err(SyncError::Graph(error)) if error.sync_state_gone() && !resynced => {
+                tracing::info!(mailbox_id = id, code = %error.code, "delta token gone; resync");
+                resynced = true;
+                store::forget_links(&state.db, id).await?;
+                url = start(settings.pause.now());
+                continue;
+            }
+            other => other?,
+        };
+        let page =
+            parse_page(&value).map_err(|detail| SyncError::Malformed { detail, body: None })?;
+        drop(value);
+        let prepared = prepare_page(state, &mut graph, target, page).await?;
+        let next = prepared.next.clone();
+        let counts = match &next {
+            // Graph is asked for the next page while this one is stored: one request at a
+            // time still, and the page is stored before its link is followed. A failed
+            // fetch is handled at the top of the loop, as if it had come after the store;
+            // a failed store drops what was fetched.
+            NextLink::More(link) if is_graph_link(link, &state.microsoft.graph_url) => {
+                let (counts, answer) = tokio::join!(
+                    store_prepared(state, target, holder, prepared),
+                    graph.get(link, Some(settings.page_size))
+                );
+                fetched = Some(answer);
+                counts?
+            }
+            _ => store_prepared(state, target, holder, prepared).await?,
+        };
+        report.pages += 1;
+        report.new_messages += counts.new;
+        report.removed += counts.removed;
+        match next {
+            NextLink::More(next) => url = next,
+            NextLink::Done(_) => return Ok(report),
+        }
+    }
+}
+
+/// A page ready to store: its new messages with their attachments (marked read on Graph
+/// when the mailbox says so), its removals, and where to go on.
+struct PreparedPage {
+    new: Vec<NewMessage>,
+    removed: Vec<String>,
+    next: NextLink,
+}
+
+/// Fetches the attachments of the page's new messages and marks them read when the mailbox
+/// says so: every Graph request the page needs besides itself.
+async fn prepare_page(
+    state: &AppState,
+    graph: &mut GraphClient<'_>,
+    target: &Target,
+    page: DeltaPage,
+) -> Result<PreparedPage, SyncError> {
+    let DeltaPage {
+        messages,
+        removed,
+        next,
+    } = page;
+    let backend = state.db.get_database_backend();
+    // Which messages are stored already, asked before the transaction only where the answer
+    // saves Graph requests (attachments, marking read) or where the insert cannot skip
+    // duplicates itself (MariaDB has no `ON CONFLICT … DO NOTHING` that counts what it
+    // inserted). Otherwise the unique index decides, inside the transaction.
+    let ask_first = backend == DatabaseBackend::MySql
+        || target.mark_as_read
+        || messages.iter().any(|m| m.has_attachments);
+    let mut wanted: HashSet<String> = if ask_first {
+        let keys: Vec<String> = messages.iter().map(|m| m.key.clone()).collect();
+        store::absent_keys(&state.db, target.mailbox_id, &keys)
+            .await?
+            .into_iter()
+            .collect()
+    } else {
+        messages.iter().map(|m| m.key.clone()).collect()
+    };
+    let mut new = Vec::with_capacity(messages.len());
+    // Each key once, the first of the page (a page may list one message twice).
+    for message in messages {
+        if !wanted.remove(&message.key) {
+            continue;
+        }
+        let attachments = if message.has_attachments {
+            fetch_attachments(state, graph, target, &message.graph_id).await?
+        } else {
+            Vec::new()
+        };
+        new.push(NewMessage {
+            message,
+            attachments,
+        });
+    }
+    if target.mark_as_read {
+        for unread in new.iter().filter(|n| !n.message.is_read) {
+            let url = message_url(state, target, &unread.message.graph_id);
+            graph.patch(&url, &json!({ "isRead": true })).await?;
+        }
+    }
+    Ok(PreparedPage { new, removed, next })
+}
+
+/// [`store::store_page`] under the lease, renewed for another lease duration.
+async fn store_prepared(
+    state: &AppState,
+    target: &Target,
+    holder: &str,
+    page: PreparedPage,
+) -> Result<store::PageCounts, SyncError> {
+    let settings = &state.mail;
+    let now = settings.pause.now();
+    store::store_page(
+        &state.db,
+        target.mailbox_id,
+        holder,
+        (page.new, page.removed.as_slice(), &page.next),
+        now,
+        now + settings.lease_duration(),
+    )
+    .await
+}
+
+async fn fetch_attachments(
+    state: &AppState,
+    graph: &mut GraphClient<'_>,
+    target: &Target,
+    graph_id: &str,
+) -> Result<Vec<FetchedAttachment>, SyncError> {
+    let url = format!("{}/attachments", message_url(state, target, graph_id));
+    let list = graph.get(&url, None).await?;
+    Ok(parse_attachments(&list, state.mail.attachment_max_bytes))
+}
+
+fn message_url(state: &AppState, target: &Target, graph_id: &str) -> String {
+    let encode = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+    format!(
+        "{}/v1.0/users/{}/messages/{}",
+        state.microsoft.graph_url,
+        encode(&target.object_id),
+        encode(graph_id)
+    )
+}

@@ -1,0 +1,200 @@
+//! Creating and updating a mailbox from a validated form, with optimistic locking and the
+//! secrets encrypted before they reach SQL.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+};
+use secrecy::ExposeSecret;
+
+use super::StoreError;
+use crate::cipher::{Cipher, SecretColumn};
+use crate::entities::{mailbox, mailbox_microsoft_settings as settings};
+use rules::validation::{MicrosoftSettings, SecretUpdate, ValidMailbox};
+
+/// What became of an update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpdateResult {
+    Updated,
+    /// The stored version differs from the form's: nothing was written.
+    Conflict,
+    NotFound,
+}
+
+/// Inserts a new mailbox and returns its id.
+pub async fn create(
+    db: &DatabaseConnection,
+    cipher: &Cipher,
+    valid: &ValidMailbox,
+) -> Result<i32, StoreError> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let mut model = mailbox::ActiveModel {
+        valid: Set(false),
+        login_tries: Set(0),
+        created_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    };
+    apply(&mut model, valid, None, cipher, now)?;
+    let id = model.insert(&txn).await?.id;
+    write_microsoft(&txn, cipher, id, valid.microsoft.as_ref(), now).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Updates mailbox `id` if it is still at `version`; never overwrites a newer save.
+pub async fn update(
+    db: &DatabaseConnection,
+    cipher: &Cipher,
+    id: i32,
+    version: i32,
+    valid: &ValidMailbox,
+) -> Result<UpdateResult, StoreError> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let Some(current) = mailbox::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(UpdateResult::NotFound);
+    };
+    if current.version != version {
+        return Ok(UpdateResult::Conflict);
+    }
+    let stored_password = current.password_encrypted.clone();
+    let mut model = current.into_active_model();
+    apply(&mut model, valid, stored_password, cipher, now)?;
+    model.version = Set(version + 1);
+    // The version condition makes a concurrent save that committed after our read lose
+    // here instead of being overwritten.
+    let result = mailbox::Entity::update_many()
+        .set(model)
+        .filter(mailbox::Column::Id.eq(id))
+        .filter(mailbox::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        return Ok(UpdateResult::Conflict);
+    }
+    write_microsoft(&txn, cipher, id, valid.microsoft.as_ref(), now).await?;
+    txn.commit().await?;
+    Ok(UpdateResult::Updated)
+}
+
+/// Sets every form column; fields the types do not use become NULL.
+fn apply(
+    model: &mut mailbox::ActiveModel,
+    valid: &ValidMailbox,
+    stored_password: Option<Vec<u8>>,
+    cipher: &Cipher,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let imap = valid.imap.as_ref();
+    let smtp = valid.smtp.as_ref();
+    let login = valid.login.as_ref();
+    let password = match login.map(|login| &login.password) {
+        None => None,
+        Some(SecretUpdate::Keep) => stored_password,
+        Some(SecretUpdate::Replace(value)) => {
+            Some(cipher.encrypt(value, SecretColumn::MailboxPassword)?)
+        }
+    };
+    model.name = Set(valid.name.clone());
+    model.email = Set(valid.email.clone());
+    model.only_outgoing = Set(valid.only_outgoing);
+    model.is_active = Set(valid.is_active);
+    model.is_primary = Set(valid.is_primary);
+    model.incoming_server_type = Set(valid.incoming_type.as_str().to_string());
+    model.outgoing_server_type = Set(valid.outgoing_type.as_str().to_string());
+    model.imap_host = Set(imap.map(|imap| imap.host.clone()));
+    model.imap_port = Set(imap.map(|imap| i32::from(imap.port)));
+    model.imap_encryption = Set(imap.and_then(|imap| imap.encryption).map(|e| e.to_string()));
+    model.imap_inbox_prefix = Set(imap.and_then(|imap| imap.inbox_prefix.clone()));
+    model.smtp_host = Set(smtp.map(|smtp| smtp.host.clone()));
+    model.smtp_port = Set(smtp.map(|smtp| i32::from(smtp.port)));
+    model.smtp_encryption = Set(smtp.and_then(|smtp| smtp.encryption).map(|e| e.to_string()));
+    model.username = Set(login.map(|login| login.username.clone()));
+    model.password_encrypted = Set(password);
+    model.email_mark_as_seen = Set(valid.email_mark_as_seen);
+    model.updated_at = Set(now);
+    Ok(())
+}
+
+/// Inserts, updates or (when Microsoft Api is no longer used) deletes the settings row.
+/// Changing an ID or the secret of existing settings marks them "opnieuw verbinden nodig".
+async fn write_microsoft(
+    db: &impl ConnectionTrait,
+    cipher: &Cipher,
+    mailbox_id: i32,
+    wanted: Option<&MicrosoftSettings>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let existing = settings::Entity::find_by_id(mailbox_id).one(db).await?;
+    let Some(wanted) = wanted else {
+        if existing.is_some() {
+            settings::Entity::delete_by_id(mailbox_id).exec(db).await?;
+        }
+        return Ok(());
+    };
+    let (secret, hint, secret_changed) = match &wanted.client_secret {
+        SecretUpdate::Keep => {
+            let secret = existing
+                .as_ref()
+                .and_then(|e| e.client_secret_encrypted.clone());
+            let hint = existing.as_ref().and_then(|e| e.client_secret_hint.clone());
+            (secret, hint, false)
+        }
+        SecretUpdate::Replace(value) => {
+            let changed = existing
+                .as_ref()
+                .is_none_or(|e| !stores_secret(cipher, e, value));
+            let encrypted = cipher.encrypt(value, SecretColumn::ClientSecret)?;
+            (
+                Some(encrypted),
+                Some(value.chars().take(3).collect()),
+                changed,
+            )
+        }
+    };
+    let client_id = wanted.client_id.to_string();
+    let tenant_id = wanted.tenant.to_string();
+    let object_id = wanted.object_id.to_string();
+    let Some(existing) = existing else {
+        let row = settings::ActiveModel {
+            mailbox_id: Set(mailbox_id),
+            client_id: Set(client_id),
+            tenant_id: Set(tenant_id),
+            object_id: Set(object_id),
+            client_secret_encrypted: Set(secret),
+            client_secret_hint: Set(hint),
+            reconnect_needed: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        settings::Entity::insert(row).exec(db).await?;
+        return Ok(());
+    };
+    let ids_changed = existing.client_id != client_id
+        || existing.tenant_id != tenant_id
+        || existing.object_id != object_id;
+    let reconnect_needed = existing.reconnect_needed || ids_changed || secret_changed;
+    let mut row = existing.into_active_model();
+    row.client_id = Set(client_id);
+    row.tenant_id = Set(tenant_id);
+    row.object_id = Set(object_id);
+    row.client_secret_encrypted = Set(secret);
+    row.client_secret_hint = Set(hint);
+    row.reconnect_needed = Set(reconnect_needed);
+    row.updated_at = Set(now);
+    row.update(db).await?;
+    Ok(())
+}
+
+/// True when `existing` already holds exactly `value` (re-typing the same secret is no
+/// change); an undecryptable stored value counts as different.
+fn stores_secret(cipher: &Cipher, existing: &settings::Model, value: &str) -> bool {
+    existing
+        .client_secret_encrypted
+        .as_deref()
+        .and_then(|stored| cipher.decrypt(stored, SecretColumn::ClientSecret).ok())
+        .is_some_and(|decrypted| decrypted.secret.expose_secret() == value)
+}

@@ -1,0 +1,328 @@
+//! Data access for mailboxes.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Query, SimpleExpr, SubQueryStatement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    JoinType, QueryFilter, QuerySelect, RelationDef, RelationTrait, Set,
+};
+
+use super::connect::status::problem_of;
+use super::connect::AttemptKind;
+use super::entities::{
+    connection_attempt as attempt, mail_message as message, mail_sync_state as sync_state, mailbox,
+    mailbox_microsoft_settings,
+};
+use super::mail::summary::{last_error_text, MailSummary};
+use super::mail::SyncStatus;
+use rules::connection::AttemptProblem;
+use rules::mail::MailSummaryRow;
+use rules::mailbox_list::{MailboxRow, MailboxStatus, ServerType};
+
+/// What is needed to create a mailbox; the full form comes with the mailbox screen.
+#[derive(Clone, Debug)]
+pub struct NewMailbox {
+    pub name: String,
+    pub email: String,
+    pub incoming_server_type: String,
+    pub outgoing_server_type: String,
+    pub is_active: bool,
+    pub is_primary: bool,
+}
+
+/// Inserts a mailbox and returns its id.
+pub async fn insert(db: &DatabaseConnection, new: NewMailbox) -> Result<i32, DbErr> {
+    let now = Utc::now();
+    let model = mailbox::ActiveModel {
+        name: Set(new.name),
+        email: Set(new.email),
+        only_outgoing: Set(new.incoming_server_type == "none"),
+        incoming_server_type: Set(new.incoming_server_type),
+        outgoing_server_type: Set(new.outgoing_server_type),
+        is_active: Set(new.is_active),
+        is_primary: Set(new.is_primary),
+        email_mark_as_seen: Set(false),
+        valid: Set(false),
+        login_tries: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(model.id)
+}
+
+/// Everything the Mailboxen page shows, read in one go: the list rows and the mail columns.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListData {
+    /// Ordered by name (case-insensitively, the same on every database) and then id.
+    pub rows: Vec<MailboxRow>,
+    /// The mail columns of the mailboxes whose incoming mail comes over Graph, in the same
+    /// order; other mailboxes have none ("–": "Nog nooit" would be wrong for them).
+    pub mail: Vec<MailSummaryRow>,
+}
+
+/// All mailboxes as list rows, ordered by name (case-insensitively, the same on every
+/// database) and then id.
+pub async fn list_rows(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr> {
+    Ok(list(db).await?.rows)
+}
+
+/// The list rows and their mail columns in two queries: the mailboxes joined with their
+/// Microsoft settings, their mail sync state and their message count, and each mailbox's
+/// latest connection attempt.
+pub async fn list(db: &DatabaseConnection) -> Result<ListData, DbErr> {
+    let now = Utc::now();
+    let mut problems: HashMap<i32, AttemptProblem> = latest_attempts(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| Some((row.mailbox_id, problem_of(row, now)?)))
+        .collect();
+    let mut listed = listed_mailboxes(db).await?;
+    // Sorted here, not in SQL: collations differ between SQLite, PostgreSQL and MariaDB.
+    listed.sort_by_cached_key(|listed| (listed.name.to_lowercase(), listed.id));
+    let mut data = ListData {
+        rows: Vec::with_capacity(listed.len()),
+        mail: Vec::new(),
+    };
+    for listed in listed {
+        let problem = problems.remove(&listed.id);
+        let (row, mail) = listed.into_row(problem);
+        data.rows.push(row);
+        data.mail.extend(mail);
+    }
+    Ok(data)
+}
+
+/// One mailbox of the list with what the joins add to it.
+#[derive(Debug, FromQueryResult)]
+struct ListedMailbox {
+    id: i32,
+    name: String,
+    email: String,
+    incoming_server_type: String,
+    outgoing_server_type: String,
+    is_primary: bool,
+    is_active: bool,
+    valid: bool,
+    /// From `mailbox_microsoft_settings`; None without settings.
+    reconnect_needed: Option<bool>,
+    /// From `mail_sync_states`; all None when mail was never fetched.
+    sync_status: Option<String>,
+    last_success_at: Option<DateTime<Utc>>,
+    consecutive_failures: Option<i32>,
+    last_error_code: Option<String>,
+    last_error_message: Option<String>,
+    /// Stored messages not reported removed.
+    message_count: i64,
+}
+
+impl ListedMailbox {
+    fn into_row(self, problem: Option<AttemptProblem>) -> (MailboxRow, Option<MailSummaryRow>) {
+        let incoming = ServerType::from_code(&self.incoming_server_type);
+        let outgoing = ServerType::from_code(&self.outgoing_server_type);
+        let failing = self.sync_status.as_deref() == Some(SyncStatus::Failing.as_str());
+        let mail = (incoming == ServerType::MicrosoftApi).then(|| {
+            MailSummary {
+                last_fetched_at: self.last_success_at,
+                message_count: u64::try_from(self.message_count).unwrap_or(0),
+                last_error: (self.consecutive_failures.unwrap_or(0) > 0).then(|| {
+                    last_error_text(
+                        self.last_error_code.clone(),
+                        self.last_error_message.clone(),
+                    )
+                }),
+                failing,
+            }
+            .row(self.id)
+        });
+        let uses_microsoft =
+            incoming == ServerType::MicrosoftApi || outgoing == ServerType::MicrosoftApi;
+        let mail_error = failing.then_some(self.last_error_code);
+        let row = MailboxRow {
+            status: status_of(
+                uses_microsoft,
+                self.reconnect_needed.unwrap_or(false),
+                self.valid,
+                problem.as_ref(),
+                mail_error.as_ref(),
+            ),
+            id: self.id,
+            name: self.name,
+            email: self.email,
+            incoming,
+            outgoing,
+            is_primary: self.is_primary,
+            is_active: self.is_active,
+        };
+        (row, mail)
+    }
+}
+
+/// Every mailbox with its settings' reconnect flag, its sync state and its message count:
+/// one query.
+async fn listed_mailboxes(db: &DatabaseConnection) -> Result<Vec<ListedMailbox>, DbErr> {
+    let message_count = Query::select()
+        .expr(Expr::col((message::Entity, message::Column::Id)).count())
+        .from(message::Entity)
+        .and_where(
+            Expr::col((message::Entity, message::Column::MailboxId))
+                .equals((mailbox::Entity, mailbox::Column::Id)),
+        )
+        .and_where(Expr::col((message::Entity, message::Column::RemovedAt)).is_null())
+        .to_owned();
+    let sync_state_of_mailbox: RelationDef = sync_state::Entity::belongs_to(mailbox::Entity)
+        .from(sync_state::Column::MailboxId)
+        .to(mailbox::Column::Id)
+        .into();
+    mailbox::Entity::find()
+        .select_only()
+        .columns([
+            mailbox::Column::Id,
+            mailbox::Column::Name,
+            mailbox::Column::Email,
+            mailbox::Column::IncomingServerType,
+            mailbox::Column::OutgoingServerType,
+            mailbox::Column::IsPrimary,
+            mailbox::Column::IsActive,
+            mailbox::Column::Valid,
+        ])
+        .column(mailbox_microsoft_settings::Column::ReconnectNeeded)
+        .column_as(sync_state::Column::Status, "sync_status")
+        .columns([
+            sync_state::Column::LastSuccessAt,
+            sync_state::Column::ConsecutiveFailures,
+            sync_state::Column::LastErrorCode,
+            sync_state::Column::LastErrorMessage,
+        ])
+        .expr_as(
+            SimpleExpr::SubQuery(
+                None,
+                Box::new(SubQueryStatement::SelectStatement(message_count)),
+            ),
+            "message_count",
+        )
+        .join(
+            JoinType::LeftJoin,
+            mailbox_microsoft_settings::Relation::Mailbox.def().rev(),
+        )
+        .join(JoinType::LeftJoin, sync_state_of_mailbox.rev())
+        .into_model::<ListedMailbox>()
+        .all(db)
+        .await
+}
+
+impl ListData {
+    /// How many active mailboxes need an admin's attention (the menu marks Mailboxen).
+    pub fn needing_attention(&self) -> u32 {
+        let count = self
+            .rows
+            .iter()
+            .filter(|row| row.is_active && row.status.needs_attention())
+            .count();
+        u32::try_from(count).unwrap_or(u32::MAX)
+    }
+}
+
+/// Each mailbox's latest attempt, in one query. Refused callbacks (a reload, a second tab)
+/// only go in the history: they say nothing about the connection.
+async fn latest_attempts(db: &DatabaseConnection) -> Result<Vec<attempt::Model>, DbErr> {
+    let latest = Query::select()
+        .expr(Expr::col(attempt::Column::Id).max())
+        .from(attempt::Entity)
+        .and_where(attempt::Column::Kind.ne(AttemptKind::Callback.as_str()))
+        .group_by_col(attempt::Column::MailboxId)
+        .to_owned();
+    attempt::Entity::find()
+        .filter(attempt::Column::Id.in_subquery(latest))
+        .all(db)
+        .await
+}
+
+/// The Status column: Verbonden / Opnieuw verbinden nodig / Fout (code) / Niet verbonden.
+/// A failed sign-in on a connected mailbox leaves its earlier tokens working, so only a
+/// failed refresh or preflight turns a connected mailbox into "Fout" — or a mail sync that
+/// failed `MAIL_MAX_CONSECUTIVE_FAILURES` times in a row (`mail_error`: its last code).
+fn status_of(
+    uses_microsoft: bool,
+    reconnect_needed: bool,
+    connected: bool,
+    problem: Option<&AttemptProblem>,
+    mail_error: Option<&Option<String>>,
+) -> MailboxStatus {
+    let breaks_connection = |problem: &&AttemptProblem| {
+        !connected || matches!(problem.kind.as_str(), "refresh" | "preflight")
+    };
+    match (
+        uses_microsoft,
+        reconnect_needed,
+        problem.filter(breaks_connection),
+        mail_error,
+    ) {
+        (false, ..) => MailboxStatus::Unchecked,
+        (true, true, ..) => MailboxStatus::ReconnectNeeded,
+        (true, false, Some(problem), _) => MailboxStatus::Error(problem.code()),
+        (true, false, None, Some(code)) => MailboxStatus::Error(code.clone()),
+        (true, false, None, None) if connected => MailboxStatus::Connected,
+        (true, false, None, None) => MailboxStatus::NotConnected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(kind: &str, aadsts: Option<u32>, error: Option<&str>) -> AttemptProblem {
+        AttemptProblem {
+            kind: kind.into(),
+            aadsts,
+            error: error.map(Into::into),
+            ..AttemptProblem::default()
+        }
+    }
+
+    #[test]
+    fn the_status_column() {
+        use MailboxStatus::*;
+        let secret = problem("preflight", Some(7000215), Some("invalid_client"));
+        let declined = problem("connect", Some(65004), Some("access_denied"));
+        let graph = problem("preflight", None, Some("ErrorInvalidUser"));
+        assert_eq!(
+            status_of(false, false, false, Some(&secret), None),
+            Unchecked
+        );
+        assert_eq!(
+            status_of(true, true, true, Some(&secret), None),
+            ReconnectNeeded
+        );
+        assert_eq!(status_of(true, false, false, None, None), NotConnected);
+        assert_eq!(status_of(true, false, true, None, None), Connected);
+        assert_eq!(
+            status_of(true, false, false, Some(&secret), None),
+            Error(Some("AADSTS7000215".into()))
+        );
+        assert_eq!(
+            status_of(true, false, false, Some(&graph), None),
+            Error(Some("ErrorInvalidUser".into()))
+        );
+        // Mail sync failing repeatedly ("fout") shows as an error with its last code.
+        let failing = Some("ErrorAccessDenied".to_string());
+        assert_eq!(
+            status_of(true, false, true, None, Some(&failing)),
+            Error(Some("ErrorAccessDenied".into()))
+        );
+        // A declined re-sign-in leaves the earlier connection working.
+        assert_eq!(
+            status_of(true, false, true, Some(&declined), None),
+            Connected
+        );
+        assert_eq!(
+            status_of(true, false, true, Some(&secret), None),
+            Error(Some("AADSTS7000215".into()))
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Each preflight check's answer from Microsoft, classified into ✓ or ✗ with advice. Pure:
+//! the I/O that produced the answers is in `run`.
+
+use crate::connect::microsoft_error::MicrosoftError;
+use crate::connect::token_client::TokenFailure;
+use rules::advice::{advise, Advice, Facts};
+use rules::preflight::{redirect_uri_allowed, Check, CheckResult};
+use rules::validation::Guid;
+
+/// Row 1: discovery answered with the tenant's GUID, or failed.
+pub fn tenant(given: &str, result: Result<String, &TokenFailure>) -> CheckResult {
+    match result {
+        Ok(guid) if guid.eq_ignore_ascii_case(given.trim()) => {
+            CheckResult::passed(Check::Tenant, Some(guid))
+        }
+        // A domain (or a GUID in other letters) resolved: show what it resolved to.
+        Ok(guid) => CheckResult::passed(Check::Tenant, Some(format!("{} → {guid}", given.trim()))),
+        Err(failure) => token_failure(Check::Tenant, failure),
+    }
+}
+
+/// Row 2: a client-credentials token came back, or Microsoft said why not. A wrong secret
+/// that has the shape of a GUID is most likely the Secret ID: that advice is more precise.
+pub fn credentials(result: Result<(), &TokenFailure>, secret: &str) -> CheckResult {
+    let Err(failure) = result else {
+        return CheckResult::passed(Check::Credentials, None);
+    };
+    let mut row = token_failure(Check::Credentials, failure);
+    if row.aadsts == Some(7000215) && Guid::parse(secret.trim()).is_ok() {
+        row.advice = Some(Advice::SecretLooksLikeSecretId);
+    }
+    row
+}
+
+/// Row 3: `GET /users/{object-id}/mailFolders/inbox` with the app's token.
+pub fn mailbox(status: u16, body: &[u8]) -> CheckResult {
+    if (200..300).contains(&status) {
+        return CheckResult::passed(Check::Mailbox, None);
+    }
+    let error = serde_json::from_slice::<GraphErrorBody>(body).ok();
+    let Some(GraphErrorBody { error }) = error else {
+        let mut row = CheckResult::failed(Check::Mailbox, Some(Advice::Transient));
+        row.detail = Some(format!("HTTP {status}"));
+        row.error = Some("malformed_response".into());
+        return row;
+    };
+    let advice = advise(Facts {
+        error: Some(&error.code),
+        description: Some(&error.message),
+        outcome: "failed",
+        ..Facts::default()
+    })
+    .or((status >= 500).then_some(Advice::Transient));
+    let inner = error.inner_error.unwrap_or_default();
+    let mut row = CheckResult::failed(Check::Mailbox, advice);
+    row.detail = Some(format!("{status} {}", error.code));
+    row.error = Some(error.code);
+    row.description = Some(error.message);
+    row.trace_id = inner.request_id;
+    row.correlation_id = inner.client_request_id;
+    row.timestamp = inner.date;
+    row
+}
+
+/// Row 3 when Graph did not answer at all.
+pub fn mailbox_unreachable(detail: String) -> CheckResult {
+    let mut row = CheckResult::failed(Check::Mailbox, Some(Advice::Transient));
+    row.detail = Some(detail);
+    row.error = Some("unreachable".into());
+    row
+}
+
+/// Row 4: the redirect URI this deployment sends.
+pub fn redirect_uri(uri: &str) -> CheckResult {
+    if redirect_uri_allowed(uri) {
+        CheckResult::passed(Check::RedirectUri, Some(uri.to_string()))
+    } else {
+        let mut row = CheckResult::failed(Check::RedirectUri, Some(Advice::RedirectUriNotHttps));
+        row.detail = Some(uri.to_string());
+        row
+    }
+}
+
+/// A failed token or discovery request as a ✗ with Microsoft's codes.
+fn token_failure(check: Check, failure: &TokenFailure) -> CheckResult {
+    match failure {
+        TokenFailure::Microsoft(error) => microsoft(check, error),
+        other => {
+            let mut row = CheckResult::failed(check, Some(Advice::Transient));
+            row.detail = Some(other.to_string());
+            row.error = Some(
+                match other {
+                    TokenFailure::Timeout => "timeout",
+                    TokenFailure::Malformed { .. } => "malformed_response",
+                    _ => "unreachable",
+                }
+                .into(),
+            );
+            row
+        }
+    }
+}
+
+fn microsoft(check: Check, error: &MicrosoftError) -> CheckResult {
+    let aadsts = error.aadsts();
+    let advice = advise(Facts {
+        aadsts,
+        error: Some(&error.error),
+        description: error.error_description.as_deref(),
+        outcome: "failed",
+    });
+    let mut row = CheckResult::failed(check, advice);
+    row.detail = Some(match aadsts {
+        Some(code) => format!("AADSTS{code}"),
+        None => error.error.clone(),
+    });
+    row.aadsts = aadsts;
+    row.error = Some(error.error.clone());
+    row.description = error.error_description.clone();
+    row.trace_id = error.trace_id.clone();
+    row.correlation_id = error.correlation_id.clone();
+    row.timestamp = error.timestamp.clone();
+    row
+}
+
+/// Graph's error body (MICROSOFT.md §6); `innererror` is accepted too.
+#[derive(serde::Deserialize)]
+struct GraphErrorBody {
+    error: GraphError,
+}
+
+#[derive(serde::Deserialize)]
+struct GraphError {
+    code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default, rename = "innerError", alias = "innererror")]
+    inner_error: Option<InnerError>,
+}
+
+#[derive(Default, serde::Deserialize)]
+struct InnerError {
+    date: Option<String>,
+    #[serde(rename = "request-id")]
+    request_id: Option<String>,
+    #[serde(rename = "client-request-id")]
+    client_request_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests;

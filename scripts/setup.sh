@@ -3,7 +3,7 @@
 #   scripts/setup.sh          toolchain, cargo-leptos, wasm-bindgen, wasm-opt
 #   scripts/setup.sh test     also Chromium, Playwright and the test databases
 # Toolchain: path A is rustup's wasm32 target on the pinned toolchain (the ordinary way);
-# path B, used only when A fails, is Debian's Rust with std built for wasm32 (TOOLCHAIN.md).
+# path B, used only when A fails, is Debian's Rust with std built for wasm32 (docs/toolchain.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -74,7 +74,7 @@ if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$leptos_vers
     CARGO_TARGET_DIR="$MAILBOXEN_CACHE/install-target" \
     cargo install --locked --force cargo-leptos --version "$leptos_version" --features no_downloads
 fi
-# Debian's binaryen breaks hydration (TOOLCHAIN.md); npm's is the one to use.
+# Debian's binaryen breaks hydration (docs/toolchain.md); npm's is the one to use.
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
   say "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
   npm install -g --silent "binaryen@$BINARYEN_VERSION"

@@ -1,4 +1,4 @@
-//! When to retry a Graph request, and after how long (MICROSOFT.md §6): 429 and 503 honour
+//! When to retry a Graph request, and after how long (docs/microsoft.md §6): 429 and 503 honour
 //! `Retry-After`; other transient failures back off exponentially with jitter; attempts are
 //! bounded. One policy for fetching and sending mail. Pure: the caller supplies the jitter
 //! and the clock, and does the waiting.

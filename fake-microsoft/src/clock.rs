@@ -41,7 +41,7 @@ pub fn graph_time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// The identity platform's timestamp format, e.g. `2026-01-02 10:11:12Z` (MICROSOFT.md §3).
+/// The identity platform's timestamp format, e.g. `2026-01-02 10:11:12Z` (docs/microsoft.md §3).
 pub fn aad_timestamp(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%SZ").to_string()
 }

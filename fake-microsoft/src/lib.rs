@@ -1,6 +1,6 @@
 //! A faithful fake of Microsoft's identity platform (Entra ID, OAuth 2.0 / OpenID Connect)
 //! and Graph mail, for tests and demos. See `README.md` for the fixture format and the admin
-//! API; `/work/shared/MICROSOFT.md` is the specification it follows.
+//! API; `docs/microsoft.md` is the specification it follows.
 //!
 //! The core (`directory`, `identity`, `graph`, `faults`) makes every decision without I/O;
 //! `http` puts it on axum; [`FakeMicrosoft`] runs it on a loopback port for tests.

@@ -1,4 +1,4 @@
-//! The mailboxes table, modelled on Econobis' `mailboxes` (see ECONOBIS.md, "Data model").
+//! The mailboxes table, modelled on Econobis' `mailboxes` (see docs/econobis.md, "Data model").
 
 use sea_orm_migration::{prelude::*, schema::*};
 

@@ -1,6 +1,6 @@
 //! What to do about a failed connection: one table from Microsoft's codes (AADSTS numbers,
 //! OAuth `error` values, Graph error codes) and this app's own outcomes to advice in Dutch
-//! and English that names the step of the manual to revisit (MICROSOFT.md §6 and §7).
+//! and English that names the step of the manual to revisit (docs/microsoft.md §6 and §7).
 //!
 //! The codes are diagnostic data: they choose the advice shown and nothing else. A code not
 //! in the table gets no advice here; the page then shows Microsoft's own description.

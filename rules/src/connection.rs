@@ -15,7 +15,7 @@ use crate::preflight::PreflightReport;
 pub const GRAPH_MAIL_SCOPE: &str = "https://graph.microsoft.com/Mail.ReadWrite";
 
 /// Which Microsoft screen the sign-in starts with (`prompt`). Never `consent`
-/// (MICROSOFT.md §2: it causes endless "Need admin approval" loops).
+/// (docs/microsoft.md §2: it causes endless "Need admin approval" loops).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConnectPrompt {

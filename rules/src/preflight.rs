@@ -1,5 +1,5 @@
 //! "Test app-registratie": the checks run against Microsoft before anyone is sent there
-//! (MICROSOFT.md §6, preflight). Pure types shared by server and browser; the server runs
+//! (docs/microsoft.md §6, preflight). Pure types shared by server and browser; the server runs
 //! the checks (`server::preflight`) and stores each report as an attempt.
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
 //! Connection attempts, pure: kinds, outcomes, the `state` and its hash, PKCE, and whether a
-//! returning state may still be used (MICROSOFT.md §8: unguessable, single use, expires).
+//! returning state may still be used (docs/microsoft.md §8: unguessable, single use, expires).
 
 use chrono::{DateTime, Duration, Utc};
 use oauth2::{CsrfToken, PkceCodeChallenge, PkceCodeVerifier};

@@ -1,4 +1,4 @@
-//! The URLs the browser is sent to: the authorization request (MICROSOFT.md §2) and the
+//! The URLs the browser is sent to: the authorization request (docs/microsoft.md §2) and the
 //! admin consent request (§5). Pure: every parameter is an argument.
 
 use url::Url;

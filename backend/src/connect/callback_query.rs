@@ -1,4 +1,4 @@
-//! Parsing the query Microsoft sends the browser back with (MICROSOFT.md §2, §5) into what
+//! Parsing the query Microsoft sends the browser back with (docs/microsoft.md §2, §5) into what
 //! it means: a code, an error, or an admin consent. Unknown parameters (`session_state`,
 //! …) and a trailing `#` are tolerated; a known parameter twice is refused.
 

@@ -1,4 +1,4 @@
-//! The id_token's claims and the checks on them (MICROSOFT.md §4). Received straight from
+//! The id_token's claims and the checks on them (docs/microsoft.md §4). Received straight from
 //! the token endpoint over TLS, its signature may be skipped (OIDC Core §3.1.3.7), but
 //! `aud`, `iss`/`tid`, `exp` and the account (`oid`) are checked.
 

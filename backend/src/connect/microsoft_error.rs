@@ -1,4 +1,4 @@
-//! Microsoft's error body, modelled exactly (MICROSOFT.md §3) as the oauth2 client's error
+//! Microsoft's error body, modelled exactly (docs/microsoft.md §3) as the oauth2 client's error
 //! type so nothing Microsoft said is lost, and the diagnostics hidden in a description.
 
 use std::fmt;

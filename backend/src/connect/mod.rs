@@ -1,4 +1,4 @@
-//! Connecting a mailbox to Microsoft 365 (OAuth 2.0 authorization code + PKCE, MICROSOFT.md
+//! Connecting a mailbox to Microsoft 365 (OAuth 2.0 authorization code + PKCE, docs/microsoft.md
 //! §2–§5, §8) and keeping its tokens fresh.
 //!
 //! Pure core, unit-tested in place: [`authorize`] (the URLs), [`callback_query`] (parsing the

@@ -1,4 +1,4 @@
-//! When to refresh, who may, and whether a failed refresh means "reconnect" (MICROSOFT.md
+//! When to refresh, who may, and whether a failed refresh means "reconnect" (docs/microsoft.md
 //! §3, §7). Pure: `now` is an argument.
 
 use chrono::{DateTime, Duration, Utc};

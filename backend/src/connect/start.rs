@@ -27,7 +27,7 @@ pub enum StartError {
     Url(#[from] url::ParseError),
 }
 
-/// Creates a `connect` attempt and returns the authorize URL (MICROSOFT.md §2).
+/// Creates a `connect` attempt and returns the authorize URL (docs/microsoft.md §2).
 pub async fn start_connection(
     state: &AppState,
     mailbox_id: i32,
@@ -71,7 +71,7 @@ pub async fn start_connection(
     Ok(url)
 }
 
-/// Creates an `admin_consent` attempt and returns the admin consent URL (MICROSOFT.md §5).
+/// Creates an `admin_consent` attempt and returns the admin consent URL (docs/microsoft.md §5).
 pub async fn start_admin_consent(
     state: &AppState,
     mailbox_id: i32,

@@ -1,4 +1,4 @@
-//! Graph delta pages on the inbox (MICROSOFT.md §6), pure: the first URL and what a page
+//! Graph delta pages on the inbox (docs/microsoft.md §6), pure: the first URL and what a page
 //! says — messages, `@removed` ids, and the `@odata.nextLink` or `@odata.deltaLink`.
 
 use chrono::{DateTime, SecondsFormat, Utc};

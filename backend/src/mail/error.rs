@@ -9,7 +9,7 @@ use super::retry::{classify_status, parse_retry_after, Transience};
 use crate::connect::RefreshError;
 
 /// Graph's error answer: `{"error":{"code","message","innerError":{"date","request-id",
-/// "client-request-id"}}}` (MICROSOFT.md §6; `innererror` accepted too), with the headers
+/// "client-request-id"}}}` (docs/microsoft.md §6; `innererror` accepted too), with the headers
 /// that identify the request for Microsoft support.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GraphError {

@@ -1,5 +1,5 @@
 //! Incoming mail over Microsoft Graph (issue 8): for connected, active mailboxes whose
-//! incoming type is Microsoft Api, a delta query on the inbox (MICROSOFT.md §6), stored
+//! incoming type is Microsoft Api, a delta query on the inbox (docs/microsoft.md §6), stored
 //! without duplicates, resumable page by page, under a per-mailbox lease so several server
 //! instances never sync one mailbox at once, on a schedule and on demand ("Nu ophalen").
 //!

@@ -1,5 +1,5 @@
 //! `POST {graph}/v1.0/users/{object-id}/sendMail` over HTTP (the I/O edge), and Graph's
-//! error body (MICROSOFT.md §6; `innererror` accepted too).
+//! error body (docs/microsoft.md §6; `innererror` accepted too).
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! The `sendMail` request body (MICROSOFT.md §6): recipients, body, file attachments inline
+//! The `sendMail` request body (docs/microsoft.md §6): recipients, body, file attachments inline
 //! as base64 up to 3 MB. Pure: a too-large attachment is refused here, before any token is
 //! fetched, never left out silently.
 

@@ -1,4 +1,4 @@
-//! Outgoing mail over Microsoft Graph (issue 8, MICROSOFT.md §3 and §6): `sendMail` as the
+//! Outgoing mail over Microsoft Graph (issue 8, docs/microsoft.md §3 and §6): `sendMail` as the
 //! mailbox's user with the app's own token (client credentials, Mail.Send application
 //! permission), saved to Sent Items.
 //!

@@ -1,4 +1,4 @@
-//! The app's own Graph token (client credentials, MICROSOFT.md §3), cached per app
+//! The app's own Graph token (client credentials, docs/microsoft.md §3), cached per app
 //! registration until less than 5 minutes remain (as MSAL does), so a burst of sends asks
 //! Microsoft once. Fetching happens under a per-registration lock: concurrent senders wait
 //! for one token request instead of each making their own.

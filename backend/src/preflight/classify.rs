@@ -123,7 +123,7 @@ fn microsoft(check: Check, error: &MicrosoftError) -> CheckResult {
     row
 }
 
-/// Graph's error body (MICROSOFT.md §6); `innererror` is accepted too.
+/// Graph's error body (docs/microsoft.md §6); `innererror` is accepted too.
 #[derive(serde::Deserialize)]
 struct GraphErrorBody {
     error: GraphError,

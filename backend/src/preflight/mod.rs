@@ -1,4 +1,4 @@
-//! "Test app-registratie" on the server: the four checks against Microsoft (MICROSOFT.md §6,
+//! "Test app-registratie" on the server: the four checks against Microsoft (docs/microsoft.md §6,
 //! preflight), run on demand and before every redirect to Microsoft, each run stored as an
 //! attempt of kind `preflight` so it shows in the mailbox's history.
 //!

@@ -1,6 +1,6 @@
 //! Delta queries on a mail folder: pages linked by `@odata.nextLink` (skip tokens), ending in
 //! an `@odata.deltaLink` (delta token) that later returns what changed, with `@removed` for
-//! deleted messages (MICROSOFT.md §6).
+//! deleted messages (docs/microsoft.md §6).
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-//! Graph's error body: `{"error":{"code","message","innerError":{…}}}` (MICROSOFT.md §6).
+//! Graph's error body: `{"error":{"code","message","innerError":{…}}}` (docs/microsoft.md §6).
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};

@@ -1,5 +1,5 @@
 //! `/{tenant}/v2.0/.well-known/openid-configuration` and `/{tenant}/discovery/v2.0/keys`
-//! (MICROSOFT.md §5).
+//! (docs/microsoft.md §5).
 
 use std::sync::Arc;
 

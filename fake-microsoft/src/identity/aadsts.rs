@@ -1,4 +1,4 @@
-//! The AADSTS errors the fake produces, with Microsoft's wording (MICROSOFT.md §7).
+//! The AADSTS errors the fake produces, with Microsoft's wording (docs/microsoft.md §7).
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

@@ -1,5 +1,5 @@
 //! Validating `/{tenant}/oauth2/v2.0/authorize` and `/{tenant}/v2.0/adminconsent` requests
-//! (MICROSOFT.md §2, §5). Problems with the tenant, the client or the redirect URI are shown
+//! (docs/microsoft.md §2, §5). Problems with the tenant, the client or the redirect URI are shown
 //! on Microsoft's own error page; everything after that goes back to the redirect URI.
 
 use serde::Deserialize;

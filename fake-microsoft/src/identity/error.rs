@@ -1,6 +1,6 @@
 //! Microsoft identity platform errors: the JSON body of the token and discovery endpoints and
 //! the description format that the redirect and the HTML error page show too
-//! (MICROSOFT.md §2–§3).
+//! (docs/microsoft.md §2–§3).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -45,7 +45,7 @@ impl Trace {
     }
 }
 
-/// The JSON error body of the token and discovery endpoints (MICROSOFT.md §3).
+/// The JSON error body of the token and discovery endpoints (docs/microsoft.md §3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AadErrorBody {
     /// OAuth error code.

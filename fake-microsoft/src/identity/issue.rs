@@ -1,5 +1,5 @@
 //! Minting tokens: id_tokens and Graph access tokens as RS256 JWTs, refresh tokens as opaque
-//! strings, and the token endpoint's success body (MICROSOFT.md §3–§4).
+//! strings, and the token endpoint's success body (docs/microsoft.md §3–§4).
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -165,7 +165,7 @@ impl Issuer<'_> {
             "ver": "2.0",
             "uti": base64url(&crate::ids::random_bytes(1)),
         });
-        // `oid`, `name` and `preferred_username` need the `profile` scope (MICROSOFT.md §4).
+        // `oid`, `name` and `preferred_username` need the `profile` scope (docs/microsoft.md §4).
         if scopes::contains(&grant.scopes, "profile") {
             claims["oid"] = json!(user.object_id);
             claims["name"] = json!(user.display_name);

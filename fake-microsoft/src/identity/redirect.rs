@@ -1,5 +1,5 @@
 //! Building the URLs the browser is sent back to: the code on success, the error otherwise
-//! (MICROSOFT.md §2, §5).
+//! (docs/microsoft.md §2, §5).
 
 use url::Url;
 use uuid::Uuid;

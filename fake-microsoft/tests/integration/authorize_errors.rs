@@ -1,5 +1,5 @@
 //! Authorize errors: Microsoft's own page without a redirect (tenant, client, redirect URI),
-//! and errors that go back to the redirect URI (MICROSOFT.md §2, §7).
+//! and errors that go back to the redirect URI (docs/microsoft.md §2, §7).
 
 use fake_microsoft::{SignInBrowser, SignInStep};
 

@@ -1,4 +1,4 @@
-//! Discovery and keys (MICROSOFT.md §5), and the id_token's signature against the key set.
+//! Discovery and keys (docs/microsoft.md §5), and the id_token's signature against the key set.
 
 use fake_microsoft::identity::jwt::verify_with_jwk;
 

@@ -1,4 +1,4 @@
-//! Graph's errors: 401, 403 (both messages), 404 (both codes) (MICROSOFT.md §6).
+//! Graph's errors: 401, 403 (both messages), 404 (both codes) (docs/microsoft.md §6).
 
 use chrono::Duration;
 

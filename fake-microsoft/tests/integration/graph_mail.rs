@@ -1,4 +1,4 @@
-//! Graph mail with app-only and delegated tokens (MICROSOFT.md §6).
+//! Graph mail with app-only and delegated tokens (docs/microsoft.md §6).
 
 use serde_json::json;
 

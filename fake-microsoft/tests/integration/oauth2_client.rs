@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::support::*;
 
-/// Microsoft's error body, keeping everything support needs (STYLE.md practice 5).
+/// Microsoft's error body with every field it sends (codes, trace and correlation IDs,
+/// timestamp), so parsing loses nothing support would ask for.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct MicrosoftError {
     error: String,

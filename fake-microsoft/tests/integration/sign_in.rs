@@ -1,5 +1,5 @@
 //! The sign-in pages: password form, account picker, prompts, consent, cancel, and the
-//! errors shown after sign-in (MICROSOFT.md §2, §7).
+//! errors shown after sign-in (docs/microsoft.md §2, §7).
 
 use fake_microsoft::{ConsentChoice, SignInBrowser, SignInPage, SignInStep};
 use url::Url;

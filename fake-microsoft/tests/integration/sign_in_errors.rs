@@ -1,5 +1,5 @@
 //! Consent (accept, decline, prompt=consent, admin consent) and the errors shown after
-//! sign-in: 50020, 50105, 90094 (MICROSOFT.md §2, §5, §7).
+//! sign-in: 50020, 50105, 90094 (docs/microsoft.md §2, §5, §7).
 
 use fake_microsoft::{ConsentChoice, SignInBrowser};
 use url::Url;

@@ -174,7 +174,7 @@ fn is_guid(value: &Value) -> bool {
         .is_some_and(|s| uuid::Uuid::parse_str(s).is_ok())
 }
 
-/// Checks a token-endpoint error body against MICROSOFT.md §3.
+/// Checks a token-endpoint error body against docs/microsoft.md §3.
 pub fn assert_aad_error(status: u16, body: &Value, expected_status: u16, error: &str, code: u32) {
     assert_eq!(status, expected_status, "{body}");
     assert_eq!(body["error"], error, "{body}");
@@ -207,7 +207,7 @@ pub fn assert_aad_error(status: u16, body: &Value, expected_status: u16, error: 
     );
 }
 
-/// Checks an error redirect (MICROSOFT.md §2).
+/// Checks an error redirect (docs/microsoft.md §2).
 pub fn assert_error_redirect(url: &Url, error: &str, code: u32) -> HashMap<String, String> {
     assert!(url.as_str().starts_with(REDIRECT_URI), "{url}");
     let params = query(url);

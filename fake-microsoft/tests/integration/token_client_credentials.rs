@@ -1,4 +1,4 @@
-//! The client_credentials grant and client authentication errors (MICROSOFT.md §3, §6, §7).
+//! The client_credentials grant and client authentication errors (docs/microsoft.md §3, §6, §7).
 
 use chrono::Duration;
 

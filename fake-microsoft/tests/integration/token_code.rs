@@ -1,5 +1,5 @@
 //! The authorization_code grant: PKCE (S256 with the RFC 7636 vector, plain), single use,
-//! expiry, redirect URI and tenant checks (MICROSOFT.md §3, §7).
+//! expiry, redirect URI and tenant checks (docs/microsoft.md §3, §7).
 
 use chrono::Duration;
 

@@ -1,4 +1,4 @@
-//! The refresh_token grant: rotation, revocation, MFA, inactivity (MICROSOFT.md §3, §7).
+//! The refresh_token grant: rotation, revocation, MFA, inactivity (docs/microsoft.md §3, §7).
 
 use chrono::Duration;
 

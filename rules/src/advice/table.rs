@@ -1,4 +1,4 @@
-//! The advice table itself (MICROSOFT.md §7 for AADSTS numbers, §6 for Graph errors), in the
+//! The advice table itself (docs/microsoft.md §7 for AADSTS numbers, §6 for Graph errors), in the
 //! order it is searched: the first row whose trigger matches gives the advice.
 
 use super::Advice::*;

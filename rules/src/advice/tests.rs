@@ -1,4 +1,4 @@
-//! Every code of MICROSOFT.md §7 and every Graph error of §6, entry by entry: the advice it
+//! Every code of docs/microsoft.md §7 and every Graph error of §6, entry by entry: the advice it
 //! gets and the manual's step that advice names.
 #![allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 

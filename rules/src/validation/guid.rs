@@ -4,7 +4,7 @@
 //! (the registry/.NET "B" form some tools copy). Braces are accepted because the value is
 //! stored in canonical form anyway, so nothing of the typed text reaches Microsoft.
 //! Version and variant nibbles are not checked: Microsoft's own example GUIDs are not v4
-//! (MICROSOFT.md §1 in the project notes).
+//! (docs/microsoft.md §1 in the project notes).
 
 use std::fmt;
 use std::str::FromStr;

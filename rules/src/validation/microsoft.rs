@@ -1,4 +1,4 @@
-//! Rules for the "Microsoft Azure api instellingen" fields (MICROSOFT.md §1 in the project
+//! Rules for the "Microsoft Azure api instellingen" fields (docs/microsoft.md §1 in the project
 //! notes), including the comparisons between the IDs and with the other mailboxes.
 
 use super::form::{Field, MailboxForm};

@@ -5,7 +5,7 @@
 //! nothing else about a value is changed. Each rule has its own [`IssueCode`] and message
 //! (`messages.rs`); errors block saving, warnings inform. Fields a mailbox type does not use
 //! ([`needs_imap`], [`needs_smtp`], [`needs_microsoft`]) are not checked and not kept.
-//! Identifier formats: MICROSOFT.md §1 (project notes).
+//! Identifier formats: docs/microsoft.md §1 (project notes).
 
 mod domain;
 mod email;

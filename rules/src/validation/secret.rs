@@ -1,7 +1,7 @@
 //! The "Client secret waarde" field, and the redacted type that carries secrets (client
 //! secret, password) out of validation.
 //!
-//! Shapes from MICROSOFT.md §1 (project notes): current secrets are 40 characters
+//! Shapes from docs/microsoft.md §1 (project notes): current secrets are 40 characters
 //! `[A-Za-z0-9._~-]{3}8Q~[A-Za-z0-9._~-]{34}`, the previous generation 37 characters
 //! `{3}7Q~{31}`, legacy secrets 32–44 characters; Graph accepts 16–64 characters at all.
 

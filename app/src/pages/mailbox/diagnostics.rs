@@ -1,6 +1,6 @@
 //! The latest outcome, prominent: what happened, the advice and the manual's step, and the
-//! codes and IDs support asks for, with "Kopieer technische details" (STYLE.md practice 7:
-//! show the summary, link it by an operation id).
+//! codes and IDs support asks for, with "Kopieer technische details". The page shows the
+//! summary; the attempt's IDs in the copied details are what support looks up.
 
 use leptos::prelude::*;
 

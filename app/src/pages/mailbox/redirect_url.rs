@@ -1,5 +1,5 @@
 //! The read-only Redirect url with a copy button and the note that it must be registered
-//! as platform type Web (MICROSOFT.md §2: as "Single-page application" it fails with
+//! as platform type Web (docs/microsoft.md §2: as "Single-page application" it fails with
 //! AADSTS9002325).
 
 use leptos::prelude::*;

@@ -1,4 +1,4 @@
-//! The token endpoint's decisions (MICROSOFT.md §3): client checks, then one function per
+//! The token endpoint's decisions (docs/microsoft.md §3): client checks, then one function per
 //! grant type (`code`, `refresh`, client credentials here). No I/O: the HTTP handler passes
 //! the form and the state.
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use oauth2::{AuthorizationCode, CsrfToken, PkceCodeVerifier};
-use sea_orm::EntityTrait;
+use sea_orm::{EntityTrait, TransactionTrait};
 use secrecy::ExposeSecret;
 
 use super::attempt::{check_returning, check_same_user, AttemptKind, Outcome, StateProblem};
@@ -12,7 +12,7 @@ use super::callback_query::{parse_callback_query, CallbackQuery, RedirectError};
 use super::error::ConnectError;
 use super::id_token::{check_claims, decode_claims, ExpectedAccount, IdTokenProblem};
 use super::token_client::{discover_tenant_guid, TokenEndpoint, TokenFailure};
-use super::tokens_store::{self, fresh_tokens};
+use super::tokens_store::{self, fresh_tokens, FreshTokens};
 use crate::cipher::SecretColumn;
 use crate::entities::{
     connection_attempt as attempt, mailbox, mailbox_microsoft_settings as settings,
@@ -107,14 +107,16 @@ pub async fn complete_callback(
                 now,
             )
             .await?;
-            let result = redeem(state, &row, code, now).await;
-            let (outcome, record) = match &result {
-                Ok(()) => (Outcome::Success, ErrorRecord::default()),
-                Err(error) => record_of(error),
+            let result = match redeem(state, &row, code, now).await {
+                Ok(connected) => store_connected(state, &row, &connected, now).await,
+                Err(error) => Err(error),
             };
-            attempts_store::finish(&state.db, row.id, outcome, record, now)
-                .await
-                .map_err(storage)?;
+            if let Err(error) = &result {
+                let (outcome, record) = record_of(error);
+                attempts_store::finish(&state.db, row.id, outcome, record, now)
+                    .await
+                    .map_err(storage)?;
+            }
             match &result {
                 Ok(()) => tracing::info!(
                     mailbox_id = row.mailbox_id,
@@ -210,13 +212,20 @@ fn storage(error: impl std::fmt::Display) -> ConnectError {
     ConnectError::Storage(error.to_string())
 }
 
-/// Redeems the code and stores the tokens if the right account signed in.
+/// What a redeemed code gave: the tokens and the account that signed in (the right one).
+struct Connected {
+    tokens: FreshTokens,
+    object_id: String,
+    upn: Option<String>,
+}
+
+/// Redeems the code and checks that the right account signed in.
 async fn redeem(
     state: &AppState,
     row: &attempt::Model,
     code: AuthorizationCode,
     now: DateTime<Utc>,
-) -> Result<(), ConnectError> {
+) -> Result<Connected, ConnectError> {
     let (mailbox_id, attempt_id) = (row.mailbox_id, row.id);
     let settings_error = |detail: String| ConnectError::Settings {
         mailbox_id,
@@ -318,16 +327,37 @@ async fn redeem(
             failure,
         });
     }
+    Ok(Connected {
+        tokens: fresh,
+        object_id: account.object_id,
+        upn: account.upn,
+    })
+}
+
+/// Stores the tokens and finishes the attempt as a success in one transaction: a mailbox is
+/// never connected by an attempt that still looks unfinished, nor the other way round.
+async fn store_connected(
+    state: &AppState,
+    row: &attempt::Model,
+    connected: &Connected,
+    now: DateTime<Utc>,
+) -> Result<(), ConnectError> {
+    let txn = state.db.begin().await.map_err(storage)?;
     tokens_store::store_connected(
-        &state.db,
+        &txn,
         &state.cipher,
-        mailbox_id,
-        &fresh,
-        (&account.object_id, account.upn.as_deref()),
+        row.mailbox_id,
+        &connected.tokens,
+        (&connected.object_id, connected.upn.as_deref()),
         now,
     )
     .await
-    .map_err(storage)
+    .map_err(storage)?;
+    let success = ErrorRecord::default();
+    attempts_store::finish(&txn, row.id, Outcome::Success, success, now)
+        .await
+        .map_err(storage)?;
+    txn.commit().await.map_err(storage)
 }
 
 /// The outcome and record of a failed callback.

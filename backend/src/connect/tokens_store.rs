@@ -5,8 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use oauth2::TokenResponse as _;
 use sea_orm::sea_query::{Condition, Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait, UpdateMany,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, UpdateMany,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -47,9 +46,9 @@ pub fn fresh_tokens(tokens: &TokenResponse, now: DateTime<Utc>) -> FreshTokens {
 }
 
 /// Stores the tokens of a completed sign-in, clears "opnieuw verbinden nodig" and marks the
-/// mailbox connected, in one transaction.
+/// mailbox connected, inside the caller's transaction (which also finishes the attempt).
 pub async fn store_connected(
-    db: &(impl ConnectionTrait + TransactionTrait),
+    txn: &impl ConnectionTrait,
     cipher: &Cipher,
     mailbox_id: i32,
     tokens: &FreshTokens,
@@ -62,7 +61,6 @@ pub async fn store_connected(
     )?;
     let refresh = encrypt_refresh(cipher, tokens.refresh_token.as_ref())?;
     let (object_id, upn) = signed_in;
-    let txn = db.begin().await?;
     // A reconnect replaces every column of the mailbox's row: one upsert.
     let row = token::ActiveModel {
         mailbox_id: Set(mailbox_id),
@@ -94,19 +92,18 @@ pub async fn store_connected(
                 ])
                 .to_owned(),
         )
-        .exec_without_returning(&txn)
+        .exec_without_returning(txn)
         .await?;
     settings::Entity::update_many()
         .col_expr(settings::Column::ReconnectNeeded, Expr::value(false))
         .filter(settings::Column::MailboxId.eq(mailbox_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     mailbox::Entity::update_many()
         .col_expr(mailbox::Column::Valid, Expr::value(true))
         .filter(mailbox::Column::Id.eq(mailbox_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    txn.commit().await?;
     Ok(())
 }
 

@@ -16,6 +16,8 @@ use crate::flows::{self, connect::Start};
 use crate::mailbox_store::{self, StoreError, UpdateResult};
 use crate::AppState;
 
+use sea_orm::{ConnectionTrait, TransactionTrait};
+
 pub async fn form_data(
     state: &AppState,
     actor: &Actor,
@@ -89,47 +91,65 @@ pub async fn save(
     version: i32,
     form: &MailboxForm,
 ) -> Result<SaveOutcome, StoreError> {
+    let (id, valid) = match store_with_audit(state, actor, id, version, form).await? {
+        Ok(saved) => saved,
+        Err(unsaved) => return Ok(unsaved),
+    };
+    let connect_url = connect_url_after_save(state, actor, id, &valid).await;
+    Ok(SaveOutcome::Saved { id, connect_url })
+}
+
+/// Validates and stores the form with its audit entry in one transaction: both or neither.
+/// Ok(Err(outcome)) when nothing was stored (invalid, conflict, gone).
+async fn store_with_audit(
+    state: &AppState,
+    actor: &Actor,
+    id: Option<i32>,
+    version: i32,
+    form: &MailboxForm,
+) -> Result<Result<(i32, ValidMailbox), SaveOutcome>, StoreError> {
+    let txn = state.db.begin().await?;
     let stored = match id {
-        Some(id) => match mailbox_store::load(&state.db, id).await? {
-            Some(stored) if stored.version != version => return Ok(SaveOutcome::Conflict),
+        Some(id) => match mailbox_store::load(&txn, id).await? {
+            Some(stored) if stored.version != version => return Ok(Err(SaveOutcome::Conflict)),
             Some(stored) => Some(stored),
-            None => return Ok(SaveOutcome::NotFound),
+            None => return Ok(Err(SaveOutcome::NotFound)),
         },
         None => None,
     };
     let context = ValidationContext {
         secret_stored: stored.as_ref().is_some_and(|s| s.secret_stored),
         password_stored: stored.as_ref().is_some_and(|s| s.password_stored),
-        other_mailboxes: mailbox_store::other_mailboxes(&state.db, id).await?,
+        other_mailboxes: mailbox_store::other_mailboxes(&txn, id).await?,
     };
     let valid = match parse_mailbox(form, &context) {
         Ok(valid) => valid,
         Err(validation) => {
-            return Ok(SaveOutcome::Invalid {
-                issues: validation.issues,
-            })
+            let issues = validation.issues;
+            return Ok(Err(SaveOutcome::Invalid { issues }));
         }
     };
-    let Some(id) = id else {
-        let id = mailbox_store::create(&state.db, &state.cipher, &valid).await?;
-        tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox created");
-        audit_change(state, actor, id, AuditAction::Created, None, form).await?;
-        let connect_url = connect_url_after_save(state, actor, id, &valid).await;
-        return Ok(SaveOutcome::Saved { id, connect_url });
-    };
-    let result = mailbox_store::update(&state.db, &state.cipher, id, version, &valid).await?;
-    Ok(match result {
-        UpdateResult::Updated => {
-            tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox updated");
-            audit_change(state, actor, id, AuditAction::Updated, stored, form).await?;
-            let connect_url = connect_url_after_save(state, actor, id, &valid).await;
-            SaveOutcome::Saved { id, connect_url }
+    let (id, action) = match id {
+        None => {
+            let id = mailbox_store::create(&txn, &state.cipher, &valid).await?;
+            (id, AuditAction::Created)
         }
-        UpdateResult::Conflict => SaveOutcome::Conflict,
-        UpdateResult::NotFound => SaveOutcome::NotFound,
-    })
+        Some(id) => match mailbox_store::update(&txn, &state.cipher, id, version, &valid).await? {
+            UpdateResult::Updated => (id, AuditAction::Updated),
+            UpdateResult::Conflict => return Ok(Err(SaveOutcome::Conflict)),
+            UpdateResult::NotFound => return Ok(Err(SaveOutcome::NotFound)),
+        },
+    };
+    audit_change(&txn, actor, id, action, stored, form).await?;
+    txn.commit().await?;
+    match action {
+        AuditAction::Created => {
+            tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox created")
+        }
+        _ => tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox updated"),
+    }
+    Ok(Ok((id, valid)))
 }
-
 /// A Microsoft Api mailbox (incoming) that is not connected is sent to Microsoft right
 /// after saving, through the same gate as "Verbinden": a failing app registration keeps the
 /// admin on the page, which shows what failed. Failing to start only leaves the buttons on
@@ -165,14 +185,14 @@ async fn connect_url_after_save(
 /// Records which fields a save changed: the stored form before (None for a new mailbox)
 /// against the stored form after, so only real changes are named.
 async fn audit_change(
-    state: &AppState,
+    txn: &impl ConnectionTrait,
     actor: &Actor,
     id: i32,
     action: AuditAction,
     before: Option<mailbox_store::StoredMailbox>,
     submitted: &MailboxForm,
 ) -> Result<(), StoreError> {
-    let Some(after) = mailbox_store::load(&state.db, id).await? else {
+    let Some(after) = mailbox_store::load(txn, id).await? else {
         return Ok(());
     };
     let before_form = before.as_ref().map(|b| b.form.clone()).unwrap_or_default();
@@ -187,16 +207,20 @@ async fn audit_change(
         typed: !submitted.client_secret.is_empty(),
     };
     let fields = changed_fields(&before_form, &after.form, password, client_secret);
-    record_audit(&state.db, actor, Some(id), action, &fields).await?;
+    record_audit(txn, actor, Some(id), action, &fields).await?;
     Ok(())
 }
 
 /// Deletes mailbox `id` and records it; false when it did not exist.
 pub async fn delete(state: &AppState, actor: &Actor, id: i32) -> Result<bool, sea_orm::DbErr> {
-    let deleted = mailbox_store::delete(&state.db, id).await?;
+    let txn = state.db.begin().await?;
+    let deleted = mailbox_store::delete(&txn, id).await?;
+    if deleted {
+        record_audit(&txn, actor, Some(id), AuditAction::Deleted, &[]).await?;
+    }
+    txn.commit().await?;
     if deleted {
         tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox deleted");
-        record_audit(&state.db, actor, Some(id), AuditAction::Deleted, &[]).await?;
     }
     Ok(deleted)
 }

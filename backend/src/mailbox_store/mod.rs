@@ -5,7 +5,7 @@ mod save;
 
 pub use save::{create, update, UpdateResult};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::cipher::CipherError;
 use super::entities::{
@@ -105,21 +105,17 @@ pub async fn other_mailboxes(
 }
 
 /// Deletes the mailbox with its Microsoft settings, tokens and connection attempts; false
-/// when it did not exist.
-pub async fn delete(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    id: i32,
-) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+/// when it did not exist. Inside the caller's transaction, which also records the audit
+/// entry.
+pub async fn delete(txn: &impl ConnectionTrait, id: i32) -> Result<bool, DbErr> {
     // The foreign key cascades too; deleting explicitly does not depend on SQLite's
     // `foreign_keys` pragma.
-    settings::Entity::delete_by_id(id).exec(&txn).await?;
-    mailbox_token::Entity::delete_by_id(id).exec(&txn).await?;
+    settings::Entity::delete_by_id(id).exec(txn).await?;
+    mailbox_token::Entity::delete_by_id(id).exec(txn).await?;
     connection_attempt::Entity::delete_many()
         .filter(connection_attempt::Column::MailboxId.eq(id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    let deleted = mailbox::Entity::delete_by_id(id).exec(&txn).await?;
-    txn.commit().await?;
+    let deleted = mailbox::Entity::delete_by_id(id).exec(txn).await?;
     Ok(deleted.rows_affected > 0)
 }

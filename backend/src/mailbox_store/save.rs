@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter,
 };
 use secrecy::ExposeSecret;
 
@@ -22,14 +22,14 @@ pub enum UpdateResult {
     NotFound,
 }
 
-/// Inserts a new mailbox and returns its id.
+/// Inserts a new mailbox and returns its id. Inside the caller's transaction, which also
+/// records the audit entry.
 pub async fn create(
-    db: &DatabaseConnection,
+    txn: &impl ConnectionTrait,
     cipher: &Cipher,
     valid: &ValidMailbox,
 ) -> Result<i32, StoreError> {
     let now = Utc::now();
-    let txn = db.begin().await?;
     let mut model = mailbox::ActiveModel {
         valid: Set(false),
         login_tries: Set(0),
@@ -38,23 +38,22 @@ pub async fn create(
         ..Default::default()
     };
     apply(&mut model, valid, None, cipher, now)?;
-    let id = model.insert(&txn).await?.id;
-    write_microsoft(&txn, cipher, id, valid.microsoft.as_ref(), now).await?;
-    txn.commit().await?;
+    let id = model.insert(txn).await?.id;
+    write_microsoft(txn, cipher, id, valid.microsoft.as_ref(), now).await?;
     Ok(id)
 }
 
-/// Updates mailbox `id` if it is still at `version`; never overwrites a newer save.
+/// Updates mailbox `id` if it is still at `version`; never overwrites a newer save. Inside
+/// the caller's transaction, which also records the audit entry.
 pub async fn update(
-    db: &DatabaseConnection,
+    txn: &impl ConnectionTrait,
     cipher: &Cipher,
     id: i32,
     version: i32,
     valid: &ValidMailbox,
 ) -> Result<UpdateResult, StoreError> {
     let now = Utc::now();
-    let txn = db.begin().await?;
-    let Some(current) = mailbox::Entity::find_by_id(id).one(&txn).await? else {
+    let Some(current) = mailbox::Entity::find_by_id(id).one(txn).await? else {
         return Ok(UpdateResult::NotFound);
     };
     if current.version != version {
@@ -70,13 +69,12 @@ pub async fn update(
         .set(model)
         .filter(mailbox::Column::Id.eq(id))
         .filter(mailbox::Column::Version.eq(version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if result.rows_affected == 0 {
         return Ok(UpdateResult::Conflict);
     }
-    write_microsoft(&txn, cipher, id, valid.microsoft.as_ref(), now).await?;
-    txn.commit().await?;
+    write_microsoft(txn, cipher, id, valid.microsoft.as_ref(), now).await?;
     Ok(UpdateResult::Updated)
 }
 

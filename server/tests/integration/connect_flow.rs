@@ -9,7 +9,7 @@ use backend::entities::mailbox_microsoft_settings as settings;
 use fake_microsoft::SignInBrowser;
 use http::StatusCode;
 use rules::mailbox_list::MailboxStatus;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait};
 use secrecy::ExposeSecret;
 
 use crate::on_every_database;
@@ -236,7 +236,58 @@ async fn the_buttons_start_with_their_prompt_and_admin_consent_uses_the_same_cal
     assert!(!stored.reconnect_needed);
 }
 
+/// Refuses marking any connection attempt a success, as a failing write would.
+async fn refuse_successful_attempts(db: &DatabaseConnection) {
+    let statements: &[&str] = match db.get_database_backend() {
+        DbBackend::Sqlite => &[
+            "CREATE TRIGGER refuse_success BEFORE UPDATE ON connection_attempts \
+             WHEN NEW.outcome = 'success' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ],
+        DbBackend::Postgres => &[
+            "CREATE FUNCTION refuse_success() RETURNS trigger AS $$ \
+             BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_success BEFORE UPDATE ON connection_attempts FOR EACH ROW \
+             WHEN (NEW.outcome = 'success') EXECUTE FUNCTION refuse_success()",
+        ],
+        DbBackend::MySql => &[
+            "CREATE TRIGGER refuse_success BEFORE UPDATE ON connection_attempts \
+             FOR EACH ROW BEGIN IF NEW.outcome = 'success' THEN \
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'; END IF; END",
+        ],
+    };
+    for statement in statements {
+        db.execute_unprepared(statement).await.unwrap();
+    }
+}
+
+/// The tokens are stored and the attempt finished together or not at all: when the attempt
+/// cannot be marked a success, the mailbox is not connected and the attempt says it failed.
+async fn tokens_are_stored_only_with_the_finished_attempt(db: DatabaseConnection) {
+    let fake = fake().await;
+    let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
+    let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
+    let mut browser = SignInBrowser::new().unwrap();
+    let back = sign_in(&mut browser, &url, INFO, INFO_PASSWORD).await;
+    refuse_successful_attempts(&db).await;
+
+    let answer = callback(&router, &back).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        answer.body
+    );
+    assert!(
+        tokens_of(&db, id).await.is_none(),
+        "no tokens without a finished attempt"
+    );
+    assert_eq!(last_attempt(&db).await.outcome, "token_failed");
+    let rows = backend::mailboxes::list_rows(&db).await.unwrap();
+    assert_ne!(rows[0].status, MailboxStatus::Connected);
+}
+
 on_every_database!(
+    tokens_are_stored_only_with_the_finished_attempt,
     saving_a_mailbox_connects_it,
     two_mailboxes_connect_one_after_another_in_one_browser,
     another_instance_completes_the_callback,

@@ -4,9 +4,10 @@
 use backend::cipher::SecretColumn;
 use backend::entities::{mailbox, mailbox_microsoft_settings as settings};
 use backend::mailboxes::list_rows;
+use http::StatusCode;
 use rules::mailbox_form::SaveOutcome;
 use rules::mailbox_list::MailboxStatus;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait};
 use secrecy::ExposeSecret;
 
 use crate::mailbox_form_fixtures::*;
@@ -202,7 +203,43 @@ async fn deletes_after_confirmation(db: DatabaseConnection) {
     assert_eq!(again.body, "\"NotFound\"");
 }
 
+/// A save is stored with its Wijzigingslog entry or not at all: when the entry cannot be
+/// written, the admin gets an error and neither a new mailbox nor an edit is kept.
+async fn a_save_without_its_audit_entry_stores_nothing(db: DatabaseConnection) {
+    let router = signed_in_router(db.clone()).await;
+    let id = create(&router, &imap_smtp_fields()).await;
+    db.execute_unprepared("DROP TABLE audit_log").await.unwrap();
+
+    let renamed = edit(imap_smtp_fields(), id, 1).set("name", "Hernoemd");
+    let answer = post(&router, "save_mailbox", &renamed, Poster::Script, "/").await;
+    assert_eq!(
+        answer.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        answer.body
+    );
+    let another = imap_smtp_fields()
+        .set("name", "Tweede")
+        .set("email", "tweede@zonnecoop.nl");
+    let answer = post(&router, "save_mailbox", &another, Poster::Script, "/").await;
+    assert_eq!(
+        answer.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        answer.body
+    );
+
+    let rows = mailbox::Entity::find().all(&db).await.unwrap();
+    assert_eq!(rows.len(), 1, "no second mailbox");
+    assert_eq!(
+        (rows[0].name.as_str(), rows[0].version),
+        ("Leden", 1),
+        "the edit was rolled back"
+    );
+}
+
 on_every_database!(
+    a_save_without_its_audit_entry_stores_nothing,
     creates_and_loads_a_microsoft_mailbox,
     edits_keep_the_secret_when_left_empty,
     changing_azure_settings_needs_a_reconnect,

@@ -15,6 +15,7 @@ pub mod graph_retry;
 pub mod mail;
 pub mod mailbox_store;
 pub mod mailboxes;
+pub mod microsoft;
 pub mod outgoing;
 pub mod preflight;
 pub mod reencrypt;

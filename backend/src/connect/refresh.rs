@@ -11,12 +11,12 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::attempt::{AttemptKind, Outcome};
 use super::attempts_store::{self, ErrorRecord, NewAttempt};
-use super::microsoft_error::MicrosoftError;
 use super::refresh_policy::{classify, refresh_due, RefreshVerdict};
-use super::token_client::{TokenEndpoint, TokenFailure};
 use super::tokens_store::{self, fresh_tokens};
 use crate::cipher::SecretColumn;
 use crate::entities::{mailbox_microsoft_settings as settings, mailbox_token as token};
+use crate::microsoft::identity::microsoft_error::MicrosoftError;
+use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
 use crate::AppState;
 
 /// Why no usable access token could be given.
@@ -178,13 +178,7 @@ async fn refresh_under_lease(
         .as_deref()
         .ok_or(RefreshError::NotConnected(mailbox_id))?;
     let secret = decrypt(state, stored_secret, SecretColumn::ClientSecret)?;
-    let redirect_uri = state.redirect_uri();
-    let endpoint = TokenEndpoint {
-        login_url: &state.microsoft.login_url,
-        tenant_id: &settings.tenant_id,
-        client_id: &settings.client_id,
-        redirect_uri: &redirect_uri,
-    };
+    let endpoint = TokenEndpoint::of_mailbox(state, &settings);
     let refresh_token = RefreshToken::new(refresh_token.expose_secret().to_string());
     match endpoint
         .redeem_refresh_token(&state.http, &secret, &refresh_token)

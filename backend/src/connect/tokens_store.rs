@@ -10,8 +10,8 @@ use sea_orm::{
 };
 use secrecy::{ExposeSecret, SecretString};
 
-use super::authorize::delegated_scope;
-use super::token_client::TokenResponse;
+use crate::microsoft::identity::authorize::delegated_scope;
+use crate::microsoft::identity::token_client::TokenResponse;
 
 use crate::cipher::{Cipher, SecretColumn};
 use crate::entities::{mailbox, mailbox_microsoft_settings as settings, mailbox_token as token};

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::connect::token_client::TokenFailure;
+use crate::microsoft::identity::token_client::TokenFailure;
 use rules::advice::Advice;
 use rules::mail::{advice_for, MailProblem};
 
@@ -133,7 +133,7 @@ impl SendError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connect::MicrosoftError;
+    use crate::microsoft::identity::MicrosoftError;
 
     fn graph(status: u16, code: &str, message: &str) -> SendError {
         SendError::Graph {

@@ -26,9 +26,9 @@ pub use token_cache::{AppRegistration, AppToken, AppTokens};
 use self::graph::Answer;
 use self::retry::{sending_policy, transience, Failure};
 use crate::cipher::SecretColumn;
-use crate::connect::token_client::{client_credentials_token, TokenFailure};
 use crate::entities::{mailbox, mailbox_microsoft_settings as settings};
 use crate::graph_retry::jitter;
+use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
 use crate::AppState;
 
 /// What a successful send took.
@@ -165,13 +165,12 @@ impl Sender {
         state
             .app_tokens
             .get_or_fetch(registration, Utc::now(), || async {
-                let response = client_credentials_token(
-                    &state.http,
+                let response = TokenEndpoint::app(
                     &state.microsoft.login_url,
                     registration.tenant_id(),
                     registration.client_id(),
-                    &self.secret,
                 )
+                .client_credentials(&state.http, &self.secret)
                 .await?;
                 let lifetime = response
                     .expires_in()

@@ -1,8 +1,8 @@
 //! Each preflight check's answer from Microsoft, classified into ✓ or ✗ with advice. Pure:
 //! the I/O that produced the answers is in `run`.
 
-use crate::connect::microsoft_error::MicrosoftError;
-use crate::connect::token_client::TokenFailure;
+use crate::microsoft::identity::microsoft_error::MicrosoftError;
+use crate::microsoft::identity::token_client::TokenFailure;
 use rules::advice::{advise, Advice, Facts};
 use rules::preflight::{redirect_uri_allowed, Check, CheckResult};
 use rules::validation::Guid;

@@ -12,9 +12,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::cipher::SecretColumn;
 use crate::connect::attempts_store::{self, ErrorRecord, NewAttempt};
-use crate::connect::token_client::{client_credentials_token, discover_tenant_guid};
 use crate::connect::{AttemptKind, Outcome, StartError};
 use crate::entities::{connection_attempt as attempt, mailbox_microsoft_settings as settings};
+use crate::microsoft::identity::discovery::discover_tenant_guid;
+use crate::microsoft::identity::token_client::TokenEndpoint;
 use crate::AppState;
 use rules::preflight::{Check, CheckResult, PreflightReport, Verdict};
 
@@ -56,14 +57,9 @@ async fn checks(
             .map(Clone::clone),
     );
     let (credentials, token) = if tenant.verdict == Verdict::Passed {
-        let answer = client_credentials_token(
-            &state.http,
-            login,
-            tenant_id,
-            settings.client_id.trim(),
-            secret,
-        )
-        .await;
+        let answer = TokenEndpoint::app(login, tenant_id, settings.client_id.trim())
+            .client_credentials(&state.http, secret)
+            .await;
         let row = classify::credentials(answer.as_ref().map(|_| ()), secret.expose_secret());
         (row, answer.ok())
     } else {

@@ -11,7 +11,6 @@ pub mod connect;
 pub mod entities;
 pub mod flows;
 pub mod form_attempts;
-pub mod graph_retry;
 pub mod mail;
 pub mod mailbox_store;
 pub mod mailboxes;

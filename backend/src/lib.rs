@@ -19,5 +19,6 @@ pub mod outgoing;
 pub mod preflight;
 pub mod reencrypt;
 mod state;
+pub mod store;
 
 pub use state::{AppState, MicrosoftEndpoints};

@@ -11,13 +11,14 @@ pub mod connect;
 pub mod entities;
 pub mod flows;
 pub mod form_attempts;
-pub mod graph_retry;
 pub mod mail;
 pub mod mailbox_store;
 pub mod mailboxes;
+pub mod microsoft;
 pub mod outgoing;
 pub mod preflight;
 pub mod reencrypt;
 mod state;
+pub mod store;
 
 pub use state::{AppState, MicrosoftEndpoints};

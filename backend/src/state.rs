@@ -36,7 +36,7 @@ pub struct AppState {
     /// `PUBLIC_BASE_URL`, without trailing slash.
     pub public_base_url: String,
     /// For every call to Microsoft: timeouts, redirects disabled
-    /// ([`super::connect::token_client::http_client`]).
+    /// ([`crate::microsoft::identity::token_client::http_client`]).
     pub http: reqwest::Client,
     /// Encrypts secrets at rest (`ENCRYPTION_KEY`, `ENCRYPTION_KEY_PREVIOUS`).
     pub cipher: Cipher,

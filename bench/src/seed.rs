@@ -62,7 +62,7 @@ pub fn state(db: DatabaseConnection, microsoft_url: &str) -> Result<AppState> {
             graph_url: microsoft_url.to_string(),
             http_timeout: timeout,
         },
-        http: backend::connect::token_client::http_client(timeout)?,
+        http: backend::microsoft::identity::token_client::http_client(timeout)?,
         public_base_url: "http://127.0.0.1:3000".to_string(),
         cipher: cipher(),
         form_attempts: Default::default(),
@@ -180,7 +180,7 @@ pub async fn list_page_mailboxes(db: &DatabaseConnection, count: usize) -> Resul
                     access_token: SecretString::from(format!("access-{n}")),
                     refresh_token: Some(SecretString::from(format!("refresh-{n}"))),
                     expires_at: now + chrono::Duration::minutes(50),
-                    scopes: backend::connect::authorize::delegated_scope(),
+                    scopes: backend::microsoft::identity::authorize::delegated_scope(),
                 };
                 tokens_store::store_connected(
                     db,
@@ -251,7 +251,7 @@ pub async fn due_mailboxes(
                 cipher.encrypt(refresh, SecretColumn::RefreshToken)?,
             )),
             expires_at: Set(now - chrono::Duration::minutes(1)),
-            scopes: Set(backend::connect::authorize::delegated_scope()),
+            scopes: Set(backend::microsoft::identity::authorize::delegated_scope()),
             signed_in_upn: Set(Some(INFO.into())),
             signed_in_oid: Set(INFO_ID.into()),
             connected_at: Set(now - chrono::Duration::hours(1)),

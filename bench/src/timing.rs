@@ -1,6 +1,6 @@
-//! Time spent waiting on Microsoft, from the `microsoft_request` spans the token client opens
-//! around every request (`backend::connect::token_client`): wall time from the span's
-//! creation to its close, summed in one counter. With one callback at a time, the counter's
+//! Time spent waiting on Microsoft, from the `microsoft_request` spans the identity platform's
+//! adapters open around every request (`backend::microsoft::identity`: the token endpoint
+//! and discovery): wall time from the span's creation to its close, summed in one counter. With one callback at a time, the counter's
 //! growth during a callback is that callback's wait on the fake.
 //!
 //! The in-process rows also log as the server does (`info,sqlx=warn`, formatted, to a sink),
@@ -18,7 +18,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 static MICROSOFT_WAIT_NANOS: AtomicU64 = AtomicU64::new(0);
 const SPAN_NAME: &str = "microsoft_request";
-const SPAN_TARGET: &str = "backend::connect::token_client";
+const SPAN_TARGET: &str = "backend::microsoft::identity";
 
 /// Total time spent in Microsoft requests so far.
 pub fn microsoft_wait() -> Duration {

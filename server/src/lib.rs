@@ -18,7 +18,7 @@ pub mod users_cli;
 
 pub use routes::{route_list, router};
 
-use backend::connect::token_client::http_client;
+use backend::microsoft::identity::token_client::http_client;
 use backend::{AppState, MicrosoftEndpoints};
 use leptos::config::LeptosOptions;
 

@@ -9,10 +9,10 @@ use sea_orm::{
 
 use super::attempt::{same_hash, state_hash, AttemptKind, Outcome, ATTEMPT_LIFETIME};
 use super::callback_query::RedirectError;
-use super::id_token::SignedInAccount;
-use super::microsoft_error::{Diagnostics, MicrosoftError};
-use super::token_client::TokenFailure;
 use crate::entities::connection_attempt as attempt;
+use crate::microsoft::identity::id_token::SignedInAccount;
+use crate::microsoft::identity::microsoft_error::{Diagnostics, MicrosoftError};
+use crate::microsoft::identity::token_client::TokenFailure;
 
 /// A new attempt. The state is given only as its hash; the verifier only encrypted.
 #[derive(Clone, Debug)]

@@ -10,13 +10,16 @@ use super::attempt::{check_returning, check_same_user, AttemptKind, Outcome, Sta
 use super::attempts_store::{self, ErrorRecord};
 use super::callback_query::{parse_callback_query, CallbackQuery, RedirectError};
 use super::error::ConnectError;
-use super::id_token::{check_claims, decode_claims, ExpectedAccount, IdTokenProblem};
-use super::token_client::{discover_tenant_guid, TokenEndpoint, TokenFailure};
 use super::tokens_store::{self, fresh_tokens, FreshTokens};
 use crate::cipher::SecretColumn;
 use crate::entities::{
     connection_attempt as attempt, mailbox, mailbox_microsoft_settings as settings,
 };
+use crate::microsoft::identity::discovery::discover_tenant_guid;
+use crate::microsoft::identity::id_token::{
+    check_claims, decode_claims, ExpectedAccount, IdTokenProblem,
+};
+use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
 use crate::AppState;
 use rules::validation::Guid;
 
@@ -271,13 +274,7 @@ async fn redeem(
                 })?
         }
     };
-    let redirect_uri = state.redirect_uri();
-    let endpoint = TokenEndpoint {
-        login_url: &state.microsoft.login_url,
-        tenant_id: &settings.tenant_id,
-        client_id: &settings.client_id,
-        redirect_uri: &redirect_uri,
-    };
+    let endpoint = TokenEndpoint::of_mailbox(state, &settings);
     let verifier = PkceCodeVerifier::new(verifier.expose_secret().to_string());
     let tokens = endpoint
         .redeem_code(&state.http, &secret, code, verifier)

@@ -3,9 +3,9 @@
 
 use super::attempt::StateProblem;
 use super::callback_query::{CallbackQueryError, RedirectError};
-use super::id_token::{IdTokenProblem, SignedInAccount};
-use super::microsoft_error::Diagnostics;
-use super::token_client::TokenFailure;
+use crate::microsoft::identity::id_token::{IdTokenProblem, SignedInAccount};
+use crate::microsoft::identity::microsoft_error::Diagnostics;
+use crate::microsoft::identity::token_client::TokenFailure;
 use rules::i18n::ConnectMsg;
 
 /// Why a callback did not connect the mailbox.

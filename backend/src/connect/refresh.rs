@@ -11,12 +11,12 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::attempt::{AttemptKind, Outcome};
 use super::attempts_store::{self, ErrorRecord, NewAttempt};
-use super::microsoft_error::MicrosoftError;
 use super::refresh_policy::{classify, refresh_due, RefreshVerdict};
-use super::token_client::{TokenEndpoint, TokenFailure};
-use super::tokens_store::{self, fresh_tokens};
+use super::tokens_store::{self, fresh_tokens, REFRESH_LEASE};
 use crate::cipher::SecretColumn;
 use crate::entities::{mailbox_microsoft_settings as settings, mailbox_token as token};
+use crate::microsoft::identity::microsoft_error::MicrosoftError;
+use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
 use crate::AppState;
 
 /// Why no usable access token could be given.
@@ -73,13 +73,15 @@ pub async fn ensure_fresh_access_token(
             );
         }
         let holder = uuid::Uuid::new_v4().simple().to_string();
-        if tokens_store::claim_lease(&state.db, mailbox_id, &holder, now, now + lease)
+        if REFRESH_LEASE
+            .claim(&state.db, mailbox_id, &holder, now, now + lease)
             .await
             .map_err(storage)?
         {
             let result = refresh_under_lease(state, mailbox_id, &holder, now).await;
             if result.is_err() {
-                tokens_store::release_lease(&state.db, mailbox_id, &holder)
+                REFRESH_LEASE
+                    .release(&state.db, mailbox_id, &holder)
                     .await
                     .map_err(storage)?;
             }
@@ -159,7 +161,8 @@ async fn refresh_under_lease(
     // Read again under the lease: a refresher that finished just before may have done it.
     let (settings, row) = usable_tokens(state, mailbox_id).await?;
     if !refresh_due(row.expires_at, now) {
-        tokens_store::release_lease(&state.db, mailbox_id, holder)
+        REFRESH_LEASE
+            .release(&state.db, mailbox_id, holder)
             .await
             .map_err(storage)?;
         return decrypt(
@@ -178,13 +181,7 @@ async fn refresh_under_lease(
         .as_deref()
         .ok_or(RefreshError::NotConnected(mailbox_id))?;
     let secret = decrypt(state, stored_secret, SecretColumn::ClientSecret)?;
-    let redirect_uri = state.redirect_uri();
-    let endpoint = TokenEndpoint {
-        login_url: &state.microsoft.login_url,
-        tenant_id: &settings.tenant_id,
-        client_id: &settings.client_id,
-        redirect_uri: &redirect_uri,
-    };
+    let endpoint = TokenEndpoint::of_mailbox(state, &settings);
     let refresh_token = RefreshToken::new(refresh_token.expose_secret().to_string());
     match endpoint
         .redeem_refresh_token(&state.http, &secret, &refresh_token)

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::microsoft_error::MicrosoftError;
+use crate::microsoft::identity::microsoft_error::MicrosoftError;
 
 /// A token with less than this left counts as expired (as MSAL does).
 pub const REFRESH_MARGIN: Duration = Duration::minutes(5);

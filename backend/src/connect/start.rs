@@ -6,9 +6,9 @@ use sea_orm::{DbErr, EntityTrait};
 
 use super::attempt::{new_pkce, new_state, state_hash, AttemptKind};
 use super::attempts_store::{self, NewAttempt};
-use super::authorize::{admin_consent_url, AuthorizeRequest};
 use crate::cipher::{CipherError, SecretColumn};
 use crate::entities::{mailbox, mailbox_microsoft_settings as settings};
+use crate::microsoft::identity::authorize::{admin_consent_url, AuthorizeRequest};
 use crate::AppState;
 use rules::connection::ConnectPrompt;
 

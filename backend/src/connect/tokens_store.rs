@@ -1,20 +1,26 @@
 //! `mailbox_tokens` data access: tokens encrypted before they reach SQL, and the refresh
-//! lease, claimed with a conditional UPDATE so it holds across server instances.
+//! lease ([`crate::store::lease`]), so one refresh per mailbox runs across server instances.
 
 use chrono::{DateTime, Duration, Utc};
 use oauth2::TokenResponse as _;
-use sea_orm::sea_query::{Condition, Expr, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, UpdateMany,
-};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::authorize::delegated_scope;
-use super::token_client::TokenResponse;
+use crate::microsoft::identity::authorize::delegated_scope;
+use crate::microsoft::identity::token_client::TokenResponse;
 
 use crate::cipher::{Cipher, SecretColumn};
 use crate::entities::{mailbox, mailbox_microsoft_settings as settings, mailbox_token as token};
 use crate::mailbox_store::StoreError;
+use crate::store::lease::Lease;
+
+/// The refresh lease: one refresh per mailbox at a time.
+pub const REFRESH_LEASE: Lease<token::Entity> = Lease::new(
+    token::Column::MailboxId,
+    token::Column::RefreshLeaseHolder,
+    token::Column::RefreshLeaseUntil,
+);
 
 /// Tokens fresh from Microsoft, not yet encrypted.
 #[derive(Debug)]
@@ -125,27 +131,6 @@ pub async fn load(
     token::Entity::find_by_id(mailbox_id).one(db).await
 }
 
-/// Takes the refresh lease for `holder` until `until`, if it is free `now`. One caller wins.
-pub async fn claim_lease(
-    db: &impl ConnectionTrait,
-    mailbox_id: i32,
-    holder: &str,
-    now: DateTime<Utc>,
-    until: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let free = Condition::any()
-        .add(token::Column::RefreshLeaseUntil.is_null())
-        .add(token::Column::RefreshLeaseUntil.lte(now));
-    let result = token::Entity::update_many()
-        .col_expr(token::Column::RefreshLeaseHolder, Expr::value(holder))
-        .col_expr(token::Column::RefreshLeaseUntil, Expr::value(until))
-        .filter(token::Column::MailboxId.eq(mailbox_id))
-        .filter(free)
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected == 1)
-}
-
 /// Stores refreshed tokens (the NEW refresh token every time; Microsoft rotates it) and
 /// releases the lease, in one UPDATE conditional on `holder` still holding the lease. False
 /// when it no longer did: nothing written.
@@ -161,7 +146,8 @@ pub async fn store_refreshed(
         tokens.access_token.expose_secret(),
         SecretColumn::AccessToken,
     )?;
-    let mut update = without_lease(token::Entity::update_many())
+    let mut update = REFRESH_LEASE
+        .releasing(mailbox_id, holder)
         .col_expr(token::Column::AccessTokenEncrypted, Expr::value(access))
         .col_expr(token::Column::ExpiresAt, Expr::value(tokens.expires_at))
         .col_expr(token::Column::Scopes, Expr::value(tokens.scopes.clone()))
@@ -170,11 +156,7 @@ pub async fn store_refreshed(
     if let Some(refresh) = encrypt_refresh(cipher, tokens.refresh_token.as_ref())? {
         update = update.col_expr(token::Column::RefreshTokenEncrypted, Expr::value(refresh));
     }
-    let result = update
-        .filter(token::Column::MailboxId.eq(mailbox_id))
-        .filter(token::Column::RefreshLeaseHolder.eq(holder))
-        .exec(db)
-        .await?;
+    let result = update.exec(db).await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -195,20 +177,6 @@ pub async fn expire_access_token(
     Ok(())
 }
 
-/// Gives the lease back without changing the tokens.
-pub async fn release_lease(
-    db: &impl ConnectionTrait,
-    mailbox_id: i32,
-    holder: &str,
-) -> Result<(), DbErr> {
-    without_lease(token::Entity::update_many())
-        .filter(token::Column::MailboxId.eq(mailbox_id))
-        .filter(token::Column::RefreshLeaseHolder.eq(holder))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Sets "opnieuw verbinden nodig"; the tokens stay (they may be needed to diagnose).
 pub async fn mark_reconnect_needed(
     db: &impl ConnectionTrait,
@@ -220,17 +188,4 @@ pub async fn mark_reconnect_needed(
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// `update` giving the refresh lease back as well.
-fn without_lease(update: UpdateMany<token::Entity>) -> UpdateMany<token::Entity> {
-    update
-        .col_expr(
-            token::Column::RefreshLeaseHolder,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            token::Column::RefreshLeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
 }

@@ -1,72 +1,7 @@
 //! [`SyncError`]: why a sync of one mailbox failed, with Graph's own error kept whole.
 
-use std::time::Duration;
-
-use chrono::{DateTime, Utc};
-use serde_json::Value;
-
-use super::retry::{classify_status, parse_retry_after, Transience};
 use crate::connect::RefreshError;
-
-/// Graph's error answer: `{"error":{"code","message","innerError":{"date","request-id",
-/// "client-request-id"}}}` (docs/microsoft.md §6; `innererror` accepted too), with the headers
-/// that identify the request for Microsoft support.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct GraphError {
-    pub status: u16,
-    pub code: String,
-    pub message: String,
-    pub request_id: Option<String>,
-    pub client_request_id: Option<String>,
-    pub date: Option<String>,
-    pub retry_after: Option<Duration>,
-    /// The body as received (size-capped when recorded).
-    pub body: String,
-}
-
-impl GraphError {
-    /// Reads a non-success answer. A body that is not Graph's error shape still yields the
-    /// status and whatever the headers say.
-    pub fn from_response(
-        status: u16,
-        headers: &reqwest::header::HeaderMap,
-        body: &[u8],
-        now: DateTime<Utc>,
-    ) -> Self {
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let error = &json["error"];
-        let inner = if error["innerError"].is_object() {
-            &error["innerError"]
-        } else {
-            &error["innererror"]
-        };
-        let text = |value: &Value| value.as_str().map(str::to_string);
-        Self {
-            status,
-            code: text(&error["code"]).unwrap_or_default(),
-            message: text(&error["message"]).unwrap_or_default(),
-            request_id: text(&inner["request-id"]).or_else(|| header("request-id")),
-            client_request_id: text(&inner["client-request-id"])
-                .or_else(|| header("client-request-id")),
-            date: text(&inner["date"]).or_else(|| header("date")),
-            retry_after: header("retry-after").and_then(|v| parse_retry_after(&v, now)),
-            body: String::from_utf8_lossy(body).into_owned(),
-        }
-    }
-
-    /// Whether the delta or skip token is gone and the round must start over (410
-    /// `SyncStateNotFound`; Graph also says `resyncRequired`).
-    pub fn sync_state_gone(&self) -> bool {
-        let code = self.code.to_ascii_lowercase();
-        self.status == 410 || code == "syncstatenotfound" || code == "resyncrequired"
-    }
-}
+use crate::microsoft::graph::{GraphError, GraphFailure, Transience};
 
 /// Why a sync failed (or did not start).
 #[derive(Debug, thiserror::Error)]
@@ -128,7 +63,7 @@ impl SyncError {
     /// How the request that failed this way may be retried.
     pub fn transience(&self) -> Transience {
         match self {
-            SyncError::Graph(error) => classify_status(error.status, error.retry_after),
+            SyncError::Graph(error) => error.transience(),
             SyncError::Timeout | SyncError::Unreachable(_) => Transience::Transient,
             _ => Transience::Permanent,
         }
@@ -153,6 +88,19 @@ impl SyncError {
     }
 }
 
+/// What a failed Graph call means for the sync: every request a sync makes may be repeated,
+/// so a missing answer is a timeout or an unreachable Graph, never "maybe done".
+impl From<GraphFailure<RefreshError>> for SyncError {
+    fn from(failure: GraphFailure<RefreshError>) -> Self {
+        match failure {
+            GraphFailure::Answered(error) => SyncError::Graph(error),
+            GraphFailure::NoAnswer { error, .. } => SyncError::transport(&error),
+            GraphFailure::Malformed { detail, body } => SyncError::Malformed { detail, body },
+            GraphFailure::Token(error) => SyncError::Token(error),
+        }
+    }
+}
+
 fn token_code(error: &RefreshError) -> String {
     match error {
         RefreshError::NotConnected(_) => "not_connected".into(),
@@ -171,6 +119,10 @@ fn token_code(error: &RefreshError) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use chrono::Utc;
+
     use super::*;
 
     #[test]

@@ -172,7 +172,7 @@ async fn insert_attempt(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mail::GraphError;
+    use crate::microsoft::graph::GraphError;
 
     #[test]
     fn fout_only_after_max_failures() {

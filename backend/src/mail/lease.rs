@@ -1,17 +1,26 @@
-//! The sync lease on `mail_sync_states`: whoever holds it (unexpired) syncs the mailbox, so
-//! several server instances never sync one mailbox at once, and a crashed instance's lease
-//! expires and is taken over. PostgreSQL and MariaDB pick due mailboxes with
-//! `SELECT … FOR UPDATE SKIP LOCKED`; everywhere the claim itself is a conditional UPDATE.
+//! The sync lease on `mail_sync_states` ([`crate::store::lease`]): whoever holds it
+//! (unexpired) syncs the mailbox, so several server instances never sync one mailbox at
+//! once, and a crashed instance's lease expires and is taken over. PostgreSQL and MariaDB
+//! pick due mailboxes with `SELECT … FOR UPDATE SKIP LOCKED`; everywhere the claim itself is
+//! a conditional UPDATE.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Condition, Expr, LockBehavior, LockType};
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use super::SyncStatus;
 use crate::entities::mail_sync_state as sync_state;
+use crate::store::lease::Lease;
+
+/// The lease columns of a mailbox's sync state.
+pub const SYNC_LEASE: Lease<sync_state::Entity> = Lease::new(
+    sync_state::Column::MailboxId,
+    sync_state::Column::LeaseHolder,
+    sync_state::Column::LeaseUntil,
+);
 
 /// A fresh lease holder: this instance (host and process) and a random part, so the
 /// database shows who syncs and two syncs never share a holder.
@@ -62,12 +71,6 @@ pub async fn ensure_state(
     Ok(())
 }
 
-fn free_at(now: DateTime<Utc>) -> Condition {
-    Condition::any()
-        .add(sync_state::Column::LeaseUntil.is_null())
-        .add(sync_state::Column::LeaseUntil.lt(now))
-}
-
 /// Takes the lease of one mailbox for `holder` until `until`, if it is free `now` (an
 /// expired lease counts as free). Exactly one claimant wins.
 pub async fn claim(
@@ -77,14 +80,7 @@ pub async fn claim(
     now: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let result = sync_state::Entity::update_many()
-        .col_expr(sync_state::Column::LeaseHolder, Expr::value(holder))
-        .col_expr(sync_state::Column::LeaseUntil, Expr::value(until))
-        .filter(sync_state::Column::MailboxId.eq(mailbox_id))
-        .filter(free_at(now))
-        .exec(db)
-        .await?;
-    Ok(result.rows_affected == 1)
+    SYNC_LEASE.claim(db, mailbox_id, holder, now, until).await
 }
 
 /// Claims up to `limit` of the `candidates` that are due `now` and not leased; returns each
@@ -107,37 +103,13 @@ pub async fn claim_due(
         .column(sync_state::Column::MailboxId)
         .filter(sync_state::Column::MailboxId.is_in(candidates.to_vec()))
         .filter(due)
-        .filter(free_at(now))
+        .filter(SYNC_LEASE.free_at(now))
         .order_by_asc(sync_state::Column::NextDueAt)
         .order_by_asc(sync_state::Column::MailboxId)
         .limit(limit);
-    let mut claimed = Vec::new();
-    if db.get_database_backend() == DatabaseBackend::Sqlite {
-        // SQLite has no row locks: the conditional UPDATE decides who gets each mailbox.
-        let ids: Vec<i32> = select.into_tuple().all(db).await?;
-        for id in ids {
-            let holder = new_holder();
-            if claim(db, id, &holder, now, until).await? {
-                claimed.push((id, holder));
-            }
-        }
-        return Ok(claimed);
-    }
-    let txn = db.begin().await?;
-    // Rows another instance is claiming right now are skipped, not waited for.
-    let ids: Vec<i32> = select
-        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    for id in ids {
-        let holder = new_holder();
-        if claim(&txn, id, &holder, now, until).await? {
-            claimed.push((id, holder));
-        }
-    }
-    txn.commit().await?;
-    Ok(claimed)
+    SYNC_LEASE
+        .claim_listed(db, select, now, until, new_holder)
+        .await
 }
 
 /// Extends the lease while a sync makes progress; false when `holder` lost it (it expired
@@ -148,20 +120,7 @@ pub async fn renew(
     holder: &str,
     until: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let held = sync_state::Entity::find_by_id(mailbox_id)
-        .one(db)
-        .await?
-        .is_some_and(|row| row.lease_holder.as_deref() == Some(holder));
-    if !held {
-        return Ok(false);
-    }
-    sync_state::Entity::update_many()
-        .col_expr(sync_state::Column::LeaseUntil, Expr::value(until))
-        .filter(sync_state::Column::MailboxId.eq(mailbox_id))
-        .filter(sync_state::Column::LeaseHolder.eq(holder))
-        .exec(db)
-        .await?;
-    Ok(true)
+    SYNC_LEASE.renew(db, mailbox_id, holder, until).await
 }
 
 /// Gives the lease back and sets when the mailbox is due next.
@@ -171,18 +130,9 @@ pub async fn release(
     holder: &str,
     next_due_at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    sync_state::Entity::update_many()
-        .col_expr(
-            sync_state::Column::LeaseHolder,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            sync_state::Column::LeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+    SYNC_LEASE
+        .releasing(mailbox_id, holder)
         .col_expr(sync_state::Column::NextDueAt, Expr::value(next_due_at))
-        .filter(sync_state::Column::MailboxId.eq(mailbox_id))
-        .filter(sync_state::Column::LeaseHolder.eq(holder))
         .exec(db)
         .await?;
     Ok(())

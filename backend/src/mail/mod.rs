@@ -3,18 +3,16 @@
 //! without duplicates, resumable page by page, under a per-mailbox lease so several server
 //! instances never sync one mailbox at once, on a schedule and on demand ("Nu ophalen").
 //!
-//! Pure core, unit-tested in place: [`retry`] (when and how long to wait), [`delta`]
-//! (pages), [`attachments`], [`sanitize`] (bodies safe to display), [`error`]. I/O at the
-//! edges: [`graph`] (HTTP with retries), [`store`], [`lease`], [`failures`], [`summary`]
-//! (database), and the flows [`sync`] and [`scheduler`].
+//! Pure core, unit-tested in place: [`delta`] (pages), [`attachments`], [`sanitize`] (bodies
+//! safe to display), [`error`]. I/O at the edges: Graph through the one client of
+//! [`crate::microsoft::graph`], [`store`], [`lease`], [`failures`], [`summary`] (database),
+//! and the flows [`sync`] and [`scheduler`].
 
 pub mod attachments;
 pub mod delta;
 pub mod error;
 pub mod failures;
-pub mod graph;
 pub mod lease;
-pub use crate::graph_retry as retry;
 pub mod sanitize;
 pub mod scheduler;
 pub mod settings;
@@ -23,10 +21,9 @@ pub mod summary;
 pub mod sync;
 
 pub use attachments::SkipReason;
-pub use error::{GraphError, SyncError};
-pub use retry::RetryPolicy;
+pub use error::SyncError;
 pub use scheduler::spawn_scheduler;
-pub use settings::{MailSettings, Pause, RealPause, RecordedPause};
+pub use settings::{MailSettings, Pause, PauseFuture, RealPause, RecordedPause};
 pub use summary::{summaries, MailSummary};
 
 use crate::AppState;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::retry::RetryPolicy;
+use crate::microsoft::graph::RetryPolicy;
 
 /// The mail sync's settings; `Default` is what the server uses without `MAIL_*` variables.
 #[derive(Clone, Debug)]

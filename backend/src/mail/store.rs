@@ -15,6 +15,7 @@ use sea_orm::{
 use super::attachments::FetchedAttachment;
 use super::delta::{IncomingMessage, NextLink};
 use super::error::SyncError;
+use super::lease::SYNC_LEASE;
 use super::sanitize::display_body;
 use crate::entities::{
     mail_attachment as attachment, mail_message as message, mail_sync_state as sync_state,
@@ -155,18 +156,14 @@ async fn save_progress(
         NextLink::More(link) => (None, Some(link.as_str())),
         NextLink::Done(link) => (Some(link.as_str()), None),
     };
-    let mut update = sync_state::Entity::update_many()
+    let mut update = SYNC_LEASE
+        .renewing(mailbox_id, holder, lease_until)
         .col_expr(sync_state::Column::ResumeLink, Expr::value(resume_link))
-        .col_expr(sync_state::Column::LeaseUntil, Expr::value(lease_until))
         .col_expr(sync_state::Column::LastFetchedAt, Expr::value(now));
     if let Some(link) = delta_link {
         update = update.col_expr(sync_state::Column::DeltaLink, Expr::value(link));
     }
-    let result = update
-        .filter(sync_state::Column::MailboxId.eq(mailbox_id))
-        .filter(sync_state::Column::LeaseHolder.eq(holder))
-        .exec(txn)
-        .await?;
+    let result = update.exec(txn).await?;
     // MariaDB counts matched rows, not changed ones (sqlx connects with CLIENT_FOUND_ROWS).
     Ok(result.rows_affected == 1)
 }

@@ -11,18 +11,43 @@ use serde_json::json;
 use super::attachments::{parse_attachments, FetchedAttachment};
 use super::delta::{first_url, is_graph_link, parse_page, DeltaPage, NextLink};
 use super::error::SyncError;
-use super::graph::GraphClient;
 use super::store::{self, NewMessage};
 use super::{failures, lease, SyncReport};
-use crate::connect::ensure_fresh_access_token;
+use crate::connect::refresh::refresh_rejected_access_token;
+use crate::connect::{ensure_fresh_access_token, RefreshError};
 use crate::entities::{
     mail_sync_state as sync_state, mailbox, mailbox_microsoft_settings as settings,
     mailbox_token as token,
 };
+use crate::microsoft::graph::{GraphClient, Renew};
 use crate::AppState;
 
 /// Econobis' code for the incoming type "Microsoft Api".
 pub const MICROSOFT_API: &str = "ms-oauth";
+
+/// The Graph client of one sync: a 401 refreshes the mailbox's token once per sync.
+type MailGraph<'a> = GraphClient<'a, RefreshedToken<'a>>;
+
+/// A forced refresh of the mailbox's delegated token after Graph refused it (revoked or
+/// expired early).
+struct RefreshedToken<'a> {
+    state: &'a AppState,
+    mailbox_id: i32,
+}
+
+impl Renew for RefreshedToken<'_> {
+    type Error = RefreshError;
+
+    async fn renew(
+        &mut self,
+        rejected: &secrecy::SecretString,
+    ) -> Result<Option<secrecy::SecretString>, RefreshError> {
+        let now = self.state.mail.pause.now();
+        refresh_rejected_access_token(self.state, self.mailbox_id, rejected, now)
+            .await
+            .map(Some)
+    }
+}
 
 /// What a sync needs to know of the mailbox.
 #[derive(Clone, Debug)]
@@ -134,7 +159,12 @@ async fn sync_mailbox(
         .await?
         .ok_or(SyncError::NotSyncable(id))?;
     let token = ensure_fresh_access_token(state, id, settings.pause.now()).await?;
-    let mut graph = GraphClient::new(state, id, token);
+    let renewal = RefreshedToken {
+        state,
+        mailbox_id: id,
+    };
+    let pause = settings.pause.as_ref();
+    let mut graph = GraphClient::new(&state.http, settings.retry, pause, id, token, renewal);
     let start = |now: DateTime<Utc>| {
         first_url(
             &state.microsoft.graph_url,
@@ -159,7 +189,10 @@ async fn sync_mailbox(
         }
         let answer = match fetched.take() {
             Some(answer) => answer,
-            None => graph.get(&url, Some(settings.page_size)).await,
+            None => graph
+                .get(&url, Some(settings.page_size))
+                .await
+                .map_err(SyncError::from),
         };
         let value = match answer {
             Err(SyncError::Graph(error)) if error.sync_state_gone() && !resynced => {
@@ -186,6 +219,7 @@ async fn sync_mailbox(
                     store_prepared(state, target, holder, prepared),
                     graph.get(link, Some(settings.page_size))
                 );
+                let answer = answer.map_err(SyncError::from);
                 fetched = Some(answer);
                 counts?
             }
@@ -213,7 +247,7 @@ struct PreparedPage {
 /// says so: every Graph request the page needs besides itself.
 async fn prepare_page(
     state: &AppState,
-    graph: &mut GraphClient<'_>,
+    graph: &mut MailGraph<'_>,
     target: &Target,
     page: DeltaPage,
 ) -> Result<PreparedPage, SyncError> {
@@ -286,7 +320,7 @@ async fn store_prepared(
 
 async fn fetch_attachments(
     state: &AppState,
-    graph: &mut GraphClient<'_>,
+    graph: &mut MailGraph<'_>,
     target: &Target,
     graph_id: &str,
 ) -> Result<Vec<FetchedAttachment>, SyncError> {

@@ -1,13 +1,11 @@
 //! Every way sending can fail, one variant per stage, each with a stable code and the
 //! advice from the shared table (`rules::advice`), so the admin sees what to fix.
 
-use std::time::Duration;
-
-use crate::connect::token_client::TokenFailure;
+use crate::microsoft::graph::GraphError;
+use crate::microsoft::identity::token_client::TokenFailure;
 use rules::advice::Advice;
 use rules::mail::{advice_for, MailProblem};
 
-use super::graph::GraphError;
 use super::message::MessageProblem;
 
 /// Why a message was not sent. Carries no secret and no token.
@@ -23,12 +21,8 @@ pub enum SendError {
     Message(#[from] MessageProblem),
     #[error("no app-only token: {0}")]
     Token(TokenFailure),
-    #[error("Graph answered {status} {}", .error.as_ref().map_or("without an error body", |e| e.code.as_str()))]
-    Graph {
-        status: u16,
-        error: Option<GraphError>,
-        retry_after: Option<Duration>,
-    },
+    #[error("Graph answered {} {}", .0.status, if .0.has_graph_body() { .0.code.as_str() } else { "without an error body" })]
+    Graph(Box<GraphError>),
     /// Sent, but Graph did not answer in time: the message may or may not have gone out.
     #[error("Graph did not answer in time; the message may have been sent")]
     NoAnswer,
@@ -55,10 +49,8 @@ impl SendError {
             SendError::Token(TokenFailure::Timeout) | SendError::NoAnswer => "timeout".into(),
             SendError::Token(TokenFailure::Malformed { .. }) => "malformed_response".into(),
             SendError::Token(_) | SendError::Unreachable(_) => "unreachable".into(),
-            SendError::Graph {
-                error: Some(error), ..
-            } => error.code.clone(),
-            SendError::Graph { status, .. } => status.to_string(),
+            SendError::Graph(error) if error.has_graph_body() => error.code.clone(),
+            SendError::Graph(error) => error.status.to_string(),
             SendError::Database(_) => "database".into(),
         }
     }
@@ -67,14 +59,10 @@ impl SendError {
     pub fn description(&self) -> Option<String> {
         match self {
             SendError::Token(TokenFailure::Microsoft(error)) => error.error_description.clone(),
-            SendError::Graph {
-                error: Some(error), ..
-            } => Some(error.message.clone()).filter(|m| !m.is_empty()),
-            SendError::Graph {
-                status,
-                error: None,
-                ..
-            } => Some(format!("HTTP {status}")),
+            SendError::Graph(error) if error.has_graph_body() => {
+                Some(error.message.clone()).filter(|m| !m.is_empty())
+            }
+            SendError::Graph(error) => Some(format!("HTTP {}", error.status)),
             SendError::Message(problem) => Some(problem.to_string()),
             SendError::Token(other) => Some(other.to_string()),
             SendError::Unreachable(detail) => Some(detail.clone()),
@@ -85,7 +73,7 @@ impl SendError {
     /// The advice to show.
     pub fn advice(&self) -> Option<Advice> {
         let status = match self {
-            SendError::Graph { status, .. } => Some(*status),
+            SendError::Graph(error) => Some(error.status),
             _ => None,
         };
         advice_for(&self.code(), self.description().as_deref(), status)
@@ -94,17 +82,14 @@ impl SendError {
     /// What the browser gets: codes, Microsoft's message, the IDs support asks for.
     pub fn problem(&self) -> MailProblem {
         let (status, request_id, date, retry_after) = match self {
-            SendError::Graph {
-                status,
-                error,
-                retry_after,
-            } => {
-                let inner = error.as_ref().and_then(|e| e.inner_error.clone());
+            SendError::Graph(error) => {
+                // The IDs of Graph's own error only, not a gateway's date.
+                let graph = error.has_graph_body();
                 (
-                    Some(*status),
-                    inner.as_ref().and_then(|i| i.request_id.clone()),
-                    inner.and_then(|i| i.date),
-                    retry_after.map(|d| d.as_secs()),
+                    Some(error.status),
+                    error.request_id.clone().filter(|_| graph),
+                    error.date.clone().filter(|_| graph),
+                    error.retry_after.map(|d| d.as_secs()),
                 )
             }
             SendError::Token(TokenFailure::Microsoft(error)) => (
@@ -133,18 +118,15 @@ impl SendError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connect::MicrosoftError;
+    use crate::microsoft::identity::MicrosoftError;
 
     fn graph(status: u16, code: &str, message: &str) -> SendError {
-        SendError::Graph {
+        SendError::Graph(Box::new(GraphError {
             status,
-            error: Some(GraphError {
-                code: code.into(),
-                message: message.into(),
-                inner_error: None,
-            }),
-            retry_after: None,
-        }
+            code: code.into(),
+            message: message.into(),
+            ..GraphError::default()
+        }))
     }
 
     #[test]

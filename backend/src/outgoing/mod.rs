@@ -3,32 +3,29 @@
 //! permission), saved to Sent Items.
 //!
 //! Pure core, unit-tested in place: [`message`] (the request body, the 3 MB limit),
-//! [`retry`] (what may be sent again), [`token_cache::is_usable`] (the 5-minute margin),
-//! [`error`] (codes and advice). I/O: [`graph`] (HTTP), [`token_cache::AppTokens`] (the
-//! cache in `AppState`), and [`send_mail`] here.
+//! [`token_cache::is_usable`] (the 5-minute margin), [`error`] (codes and advice). I/O: the
+//! one Graph client ([`crate::microsoft::graph`]), [`token_cache::AppTokens`] (the cache in
+//! `AppState`), and [`send_mail`] here.
 
 pub mod error;
-pub mod graph;
 pub mod message;
-pub mod retry;
 pub mod token_cache;
+
+use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
 use oauth2::TokenResponse as _;
 use sea_orm::EntityTrait;
 use secrecy::SecretString;
 
-pub use crate::graph_retry::RetryPolicy;
 pub use error::SendError;
 pub use message::{OutgoingAttachment, OutgoingBody, OutgoingMail, MAX_INLINE_ATTACHMENT};
 pub use token_cache::{AppRegistration, AppToken, AppTokens};
 
-use self::graph::Answer;
-use self::retry::{sending_policy, transience, Failure};
 use crate::cipher::SecretColumn;
-use crate::connect::token_client::{client_credentials_token, TokenFailure};
 use crate::entities::{mailbox, mailbox_microsoft_settings as settings};
-use crate::graph_retry::jitter;
+use crate::microsoft::graph::{user_url, GraphClient, GraphFailure, Renew, RetryPolicy};
+use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
 use crate::AppState;
 
 /// What a successful send took.
@@ -36,6 +33,16 @@ use crate::AppState;
 pub struct Sent {
     /// Requests to `sendMail`, the successful one included.
     pub attempts: u32,
+}
+
+/// The bounds for sending: an admin waits for "Stuur testmail", so shorter than a sync's.
+pub fn sending_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: StdDuration::from_millis(500),
+        max_delay: StdDuration::from_secs(8),
+        max_retry_after: StdDuration::from_secs(30),
+    }
 }
 
 /// Sends `mail` as mailbox `mailbox_id`, with the app's retry bounds.
@@ -57,63 +64,80 @@ pub async fn send_mail_with(
     // Checked before anything goes to Microsoft: a too-large file is refused, not dropped.
     let body = message::send_mail_body(mail)?;
     let sender = Sender::load(state, mailbox_id).await?;
-    let mut token = sender.token(state).await?;
-    let mut renewed = false;
-    let mut attempts = 0_u32;
-    loop {
-        attempts += 1;
-        let answer = graph::post_send_mail(
-            &state.http,
-            &state.microsoft.graph_url,
-            &sender.object_id,
-            &token.access_token,
-            &body,
-        )
-        .await;
-        let (failure, retry_after, error) = match answer {
-            Answer::Accepted => {
-                tracing::info!(mailbox_id, attempts, "mail sent through Graph");
-                return Ok(Sent { attempts });
-            }
-            // Graph refused the token (expired early, revoked): once, a new one.
-            Answer::Refused { status: 401, .. } if !renewed => {
-                tracing::info!(
-                    mailbox_id,
-                    "Graph refused the app token; fetching a new one"
-                );
-                state.app_tokens.forget(&sender.registration, &token).await;
-                token = sender.token(state).await?;
-                renewed = true;
-                attempts -= 1;
-                continue;
-            }
-            Answer::Refused {
-                status,
-                error,
-                retry_after,
-            } => (
-                Failure::Status(status),
-                retry_after,
-                SendError::Graph {
-                    status,
-                    error,
-                    retry_after,
-                },
-            ),
-            Answer::NoAnswer => (Failure::NoAnswer, None, SendError::NoAnswer),
-            Answer::NotSent(detail) => (Failure::NotSent, None, SendError::Unreachable(detail)),
-        };
-        match policy.next_wait(attempts, transience(failure, retry_after), jitter()) {
-            Some(wait) => {
-                tracing::warn!(mailbox_id, attempts, code = %error.code(), wait_ms = wait.as_millis() as u64, "sendMail failed; retrying");
-                // The same injectable pause as the sync: tests record the wait.
-                state.mail.pause.sleep(wait).await;
-            }
-            None => {
-                tracing::warn!(mailbox_id, attempts, code = %error.code(), %error, "sendMail failed");
-                return Err(error);
-            }
+    let token = sender.token(state).await?;
+    // `POST {graph}/v1.0/users/{object-id}/sendMail` (docs/microsoft.md §6).
+    let url = user_url(&state.microsoft.graph_url, &sender.object_id, &["sendMail"])
+        .map_err(|error| SendError::Unreachable(format!("invalid Graph URL: {error}")))?;
+    let access_token = token.access_token.clone();
+    let renewal = NewAppToken {
+        state,
+        sender: &sender,
+        current: token,
+        mailbox_id,
+    };
+    let mut graph = GraphClient::new(
+        &state.http,
+        *policy,
+        // The same injectable pause as the sync: tests record the wait.
+        state.mail.pause.as_ref(),
+        mailbox_id,
+        access_token,
+        renewal,
+    );
+    match graph.post_action(url.as_str(), &body).await {
+        Ok(attempts) => {
+            tracing::info!(mailbox_id, attempts, "mail sent through Graph");
+            Ok(Sent { attempts })
         }
+        Err(failure) => {
+            let error = send_error(failure);
+            tracing::warn!(mailbox_id, code = %error.code(), %error, "sendMail failed");
+            Err(error)
+        }
+    }
+}
+
+/// What a failed `sendMail` means for the admin. A request that may have reached Graph
+/// without an answer may have sent the mail: it is reported so, never repeated.
+fn send_error(failure: GraphFailure<SendError>) -> SendError {
+    match failure {
+        GraphFailure::Answered(error) => SendError::Graph(error),
+        GraphFailure::NoAnswer {
+            may_have_arrived: true,
+            ..
+        } => SendError::NoAnswer,
+        GraphFailure::NoAnswer { error, .. } => {
+            SendError::Unreachable(error.without_url().to_string())
+        }
+        // The answer to `sendMail` is not read, so never malformed.
+        GraphFailure::Malformed { detail, .. } => SendError::Unreachable(detail),
+        GraphFailure::Token(error) => error,
+    }
+}
+
+/// A new app token after Graph refused the cached one (expired early, revoked).
+struct NewAppToken<'a> {
+    state: &'a AppState,
+    sender: &'a Sender,
+    current: AppToken,
+    mailbox_id: i32,
+}
+
+impl Renew for NewAppToken<'_> {
+    type Error = SendError;
+
+    async fn renew(&mut self, _: &SecretString) -> Result<Option<SecretString>, SendError> {
+        tracing::info!(
+            mailbox_id = self.mailbox_id,
+            "Graph refused the app token; fetching a new one"
+        );
+        let state = self.state;
+        state
+            .app_tokens
+            .forget(&self.sender.registration, &self.current)
+            .await;
+        self.current = self.sender.token(state).await?;
+        Ok(Some(self.current.access_token.clone()))
     }
 }
 
@@ -165,13 +189,12 @@ impl Sender {
         state
             .app_tokens
             .get_or_fetch(registration, Utc::now(), || async {
-                let response = client_credentials_token(
-                    &state.http,
+                let response = TokenEndpoint::app(
                     &state.microsoft.login_url,
                     registration.tenant_id(),
                     registration.client_id(),
-                    &self.secret,
                 )
+                .client_credentials(&state.http, &self.secret)
                 .await?;
                 let lifetime = response
                     .expires_in()
@@ -190,5 +213,36 @@ impl Sender {
             })
             .await
             .map_err(SendError::Token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::microsoft::graph::retry::{classify_status, classify_unanswered};
+
+    #[test]
+    fn a_send_without_answer_is_never_repeated() {
+        let policy = sending_policy();
+        // `sendMail` is not idempotent: sent without answer, it may have gone out.
+        let no_answer = classify_unanswered(true, false);
+        assert_eq!(policy.next_wait(1, no_answer, 0.5), None);
+        let not_sent = classify_unanswered(false, false);
+        assert!(policy.next_wait(1, not_sent, 0.5).is_some());
+    }
+
+    #[test]
+    fn throttling_waits_what_graph_asks_up_to_half_a_minute() {
+        let policy = sending_policy();
+        let wait = |seconds| {
+            let failure = classify_status(429, Some(StdDuration::from_secs(seconds)));
+            policy.next_wait(1, failure, 0.5)
+        };
+        assert_eq!(wait(3), Some(StdDuration::from_secs(3)));
+        assert_eq!(wait(600), None, "the admin is told the wait instead");
+        for status in [400, 401, 403, 404, 413] {
+            let failure = classify_status(status, None);
+            assert_eq!(policy.next_wait(1, failure, 0.5), None, "{status}");
+        }
     }
 }

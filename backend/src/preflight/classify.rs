@@ -1,8 +1,9 @@
 //! Each preflight check's answer from Microsoft, classified into ✓ or ✗ with advice. Pure:
 //! the I/O that produced the answers is in `run`.
 
-use crate::connect::microsoft_error::MicrosoftError;
-use crate::connect::token_client::TokenFailure;
+use crate::microsoft::graph::GraphError;
+use crate::microsoft::identity::microsoft_error::MicrosoftError;
+use crate::microsoft::identity::token_client::TokenFailure;
 use rules::advice::{advise, Advice, Facts};
 use rules::preflight::{redirect_uri_allowed, Check, CheckResult};
 use rules::validation::Guid;
@@ -35,15 +36,25 @@ pub fn credentials(result: Result<(), &TokenFailure>, secret: &str) -> CheckResu
 /// Row 3: `GET /users/{object-id}/mailFolders/inbox` with the app's token.
 pub fn mailbox(status: u16, body: &[u8]) -> CheckResult {
     if (200..300).contains(&status) {
-        return CheckResult::passed(Check::Mailbox, None);
+        return mailbox_passed();
     }
-    let error = serde_json::from_slice::<GraphErrorBody>(body).ok();
-    let Some(GraphErrorBody { error }) = error else {
+    mailbox_error(&GraphError::from_body(status, body))
+}
+
+/// Row 3 when Graph gave the inbox.
+pub fn mailbox_passed() -> CheckResult {
+    CheckResult::passed(Check::Mailbox, None)
+}
+
+/// Row 3 when Graph answered with an error.
+pub fn mailbox_error(error: &GraphError) -> CheckResult {
+    let status = error.status;
+    if !error.has_graph_body() {
         let mut row = CheckResult::failed(Check::Mailbox, Some(Advice::Transient));
         row.detail = Some(format!("HTTP {status}"));
         row.error = Some("malformed_response".into());
         return row;
-    };
+    }
     let advice = advise(Facts {
         error: Some(&error.code),
         description: Some(&error.message),
@@ -51,14 +62,13 @@ pub fn mailbox(status: u16, body: &[u8]) -> CheckResult {
         ..Facts::default()
     })
     .or((status >= 500).then_some(Advice::Transient));
-    let inner = error.inner_error.unwrap_or_default();
     let mut row = CheckResult::failed(Check::Mailbox, advice);
     row.detail = Some(format!("{status} {}", error.code));
-    row.error = Some(error.code);
-    row.description = Some(error.message);
-    row.trace_id = inner.request_id;
-    row.correlation_id = inner.client_request_id;
-    row.timestamp = inner.date;
+    row.error = Some(error.code.clone());
+    row.description = Some(error.message.clone());
+    row.trace_id = error.request_id.clone();
+    row.correlation_id = error.client_request_id.clone();
+    row.timestamp = error.date.clone();
     row
 }
 
@@ -121,30 +131,6 @@ fn microsoft(check: Check, error: &MicrosoftError) -> CheckResult {
     row.correlation_id = error.correlation_id.clone();
     row.timestamp = error.timestamp.clone();
     row
-}
-
-/// Graph's error body (docs/microsoft.md §6); `innererror` is accepted too.
-#[derive(serde::Deserialize)]
-struct GraphErrorBody {
-    error: GraphError,
-}
-
-#[derive(serde::Deserialize)]
-struct GraphError {
-    code: String,
-    #[serde(default)]
-    message: String,
-    #[serde(default, rename = "innerError", alias = "innererror")]
-    inner_error: Option<InnerError>,
-}
-
-#[derive(Default, serde::Deserialize)]
-struct InnerError {
-    date: Option<String>,
-    #[serde(rename = "request-id")]
-    request_id: Option<String>,
-    #[serde(rename = "client-request-id")]
-    client_request_id: Option<String>,
 }
 
 #[cfg(test)]

@@ -12,9 +12,11 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::cipher::SecretColumn;
 use crate::connect::attempts_store::{self, ErrorRecord, NewAttempt};
-use crate::connect::token_client::{client_credentials_token, discover_tenant_guid};
 use crate::connect::{AttemptKind, Outcome, StartError};
 use crate::entities::{connection_attempt as attempt, mailbox_microsoft_settings as settings};
+use crate::microsoft::graph::{user_url, GraphClient, GraphFailure, NoRenewal, RetryPolicy};
+use crate::microsoft::identity::discovery::discover_tenant_guid;
+use crate::microsoft::identity::token_client::TokenEndpoint;
 use crate::AppState;
 use rules::preflight::{Check, CheckResult, PreflightReport, Verdict};
 
@@ -56,14 +58,9 @@ async fn checks(
             .map(Clone::clone),
     );
     let (credentials, token) = if tenant.verdict == Verdict::Passed {
-        let answer = client_credentials_token(
-            &state.http,
-            login,
-            tenant_id,
-            settings.client_id.trim(),
-            secret,
-        )
-        .await;
+        let answer = TokenEndpoint::app(login, tenant_id, settings.client_id.trim())
+            .client_credentials(&state.http, secret)
+            .await;
         let row = classify::credentials(answer.as_ref().map(|_| ()), secret.expose_secret());
         (row, answer.ok())
     } else {
@@ -72,12 +69,7 @@ async fn checks(
     let mailbox = match token {
         Some(token) => {
             use oauth2::TokenResponse as _;
-            inbox(
-                state,
-                settings.object_id.trim(),
-                token.access_token().secret(),
-            )
-            .await
+            inbox(state, settings, token.access_token().secret()).await
         }
         None => CheckResult::skipped(Check::Mailbox),
     };
@@ -85,37 +77,39 @@ async fn checks(
     vec![tenant, credentials, mailbox, redirect_uri]
 }
 
-/// Row 3's call: the inbox of the Object ID's user, with the app's own token.
-async fn inbox(state: &AppState, object_id: &str, access_token: &str) -> CheckResult {
-    let mut url = match url::Url::parse(&state.microsoft.graph_url) {
+/// Row 3's call: the inbox of the Object ID's user, with the app's own token, once: the
+/// check reports what Graph says, it does not wait it out.
+async fn inbox(state: &AppState, settings: &settings::Model, access_token: &str) -> CheckResult {
+    let object_id = settings.object_id.trim();
+    let mut url = match user_url(
+        &state.microsoft.graph_url,
+        object_id,
+        &["mailFolders", "inbox"],
+    ) {
         Ok(url) => url,
         Err(error) => return classify::mailbox_unreachable(error.to_string()),
     };
-    // Path segments are escaped: an Object ID is never spliced into the URL unescaped.
-    if let Ok(mut segments) = url.path_segments_mut() {
-        segments
-            .pop_if_empty()
-            .extend(["v1.0", "users", object_id, "mailFolders", "inbox"]);
-    }
-    let answer = state
-        .http
-        .get(url)
-        .bearer_auth(access_token)
-        .query(&[("$select", "id,displayName")])
-        .send()
-        .await;
-    match answer {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            match response.bytes().await {
-                Ok(body) => classify::mailbox(status, &body),
-                Err(error) => classify::mailbox_unreachable(error.to_string()),
-            }
-        }
-        Err(error) if error.is_timeout() => {
+    url.query_pairs_mut()
+        .append_pair("$select", "id,displayName");
+    let once = RetryPolicy {
+        max_attempts: 1,
+        ..RetryPolicy::default()
+    };
+    let token = SecretString::from(access_token.to_string());
+    let pause = state.mail.pause.as_ref();
+    let id = settings.mailbox_id;
+    let mut graph = GraphClient::new(&state.http, once, pause, id, token, NoRenewal);
+    match graph.check(url.as_str()).await {
+        Ok(()) => classify::mailbox_passed(),
+        Err(GraphFailure::Answered(error)) => classify::mailbox_error(&error),
+        Err(GraphFailure::NoAnswer { error, .. }) if error.is_timeout() => {
             classify::mailbox_unreachable("no answer within the configured timeout".into())
         }
-        Err(error) => classify::mailbox_unreachable(error.without_url().to_string()),
+        Err(GraphFailure::NoAnswer { error, .. }) => {
+            classify::mailbox_unreachable(error.without_url().to_string())
+        }
+        Err(GraphFailure::Malformed { detail, .. }) => classify::mailbox_unreachable(detail),
+        Err(GraphFailure::Token(never)) => match never {},
     }
 }
 

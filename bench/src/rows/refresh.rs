@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use backend::cipher::SecretColumn;
-use backend::connect::token_client::TokenEndpoint;
 use backend::connect::{ensure_fresh_access_token, tokens_store};
+use backend::microsoft::identity::token_client::TokenEndpoint;
 use backend::AppState;
 use chrono::Utc;
 use fake_microsoft::FakeMicrosoft;
@@ -83,12 +83,11 @@ async fn fake_alone(
     let redeemed = pool(count, move |_| {
         let (state, secret, refresh_token) = (state.clone(), secret.clone(), refresh_token.clone());
         async move {
-            let redirect_uri = state.redirect_uri();
             let endpoint = TokenEndpoint {
                 login_url: &state.microsoft.login_url,
                 tenant_id: seed::TENANT,
                 client_id: seed::CLIENT_ID,
-                redirect_uri: &redirect_uri,
+                redirect_uri: Some(state.redirect_uri()),
             };
             let token = RefreshToken::new(refresh_token.expose_secret().to_string());
             endpoint

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use backend::mail::{MailSettings, RetryPolicy};
+use backend::mail::MailSettings;
+use backend::microsoft::graph::RetryPolicy;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::ConfigError;

@@ -10,9 +10,8 @@ use backend::entities::{
 };
 use backend::mail::delta::{IncomingMessage, NextLink};
 use backend::mail::store::{store_page, NewMessage};
-use backend::mail::{
-    lease, summaries, sync_now, MailSettings, RecordedPause, RetryPolicy, SyncError,
-};
+use backend::mail::{lease, summaries, sync_now, MailSettings, RecordedPause, SyncError};
+use backend::microsoft::graph::RetryPolicy;
 use backend::AppState;
 use base64::Engine as _;
 use chrono::{TimeZone, Utc};

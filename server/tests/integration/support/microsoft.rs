@@ -44,7 +44,7 @@ pub fn state_with(db: DatabaseConnection, fake: &FakeMicrosoft, timeout: Duratio
         graph_url: fake.base_url().to_string(),
         http_timeout: timeout,
     };
-    state.http = backend::connect::token_client::http_client(timeout).expect("client");
+    state.http = backend::microsoft::identity::token_client::http_client(timeout).expect("client");
     state
 }
 

@@ -76,8 +76,10 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
             graph_url: "http://127.0.0.1:9".to_string(),
             http_timeout: std::time::Duration::from_secs(5),
         },
-        http: backend::connect::token_client::http_client(std::time::Duration::from_secs(5))
-            .expect("HTTP client"),
+        http: backend::microsoft::identity::token_client::http_client(
+            std::time::Duration::from_secs(5),
+        )
+        .expect("HTTP client"),
         public_base_url: "http://127.0.0.1:3000".to_string(),
         cipher: test_cipher(),
         form_attempts: Default::default(),

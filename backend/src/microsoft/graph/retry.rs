@@ -1,7 +1,9 @@
 //! When to retry a Graph request, and after how long (docs/microsoft.md §6): 429 and 503 honour
 //! `Retry-After`; other transient failures back off exponentially with jitter; attempts are
-//! bounded. One policy for fetching and sending mail. Pure: the caller supplies the jitter
-//! and the clock, and does the waiting.
+//! bounded; a request that may have reached Graph is repeated only when repeating it is
+//! harmless. The one policy of every Graph call (fetching mail, sending it, the preflight);
+//! callers differ only in its bounds. Pure: the client supplies the jitter and the clock,
+//! and does the waiting.
 
 use std::time::Duration;
 
@@ -80,6 +82,18 @@ pub fn classify_status(status: u16, retry_after: Option<Duration>) -> Transience
         503 if retry_after.is_some() => Transience::Throttled { retry_after },
         408 | 500 | 502 | 503 | 504 => Transience::Transient,
         _ => Transience::Permanent,
+    }
+}
+
+/// How a request that got no answer may be retried. One that never left (connection
+/// refused, DNS) may always be sent again. One that may have reached Graph only when sending
+/// it twice does no more than once (a GET, setting `isRead`): a repeated `sendMail` could
+/// send the mail twice.
+pub fn classify_unanswered(may_have_arrived: bool, idempotent: bool) -> Transience {
+    if may_have_arrived && !idempotent {
+        Transience::Permanent
+    } else {
+        Transience::Transient
     }
 }
 
@@ -169,6 +183,13 @@ mod tests {
         assert_eq!(classify_status(502, None), Transience::Transient);
         assert_eq!(classify_status(403, None), Transience::Permanent);
         assert_eq!(classify_status(404, None), Transience::Permanent);
+    }
+
+    #[test]
+    fn only_harmless_requests_are_repeated_after_no_answer() {
+        assert_eq!(classify_unanswered(false, false), Transience::Transient);
+        assert_eq!(classify_unanswered(true, true), Transience::Transient);
+        assert_eq!(classify_unanswered(true, false), Transience::Permanent);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The token endpoint and discovery over HTTP (the I/O edge): the oauth2 client with
-//! Microsoft's error type, the secret in the request body, timeouts and no redirects.
+//! The token endpoint over HTTP (the I/O edge, docs/microsoft.md §3): the one place the
+//! oauth2 client is built, with Microsoft's error type, the secret in the request body,
+//! timeouts and no redirects.
 //! Every request to Microsoft runs in a debug-level span named `microsoft_request`, so the
 //! time spent waiting on Microsoft can be told apart from our own (the benchmark does).
 
@@ -17,9 +18,10 @@ use oauth2::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use super::authorize::{delegated_scope, discovery_url, token_url};
-use super::id_token::tenant_of_issuer;
+use super::authorize::{delegated_scope, token_url};
 use super::microsoft_error::MicrosoftError;
+use crate::entities::mailbox_microsoft_settings as settings;
+use crate::AppState;
 
 /// The `id_token` next to the standard fields. `Debug` does not show it.
 #[derive(Clone, Default, Deserialize, Serialize)]
@@ -83,25 +85,47 @@ pub fn http_client(timeout: Duration) -> reqwest::Result<reqwest::Client> {
         .build()
 }
 
-/// Where and as whom to ask for tokens.
-#[derive(Clone, Copy, Debug)]
+/// Where and as whom to ask for tokens: the one way the token endpoint's client is built.
+#[derive(Clone, Debug)]
 pub struct TokenEndpoint<'a> {
     pub login_url: &'a str,
     pub tenant_id: &'a str,
     pub client_id: &'a str,
-    pub redirect_uri: &'a str,
+    /// The callback an authorization code was issued for; None for the app's own token.
+    pub redirect_uri: Option<String>,
 }
 
-impl TokenEndpoint<'_> {
+impl<'a> TokenEndpoint<'a> {
+    /// A mailbox's app registration, redeeming what this deployment's callback received.
+    pub fn of_mailbox(state: &'a AppState, settings: &'a settings::Model) -> Self {
+        Self {
+            login_url: &state.microsoft.login_url,
+            tenant_id: &settings.tenant_id,
+            client_id: &settings.client_id,
+            redirect_uri: Some(state.redirect_uri()),
+        }
+    }
+
+    /// An app registration asking for its own token (client credentials: no redirect).
+    pub fn app(login_url: &'a str, tenant_id: &'a str, client_id: &'a str) -> Self {
+        Self {
+            login_url,
+            tenant_id,
+            client_id,
+            redirect_uri: None,
+        }
+    }
+
     fn client(&self, secret: &SecretString) -> Result<MicrosoftClient, TokenFailure> {
-        Ok(
-            oauth2::Client::new(ClientId::new(self.client_id.to_string()))
-                .set_client_secret(ClientSecret::new(secret.expose_secret().to_string()))
-                .set_token_uri(TokenUrl::new(token_url(self.login_url, self.tenant_id)?)?)
-                .set_redirect_uri(RedirectUrl::new(self.redirect_uri.to_string())?)
-                // Microsoft wants the secret in the body (oauth2-rs defaults to HTTP Basic).
-                .set_auth_type(AuthType::RequestBody),
-        )
+        let client = oauth2::Client::new(ClientId::new(self.client_id.to_string()))
+            .set_client_secret(ClientSecret::new(secret.expose_secret().to_string()))
+            .set_token_uri(TokenUrl::new(token_url(self.login_url, self.tenant_id)?)?)
+            // Microsoft wants the secret in the body (oauth2-rs defaults to HTTP Basic).
+            .set_auth_type(AuthType::RequestBody);
+        Ok(match &self.redirect_uri {
+            Some(uri) => client.set_redirect_uri(RedirectUrl::new(uri.clone())?),
+            None => client,
+        })
     }
 
     /// Redeems an authorization code with its PKCE verifier.
@@ -138,33 +162,22 @@ impl TokenEndpoint<'_> {
             .await
             .map_err(failure)
     }
-}
 
-/// The app's own token (client credentials, `https://graph.microsoft.com/.default`): what
-/// the preflight tests the client ID and secret with, and what sending mail uses.
-#[tracing::instrument(name = "microsoft_request", level = "debug", skip_all)]
-pub async fn client_credentials_token(
-    http: &reqwest::Client,
-    login_url: &str,
-    tenant_id: &str,
-    client_id: &str,
-    secret: &SecretString,
-) -> Result<TokenResponse, TokenFailure> {
-    oauth2::Client::<
-        MicrosoftError,
-        TokenResponse,
-        BasicTokenIntrospectionResponse,
-        StandardRevocableToken,
-        BasicRevocationErrorResponse,
-    >::new(ClientId::new(client_id.to_string()))
-    .set_client_secret(ClientSecret::new(secret.expose_secret().to_string()))
-    .set_token_uri(TokenUrl::new(token_url(login_url, tenant_id)?)?)
-    .set_auth_type(AuthType::RequestBody)
-    .exchange_client_credentials()
-    .add_scope(Scope::new(APP_ONLY_SCOPE.to_string()))
-    .request_async(http)
-    .await
-    .map_err(failure)
+    /// The app's own token (client credentials, `https://graph.microsoft.com/.default`):
+    /// what the preflight tests the client ID and secret with, and what sending mail uses.
+    #[tracing::instrument(name = "microsoft_request", level = "debug", skip_all)]
+    pub async fn client_credentials(
+        &self,
+        http: &reqwest::Client,
+        secret: &SecretString,
+    ) -> Result<TokenResponse, TokenFailure> {
+        self.client(secret)?
+            .exchange_client_credentials()
+            .add_scope(Scope::new(APP_ONLY_SCOPE.to_string()))
+            .request_async(http)
+            .await
+            .map_err(failure)
+    }
 }
 
 /// Every application permission the app registration was granted.
@@ -188,7 +201,7 @@ fn failure(
 }
 
 /// The error and its sources, e.g. "client error: error sending request: connection refused".
-fn describe(error: &dyn std::error::Error) -> String {
+pub(super) fn describe(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
@@ -203,7 +216,7 @@ const MAX_KEPT_BODY: usize = 8 * 1024;
 
 /// A malformed answer is kept for support only when it cannot hold a token (a truncated
 /// success body can), and only its first 8 KiB.
-fn keepable_body(body: &[u8]) -> Option<String> {
+pub(super) fn keepable_body(body: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(body);
     if text.contains("token") {
         return None;
@@ -215,46 +228,6 @@ fn keepable_body(body: &[u8]) -> Option<String> {
         .last()
         .unwrap_or(0);
     Some(text[..end].to_string())
-}
-
-#[derive(Deserialize)]
-struct Discovery {
-    issuer: String,
-}
-
-/// The GUID of a tenant given as a domain: discovery's `issuer` is `{login}/{guid}/v2.0`.
-#[tracing::instrument(name = "microsoft_request", level = "debug", skip_all)]
-pub async fn discover_tenant_guid(
-    http: &reqwest::Client,
-    login_url: &str,
-    tenant_id: &str,
-) -> Result<String, TokenFailure> {
-    let response = http
-        .get(discovery_url(login_url, tenant_id)?)
-        .send()
-        .await
-        .map_err(|error| match error.is_timeout() {
-            true => TokenFailure::Timeout,
-            false => TokenFailure::Unreachable(describe(&error)),
-        })?;
-    let status = response.status();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|error| TokenFailure::Unreachable(describe(&error)))?;
-    if !status.is_success() {
-        return Err(match serde_json::from_slice::<MicrosoftError>(&body) {
-            Ok(error) => TokenFailure::Microsoft(Box::new(error)),
-            Err(_) => TokenFailure::Unreachable(format!("discovery answered {status}")),
-        });
-    }
-    let malformed = |detail: &str| TokenFailure::Malformed {
-        detail: detail.to_string(),
-        body: keepable_body(&body),
-    };
-    let discovery: Discovery =
-        serde_json::from_slice(&body).map_err(|_| malformed("discovery is not JSON"))?;
-    tenant_of_issuer(&discovery.issuer).ok_or_else(|| malformed("issuer names no tenant GUID"))
 }
 
 #[cfg(test)]

@@ -1,0 +1,261 @@
+//! [`GraphClient`]: every request to Microsoft Graph (fetching mail, sending it, the
+//! preflight's inbox check) goes through it: the bearer token, our `client-request-id`, the
+//! retries of the [`RetryPolicy`] (docs/microsoft.md §6), and one new token after a 401.
+
+use std::future::Future;
+
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+use super::error::{GraphError, GraphFailure};
+use super::retry::{jitter, RetryPolicy};
+use crate::mail::Pause;
+
+/// Where a client gets a new bearer token when Graph refuses the one it has (401).
+pub trait Renew {
+    type Error;
+    /// A token in place of `rejected`; None: there is no other, the 401 stands.
+    fn renew(
+        &mut self,
+        rejected: &SecretString,
+    ) -> impl Future<Output = Result<Option<SecretString>, Self::Error>> + Send;
+}
+
+/// A token that is never renewed (the preflight tests the one it was given).
+pub struct NoRenewal;
+
+impl Renew for NoRenewal {
+    type Error = std::convert::Infallible;
+
+    async fn renew(&mut self, _: &SecretString) -> Result<Option<SecretString>, Self::Error> {
+        Ok(None)
+    }
+}
+
+/// Calls Graph for one mailbox, for as long as one sync, one send or one check lasts.
+pub struct GraphClient<'a, R> {
+    http: &'a reqwest::Client,
+    policy: RetryPolicy,
+    pause: &'a dyn Pause,
+    mailbox_id: i32,
+    token: SecretString,
+    renewal: R,
+    /// A 401 renews the token once per client; a second 401 is an error.
+    renewed: bool,
+}
+
+/// One request, as the client sends it (again).
+struct Request<'b> {
+    method: Method,
+    url: &'b str,
+    body: Option<&'b Value>,
+    page_size: Option<u32>,
+    /// Whether sending it twice does no more than once.
+    idempotent: bool,
+    /// Whether a success's body is wanted (else it is not read).
+    read_answer: bool,
+}
+
+impl<'b> Request<'b> {
+    /// Without a body, safe to repeat, its answer read.
+    fn to(method: Method, url: &'b str) -> Self {
+        Self {
+            method,
+            url,
+            body: None,
+            page_size: None,
+            idempotent: true,
+            read_answer: true,
+        }
+    }
+}
+
+impl<'a, R: Renew> GraphClient<'a, R> {
+    pub fn new(
+        http: &'a reqwest::Client,
+        policy: RetryPolicy,
+        pause: &'a dyn Pause,
+        mailbox_id: i32,
+        token: SecretString,
+        renewal: R,
+    ) -> Self {
+        Self {
+            http,
+            policy,
+            pause,
+            mailbox_id,
+            token,
+            renewal,
+            renewed: false,
+        }
+    }
+
+    /// `GET url` (a whole link as Graph gave it, or one we built); its JSON.
+    pub async fn get(
+        &mut self,
+        url: &str,
+        page_size: Option<u32>,
+    ) -> Result<Value, GraphFailure<R::Error>> {
+        let request = Request {
+            page_size,
+            ..Request::to(Method::GET, url)
+        };
+        Ok(self.call(request).await?.0)
+    }
+
+    /// `GET url` when only whether it succeeds matters.
+    pub async fn check(&mut self, url: &str) -> Result<(), GraphFailure<R::Error>> {
+        let request = Request {
+            read_answer: false,
+            ..Request::to(Method::GET, url)
+        };
+        self.call(request).await.map(|_| ())
+    }
+
+    /// `PATCH url` with a JSON body (setting a property: repeating it changes nothing).
+    pub async fn patch(
+        &mut self,
+        url: &str,
+        body: &Value,
+    ) -> Result<Value, GraphFailure<R::Error>> {
+        let request = Request {
+            body: Some(body),
+            ..Request::to(Method::PATCH, url)
+        };
+        Ok(self.call(request).await?.0)
+    }
+
+    /// `POST url` of an action such as `sendMail`: never repeated once it may have reached
+    /// Graph. Any 2xx means Graph took it; the answer's body is not read. The requests it
+    /// took, the successful one included.
+    pub async fn post_action(
+        &mut self,
+        url: &str,
+        body: &Value,
+    ) -> Result<u32, GraphFailure<R::Error>> {
+        let request = Request {
+            body: Some(body),
+            idempotent: false,
+            read_answer: false,
+            ..Request::to(Method::POST, url)
+        };
+        self.call(request).await.map(|(_, attempts)| attempts)
+    }
+
+    /// The request, retried as the policy allows; its answer and the attempts it took (a
+    /// renewed token's retry is not a retry of a failure).
+    async fn call(&mut self, request: Request<'_>) -> Result<(Value, u32), GraphFailure<R::Error>> {
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let failure = match self.once(&request).await {
+                Ok(value) => return Ok((value, attempt)),
+                Err(failure) => failure,
+            };
+            if is_unauthorized(&failure) && !self.renewed {
+                // The token may have been revoked or expired early: one new token.
+                self.renewed = true;
+                let renewed = self
+                    .renewal
+                    .renew(&self.token)
+                    .await
+                    .map_err(GraphFailure::Token)?;
+                if let Some(token) = renewed {
+                    self.token = token;
+                    attempt -= 1;
+                    continue;
+                }
+            }
+            let transience = failure.transience(request.idempotent);
+            let Some(wait) = self.policy.next_wait(attempt, transience, jitter()) else {
+                return Err(failure);
+            };
+            tracing::info!(
+                mailbox_id = self.mailbox_id,
+                method = %request.method,
+                attempt,
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                code = %failure.log_code(),
+                "Graph request failed; retrying"
+            );
+            self.pause.sleep(wait).await;
+        }
+    }
+
+    async fn once(&self, request: &Request<'_>) -> Result<Value, GraphFailure<R::Error>> {
+        let mut builder = self
+            .http
+            .request(request.method.clone(), request.url)
+            .bearer_auth(self.token.expose_secret())
+            // Ours, so a failure can be found in Microsoft's logs (and in the attempt).
+            .header("client-request-id", uuid::Uuid::new_v4().to_string())
+            .header("Accept", "application/json");
+        if let Some(size) = request.page_size {
+            builder = builder.header("Prefer", format!("odata.maxpagesize={size}"));
+        }
+        if let Some(body) = request.body {
+            builder = builder.json(body);
+        }
+        let response = builder.send().await.map_err(|error| {
+            // A timeout may strike after the request went out; a refused connection or a
+            // request that could not be built never left.
+            let never_left = !error.is_timeout() && (error.is_connect() || error.is_builder());
+            GraphFailure::NoAnswer {
+                error,
+                may_have_arrived: !never_left,
+            }
+        })?;
+        let status = response.status();
+        if status.is_success() && !request.read_answer {
+            return Ok(Value::Null);
+        }
+        let headers = response.headers().clone();
+        if !status.is_success() {
+            // An error body that cannot be read leaves the status and the headers.
+            let bytes = response.bytes().await.unwrap_or_default();
+            let now = self.pause.now();
+            return Err(GraphFailure::Answered(Box::new(GraphError::from_response(
+                status.as_u16(),
+                &headers,
+                &bytes,
+                now,
+            ))));
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|error| GraphFailure::NoAnswer {
+                error,
+                may_have_arrived: true,
+            })?;
+        if bytes.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&bytes).map_err(|error| GraphFailure::Malformed {
+            detail: error.to_string(),
+            body: Some(String::from_utf8_lossy(&bytes).chars().take(4096).collect()),
+        })
+    }
+}
+
+fn is_unauthorized<E>(failure: &GraphFailure<E>) -> bool {
+    matches!(failure, GraphFailure::Answered(error) if error.status == 401)
+}
+
+/// `{graph}/v1.0/users/{object-id}/{rest…}`, each segment escaped: an Object ID is never
+/// spliced into a URL unescaped.
+pub fn user_url(
+    graph_url: &str,
+    object_id: &str,
+    rest: &[&str],
+) -> Result<url::Url, url::ParseError> {
+    let mut url = url::Url::parse(graph_url)?;
+    if let Ok(mut segments) = url.path_segments_mut() {
+        segments
+            .pop_if_empty()
+            .extend(["v1.0", "users", object_id])
+            .extend(rest);
+    }
+    Ok(url)
+}

@@ -1,0 +1,3 @@
+//! Database helpers shared by several stores.
+
+pub mod lease;

@@ -16,29 +16,8 @@ pub struct Load {
     pub errors: u64,
 }
 
-/// A wrk script giving every request a URL of its own (`?r=<thread>-<n>`), so no cache can
-/// answer it: each page is rendered.
-pub const EVERY_URL_NEW: &str = r#"
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("id", threads)
-end
-local n = 0
-function request()
-  n = n + 1
-  return wrk.format(nil, wrk.path .. "?r=" .. id .. "-" .. n)
-end
-"#;
-
-/// Runs wrk against `url` for `seconds` with 64 connections, sending `cookie` if given, and
-/// with the Lua `script` file if given.
-pub fn run(
-    url: &str,
-    seconds: u64,
-    cookie: Option<&str>,
-    script: Option<&std::path::Path>,
-) -> Result<Load> {
+/// Runs wrk against `url` for `seconds` with 64 connections, sending `cookie` if given.
+pub fn run(url: &str, seconds: u64, cookie: Option<&str>) -> Result<Load> {
     let mut command = Command::new("wrk");
     command.args([
         "-t2",
@@ -50,9 +29,6 @@ pub fn run(
     ]);
     if let Some(cookie) = cookie {
         command.args(["-H", &format!("Cookie: {cookie}")]);
-    }
-    if let Some(script) = script {
-        command.arg("-s").arg(script);
     }
     command.arg(url);
     let output = command

@@ -13,7 +13,6 @@ mod download;
 mod language;
 pub mod reencrypt;
 mod routes;
-pub mod shared_render;
 pub mod users_cli;
 
 pub use routes::{route_list, router};

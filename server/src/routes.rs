@@ -1,6 +1,6 @@
 //! The router: the OAuth callback, Leptos pages and server functions with the state in
 //! context, sign-in and sign-out, the language switch, static files; wrapped in the security
-//! headers, the CSRF check, the access edge and the list's shared renders (outermost first).
+//! headers, the CSRF check and the access edge (outermost first).
 
 use app::{shell, App};
 use axum::extract::Request;
@@ -23,7 +23,6 @@ pub fn route_list() -> Vec<AxumRouteListing> {
 }
 
 use crate::callback;
-use crate::shared_render::{share_renders, SharedRenders};
 
 use crate::auth::csrf::{refuse_cross_site, SiteOrigin};
 use crate::auth::edge::resolve_actor;
@@ -85,7 +84,6 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             shell,
         ))
         .with_state(leptos_options)
-        .layer(from_fn_with_state(SharedRenders::default(), share_renders))
         .layer(from_fn_with_state(state, resolve_actor))
         .layer(from_fn_with_state(site, refuse_cross_site))
         .layer(from_fn_with_state(headers, set_security_headers))

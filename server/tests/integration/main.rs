@@ -34,7 +34,7 @@ mod mailbox_form_issues;
 mod mailbox_form_no_js;
 mod mailbox_form_save;
 mod mailbox_form_secrets;
+mod mailbox_list_loads;
 mod mailbox_list_page;
-mod mailbox_list_shared;
 mod mailboxes_repo;
 mod secrets_reencrypt;

@@ -1,6 +1,6 @@
-//! Loads of the list sharing a render (`server::shared_render`) as the admin meets them:
-//! many loads at once each get their own account's page with their own CSP nonce, and any
-//! change, made in the app or elsewhere, shows on the next load.
+//! Loads of the list as the admin meets them: every load gets its own account's page in its
+//! own language with its own CSP nonce, also when many arrive at once, and any change, made
+//! in the app or elsewhere, shows on the next load.
 
 use axum::body::Body;
 use axum::Router;

@@ -28,4 +28,7 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test -p rules --lib --target wasm32-unknown-unknown --features browser -- validation
 
 step "Playwright in Chromium"
+# Screenshots of the list, mailbox and message pages at 1280 and 375 px, for a reviewer.
+rm -rf end2end/screenshots
 (cd end2end && npx playwright test)
+echo "Screenshots: end2end/screenshots/ ($(ls end2end/screenshots 2>/dev/null | wc -l) files)"

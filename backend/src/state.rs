@@ -48,6 +48,8 @@ pub struct AppState {
     pub app_tokens: AppTokens,
     /// Incoming mail: schedule, limits, retries (`MAIL_*`).
     pub mail: super::mail::MailSettings,
+    /// In demo mode only: the account the sign-in page names.
+    pub demo_account: Option<rules::site::DemoAccount>,
 }
 
 impl AppState {

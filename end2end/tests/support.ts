@@ -41,6 +41,28 @@ export function insertMailboxes(rows: MailboxSeed[]): void {
     email_mark_as_seen, is_active, is_primary, valid, login_tries, created_at, updated_at) VALUES ${values};`);
 }
 
+/** The id of the mailbox with address `email` (the newest, if several). */
+export function mailboxId(email: string): number {
+  return Number(sql(`SELECT max(id) FROM mailboxes WHERE email = ${quote(email)};`).trim());
+}
+
+/** Records a failing sync for mailbox `id`, as the sync would after repeated errors. */
+export function insertSyncFailure(id: number, code: string, message: string): void {
+  const now = quote(new Date().toISOString());
+  sql(`INSERT INTO mail_sync_states (mailbox_id, last_fetched_at, consecutive_failures, last_error_code,
+    last_error_message, status) VALUES (${id}, ${now}, 3, ${quote(code)}, ${quote(message)}, 'failing');`);
+}
+
+/** Stores a fetched plain-text message for mailbox `id`, as the sync would. */
+export function insertMessage(id: number, message: { subject: string; from: string; body: string }): void {
+  const now = quote(new Date().toISOString());
+  const graphId = quote(`AAMk-${id}-${Math.random().toString(36).slice(2)}`);
+  sql(`INSERT INTO mail_messages (mailbox_id, graph_id, internet_message_id, from_address, from_name,
+    to_addresses, cc_addresses, subject, received_at, body_is_html, body, has_attachments, created_at)
+    VALUES (${id}, ${graphId}, ${graphId}, ${quote(message.from)}, NULL, '[]', '[]', ${quote(message.subject)},
+    ${now}, 0, ${quote(message.body)}, 0, ${now});`);
+}
+
 /** The administrator the server creates at start-up (playwright.config.ts). */
 export const ADMIN = {
   email: process.env.E2E_ADMIN_EMAIL ?? "beheerder@example.org",

@@ -3,6 +3,7 @@
 
 mod access;
 mod connect;
+mod count;
 mod diagnostics;
 mod form;
 mod mail;
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use access::AccessMsg;
 pub use connect::ConnectMsg;
+pub use count::{plural, Counted};
 pub use diagnostics::DiagMsg;
 pub use form::FormMsg;
 pub use mail::MailMsg;
@@ -99,11 +101,12 @@ pub enum Msg {
     ColPrimary,
     ColActive,
     ColStatus,
+    /// Beside the name of a mailbox that is not active.
+    MarkInactive,
     EmptyNoMailboxes,
     EmptyNoMatch,
     Loading,
     LoadFailed,
-    CountShown,
     StatusConnected,
     StatusReconnectNeeded,
     StatusError,
@@ -164,6 +167,7 @@ impl Msg {
             ColPrimary => ("Primair", "Primary"),
             ColActive => ("Actief", "Active"),
             ColStatus => ("Status", "Status"),
+            MarkInactive => ("Niet actief", "Not active"),
             EmptyNoMailboxes => (
                 "Er zijn nog geen mailboxen. Voeg de eerste toe met \"Mailbox toevoegen\".",
                 "There are no mailboxes yet. Add the first with \"Add mailbox\".",
@@ -177,7 +181,6 @@ impl Msg {
                 "De mailboxen konden niet worden geladen.",
                 "The mailboxes could not be loaded.",
             ),
-            CountShown => ("mailboxen getoond", "mailboxes shown"),
             StatusConnected => ("Verbonden", "Connected"),
             StatusReconnectNeeded => ("Opnieuw verbinden nodig", "Reconnect needed"),
             StatusError => ("Fout", "Error"),

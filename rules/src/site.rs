@@ -11,3 +11,12 @@ pub struct SiteInfo {
     /// the menu marks Mailboxen when there are any.
     pub mailboxes_needing_attention: u32,
 }
+
+/// The sign-in page's hint in demo mode: the account `make run` creates. The password is
+/// shown only when it is the one the README publishes for the demo, never one an operator
+/// chose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoAccount {
+    pub email: String,
+    pub password: Option<String>,
+}

@@ -8,6 +8,8 @@ mod mail;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use rules::site::DemoAccount;
+
 pub use auth::AuthConfig;
 pub use encryption::{AppEnv, EncryptionKeys};
 pub use mail::MailConfig;
@@ -51,6 +53,33 @@ pub struct ConfigError {
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/mailboxen.db?mode=rwc";
+
+/// The password `make run` gives the demo administrator (scripts/run.sh, README). Being
+/// published already, it is the only password the sign-in page ever shows.
+pub const PUBLISHED_DEMO_PASSWORD: &str = "Demo-beheerder-2026";
+
+impl Config {
+    /// In demo mode (Microsoft is a stand-in and `APP_ENV` is not production) the sign-in
+    /// page names the first administrator, with the password only if it is the published one.
+    pub fn demo_account(&self) -> Option<DemoAccount> {
+        use secrecy::ExposeSecret;
+        let fake = self.microsoft_login_url != backend::MicrosoftEndpoints::REAL_LOGIN_URL
+            || self.microsoft_graph_url != backend::MicrosoftEndpoints::REAL_GRAPH_URL;
+        if !fake || self.app_env == AppEnv::Production {
+            return None;
+        }
+        let email = self.auth.bootstrap_admin_email.clone()?;
+        let published = self
+            .auth
+            .bootstrap_admin_password
+            .as_ref()
+            .is_some_and(|password| password.expose_secret() == PUBLISHED_DEMO_PASSWORD);
+        Some(DemoAccount {
+            email,
+            password: published.then(|| PUBLISHED_DEMO_PASSWORD.to_string()),
+        })
+    }
+}
 
 impl Config {
     /// Reads the process environment.
@@ -189,6 +218,59 @@ mod tests {
         assert_eq!(config.public_base_url, "https://crm.example.org");
         assert_eq!(config.database_url, "mysql://root@127.0.0.1/crm");
         Ok(())
+    }
+
+    #[test]
+    fn demo_mode_names_the_first_administrator_and_only_a_published_password(
+    ) -> Result<(), ConfigError> {
+        let demo = [
+            ("APP_ENV", "development"),
+            ("MICROSOFT_LOGIN_URL", "http://127.0.0.1:9000"),
+            ("MICROSOFT_GRAPH_URL", "http://127.0.0.1:9000"),
+            ("BOOTSTRAP_ADMIN_EMAIL", "beheerder@example.org"),
+        ];
+        let with = |password: &'static str, extra: &[(&'static str, &'static str)]| {
+            let mut vars = demo.to_vec();
+            vars.push(("BOOTSTRAP_ADMIN_PASSWORD", password));
+            vars.extend_from_slice(extra);
+            config(&vars).map(|config| config.demo_account())
+        };
+        let published = with(PUBLISHED_DEMO_PASSWORD, &[])?;
+        assert_eq!(
+            published,
+            Some(DemoAccount {
+                email: "beheerder@example.org".to_string(),
+                password: Some(PUBLISHED_DEMO_PASSWORD.to_string()),
+            })
+        );
+        let chosen = with("Een-eigen-wachtwoord-2026", &[])?;
+        assert_eq!(chosen.and_then(|account| account.password), None);
+        let production = with(
+            PUBLISHED_DEMO_PASSWORD,
+            &[
+                ("APP_ENV", "production"),
+                (
+                    "ENCRYPTION_KEY",
+                    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                ),
+            ],
+        );
+        assert_eq!(production?, None);
+        let real = config(&[
+            ("APP_ENV", "development"),
+            ("BOOTSTRAP_ADMIN_EMAIL", "beheerder@example.org"),
+            ("BOOTSTRAP_ADMIN_PASSWORD", PUBLISHED_DEMO_PASSWORD),
+        ]);
+        assert_eq!(real?.demo_account(), None);
+        Ok(())
+    }
+
+    #[test]
+    fn make_run_uses_the_published_demo_password() {
+        let run = include_str!("../../scripts/run.sh");
+        assert!(run.contains(&format!(
+            "BOOTSTRAP_ADMIN_PASSWORD:-{PUBLISHED_DEMO_PASSWORD}"
+        )));
     }
 
     #[test]

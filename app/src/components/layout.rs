@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::{get_session_user, get_site_info};
 use rules::access::{Role, SessionUser, SIGN_OUT_PATH};
-use rules::i18n::{AccessMsg, DiagMsg, Lang, Msg};
+use rules::i18n::{AccessMsg, Counted, Lang, Msg};
 
 /// The signed-in user, loaded once per page by [`PageShell`], for its children.
 #[derive(Clone, Copy)]
@@ -42,7 +42,7 @@ pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
                                 " " <span class="attention" data-testid="nav-attention">
                                     <span aria-hidden="true">{count.to_string()}</span>
                                     <span class="visually-hidden">
-                                        {format!("{count} {}", DiagMsg::NeedsAttention.text(lang))}
+                                        {Counted::MailboxesNeedingAttention.text(u64::from(count), lang)}
                                     </span>
                                 </span>
                             })
@@ -140,7 +140,7 @@ pub fn ChangeOnly(children: ChildrenFn) -> impl IntoView {
 
 /// Shown on every page while the app talks to a fake Microsoft (demo mode and tests).
 #[component]
-fn DemoBanner(lang: Lang) -> impl IntoView {
+pub fn DemoBanner(lang: Lang) -> impl IntoView {
     view! {
         <div class="demo-banner" role="status" data-testid="demo-banner">
             {Msg::DemoBanner.text(lang)}

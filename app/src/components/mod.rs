@@ -3,4 +3,4 @@
 pub mod browser;
 mod layout;
 
-pub use layout::{ChangeOnly, CurrentUser, PageShell};
+pub use layout::{ChangeOnly, CurrentUser, DemoBanner, PageShell};

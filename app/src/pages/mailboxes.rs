@@ -13,9 +13,9 @@ use std::collections::HashMap;
 
 use crate::api::list_mailboxes;
 use crate::api::mail::list_mail_summaries;
-use crate::components::browser::replace_url;
+use crate::components::browser::{control_values, replace_url, ControlValue};
 use crate::components::{ChangeOnly, PageShell};
-use rules::i18n::{Lang, MailMsg, Msg};
+use rules::i18n::{plural, Counted, Lang, MailMsg, Msg};
 use rules::mail::{short_time, MailSummaryRow};
 use rules::mailbox_form::DELETED_PARAM;
 use rules::mailbox_list::{ActiveFilter, MailboxFilter, MailboxRow};
@@ -82,10 +82,9 @@ pub struct ListRow {
     name: String,
     email: String,
     is_active: bool,
+    is_primary: bool,
     incoming: String,
     outgoing: String,
-    primary: String,
-    active: String,
     status: String,
     status_class: String,
     last_fetched: String,
@@ -98,11 +97,6 @@ impl ListRow {
     /// `mail`: the row's mail columns, for a mailbox fetched over Graph ("–" otherwise).
     fn worded(row: &MailboxRow, mail: Option<&MailSummaryRow>, lang: Lang) -> ListRow {
         const NONE: &str = "–";
-        let yes_no = |value: bool| {
-            if value { Msg::Yes } else { Msg::No }
-                .text(lang)
-                .to_string()
-        };
         let last_fetched = mail.map_or_else(
             || NONE.to_string(),
             |mail| {
@@ -116,10 +110,9 @@ impl ListRow {
             name: row.name.clone(),
             email: row.email.clone(),
             is_active: row.is_active,
+            is_primary: row.is_primary,
             incoming: row.incoming.label().text(lang).to_string(),
             outgoing: row.outgoing.label().text(lang).to_string(),
-            primary: yes_no(row.is_primary),
-            active: yes_no(row.is_active),
             status: row.status.text(lang),
             status_class: row.status.css_class().to_string(),
             last_fetched,
@@ -141,17 +134,42 @@ struct ListTexts {
     /// The Actief choices: Alle, Ja, Nee.
     choices: Vec<String>,
     apply: String,
-    /// Column headers, in table order.
+    /// Column headers, in table order ([`Column`]).
     columns: Vec<String>,
-    count_shown: String,
+    /// "{n} mailbox getoond" and "{n} mailboxen getoond".
+    count_one: String,
+    count_many: String,
     no_mailboxes: String,
     no_match: String,
+    /// The marks under a name: Primair, Niet actief.
+    primary: String,
+    inactive: String,
+    /// "Laatst opgehaald", under the message count.
+    last_fetched: String,
+}
+
+/// The table's columns, in order. Fewer than Econobis' list, so that it fits 1280 px: what
+/// an admin looks for when something fails (status, last error) comes first; e-mail sits
+/// under the name, Primair and Actief are marks beside it, the last fetch under the count.
+#[derive(Clone, Copy)]
+enum Column {
+    Status,
+    LastError,
+    Name,
+    Incoming,
+    Outgoing,
+    Messages,
+}
+
+impl Column {
+    const COUNT: usize = 6;
 }
 
 impl ListTexts {
     fn new(lang: Lang) -> ListTexts {
         let t = |msg: Msg| msg.text(lang).to_string();
         let m = |msg: MailMsg| msg.text(lang).to_string();
+        let (count_one, count_many) = Counted::MailboxesShown.forms(lang);
         ListTexts {
             filter_name: t(Msg::FilterName),
             filter_placeholder: t(Msg::FilterNamePlaceholder),
@@ -159,20 +177,20 @@ impl ListTexts {
             choices: vec![t(Msg::FilterAll), t(Msg::Yes), t(Msg::No)],
             apply: t(Msg::ApplyFilter),
             columns: vec![
+                t(Msg::ColStatus),
+                m(MailMsg::ColLastError),
                 t(Msg::ColName),
-                t(Msg::ColEmail),
                 t(Msg::ColIncoming),
                 t(Msg::ColOutgoing),
-                t(Msg::ColPrimary),
-                t(Msg::ColActive),
-                t(Msg::ColStatus),
-                m(MailMsg::ColLastFetched),
                 m(MailMsg::ColMessages),
-                m(MailMsg::ColLastError),
             ],
-            count_shown: t(Msg::CountShown),
+            count_one: count_one.to_string(),
+            count_many: count_many.to_string(),
             no_mailboxes: t(Msg::EmptyNoMailboxes),
             no_match: t(Msg::EmptyNoMatch),
+            primary: t(Msg::ColPrimary),
+            inactive: t(Msg::MarkInactive),
+            last_fetched: m(MailMsg::ColLastFetched),
         }
     }
 
@@ -186,13 +204,18 @@ impl ListTexts {
             choices,
             apply,
             columns,
-            count_shown,
+            count_one,
+            count_many,
             no_mailboxes,
             no_match,
+            primary,
+            inactive,
+            last_fetched,
         } = self;
         [filter_name, filter_placeholder, filter_active, apply]
             .into_iter()
-            .chain([count_shown, no_mailboxes, no_match])
+            .chain([count_one, count_many, no_mailboxes, no_match])
+            .chain([primary, inactive, last_fetched])
             .chain(choices)
             .chain(columns)
             .collect()
@@ -207,11 +230,15 @@ impl ListTexts {
             filter_placeholder: next(),
             filter_active: next(),
             apply: next(),
-            count_shown: next(),
+            count_one: next(),
+            count_many: next(),
             no_mailboxes: next(),
             no_match: next(),
+            primary: next(),
+            inactive: next(),
+            last_fetched: next(),
             choices: (0..3).map(|_| next()).collect(),
-            columns: (0..10).map(|_| next()).collect(),
+            columns: (0..Column::COUNT).map(|_| next()).collect(),
         }
     }
 }
@@ -274,9 +301,30 @@ fn FilterForm(filter: RwSignal<MailboxFilter>, texts: StoredValue<ListTexts>) ->
         }
     };
     let initial_name = filter.get_untracked().name;
+    // A filter typed (or restored by the browser) before the bundle ran is applied too.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if form_ref.get().is_none() {
+            return;
+        }
+        let mut current = filter.get_untracked();
+        for (name, value) in control_values(form_ref) {
+            match (name.as_str(), value) {
+                ("naam", ControlValue::Text(text)) => current.name = text.trim().to_string(),
+                ("actief", ControlValue::Text(text)) => {
+                    current.active = ActiveFilter::from_param(Some(&text));
+                }
+                _ => {}
+            }
+        }
+        if current != filter.get_untracked() {
+            apply(current);
+        }
+    });
 
     view! {
         <form class="filters" method="get" action=LIST_PATH role="search" on:submit=on_submit
+            node_ref=form_ref
             data-testid="mailbox-filter">
             <div class="field">
                 <label for="filter-naam">{text(|t| &t.filter_name)}</label>
@@ -315,15 +363,19 @@ fn MailboxTable(
                 .collect::<Vec<_>>()
         })
     });
-    let column =
-        move |i: usize| texts.with_value(|t| t.columns.get(i).cloned().unwrap_or_default());
+    let word = move |pick: fn(&ListTexts) -> &String| texts.with_value(|t| pick(t).clone());
+    let column = move |column: Column| {
+        texts.with_value(|t| t.columns.get(column as usize).cloned().unwrap_or_default())
+    };
+    let count = move || {
+        let shown = visible.with(Vec::len) as u64;
+        texts.with_value(|t| plural(shown, &t.count_one, &t.count_many))
+    };
 
     view! {
-        <p class="muted" aria-live="polite" data-testid="row-count">
-            {move || visible.with(Vec::len)} " " {texts.with_value(|t| t.count_shown.clone())}
-        </p>
+        <p class="muted" aria-live="polite" data-testid="row-count">{count}</p>
         <div class="table-wrap">
-            <table class="table" data-testid="mailbox-table">
+            <table class="table table--mailboxes" data-testid="mailbox-table">
                 <thead>
                     <tr>
                         {texts.with_value(|t| t.columns.clone()).into_iter()
@@ -334,27 +386,44 @@ fn MailboxTable(
                     {move || {
                         let visible = visible.get();
                         let none = visible.is_empty().then(|| view! {
-                            <tr><td colspan="10" class="empty" data-testid="empty-filter">
-                                {texts.with_value(|t| t.no_match.clone())}
+                            <tr><td colspan=Column::COUNT.to_string() class="empty" data-testid="empty-filter">
+                                {word(|t| &t.no_match)}
                             </td></tr>
                         });
                         let rows = visible.into_iter().map(|row| {
                             let href = format!("{LIST_PATH}/{}", row.id);
                             view! {
                                 <tr data-testid="mailbox-row">
-                                    <td data-label=column(0)><a href=href>{row.name}</a></td>
-                                    <td data-label=column(1)>{row.email}</td>
-                                    <td data-label=column(2)>{row.incoming}</td>
-                                    <td data-label=column(3)>{row.outgoing}</td>
-                                    <td data-label=column(4)>{row.primary}</td>
-                                    <td data-label=column(5)>{row.active}</td>
-                                    <td data-label=column(6)>
+                                    <td data-label=column(Column::Status)>
                                         <span class=row.status_class data-testid="mailbox-status">{row.status}</span>
                                     </td>
-                                    <td data-label=column(7) data-testid="mailbox-last-fetched">{row.last_fetched}</td>
-                                    <td data-label=column(8) data-testid="mailbox-message-count">{row.messages}</td>
-                                    <td data-label=column(9) data-testid="mailbox-last-error"
-                                        class=if row.failing { "status status--bad" } else { "" }>{row.last_error}</td>
+                                    <td data-label=column(Column::LastError) class="cell-error"
+                                        data-testid="mailbox-last-error">
+                                        <span class:error-text=row.failing>{row.last_error}</span>
+                                    </td>
+                                    <td data-label=column(Column::Name) class="cell-name">
+                                        <div>
+                                            <a href=href>{row.name}</a>
+                                            {row.is_primary.then(|| view! {
+                                                " " <span class="mark" data-testid="mailbox-primary">{word(|t| &t.primary)}</span>
+                                            })}
+                                            {(!row.is_active).then(|| view! {
+                                                " " <span class="mark mark--off" data-testid="mailbox-inactive">{word(|t| &t.inactive)}</span>
+                                            })}
+                                            " " <span class="cell-sub" data-testid="mailbox-email">{row.email}</span>
+                                        </div>
+                                    </td>
+                                    <td data-label=column(Column::Incoming)>{row.incoming}</td>
+                                    <td data-label=column(Column::Outgoing)>{row.outgoing}</td>
+                                    <td data-label=column(Column::Messages)>
+                                        <div>
+                                            <span data-testid="mailbox-message-count">{row.messages}</span>
+                                            " " <span class="cell-sub">
+                                                {word(|t| &t.last_fetched)} ": "
+                                                <span data-testid="mailbox-last-fetched">{row.last_fetched}</span>
+                                            </span>
+                                        </div>
+                                    </td>
                                 </tr>
                             }
                         }).collect_view();

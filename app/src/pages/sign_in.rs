@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::DemoBanner;
 use rules::access::{SignInError, ERROR_PARAM, NEXT_PARAM, SIGN_IN_PATH};
 use rules::i18n::{AccessMsg, Lang, Msg};
+use rules::site::DemoAccount;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -21,14 +23,17 @@ pub fn SignInPage() -> impl IntoView {
     let next = query
         .with_untracked(|q| q.get(NEXT_PARAM))
         .unwrap_or_default();
+    let (fake_microsoft, demo_account) = demo_facts();
 
     view! {
         <Title text=t(AccessMsg::SignInTitle)/>
         <header class="topbar">
             <span class="brand">{Msg::AppName.text(lang)}</span>
         </header>
+        {fake_microsoft.then(|| view! { <DemoBanner lang/> })}
         <main id="inhoud" class="page page--narrow">
             <h1>{t(AccessMsg::SignInTitle)}</h1>
+            {demo_account.map(|account| view! { <DemoAccountHint account lang/> })}
             <p class="lead">{t(AccessMsg::SignInIntro)}</p>
             {move || error().map(|error| {
                 let text = match error {
@@ -56,5 +61,42 @@ pub fn SignInPage() -> impl IntoView {
                 </div>
             </form>
         </main>
+    }
+}
+
+/// Whether Microsoft is a stand-in (the banner), and the demo account to name. Read on the
+/// server: this page has no island, so nothing of it runs in the browser.
+fn demo_facts() -> (bool, Option<DemoAccount>) {
+    #[cfg(feature = "ssr")]
+    {
+        crate::api::request::app_state()
+            .map(|state| (state.microsoft.is_fake(), state.demo_account))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        (false, None)
+    }
+}
+
+/// "Demo: meld je aan als …": the first administrator `make run` created.
+#[component]
+fn DemoAccountHint(account: DemoAccount, lang: Lang) -> impl IntoView {
+    let t = move |msg: AccessMsg| msg.text(lang);
+    view! {
+        <div class="alert alert--info" data-testid="demo-account">
+            <p>{t(AccessMsg::DemoAccount)}</p>
+            <dl class="diagnostics">
+                <dt>{t(AccessMsg::Email)}</dt>
+                <dd><code data-testid="demo-account-email">{account.email}</code></dd>
+                <dt>{t(AccessMsg::Password)}</dt>
+                <dd>
+                    {match account.password {
+                        Some(password) => view! { <code data-testid="demo-account-password">{password}</code> }.into_any(),
+                        None => t(AccessMsg::DemoPasswordChosen).into_any(),
+                    }}
+                </dd>
+            </dl>
+        </div>
     }
 }

@@ -5,6 +5,9 @@
 pub enum AccessMsg {
     SignInTitle,
     SignInIntro,
+    /// Demo mode: the account to sign in with.
+    DemoAccount,
+    DemoPasswordChosen,
     Email,
     Password,
     SignIn,
@@ -44,6 +47,14 @@ impl AccessMsg {
             SignInIntro => (
                 "Log in om de mailboxinstellingen te bekijken of te wijzigen.",
                 "Sign in to view or change the mailbox settings.",
+            ),
+            DemoAccount => (
+                "Demo: log in met het account dat make run heeft aangemaakt.",
+                "Demo: sign in with the account make run created.",
+            ),
+            DemoPasswordChosen => (
+                "het wachtwoord in BOOTSTRAP_ADMIN_PASSWORD",
+                "the password in BOOTSTRAP_ADMIN_PASSWORD",
             ),
             Email => ("E-mailadres", "E-mail address"),
             Password => ("Wachtwoord", "Password"),

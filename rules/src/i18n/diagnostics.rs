@@ -59,7 +59,6 @@ pub enum DiagMsg {
     OutcomeSyncFailed,
     Mailbox,
     RedirectUri,
-    NeedsAttention,
 }
 
 impl DiagMsg {
@@ -141,7 +140,6 @@ impl DiagMsg {
             OutcomeSyncFailed => ("Ophalen mislukt", "Fetching failed"),
             Mailbox => ("Mailbox", "Mailbox"),
             RedirectUri => ("Redirect url", "Redirect url"),
-            NeedsAttention => ("vraagt aandacht", "needs attention"),
         }
     }
 }

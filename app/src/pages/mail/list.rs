@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::mail::list_mail_messages;
-use rules::i18n::{Lang, MailMsg, Msg};
+use rules::i18n::{Counted, Lang, MailMsg, Msg};
 use rules::mail::{message_path, messages_path, short_time, MessageList, PAGE_PARAM};
 use rules::mailbox_form::MailboxTarget;
 
@@ -78,7 +78,7 @@ fn MessageTable(list: MessageList, lang: Lang) -> impl IntoView {
     view! {
         <p class="lead" data-testid="messages-of">
             {t(MailMsg::MessagesOf)} " " <strong>{list.mailbox_name}</strong>
-            " (" {list.mailbox_email} ") — " {list.total} " " {t(MailMsg::MessagesCount)}
+            " (" {list.mailbox_email} ") — " {Counted::Messages.text(list.total, lang)}
         </p>
         <p><a href=MailboxTarget::Existing(id).path() data-testid="back-to-mailbox">{t(MailMsg::BackToMailbox)}</a></p>
         <div class="table-wrap">

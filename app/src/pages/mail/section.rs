@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::problem::{Action, ProblemReport};
 use crate::api::mail::{get_mail_status, FetchMailNow, SendTestMail};
-use rules::i18n::{Lang, MailMsg};
+use rules::i18n::{Counted, Lang, MailMsg};
 use rules::mail::{
     fetch_outcome_from_query, messages_path, short_time, test_mail_outcome_from_query,
     FetchOutcome, MailStatus, TestMailOutcome,
@@ -126,7 +126,7 @@ fn FetchForm(id: i32, fetch_outcome: Option<FetchOutcome>, lang: Lang) -> impl I
             FetchOutcome::Fetched { new_messages, .. } => view! {
                 <p class="alert alert--ok" role="status" data-testid="fetch-success"
                     data-new=new_messages.to_string()>
-                    {t(MailMsg::Fetched).replace("{n}", &new_messages.to_string())}
+                    {Counted::NewMessagesFetched.text(new_messages, lang)}
                 </p>
             }.into_any(),
             FetchOutcome::Failed { problem } => view! {

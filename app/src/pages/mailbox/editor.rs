@@ -14,6 +14,7 @@ use super::sections::{
     GeneralSection, ImapSection, LoginSection, MicrosoftSection, ServerSection, SmtpSection,
 };
 use crate::api::mailbox_form::SaveMailbox;
+use crate::components::browser::control_values;
 use rules::i18n::{AccessMsg, DiagMsg, FormMsg, Lang};
 use rules::mailbox_form::{MailboxFormData, MailboxTarget, DELETE_PARAM, SAVED_PARAM};
 use rules::validation::{Issue, MailboxForm, ValidationContext};
@@ -121,7 +122,16 @@ fn MailboxEditor(
         lang,
     };
     let saving = RwSignal::new(false);
+    // What the fields held before the bundle ran (typed, or filled by the browser) counts.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if form_ref.get().is_some() {
+            state.adopt(control_values(form_ref));
+        }
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        // And so does anything an input event did not report (autofill in some browsers).
+        state.adopt(control_values(form_ref));
         if saving.get_untracked() {
             // Pressed again while the browser posts: one save, not two mailboxes.
             ev.prevent_default();
@@ -137,7 +147,7 @@ fn MailboxEditor(
     view! {
         <NoticeBanner notice path=target.path() lang/>
         <div class="mailbox-form" data-testid="mailbox-form">
-            <form method="post" action=SaveMailbox::url() on:submit=on_submit>
+            <form method="post" action=SaveMailbox::url() on:submit=on_submit node_ref=form_ref>
                 {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
                 <input type="hidden" name="version" value=version.to_string()/>
                 <p class="muted"><span aria-hidden="true">"* "</span>{FormMsg::Required.text(lang)}</p>

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::browser::ControlValue;
 use rules::i18n::{FormMsg, Lang};
 use rules::validation::{
     validate_field, validate_mailbox, Field, Issue, MailboxForm, ValidationContext,
@@ -67,6 +68,35 @@ impl FormState {
             }
         });
         !validation.has_errors()
+    }
+
+    /// Takes what the page's controls hold ([`crate::components::browser::control_values`]):
+    /// a value that differs from the island's state replaces it and, like an edit, is checked
+    /// live from then on. Nothing typed before the bundle ran is treated as empty.
+    pub(super) fn adopt(self, controls: Vec<(String, ControlValue)>) {
+        for (name, value) in controls {
+            let Some(field) = Field::from_name(&name) else {
+                continue;
+            };
+            match value {
+                ControlValue::Text(text) => {
+                    let differs = self
+                        .form
+                        .with_untracked(|form| form.text(field).is_some_and(|held| held != text));
+                    if differs {
+                        self.edit_text(field, text);
+                    }
+                }
+                ControlValue::Checked(checked) => {
+                    let differs = self.form.with_untracked(|form| {
+                        form.flag(field).is_some_and(|held| held != checked)
+                    });
+                    if differs {
+                        self.edit_flag(field, checked);
+                    }
+                }
+            }
+        }
     }
 
     fn edit_text(self, field: Field, value: String) {

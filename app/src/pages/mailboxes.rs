@@ -413,8 +413,8 @@ fn MailboxTable(
                                             " " <span class="cell-sub" data-testid="mailbox-email">{row.email}</span>
                                         </div>
                                     </td>
-                                    <td data-label=column(Column::Incoming)>{row.incoming}</td>
-                                    <td data-label=column(Column::Outgoing)>{row.outgoing}</td>
+                                    <td data-label=column(Column::Incoming) class="cell-type">{row.incoming}</td>
+                                    <td data-label=column(Column::Outgoing) class="cell-type">{row.outgoing}</td>
                                     <td data-label=column(Column::Messages)>
                                         <div>
                                             <span data-testid="mailbox-message-count">{row.messages}</span>

@@ -2,6 +2,7 @@
 //! makes lives in `app` (it reads the request context); the HTTP edge (cookie, middleware,
 //! sign-in routes) in the `server` crate.
 
+pub mod client_address;
 pub mod password;
 pub mod sessions;
 pub mod sign_in;

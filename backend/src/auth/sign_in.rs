@@ -4,16 +4,19 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr};
 use secrecy::SecretString;
 
+use super::client_address::TrustedProxies;
 use super::sessions::{self, SessionPolicy, SessionToken};
 use super::throttle::{self, ThrottlePolicy};
 use super::{password, users, Actor};
 use rules::access::{Role, SignInError};
 
 /// The policies sign-in applies.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuthPolicy {
     pub sessions: SessionPolicy,
     pub throttle: ThrottlePolicy,
+    /// Whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
     /// `Secure` on the session cookie: set when `PUBLIC_BASE_URL` is https.
     pub secure_cookie: bool,
 }
@@ -29,8 +32,9 @@ pub enum SignInOutcome {
     Refused(SignInError),
 }
 
-/// Checks `email`/`password` typed at `address`, throttled per account and per address.
-/// A locked account or address is refused without checking the password.
+/// Checks `email`/`password` typed at `address`, throttled ([`throttle`]): per account at
+/// this address, per address, and for the account from everywhere with growing delays. A
+/// throttled attempt is refused without checking the password.
 pub async fn sign_in(
     db: &impl ConnectionTrait,
     policy: &AuthPolicy,
@@ -62,7 +66,7 @@ pub async fn sign_in(
         tracing::warn!(%address, "sign-in refused: unknown e-mail address or wrong password");
         return Ok(SignInOutcome::Refused(SignInError::Rejected));
     };
-    throttle::forget_account(db, &account_key).await?;
+    throttle::forget_account(db, &account_key, address).await?;
     let token = sessions::start(db, account.id, now, &policy.sessions).await?;
     tracing::info!(user_id = account.id, role = role.as_str(), "signed in");
     Ok(SignInOutcome::SignedIn {

@@ -1,10 +1,18 @@
-//! Throttling failed sign-ins per account (the e-mail address typed) and per client
-//! address, in the database so every server instance counts the same failures.
+//! Throttling failed sign-ins, in the database so every server instance counts the same
+//! failures. Three counts, so that guessing is bounded without letting anyone lock an admin
+//! out of their own sign-in from another address:
+//! - an account *at one address* locks after `SIGN_IN_MAX_FAILURES` within the window: the
+//!   guesser is stopped, the admin at their own address is not;
+//! - an address locks after four times as many, over every account it tried;
+//! - an account from *everywhere* (many addresses guessing one account) gets growing delays
+//!   after `SIGN_IN_MAX_FAILURES`: 1, 2, 4 … seconds after its latest failure, at most a
+//!   minute. That bounds distributed guessing to about one guess a minute, and the admin
+//!   waits at most that long.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use crate::entities::sign_in_failure;
@@ -12,7 +20,7 @@ use crate::entities::sign_in_failure;
 /// When sign-in is locked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ThrottlePolicy {
-    /// This many failures within `window` lock the account or address
+    /// This many failures within `window` lock the account at that address
     /// (`SIGN_IN_MAX_FAILURES`).
     pub max_failures: u64,
     /// The counting window; the lock lifts as failures age out of it
@@ -29,17 +37,59 @@ impl Default for ThrottlePolicy {
     }
 }
 
+/// The longest an account waits between failures from everywhere.
+const LONGEST_ACCOUNT_DELAY: TimeDelta = TimeDelta::seconds(60);
+
 impl ThrottlePolicy {
-    /// True when `failures` within the window reach the limit.
+    /// True when `failures` of one account at one address within the window reach the limit.
     pub fn locks(&self, failures: u64) -> bool {
         failures >= self.max_failures
     }
+
+    /// True when `failures` from one address, over all accounts, reach its limit.
+    pub fn locks_address(&self, failures: u64) -> bool {
+        failures >= self.max_failures.saturating_mul(4)
+    }
+
+    /// How long after its latest failure an account may be tried again, having failed
+    /// `failures` times within the window from any address.
+    pub fn account_delay(&self, failures: u64) -> TimeDelta {
+        if failures < self.max_failures {
+            return TimeDelta::zero();
+        }
+        let doublings = (failures - self.max_failures).min(6);
+        TimeDelta::seconds(1 << doublings).min(LONGEST_ACCOUNT_DELAY)
+    }
 }
 
+const PAIR: &str = "pair";
 const ACCOUNT: &str = "account";
 const ADDRESS: &str = "address";
 
-/// True when the account or the address has too many recent failures.
+/// The subject of the account-at-address count: the address first, so a long account name
+/// never cuts it off.
+fn pair(account: &str, address: &str) -> String {
+    format!("{address} {account}")
+}
+
+fn subject(text: &str) -> String {
+    text.chars().take(320).collect()
+}
+
+fn recent(
+    scope: &str,
+    subject_text: &str,
+    now: DateTime<Utc>,
+    policy: &ThrottlePolicy,
+) -> sea_orm::Select<sign_in_failure::Entity> {
+    sign_in_failure::Entity::find()
+        .filter(sign_in_failure::Column::Scope.eq(scope))
+        .filter(sign_in_failure::Column::Subject.eq(subject(subject_text)))
+        .filter(sign_in_failure::Column::FailedAt.gt(now - policy.window))
+}
+
+/// True when this account at this address, this address, or this account from everywhere
+/// must wait.
 pub async fn is_locked(
     db: &impl ConnectionTrait,
     account: &str,
@@ -47,21 +97,27 @@ pub async fn is_locked(
     now: DateTime<Utc>,
     policy: &ThrottlePolicy,
 ) -> Result<bool, DbErr> {
-    for (scope, subject) in [(ACCOUNT, account), (ADDRESS, address)] {
-        let failures = sign_in_failure::Entity::find()
-            .filter(sign_in_failure::Column::Scope.eq(scope))
-            .filter(sign_in_failure::Column::Subject.eq(subject))
-            .filter(sign_in_failure::Column::FailedAt.gt(now - policy.window))
-            .count(db)
-            .await?;
-        if policy.locks(failures) {
-            return Ok(true);
-        }
+    let at_address = recent(PAIR, &pair(account, address), now, policy);
+    if policy.locks(at_address.count(db).await?) {
+        return Ok(true);
     }
-    Ok(false)
+    if policy.locks_address(recent(ADDRESS, address, now, policy).count(db).await?) {
+        return Ok(true);
+    }
+    let from_everywhere = recent(ACCOUNT, account, now, policy);
+    let failures = from_everywhere.clone().count(db).await?;
+    let delay = policy.account_delay(failures);
+    if delay.is_zero() {
+        return Ok(false);
+    }
+    let latest = from_everywhere
+        .order_by_desc(sign_in_failure::Column::FailedAt)
+        .one(db)
+        .await?;
+    Ok(latest.is_some_and(|latest| now < latest.failed_at + delay))
 }
 
-/// Counts a failure against both, and forgets failures older than the window.
+/// Counts a failure against all three, and forgets failures older than the window.
 pub async fn record_failure(
     db: &impl ConnectionTrait,
     account: &str,
@@ -73,10 +129,14 @@ pub async fn record_failure(
         .filter(sign_in_failure::Column::FailedAt.lte(now - policy.window))
         .exec(db)
         .await?;
-    for (scope, subject) in [(ACCOUNT, account), (ADDRESS, address)] {
+    for (scope, text) in [
+        (PAIR, pair(account, address)),
+        (ACCOUNT, account.to_string()),
+        (ADDRESS, address.to_string()),
+    ] {
         sign_in_failure::ActiveModel {
             scope: Set(scope.to_string()),
-            subject: Set(subject.chars().take(320).collect()),
+            subject: Set(subject(&text)),
             failed_at: Set(now),
             ..Default::default()
         }
@@ -86,14 +146,24 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// Forgets the account's failures after a successful sign-in. The address's stay: one
-/// valid account must not reset the count of guesses at others.
-pub async fn forget_account(db: &impl ConnectionTrait, account: &str) -> Result<(), DbErr> {
-    sign_in_failure::Entity::delete_many()
-        .filter(sign_in_failure::Column::Scope.eq(ACCOUNT))
-        .filter(sign_in_failure::Column::Subject.eq(account))
-        .exec(db)
-        .await?;
+/// Forgets the account's failures at this address and from everywhere after a successful
+/// sign-in there. The address's own count stays: one valid account must not reset the count
+/// of guesses at others; so do the account's counts at other addresses.
+pub async fn forget_account(
+    db: &impl ConnectionTrait,
+    account: &str,
+    address: &str,
+) -> Result<(), DbErr> {
+    for (scope, text) in [
+        (ACCOUNT, account.to_string()),
+        (PAIR, pair(account, address)),
+    ] {
+        sign_in_failure::Entity::delete_many()
+            .filter(sign_in_failure::Column::Scope.eq(scope))
+            .filter(sign_in_failure::Column::Subject.eq(subject(&text)))
+            .exec(db)
+            .await?;
+    }
     Ok(())
 }
 
@@ -102,9 +172,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn five_failures_lock() {
+    fn five_failures_lock_an_account_at_an_address_twenty_the_address() {
         let policy = ThrottlePolicy::default();
         assert!(!policy.locks(4));
         assert!(policy.locks(5));
+        assert!(!policy.locks_address(19));
+        assert!(policy.locks_address(20));
+    }
+
+    #[test]
+    fn an_account_from_everywhere_waits_longer_after_each_failure_at_most_a_minute() {
+        let policy = ThrottlePolicy::default();
+        let seconds = |failures| policy.account_delay(failures).num_seconds();
+        assert_eq!([seconds(0), seconds(4)], [0, 0]);
+        assert_eq!(
+            [seconds(5), seconds(6), seconds(7), seconds(10)],
+            [1, 2, 4, 32]
+        );
+        assert_eq!([seconds(11), seconds(12), seconds(1000)], [60, 60, 60]);
     }
 }

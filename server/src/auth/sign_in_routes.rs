@@ -12,6 +12,7 @@ use http::{header, HeaderValue, StatusCode};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use backend::auth::client_address::TrustedProxies;
 use backend::auth::sessions;
 use backend::auth::sign_in::{sign_in, SignInOutcome};
 use backend::AppState;
@@ -35,7 +36,7 @@ struct SignInForm {
 
 /// Signs in and redirects to `next`, or back to the sign-in page with the reason.
 pub async fn post_sign_in(state: AppState, request: Request) -> Response {
-    let address = client_address(&request);
+    let address = client_address(&request, &state.auth.trusted_proxies);
     let old_token = cookie::session_token(request.headers());
     let Ok(Form(form)) = Form::<SignInForm>::from_request(request, &()).await else {
         return back_to_sign_in(SignInError::Rejected, "");
@@ -99,11 +100,16 @@ fn set_cookie(response: &mut Response, value: &str) {
     }
 }
 
-/// The client's IP address as the socket saw it; "unknown" when the server runs without
-/// connection info (tests).
-fn client_address(request: &Request) -> String {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |info| info.0.ip().to_string())
+/// The client's IP address: the socket's peer, or behind a trusted proxy the client it
+/// names; "unknown" when the server runs without connection info (tests).
+fn client_address(request: &Request, trusted: &TrustedProxies) -> String {
+    let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".to_string();
+    };
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    trusted.client_ip(peer.ip(), forwarded).to_string()
 }

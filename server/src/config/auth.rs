@@ -3,6 +3,7 @@
 use chrono::TimeDelta;
 use secrecy::SecretString;
 
+use backend::auth::client_address::TrustedProxies;
 use backend::auth::sessions::SessionPolicy;
 use backend::auth::sign_in::AuthPolicy;
 use backend::auth::throttle::ThrottlePolicy;
@@ -21,6 +22,9 @@ pub struct AuthConfig {
     /// `SIGN_IN_MAX_FAILURES` (default 5) within `SIGN_IN_WINDOW_MINUTES` (default 15) lock
     /// an account or client address until the failures age out of the window.
     pub throttle: ThrottlePolicy,
+    /// `TRUSTED_PROXIES`: addresses and CIDR ranges of the reverse proxies whose
+    /// `X-Forwarded-For` names the client (default none: the socket's peer is the client).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl AuthConfig {
@@ -66,6 +70,11 @@ impl AuthConfig {
                 max_failures: number("SIGN_IN_MAX_FAILURES", 5)?.unsigned_abs(),
                 window: TimeDelta::minutes(number("SIGN_IN_WINDOW_MINUTES", 15)?),
             },
+            trusted_proxies: TrustedProxies::parse(&text("TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|problem| ConfigError {
+                    variable: "TRUSTED_PROXIES",
+                    problem,
+                })?,
         })
     }
 
@@ -74,6 +83,7 @@ impl AuthConfig {
         AuthPolicy {
             sessions: self.sessions,
             throttle: self.throttle,
+            trusted_proxies: self.trusted_proxies.clone(),
             secure_cookie: public_base_url.starts_with("https://"),
         }
     }
@@ -107,6 +117,17 @@ mod tests {
         assert!(!format!("{config:?}").contains("geheim-wachtwoord"));
         assert!(config.policy("https://crm.example.org").secure_cookie);
         assert!(!config.policy("http://127.0.0.1:3000").secure_cookie);
+        assert_eq!(config.trusted_proxies, TrustedProxies::default());
+        let behind_nginx = read(&[("TRUSTED_PROXIES", "127.0.0.1, ::1")])?;
+        assert_eq!(
+            behind_nginx.trusted_proxies,
+            TrustedProxies::parse("127.0.0.1 ::1").map_err(|problem| ConfigError {
+                variable: "TRUSTED_PROXIES",
+                problem
+            })?
+        );
+        let bad = read(&[("TRUSTED_PROXIES", "nginx")]).map(|_| ());
+        assert_eq!(bad.map_err(|error| error.variable), Err("TRUSTED_PROXIES"));
         Ok(())
     }
 

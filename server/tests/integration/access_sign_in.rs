@@ -145,10 +145,11 @@ async fn wrong_passwords_get_one_generic_message_then_a_lock(db: DatabaseConnect
         "next kept"
     );
 
-    for _ in 0..3 {
+    for _ in 0..4 {
         sign_in(&router, EMAIL, "fout-wachtwoord-123", "").await;
     }
-    // Five failures for this account: even the right password is refused for a while.
+    // Five failures for this account at this address: even the right password is refused
+    // from here for a while.
     let locked = sign_in(&router, EMAIL, PASSWORD, "").await;
     assert_eq!(locked.header("location"), "/inloggen?fout=te-veel");
     let page = send_full(

@@ -12,6 +12,7 @@
 mod support;
 
 mod access_accounts;
+mod access_client_address;
 mod access_csrf_audit;
 mod access_enumeration;
 mod access_no_leaks;

@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 mod download;
 mod language;
+mod probes;
 pub mod reencrypt;
 mod routes;
 pub mod users_cli;

@@ -43,7 +43,13 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let sign_in_state = state.clone();
     let sign_out_state = state.clone();
     let download_state = state.clone();
+    let ready_state = state.clone();
     Router::new()
+        .route(crate::probes::HEALTH_PATH, get(crate::probes::health))
+        .route(
+            crate::probes::READY_PATH,
+            get(move || crate::probes::ready(ready_state.clone())),
+        )
         .route("/taal", post(crate::language::choose_language))
         .route(
             callback::CALLBACK_PATH,

@@ -25,6 +25,8 @@ pub enum RouteKind {
     Asset,
     /// Signing in and out: reachable without a session.
     SignIn,
+    /// `/healthz` and `/readyz`: public, for load balancers.
+    Probe,
     /// `/api/{name}`: a server function.
     ServerFunction,
     /// Everything else: a settings page (or its 404), and the OAuth callback.
@@ -37,6 +39,8 @@ pub fn route_kind(path: &str) -> RouteKind {
         RouteKind::Asset
     } else if path == SIGN_IN_PATH || path == SIGN_OUT_PATH {
         RouteKind::SignIn
+    } else if path == crate::probes::HEALTH_PATH || path == crate::probes::READY_PATH {
+        RouteKind::Probe
     } else if path.starts_with("/api/") && !path.starts_with("/api/oauth/") {
         RouteKind::ServerFunction
     } else {
@@ -56,7 +60,7 @@ pub enum Refusal {
 /// Decides whether `actor` may make a request of `kind` to `path`.
 pub fn decide(kind: RouteKind, path: &str, actor: Option<&Actor>) -> Result<(), Refusal> {
     match (kind, actor) {
-        (RouteKind::Asset | RouteKind::SignIn, _) => Ok(()),
+        (RouteKind::Asset | RouteKind::SignIn | RouteKind::Probe, _) => Ok(()),
         (_, None) => Err(Refusal::Anonymous),
         (RouteKind::Page, Some(_)) => Ok(()),
         (RouteKind::ServerFunction, Some(actor)) => match server_function_access(path) {

@@ -38,4 +38,5 @@ mod mailbox_form_secrets;
 mod mailbox_list_loads;
 mod mailbox_list_page;
 mod mailboxes_repo;
+mod probes;
 mod secrets_reencrypt;

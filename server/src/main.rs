@@ -2,11 +2,39 @@
 
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
 use server::config::Config;
 use tracing_subscriber::EnvFilter;
 
+/// Serves the Mailboxen settings app. Configuration comes from the environment (README,
+/// "Configuration"); `--help` needs none of it.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app on LEPTOS_SITE_ADDR (the default).
+    Serve,
+    /// Encrypt every stored secret with ENCRYPTION_KEY (after a key rotation, with the old
+    /// key in ENCRYPTION_KEY_PREVIOUS).
+    ReencryptSecrets,
+    /// Create an account; the password from NEW_PASSWORD or standard input.
+    AddUser {
+        email: String,
+        /// beheerder (may change mailboxes) or lezer (views settings and diagnostics).
+        role: String,
+    },
+    /// Set an account's password (NEW_PASSWORD or standard input) and end its sessions.
+    ResetPassword { email: String },
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
@@ -20,18 +48,15 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match args.first().map(String::as_str) {
-        None | Some("serve") => None,
-        Some("reencrypt-secrets") => Some(server::reencrypt::run(&config).await),
-        Some("add-user") => Some(server::users_cli::add_user(&config, &args[1..]).await),
-        Some("reset-password") => {
-            Some(server::users_cli::reset_password(&config, &args[1..]).await)
+    let command = match cli.command {
+        None | Some(Command::Serve) => None,
+        Some(Command::ReencryptSecrets) => Some(server::reencrypt::run(&config).await),
+        Some(Command::AddUser { email, role }) => {
+            Some(server::users_cli::add_user(&config, &[email, role]).await)
         }
-        Some(other) => Some(Err(format!(
-            "unknown command '{other}'; commands: serve (default), reencrypt-secrets, \
-             add-user <email> <beheerder|lezer>, reset-password <email>"
-        ))),
+        Some(Command::ResetPassword { email }) => {
+            Some(server::users_cli::reset_password(&config, &[email]).await)
+        }
     };
     if let Some(result) = command {
         return match result {
@@ -93,9 +118,30 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Ctrl-C, or SIGTERM from systemd or a container runtime: stop accepting connections and
+/// let the requests in flight finish.
 async fn shutdown_signal() {
-    // If the handler cannot be installed we simply never shut down gracefully.
-    let _ = tokio::signal::ctrl_c().await;
+    let interrupt = async {
+        // If a handler cannot be installed, that signal simply never ends the server.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("interrupted: shutting down"),
+        () = terminate => tracing::info!("SIGTERM: shutting down"),
+    }
 }
 
 /// The database URL without its password, for error messages.

@@ -39,4 +39,5 @@ mod mailbox_list_loads;
 mod mailbox_list_page;
 mod mailboxes_repo;
 mod probes;
+mod process_cli;
 mod secrets_reencrypt;

@@ -15,6 +15,8 @@ pub enum MailMsg {
     FetchNow,
     Fetched,
     FetchFailed,
+    FetchWaiting,
+    FetchRunning,
     SyncBusy,
     NotSyncable,
     NotMicrosoftIncoming,
@@ -88,6 +90,14 @@ impl MailMsg {
             FetchNow => ("Nu ophalen", "Fetch now"),
             Fetched => ("Opgehaald: {n} nieuwe berichten.", "Fetched: {n} new messages."),
             FetchFailed => ("Ophalen is mislukt", "Fetching failed"),
+            FetchWaiting => (
+                "Ophalen aangevraagd: het begint zodra er plaats is…",
+                "Fetch requested: it starts as soon as there is room…",
+            ),
+            FetchRunning => (
+                "Bezig met ophalen… {n} berichten opgehaald",
+                "Fetching… {n} messages fetched so far",
+            ),
             SyncBusy => (
                 "Een andere server haalt de mail van deze mailbox op dit moment op. Probeer het over een minuut opnieuw.",
                 "Another server is fetching this mailbox's mail right now. Try again in a minute.",

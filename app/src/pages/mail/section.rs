@@ -1,13 +1,14 @@
 //! The "Mail" section of the mailbox page: last fetched, message count and last error, a
-//! link to the messages, "Nu ophalen" and "Stuur testmail". Each action is its own plain
-//! form: the post is answered with a 303 back here, the outcome in the query.
+//! link to the messages, "Nu ophalen" (`fetch`) and "Stuur testmail". Each action is its own
+//! plain form: the post is answered with a 303 back here, the outcome in the query.
 //! Server-rendered only.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::fetch::FetchForm;
 use super::problem::{Action, ProblemReport};
-use crate::api::mail::{get_mail_status, FetchMailNow, SendTestMail};
+use crate::api::mail::{get_mail_status, SendTestMail};
 use rules::i18n::{Lang, MailMsg};
 use rules::mail::{
     fetch_outcome_from_query, messages_path, short_time, test_mail_outcome_from_query,
@@ -69,7 +70,7 @@ fn SectionBody(
                 <a href=messages_path(id) data-testid="messages-link">{t(MailMsg::ViewMessages)}</a>
             </p>
             {(status.can_change && status.incoming_microsoft).then(|| view! {
-                <FetchForm id fetch_outcome lang/>
+                <FetchForm status=status.clone() fetch_outcome lang/>
             })}
             {(status.can_change && status.outgoing_microsoft).then(|| view! {
                 <TestMailForm id email=status.email.clone() test_outcome lang/>
@@ -107,43 +108,6 @@ fn Facts(status: MailStatus, lang: Lang) -> impl IntoView {
                 {error}
             </dd>
         </dl>
-    }
-}
-
-/// "Nu ophalen" and what it did.
-#[component]
-fn FetchForm(id: i32, fetch_outcome: Option<FetchOutcome>, lang: Lang) -> impl IntoView {
-    let t = move |msg: MailMsg| msg.text(lang);
-    let fetch = ServerAction::<FetchMailNow>::new();
-    view! {
-        <ActionForm action=fetch>
-            <input type="hidden" name="id" value=id.to_string()/>
-            <button type="submit" class="button button--primary" data-testid="fetch-now">
-                {t(MailMsg::FetchNow)}
-            </button>
-        </ActionForm>
-        {fetch_outcome.map(|outcome| match outcome {
-            FetchOutcome::Fetched { new_messages, .. } => view! {
-                <p class="alert alert--ok" role="status" data-testid="fetch-success"
-                    data-new=new_messages.to_string()>
-                    {t(MailMsg::Fetched).replace("{n}", &new_messages.to_string())}
-                </p>
-            }.into_any(),
-            FetchOutcome::Failed { problem } => view! {
-                <ProblemReport problem title=MailMsg::FetchFailed action=Action::Fetch lang
-                    testid="fetch-failed"/>
-            }.into_any(),
-            FetchOutcome::NotMicrosoft => view! {
-                <p class="alert alert--error" role="alert" data-testid="fetch-failed">
-                    {t(MailMsg::NotMicrosoftIncoming)}
-                </p>
-            }.into_any(),
-            FetchOutcome::NotFound => view! {
-                <p class="alert alert--error" role="alert" data-testid="fetch-failed">
-                    {t(MailMsg::MailboxGone)}
-                </p>
-            }.into_any(),
-        })}
     }
 }
 

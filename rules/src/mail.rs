@@ -18,6 +18,19 @@ pub const FETCH_PARAM: &str = "ophalen";
 pub const FETCH_RUNNING: &str = "bezig";
 /// Seconds between the reloads of a page that follows a running sync.
 pub const PROGRESS_REFRESH_SECS: u32 = 2;
+/// Counts those reloads: each reload goes to a URL that differs from the page's own, as a
+/// reload to the same URL with `#mail` would only scroll to the section, not load it again.
+pub const RELOAD_PARAM: &str = "herladen";
+
+/// Where a page following mailbox `mailbox_id`'s fetch reloads to after `reloads` reloads:
+/// back to its Mail section.
+pub fn progress_reload_url(mailbox_id: i32, reloads: u32) -> String {
+    format!(
+        "{}?{FETCH_PARAM}={FETCH_RUNNING}&{RELOAD_PARAM}={}#mail",
+        MailboxTarget::Existing(mailbox_id).path(),
+        reloads.saturating_add(1)
+    )
+}
 /// After "Stuur testmail" without JavaScript: `ok` or `fout`, with [`TO_PARAM`] or the problem.
 pub const TEST_MAIL_PARAM: &str = "testmail";
 pub const NEW_PARAM: &str = "nieuw";
@@ -396,6 +409,14 @@ mod tests {
             })
         );
         assert_eq!(fetch_outcome_from_query(query(&[])), None);
+        assert_eq!(
+            fetch_outcome_from_query(query(&[("ophalen", "bezig"), ("herladen", "3")])),
+            Some(FetchOutcome::Requested)
+        );
+        assert_eq!(
+            progress_reload_url(7, 3),
+            "/instellingen/mailboxen/7?ophalen=bezig&herladen=4#mail"
+        );
         assert_eq!(
             test_mail_outcome_from_query(query(&[("testmail", "ok"), ("aan", "a@b.nl")])),
             Some(TestMailOutcome::Sent {

@@ -57,6 +57,8 @@ async fn nu_ophalen_is_a_request_the_scheduler_takes_up_with_periodic_sync_off(
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-testid=\"fetch-running\""), "{html}");
     assert!(html.contains("http-equiv=\"refresh\""), "reloads while waiting");
+    // To a URL of its own: one that only added `#mail` would scroll, not reload.
+    assert!(html.contains("?ophalen=bezig&amp;herladen=1#mail"), "{html}");
 
     // The scheduler (periodic sync off) takes the request up.
     let scheduler = spawn_scheduler(c.state.clone());

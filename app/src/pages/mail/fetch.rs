@@ -8,14 +8,24 @@ use leptos::prelude::*;
 use super::problem::{Action, ProblemReport};
 use crate::api::mail::FetchMailNow;
 use rules::i18n::{Lang, MailMsg};
-use rules::mail::{FetchOutcome, FetchProgress, MailStatus, PROGRESS_REFRESH_SECS};
+use rules::mail::{
+    progress_reload_url, FetchOutcome, FetchProgress, MailStatus, PROGRESS_REFRESH_SECS,
+};
 
 /// The button, and the fetch it asked for or its outcome.
 #[component]
-pub fn FetchForm(status: MailStatus, fetch_outcome: Option<FetchOutcome>, lang: Lang) -> impl IntoView {
+pub fn FetchForm(
+    status: MailStatus,
+    fetch_outcome: Option<FetchOutcome>,
+    /// Reloads so far of a page following a fetch.
+    reloads: u32,
+    lang: Lang,
+) -> impl IntoView {
     let t = move |msg: MailMsg| msg.text(lang);
     let fetch = ServerAction::<FetchMailNow>::new();
-    let following = fetch_outcome == Some(FetchOutcome::Requested);
+    let id = status.mailbox_id;
+    let reload_to = (fetch_outcome == Some(FetchOutcome::Requested))
+        .then(|| progress_reload_url(id, reloads));
     // Following the fetch this page asked for: its progress until done, then its outcome.
     // Otherwise a fetch someone else asked for (or the schedule's) is shown without
     // reloading, so nothing typed elsewhere on the page is lost.
@@ -26,22 +36,22 @@ pub fn FetchForm(status: MailStatus, fetch_outcome: Option<FetchOutcome>, lang: 
     };
     view! {
         <ActionForm action=fetch>
-            <input type="hidden" name="id" value=status.mailbox_id.to_string()/>
+            <input type="hidden" name="id" value=id.to_string()/>
             <button type="submit" class="button button--primary" data-testid="fetch-now">
                 {t(MailMsg::FetchNow)}
             </button>
         </ActionForm>
-        <Progress progress reload=following lang/>
+        <Progress progress reload_to lang/>
         {outcome.map(|outcome| view! { <Outcome outcome lang/> })}
     }
 }
 
-/// "Bezig met ophalen… 120 berichten opgehaald"; with `reload`, the page reloads itself
-/// while the fetch waits or runs.
+/// "Bezig met ophalen… 120 berichten opgehaald"; with `reload_to`, the page reloads itself
+/// there while the fetch waits or runs.
 #[component]
-fn Progress(progress: FetchProgress, reload: bool, lang: Lang) -> impl IntoView {
+fn Progress(progress: FetchProgress, reload_to: Option<String>, lang: Lang) -> impl IntoView {
     let t = move |msg: MailMsg| msg.text(lang);
-    let reload = reload && progress.is_active();
+    let reload_to = reload_to.filter(|_| progress.is_active());
     let line = match progress {
         FetchProgress::Idle => None,
         FetchProgress::Waiting => Some(view! {
@@ -60,8 +70,8 @@ fn Progress(progress: FetchProgress, reload: bool, lang: Lang) -> impl IntoView 
     view! {
         {line}
         // A reload that needs no script: the browser follows it wherever the element is.
-        {reload.then(|| view! {
-            <meta http-equiv="refresh" content=PROGRESS_REFRESH_SECS.to_string()/>
+        {reload_to.map(|url| view! {
+            <meta http-equiv="refresh" content=format!("{PROGRESS_REFRESH_SECS}; url={url}")/>
         })}
     }
 }

@@ -12,7 +12,7 @@ use crate::api::mail::{get_mail_status, SendTestMail};
 use rules::i18n::{Lang, MailMsg};
 use rules::mail::{
     fetch_outcome_from_query, messages_path, short_time, test_mail_outcome_from_query,
-    FetchOutcome, MailStatus, TestMailOutcome,
+    FetchOutcome, MailStatus, TestMailOutcome, RELOAD_PARAM,
 };
 
 /// The status for the mailbox page's `segment`; None for a new mailbox.
@@ -28,11 +28,12 @@ pub async fn load_status(segment: String) -> Result<Option<MailStatus>, ServerFn
 pub fn MailSection(status: Resource<Result<Option<MailStatus>, ServerFnError>>) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
     // After a post, the outcome is in the query.
-    let (fetch_outcome, test_outcome) = use_query_map().with_untracked(|q| {
+    let (fetch_outcome, test_outcome, reloads) = use_query_map().with_untracked(|q| {
         let get = |name: &str| q.get(name);
         (
             fetch_outcome_from_query(get),
             test_mail_outcome_from_query(get),
+            get(RELOAD_PARAM).and_then(|n| n.parse::<u32>().ok()).unwrap_or(0),
         )
     });
     view! {
@@ -42,7 +43,7 @@ pub fn MailSection(status: Resource<Result<Option<MailStatus>, ServerFnError>>) 
                 Suspend::new(async move {
                     match status.await {
                         Ok(Some(status)) if status.incoming_microsoft || status.outgoing_microsoft => view! {
-                            <SectionBody status fetch_outcome test_outcome lang/>
+                            <SectionBody status fetch_outcome test_outcome reloads lang/>
                         }.into_any(),
                         _ => ().into_any(),
                     }
@@ -58,6 +59,7 @@ fn SectionBody(
     status: MailStatus,
     fetch_outcome: Option<FetchOutcome>,
     test_outcome: Option<TestMailOutcome>,
+    reloads: u32,
     lang: Lang,
 ) -> impl IntoView {
     let t = move |msg: MailMsg| msg.text(lang);
@@ -70,7 +72,7 @@ fn SectionBody(
                 <a href=messages_path(id) data-testid="messages-link">{t(MailMsg::ViewMessages)}</a>
             </p>
             {(status.can_change && status.incoming_microsoft).then(|| view! {
-                <FetchForm status=status.clone() fetch_outcome lang/>
+                <FetchForm status=status.clone() fetch_outcome reloads lang/>
             })}
             {(status.can_change && status.outgoing_microsoft).then(|| view! {
                 <TestMailForm id email=status.email.clone() test_outcome lang/>

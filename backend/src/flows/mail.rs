@@ -193,7 +193,10 @@ async fn fetch_progress(
     id: i32,
 ) -> Result<(FetchProgress, Option<FetchOutcome>), DbErr> {
     use crate::mail::progress::{progress_of, Progress};
-    let Some(row) = mail_sync_state::Entity::find_by_id(id).one(&state.db).await? else {
+    let Some(row) = mail_sync_state::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+    else {
         return Ok((FetchProgress::Idle, None));
     };
     let now = state.mail.pause.now();

@@ -123,12 +123,11 @@ pub async fn run_claimed(
     let settings = &state.mail;
     let started_at = settings.pause.now();
     let until = started_at + settings.lease_duration();
-    let result = match progress::start_run(&state.db, target.mailbox_id, holder, started_at, until)
-        .await
-    {
-        Ok(()) => sync_mailbox(state, target, holder).await,
-        Err(error) => Err(error.into()),
-    };
+    let result =
+        match progress::start_run(&state.db, target.mailbox_id, holder, started_at, until).await {
+            Ok(()) => sync_mailbox(state, target, holder).await,
+            Err(error) => Err(error.into()),
+        };
     let now = settings.pause.now();
     let booked = match &result {
         Ok(_) => failures::record_success(&state.db, target.mailbox_id, now).await,

@@ -44,7 +44,10 @@ async fn nu_ophalen_is_a_request_the_scheduler_takes_up_with_periodic_sync_off(
     let row = state_row(&db, c.id).await;
     assert!(row.fetch_requested_at.is_some());
     assert_eq!(row.lease_holder, None, "no lease held for the request");
-    assert!(stored(&db).await.is_empty(), "nothing fetched inside the request");
+    assert!(
+        stored(&db).await.is_empty(),
+        "nothing fetched inside the request"
+    );
 
     // Without JavaScript: a 303 back to the page, which follows the fetch.
     let answer = post(&router, "fetch_mail_now", &fields, Poster::PlainForm, "/").await;
@@ -56,9 +59,15 @@ async fn nu_ophalen_is_a_request_the_scheduler_takes_up_with_periodic_sync_off(
     let (status, html) = get(&router, &page).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-testid=\"fetch-running\""), "{html}");
-    assert!(html.contains("http-equiv=\"refresh\""), "reloads while waiting");
+    assert!(
+        html.contains("http-equiv=\"refresh\""),
+        "reloads while waiting"
+    );
     // To a URL of its own: one that only added `#mail` would scroll, not reload.
-    assert!(html.contains("?ophalen=bezig&amp;herladen=1#mail"), "{html}");
+    assert!(
+        html.contains("?ophalen=bezig&amp;herladen=1#mail"),
+        "{html}"
+    );
 
     // The scheduler (periodic sync off) takes the request up.
     let scheduler = spawn_scheduler(c.state.clone());
@@ -76,7 +85,10 @@ async fn nu_ophalen_is_a_request_the_scheduler_takes_up_with_periodic_sync_off(
         html.contains("data-testid=\"fetch-success\"") && html.contains("data-new=\"3\""),
         "{html}"
     );
-    assert!(!html.contains("http-equiv=\"refresh\""), "done: no more reloads");
+    assert!(
+        !html.contains("http-equiv=\"refresh\""),
+        "done: no more reloads"
+    );
     assert!(!html.contains("data-testid=\"fetch-running\""));
 
     // Nothing is fetched again unasked.
@@ -104,7 +116,10 @@ async fn a_running_sync_records_how_far_it_is(db: DatabaseConnection) {
         if !status.progress.is_active() && stored(&db).await.len() == 3 {
             break;
         }
-        assert!(Instant::now() < deadline, "the fetch to finish: not in 30 s");
+        assert!(
+            Instant::now() < deadline,
+            "the fetch to finish: not in 30 s"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     scheduler.abort();

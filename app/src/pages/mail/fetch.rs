@@ -24,8 +24,8 @@ pub fn FetchForm(
     let t = move |msg: MailMsg| msg.text(lang);
     let fetch = ServerAction::<FetchMailNow>::new();
     let id = status.mailbox_id;
-    let reload_to = (fetch_outcome == Some(FetchOutcome::Requested))
-        .then(|| progress_reload_url(id, reloads));
+    let reload_to =
+        (fetch_outcome == Some(FetchOutcome::Requested)).then(|| progress_reload_url(id, reloads));
     // Following the fetch this page asked for: its progress until done, then its outcome.
     // Otherwise a fetch someone else asked for (or the schedule's) is shown without
     // reloading, so nothing typed elsewhere on the page is lost.
@@ -54,18 +54,24 @@ fn Progress(progress: FetchProgress, reload_to: Option<String>, lang: Lang) -> i
     let reload_to = reload_to.filter(|_| progress.is_active());
     let line = match progress {
         FetchProgress::Idle => None,
-        FetchProgress::Waiting => Some(view! {
-            <p class="alert alert--warn" role="status" data-testid="fetch-running"
-                data-state="waiting" data-stored="0">
-                {t(MailMsg::FetchWaiting)}
-            </p>
-        }.into_any()),
-        FetchProgress::Running { started_at, stored } => Some(view! {
-            <p class="alert alert--warn" role="status" data-testid="fetch-running"
-                data-state="running" data-stored=stored.to_string() data-started=started_at>
-                {t(MailMsg::FetchRunning).replace("{n}", &stored.to_string())}
-            </p>
-        }.into_any()),
+        FetchProgress::Waiting => Some(
+            view! {
+                <p class="alert alert--warn" role="status" data-testid="fetch-running"
+                    data-state="waiting" data-stored="0">
+                    {t(MailMsg::FetchWaiting)}
+                </p>
+            }
+            .into_any(),
+        ),
+        FetchProgress::Running { started_at, stored } => Some(
+            view! {
+                <p class="alert alert--warn" role="status" data-testid="fetch-running"
+                    data-state="running" data-stored=stored.to_string() data-started=started_at>
+                    {t(MailMsg::FetchRunning).replace("{n}", &stored.to_string())}
+                </p>
+            }
+            .into_any(),
+        ),
     };
     view! {
         {line}

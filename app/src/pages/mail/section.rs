@@ -33,7 +33,9 @@ pub fn MailSection(status: Resource<Result<Option<MailStatus>, ServerFnError>>) 
         (
             fetch_outcome_from_query(get),
             test_mail_outcome_from_query(get),
-            get(RELOAD_PARAM).and_then(|n| n.parse::<u32>().ok()).unwrap_or(0),
+            get(RELOAD_PARAM)
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or(0),
         )
     });
     view! {

@@ -27,6 +27,20 @@ pub async fn request(
     Ok(())
 }
 
+/// Drops a request for a mailbox that turned out not to be one to sync, so the scheduler
+/// does not claim it again and again.
+pub async fn forget_request(db: &impl ConnectionTrait, mailbox_id: i32) -> Result<(), DbErr> {
+    sync_state::Entity::update_many()
+        .col_expr(
+            sync_state::Column::FetchRequestedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(sync_state::Column::MailboxId.eq(mailbox_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// A sync under `holder`'s lease starts at `now`: it answers any request made before it,
 /// and counts from zero.
 pub async fn start_run(

@@ -9,8 +9,8 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use super::lease;
 use super::sync::{run_claimed, syncable_ids, target};
+use super::{lease, progress};
 use crate::AppState;
 
 /// The longest pause between two looks for due or requested mailboxes: a request recorded
@@ -91,6 +91,7 @@ async fn run_one(state: &AppState, mailbox_id: i32, holder: &str) {
     };
     let Some(target) = found else {
         let next = state.mail.next_due_after(state.mail.pause.now());
+        let _ = progress::forget_request(&state.db, mailbox_id).await;
         let _ = lease::release(&state.db, mailbox_id, holder, next).await;
         return;
     };

@@ -90,6 +90,8 @@ export default defineConfig({
         // from 2026, older than a year on a later day.
         MAIL_SYNC_INTERVAL_SECS: "0",
         MAIL_SYNC_START_DATE: "2026-01-01",
+        // Small pages, so a fetch takes several (fetch-progress.spec.ts follows one).
+        MAIL_PAGE_SIZE: "3",
       },
     },
   ],

@@ -3,32 +3,14 @@
 // attachment; "Stuur testmail" shows success and the fake received the message. Once more
 // without JavaScript: the forms post and come back with the outcome.
 //
-// Needs mail-sync's `sync_now` for "Nu ophalen" (the fake's delta query on the inbox).
-import { type Page } from "@playwright/test";
+// "Nu ophalen" asks the server's scheduler; the page follows the fetch until it is done
+// (fetch-progress.spec.ts covers the running state).
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { azure, connectInfo, fakeAdmin, fakeFavicon, info } from "./fake";
 import { clearMailboxes, expect, expectAccessible, signIn as signInToApp, test, waitForHydration } from "./support";
 
-const FAKE = process.env.E2E_FAKE_URL ?? "";
-const azure = {
-  client_id: "80aef83a-368f-4a54-a387-8c794cf71106",
-  tenant_id: "8c10395e-14fe-46db-a8b6-699ac4a65109",
-  client_secret: "dr48Q~7NZM5JoQtqE93R~3NHLi7~M.SmMSM0FvQF",
-};
-const info = { upn: "info@energiedemo.onmicrosoft.com", objectId: "1d00a927-92e1-4f8f-bcee-77a5d6ad3bf5", password: "Zonnepaneel-2026" };
-
 type SentMessage = { subject: string; to: string[]; from_address: string; save_to_sent_items: boolean };
-
-async function fakeAdmin(path: string, method = "GET", body?: unknown): Promise<any> {
-  const response = await fetch(`${FAKE}/admin${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`).toBe(true);
-  const text = await response.text();
-  return text ? JSON.parse(text) : null;
-}
 
 /** Delivers a text message with one attachment to `upn`'s inbox in the fake. */
 async function deliver(upn: string, subject: string, attachment: { name: string; content: string }) {
@@ -49,35 +31,6 @@ async function sentBy(upn: string): Promise<SentMessage[]> {
   return answer.messages as SentMessage[];
 }
 
-/** Creates the info@ mailbox and signs in on the fake Microsoft: back on the mailbox page. */
-async function connectInfo(page: Page, name: string) {
-  await page.goto("/instellingen/mailboxen/nieuw");
-  await waitForHydration(page);
-  await page.getByTestId("field-name").fill(name);
-  await page.getByTestId("field-email").fill(info.upn);
-  await page.getByTestId("field-client_id").fill(azure.client_id);
-  await page.getByTestId("field-tenant_id").fill(azure.tenant_id);
-  await page.getByTestId("field-client_secret").fill(azure.client_secret);
-  await page.getByTestId("field-object_id").fill(info.objectId);
-  await page.getByTestId("save").click();
-  await page.waitForURL(/\/oauth2\/v2\.0\/authorize|\/signin\//);
-  const picker = page.getByTestId("use-another-account");
-  const email = page.getByTestId("login-email");
-  await expect(picker.or(email)).toBeVisible();
-  if (await picker.isVisible()) await picker.click();
-  await page.getByTestId("login-email").fill(info.upn);
-  await page.getByTestId("login-password").fill(info.password);
-  await page.getByTestId("login-submit").click();
-  const consent = page.getByTestId("consent-accept");
-  await expect
-    .poll(async () => page.url().startsWith(process.env.E2E_BASE_URL ?? "") || (await consent.isVisible()))
-    .toBe(true);
-  if (await consent.isVisible()) await consent.click();
-  await page.waitForURL(/\/instellingen\/mailboxen\/\d+$/);
-  await expect(page.getByTestId("connection-state")).toHaveText("Verbonden");
-}
-
-const fakeFavicon = new RegExp(`status of 404 .*\\[${FAKE.replaceAll(".", "\\.")}/favicon`);
 test.use({ allowedConsoleErrors: [[fakeFavicon], { option: true }] });
 
 test.beforeEach(async ({ page }) => {

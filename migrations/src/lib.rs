@@ -10,6 +10,7 @@ mod m20261129_000003_access;
 mod m20261201_000003_microsoft_connection;
 mod m20261205_000004_diagnostics;
 mod m20261210_000005_mail;
+mod m20261212_000006_fetch_progress;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_microsoft_connection::Migration),
             Box::new(m20261205_000004_diagnostics::Migration),
             Box::new(m20261210_000005_mail::Migration),
+            Box::new(m20261212_000006_fetch_progress::Migration),
         ]
     }
 }

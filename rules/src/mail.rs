@@ -11,8 +11,26 @@ use crate::mailbox_form::MailboxTarget;
 pub const MESSAGES_PER_PAGE: u64 = 25;
 /// The list's page number (1-based) in its URL.
 pub const PAGE_PARAM: &str = "pagina";
-/// After "Nu ophalen" without JavaScript: `ok` or `fout`, with [`NEW_PARAM`] or the problem.
+/// After "Nu ophalen" without JavaScript: `bezig` (asked; the page follows the sync until
+/// it is done), or `fout` with the problem; `ok` with [`NEW_PARAM`] is still read.
 pub const FETCH_PARAM: &str = "ophalen";
+/// [`FETCH_PARAM`]'s value while the page follows a requested sync.
+pub const FETCH_RUNNING: &str = "bezig";
+/// Seconds between the reloads of a page that follows a running sync.
+pub const PROGRESS_REFRESH_SECS: u32 = 2;
+/// Counts those reloads: each reload goes to a URL that differs from the page's own, as a
+/// reload to the same URL with `#mail` would only scroll to the section, not load it again.
+pub const RELOAD_PARAM: &str = "herladen";
+
+/// Where a page following mailbox `mailbox_id`'s fetch reloads to after `reloads` reloads:
+/// back to its Mail section.
+pub fn progress_reload_url(mailbox_id: i32, reloads: u32) -> String {
+    format!(
+        "{}?{FETCH_PARAM}={FETCH_RUNNING}&{RELOAD_PARAM}={}#mail",
+        MailboxTarget::Existing(mailbox_id).path(),
+        reloads.saturating_add(1)
+    )
+}
 /// After "Stuur testmail" without JavaScript: `ok` or `fout`, with [`TO_PARAM`] or the problem.
 pub const TEST_MAIL_PARAM: &str = "testmail";
 pub const NEW_PARAM: &str = "nieuw";
@@ -118,6 +136,8 @@ pub fn advice_for(code: &str, description: Option<&str>, status: Option<u16>) ->
 /// "Nu ophalen".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FetchOutcome {
+    /// The scheduler was asked to fetch now; [`MailStatus::progress`] follows it.
+    Requested,
     Fetched {
         new_messages: u64,
         removed: u64,
@@ -153,6 +173,28 @@ pub struct MailStatus {
     pub failing: bool,
     /// The signed-in user may use "Nu ophalen" and "Stuur testmail".
     pub can_change: bool,
+    /// Whether a fetch is asked for or running, and how far it is.
+    pub progress: FetchProgress,
+    /// What the last finished fetch did: shown once the one "Nu ophalen" asked for is done.
+    pub last_outcome: Option<FetchOutcome>,
+}
+
+/// A fetch of one mailbox's mail as the page shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FetchProgress {
+    #[default]
+    Idle,
+    /// "Nu ophalen" was pressed; the fetch has not started yet.
+    Waiting,
+    /// Running since `started_at` (RFC 3339, UTC), `stored` new messages so far.
+    Running { started_at: String, stored: u64 },
+}
+
+impl FetchProgress {
+    /// Asked for or running: a page following it reloads until it is done.
+    pub fn is_active(&self) -> bool {
+        !matches!(self, FetchProgress::Idle)
+    }
 }
 
 /// The list page's mail columns for one mailbox.
@@ -222,6 +264,7 @@ pub struct AttachmentRow {
 /// The outcome of "Nu ophalen" from the query after a redirect without JavaScript.
 pub fn fetch_outcome_from_query(get: impl Fn(&str) -> Option<String>) -> Option<FetchOutcome> {
     match get(FETCH_PARAM)?.as_str() {
+        FETCH_RUNNING => Some(FetchOutcome::Requested),
         "ok" => Some(FetchOutcome::Fetched {
             new_messages: get(NEW_PARAM).and_then(|n| n.parse().ok()).unwrap_or(0),
             removed: 0,
@@ -366,6 +409,14 @@ mod tests {
             })
         );
         assert_eq!(fetch_outcome_from_query(query(&[])), None);
+        assert_eq!(
+            fetch_outcome_from_query(query(&[("ophalen", "bezig"), ("herladen", "3")])),
+            Some(FetchOutcome::Requested)
+        );
+        assert_eq!(
+            progress_reload_url(7, 3),
+            "/instellingen/mailboxen/7?ophalen=bezig&herladen=4#mail"
+        );
         assert_eq!(
             test_mail_outcome_from_query(query(&[("testmail", "ok"), ("aan", "a@b.nl")])),
             Some(TestMailOutcome::Sent {

@@ -96,7 +96,7 @@ async fn main() -> ExitCode {
         microsoft_login_url = %config.microsoft_login_url,
         "listening"
     );
-    // Incoming mail on a schedule (MAIL_SYNC_INTERVAL_SECS; 0 leaves it off).
+    // Incoming mail on a schedule (MAIL_SYNC_INTERVAL_SECS; 0: only on "Nu ophalen").
     let _mail_scheduler = backend::mail::spawn_scheduler(application.state.clone());
     let app = server::router(application.state, application.leptos_options);
     // Connection info gives sign-in throttling the client's address.

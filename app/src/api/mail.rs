@@ -74,7 +74,8 @@ pub async fn list_mail_summaries() -> Result<Vec<MailSummaryRow>, ServerFnError>
         .map_err(|error| load_failed("loading the mail summaries", &error))
 }
 
-/// "Nu ophalen": fetches mailbox `id`'s incoming mail now.
+/// "Nu ophalen": asks the scheduler to fetch mailbox `id`'s incoming mail now and answers at
+/// once; the mailbox page follows the fetch (`get_mail_status`'s `progress`).
 #[server(endpoint = "fetch_mail_now")]
 pub async fn fetch_mail_now(id: i32) -> Result<FetchOutcome, ServerFnError> {
     require_role(Role::Beheerder)?;
@@ -107,11 +108,13 @@ pub async fn send_test_mail(
     Ok(outcome)
 }
 
-/// Without JavaScript: back to the mailbox with the outcome of "Nu ophalen" in the query.
+/// Without JavaScript: back to the mailbox, which follows the fetch (or shows why it could
+/// not start).
 #[cfg(feature = "ssr")]
 fn after_plain_fetch(id: i32, outcome: &FetchOutcome) {
     let base = MailboxTarget::Existing(id).path();
     let query = match outcome {
+        FetchOutcome::Requested => format!("{FETCH_PARAM}={FETCH_RUNNING}"),
         FetchOutcome::Fetched { new_messages, .. } => {
             format!("{FETCH_PARAM}=ok&{NEW_PARAM}={new_messages}")
         }

@@ -25,6 +25,12 @@ pub struct Model {
     pub lease_until: Option<DateTimeUtc>,
     /// When the scheduler syncs it next.
     pub next_due_at: Option<DateTimeUtc>,
+    /// "Nu ophalen" asked for a sync at this moment; cleared when one starts.
+    pub fetch_requested_at: Option<DateTimeUtc>,
+    /// When the current (or last) sync started.
+    pub run_started_at: Option<DateTimeUtc>,
+    /// Messages the current (or last) sync stored so far.
+    pub run_stored: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

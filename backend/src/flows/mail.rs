@@ -10,7 +10,7 @@ use sea_orm::{
 use rules::i18n::{Lang, MailMsg};
 use rules::mail::*;
 
-use crate::entities::{mail_attachment, mail_message, mailbox};
+use crate::entities::{mail_attachment, mail_message, mail_sync_state, mailbox};
 use crate::outgoing::{self, OutgoingBody, OutgoingMail, SendError};
 use crate::AppState;
 
@@ -170,6 +170,7 @@ pub async fn status(
         .await?
         .remove(&id)
         .unwrap_or_default();
+    let (progress, last_outcome) = fetch_progress(state, id).await?;
     Ok(Some(MailStatus {
         mailbox_id: id,
         email: mailbox.email,
@@ -180,12 +181,52 @@ pub async fn status(
         last_error: summary.last_error,
         failing: summary.failing,
         can_change,
+        progress,
+        last_outcome,
     }))
+}
+
+/// Whether a fetch of mailbox `id` is asked for or running (the lease tells), and what the
+/// last finished one did.
+async fn fetch_progress(
+    state: &AppState,
+    id: i32,
+) -> Result<(FetchProgress, Option<FetchOutcome>), DbErr> {
+    use crate::mail::progress::{progress_of, Progress};
+    let Some(row) = mail_sync_state::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok((FetchProgress::Idle, None));
+    };
+    let now = state.mail.pause.now();
+    let progress = match progress_of(&row, now, state.mail.lease_duration()) {
+        Progress::Idle => FetchProgress::Idle,
+        Progress::Waiting => FetchProgress::Waiting,
+        Progress::Running { started_at, stored } => FetchProgress::Running {
+            started_at: rfc3339(started_at),
+            stored,
+        },
+    };
+    let last_outcome = if row.consecutive_failures > 0 {
+        let code = row.last_error_code.unwrap_or_else(|| "unknown".into());
+        Some(FetchOutcome::Failed {
+            problem: MailProblem::from_code(&code, row.last_error_message),
+        })
+    } else {
+        row.last_success_at.map(|_| FetchOutcome::Fetched {
+            new_messages: u64::try_from(row.run_stored).unwrap_or(0),
+            removed: 0,
+        })
+    };
+    Ok((progress, last_outcome))
 }
 
 /// The stored code of the Microsoft Api server type.
 const MICROSOFT_API: &str = "ms-oauth";
 
+/// "Nu ophalen": asks the scheduler to fetch mailbox `id` now ([`FetchOutcome::Requested`]),
+/// or says why it cannot.
 pub async fn fetch_now(state: &AppState, id: i32) -> Result<FetchOutcome, DbErr> {
     let Some(mailbox) = find_mailbox(&state.db, id).await? else {
         return Ok(FetchOutcome::NotFound);
@@ -193,21 +234,14 @@ pub async fn fetch_now(state: &AppState, id: i32) -> Result<FetchOutcome, DbErr>
     if mailbox.incoming_server_type != MICROSOFT_API {
         return Ok(FetchOutcome::NotMicrosoft);
     }
-    Ok(match crate::mail::sync_now(state, id).await {
-        Ok(report) => {
-            tracing::info!(
-                mailbox_id = id,
-                new = report.new_messages,
-                "mail fetched on demand"
-            );
-            FetchOutcome::Fetched {
-                new_messages: u64::try_from(report.new_messages).unwrap_or(u64::MAX),
-                removed: u64::try_from(report.removed).unwrap_or(u64::MAX),
-            }
+    Ok(match crate::mail::request_sync(state, id).await {
+        Ok(()) => {
+            tracing::info!(mailbox_id = id, "mail fetch requested");
+            FetchOutcome::Requested
         }
         Err(error) => {
             let code = error.code();
-            tracing::warn!(mailbox_id = id, %code, %error, "fetching mail on demand failed");
+            tracing::warn!(mailbox_id = id, %code, %error, "requesting a mail fetch failed");
             FetchOutcome::Failed {
                 problem: MailProblem::from_code(&code, Some(error.to_string())),
             }

@@ -57,6 +57,9 @@ pub async fn ensure_state(
         lease_holder: Set(None),
         lease_until: Set(None),
         next_due_at: Set(Some(now)),
+        fetch_requested_at: Set(None),
+        run_started_at: Set(None),
+        run_stored: Set(0),
     };
     // Another instance may insert the same row at the same moment: that is fine.
     if let Err(error) = sync_state::Entity::insert(row).exec(db).await {
@@ -83,33 +86,53 @@ pub async fn claim(
     SYNC_LEASE.claim(db, mailbox_id, holder, now, until).await
 }
 
-/// Claims up to `limit` of the `candidates` that are due `now` and not leased; returns each
-/// claimed mailbox with its holder.
+/// Claims up to `limit` of the `candidates`: first those "Nu ophalen" asked for, oldest
+/// request first, then (when `periodic`) those due `now`, none leased; returns each claimed
+/// mailbox with its holder.
 pub async fn claim_due(
     db: &(impl ConnectionTrait + TransactionTrait),
     candidates: &[i32],
     now: DateTime<Utc>,
     until: DateTime<Utc>,
     limit: u64,
+    periodic: bool,
 ) -> Result<Vec<(i32, String)>, DbErr> {
     if candidates.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
+    let free = || {
+        sync_state::Entity::find()
+            .select_only()
+            .column(sync_state::Column::MailboxId)
+            .filter(sync_state::Column::MailboxId.is_in(candidates.to_vec()))
+            .filter(SYNC_LEASE.free_at(now))
+    };
+    let requested = free()
+        .filter(sync_state::Column::FetchRequestedAt.is_not_null())
+        .order_by_asc(sync_state::Column::FetchRequestedAt)
+        .order_by_asc(sync_state::Column::MailboxId)
+        .limit(limit);
+    let mut claimed = SYNC_LEASE
+        .claim_listed(db, requested, now, until, new_holder)
+        .await?;
+    let left = limit.saturating_sub(claimed.len() as u64);
+    if !periodic || left == 0 {
+        return Ok(claimed);
+    }
     let due = Condition::any()
         .add(sync_state::Column::NextDueAt.is_null())
         .add(sync_state::Column::NextDueAt.lte(now));
-    let select = sync_state::Entity::find()
-        .select_only()
-        .column(sync_state::Column::MailboxId)
-        .filter(sync_state::Column::MailboxId.is_in(candidates.to_vec()))
+    let select = free()
         .filter(due)
-        .filter(SYNC_LEASE.free_at(now))
         .order_by_asc(sync_state::Column::NextDueAt)
         .order_by_asc(sync_state::Column::MailboxId)
-        .limit(limit);
-    SYNC_LEASE
-        .claim_listed(db, select, now, until, new_holder)
-        .await
+        .limit(left);
+    claimed.extend(
+        SYNC_LEASE
+            .claim_listed(db, select, now, until, new_holder)
+            .await?,
+    );
+    Ok(claimed)
 }
 
 /// Extends the lease while a sync makes progress; false when `holder` lost it (it expired

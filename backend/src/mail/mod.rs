@@ -6,13 +6,15 @@
 //! Pure core, unit-tested in place: [`delta`] (pages), [`attachments`], [`sanitize`] (bodies
 //! safe to display), [`error`]. I/O at the edges: Graph through the one client of
 //! [`crate::microsoft::graph`], [`store`], [`lease`], [`failures`], [`summary`] (database),
-//! and the flows [`sync`] and [`scheduler`].
+//! and the flows [`sync`] and [`scheduler`]; [`progress`]: "Nu ophalen"'s request and how far a
+//! sync is, for the pages.
 
 pub mod attachments;
 pub mod delta;
 pub mod error;
 pub mod failures;
 pub mod lease;
+pub mod progress;
 pub mod sanitize;
 pub mod scheduler;
 pub mod settings;
@@ -55,8 +57,22 @@ impl SyncStatus {
     }
 }
 
-/// "Nu ophalen": syncs mailbox `mailbox_id` now, claiming its lease
-/// ([`SyncError::Busy`] when another sync holds it).
+/// "Nu ophalen": asks the scheduler to sync mailbox `mailbox_id` now, within its
+/// concurrency limit, and returns at once; the request is kept in the database, so another
+/// instance takes it up if this one cannot, and nothing is leased for the caller.
+/// [`SyncError::NotSyncable`] when the mailbox is not one to sync.
+pub async fn request_sync(state: &AppState, mailbox_id: i32) -> Result<(), SyncError> {
+    sync::target(state, mailbox_id)
+        .await?
+        .ok_or(SyncError::NotSyncable(mailbox_id))?;
+    progress::request(&state.db, mailbox_id, state.mail.pause.now()).await?;
+    state.mail.wake.notify_one();
+    Ok(())
+}
+
+/// Syncs mailbox `mailbox_id` in the caller's task, claiming its lease
+/// ([`SyncError::Busy`] when another sync holds it): for tests and tools; the app asks the
+/// scheduler ([`request_sync`]).
 pub async fn sync_now(state: &AppState, mailbox_id: i32) -> Result<SyncReport, SyncError> {
     let target = sync::target(state, mailbox_id)
         .await?

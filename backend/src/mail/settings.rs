@@ -36,6 +36,9 @@ pub struct MailSettings {
     pub retry: RetryPolicy,
     /// The clock and the sleep of retries.
     pub pause: Arc<dyn Pause>,
+    /// Wakes this instance's scheduler when "Nu ophalen" recorded a request, so the sync
+    /// starts at once instead of at the next tick (shared by every clone of the state).
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 /// The default look-back of a first sync without `MAIL_SYNC_START_DATE`.
@@ -53,6 +56,7 @@ impl Default for MailSettings {
             lease: Duration::from_secs(300),
             retry: RetryPolicy::default(),
             pause: Arc::new(RealPause),
+            wake: Arc::new(tokio::sync::Notify::new()),
         }
     }
 }

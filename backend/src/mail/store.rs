@@ -138,6 +138,7 @@ pub async fn store_page(
             .await?;
     }
     counts.removed = mark_removed(&txn, mailbox_id, removed, now).await?;
+    super::progress::add_stored(&txn, mailbox_id, counts.new).await?;
     txn.commit().await?;
     Ok(counts)
 }

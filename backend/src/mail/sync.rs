@@ -12,7 +12,7 @@ use super::attachments::{parse_attachments, FetchedAttachment};
 use super::delta::{first_url, is_graph_link, parse_page, DeltaPage, NextLink};
 use super::error::SyncError;
 use super::store::{self, NewMessage};
-use super::{failures, lease, SyncReport};
+use super::{failures, lease, progress, SyncReport};
 use crate::connect::refresh::refresh_rejected_access_token;
 use crate::connect::{ensure_fresh_access_token, RefreshError};
 use crate::entities::{
@@ -121,7 +121,13 @@ pub async fn run_claimed(
     holder: &str,
 ) -> Result<SyncReport, SyncError> {
     let settings = &state.mail;
-    let result = sync_mailbox(state, target, holder).await;
+    let started_at = settings.pause.now();
+    let until = started_at + settings.lease_duration();
+    let result =
+        match progress::start_run(&state.db, target.mailbox_id, holder, started_at, until).await {
+            Ok(()) => sync_mailbox(state, target, holder).await,
+            Err(error) => Err(error.into()),
+        };
     let now = settings.pause.now();
     let booked = match &result {
         Ok(_) => failures::record_success(&state.db, target.mailbox_id, now).await,

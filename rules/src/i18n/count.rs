@@ -22,6 +22,8 @@ pub enum Counted {
     Messages,
     /// The outcome of "Nu ophalen".
     NewMessagesFetched,
+    /// While "Nu ophalen" runs.
+    FetchRunning,
 }
 
 impl Counted {
@@ -54,6 +56,14 @@ impl Counted {
             (NewMessagesFetched, Lang::En) => {
                 ("Fetched: {n} new message.", "Fetched: {n} new messages.")
             }
+            (FetchRunning, Lang::Nl) => (
+                "Bezig met ophalen… {n} bericht opgehaald",
+                "Bezig met ophalen… {n} berichten opgehaald",
+            ),
+            (FetchRunning, Lang::En) => (
+                "Fetching… {n} message fetched so far",
+                "Fetching… {n} messages fetched so far",
+            ),
         }
     }
 }
@@ -89,6 +99,7 @@ mod tests {
             MailboxesNeedingAttention,
             Messages,
             NewMessagesFetched,
+            FetchRunning,
         ] {
             for lang in [Lang::Nl, Lang::En] {
                 let (one, many) = counted.forms(lang);

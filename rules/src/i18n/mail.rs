@@ -14,6 +14,7 @@ pub enum MailMsg {
     ViewMessages,
     FetchNow,
     FetchFailed,
+    FetchWaiting,
     SyncBusy,
     NotSyncable,
     NotMicrosoftIncoming,
@@ -85,6 +86,10 @@ impl MailMsg {
             ViewMessages => ("Bekijk de opgehaalde berichten", "View the fetched messages"),
             FetchNow => ("Nu ophalen", "Fetch now"),
             FetchFailed => ("Ophalen is mislukt", "Fetching failed"),
+            FetchWaiting => (
+                "Ophalen aangevraagd: het begint zodra er plaats is…",
+                "Fetch requested: it starts as soon as there is room…",
+            ),
             SyncBusy => (
                 "Een andere server haalt de mail van deze mailbox op dit moment op. Probeer het over een minuut opnieuw.",
                 "Another server is fetching this mailbox's mail right now. Try again in a minute.",

@@ -325,7 +325,7 @@ async fn a_held_lease_makes_a_second_sync_busy_and_an_expired_one_is_taken_over(
 async fn the_scheduler_syncs_due_mailboxes(db: DatabaseConnection) {
     let mut c = connected(&db).await;
     c.state.mail.sync_interval = Duration::from_secs(1);
-    let scheduler = backend::mail::spawn_scheduler(c.state.clone()).unwrap();
+    let scheduler = backend::mail::spawn_scheduler(c.state.clone());
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while stored(&db).await.len() < 3 {
         assert!(std::time::Instant::now() < deadline, "not synced in 30 s");
@@ -341,9 +341,18 @@ async fn the_scheduler_syncs_due_mailboxes(db: DatabaseConnection) {
     }
     scheduler.abort();
     assert_no_duplicates(&stored(&db).await);
-    // Disabled at 0: no task.
+    // Periodic sync off at 0: nothing due is fetched, only what "Nu ophalen" asks for
+    // (`mail_fetch_request`).
     c.state.mail.sync_interval = Duration::ZERO;
-    assert!(backend::mail::spawn_scheduler(c.state.clone()).is_none());
+    while state_row(&db, c.id).await.lease_holder.is_some() {
+        assert!(std::time::Instant::now() < deadline, "the last sync ends");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    c.fake.add_message(INFO, mail("Niet gevraagd", 14)).unwrap();
+    let unasked = backend::mail::spawn_scheduler(c.state.clone());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    unasked.abort();
+    assert_eq!(stored(&db).await.len(), 4);
 }
 
 /// A message as a delta page lists it, plain text.

@@ -1,5 +1,6 @@
-//! After merging mail-sync: "Nu ophalen" through the server function fetches a message with
-//! an attachment from the fake; the list, the message page and the download show it.
+//! After merging mail-sync: "Nu ophalen" through the server function has the scheduler fetch
+//! a message with an attachment from the fake; the list, the message page and the download
+//! show it.
 
 use fake_microsoft::directory::Message;
 use http::{Request, StatusCode};
@@ -26,14 +27,31 @@ async fn fetched_mail_is_listed_and_downloadable(db: DatabaseConnection) {
     .unwrap();
     setup.fake.add_message(INFO, message).unwrap();
 
+    // "Nu ophalen" asks the scheduler, which fetches.
+    let scheduler = backend::mail::spawn_scheduler(setup.state.clone());
     let fields = Fields::default().set("id", &setup.id.to_string());
     let answer = post(&router, "fetch_mail_now", &fields, Poster::Script, "/").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let outcome: FetchOutcome = serde_json::from_str(&answer.body).unwrap();
-    assert!(
-        matches!(outcome, FetchOutcome::Fetched { new_messages, .. } if new_messages >= 1),
-        "{outcome:?}"
-    );
+    assert_eq!(outcome, FetchOutcome::Requested);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let status = backend::flows::mail::status(&setup.state, setup.id, true)
+            .await
+            .unwrap()
+            .unwrap();
+        if !status.progress.is_active() && status.last_outcome.is_some() {
+            assert!(
+                matches!(status.last_outcome, Some(FetchOutcome::Fetched { new_messages, .. }) if new_messages >= 1),
+                "{:?}",
+                status.last_outcome
+            );
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not fetched in 30 s");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    scheduler.abort();
 
     let (status, html) = get(
         &router,

@@ -2,6 +2,7 @@
 //! messages, newest first, paged), `/…/berichten/{message_id}` (one message with its
 //! attachments), the "Mail" section of the mailbox page and the mail columns of the list.
 
+mod fetch;
 mod list;
 mod message;
 mod problem;

@@ -1,17 +1,18 @@
 //! The "Mail" section of the mailbox page: last fetched, message count and last error, a
-//! link to the messages, "Nu ophalen" and "Stuur testmail". Each action is its own plain
-//! form: the post is answered with a 303 back here, the outcome in the query.
+//! link to the messages, "Nu ophalen" (`fetch`) and "Stuur testmail". Each action is its own
+//! plain form: the post is answered with a 303 back here, the outcome in the query.
 //! Server-rendered only.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::fetch::FetchForm;
 use super::problem::{Action, ProblemReport};
-use crate::api::mail::{get_mail_status, FetchMailNow, SendTestMail};
-use rules::i18n::{Counted, Lang, MailMsg};
+use crate::api::mail::{get_mail_status, SendTestMail};
+use rules::i18n::{Lang, MailMsg};
 use rules::mail::{
     fetch_outcome_from_query, messages_path, short_time, test_mail_outcome_from_query,
-    FetchOutcome, MailStatus, TestMailOutcome,
+    FetchOutcome, MailStatus, TestMailOutcome, RELOAD_PARAM,
 };
 
 /// The status for the mailbox page's `segment`; None for a new mailbox.
@@ -27,11 +28,14 @@ pub async fn load_status(segment: String) -> Result<Option<MailStatus>, ServerFn
 pub fn MailSection(status: Resource<Result<Option<MailStatus>, ServerFnError>>) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
     // After a post, the outcome is in the query.
-    let (fetch_outcome, test_outcome) = use_query_map().with_untracked(|q| {
+    let (fetch_outcome, test_outcome, reloads) = use_query_map().with_untracked(|q| {
         let get = |name: &str| q.get(name);
         (
             fetch_outcome_from_query(get),
             test_mail_outcome_from_query(get),
+            get(RELOAD_PARAM)
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or(0),
         )
     });
     view! {
@@ -41,7 +45,7 @@ pub fn MailSection(status: Resource<Result<Option<MailStatus>, ServerFnError>>) 
                 Suspend::new(async move {
                     match status.await {
                         Ok(Some(status)) if status.incoming_microsoft || status.outgoing_microsoft => view! {
-                            <SectionBody status fetch_outcome test_outcome lang/>
+                            <SectionBody status fetch_outcome test_outcome reloads lang/>
                         }.into_any(),
                         _ => ().into_any(),
                     }
@@ -57,6 +61,7 @@ fn SectionBody(
     status: MailStatus,
     fetch_outcome: Option<FetchOutcome>,
     test_outcome: Option<TestMailOutcome>,
+    reloads: u32,
     lang: Lang,
 ) -> impl IntoView {
     let t = move |msg: MailMsg| msg.text(lang);
@@ -69,7 +74,7 @@ fn SectionBody(
                 <a href=messages_path(id) data-testid="messages-link">{t(MailMsg::ViewMessages)}</a>
             </p>
             {(status.can_change && status.incoming_microsoft).then(|| view! {
-                <FetchForm id fetch_outcome lang/>
+                <FetchForm status=status.clone() fetch_outcome reloads lang/>
             })}
             {(status.can_change && status.outgoing_microsoft).then(|| view! {
                 <TestMailForm id email=status.email.clone() test_outcome lang/>
@@ -107,43 +112,6 @@ fn Facts(status: MailStatus, lang: Lang) -> impl IntoView {
                 {error}
             </dd>
         </dl>
-    }
-}
-
-/// "Nu ophalen" and what it did.
-#[component]
-fn FetchForm(id: i32, fetch_outcome: Option<FetchOutcome>, lang: Lang) -> impl IntoView {
-    let t = move |msg: MailMsg| msg.text(lang);
-    let fetch = ServerAction::<FetchMailNow>::new();
-    view! {
-        <ActionForm action=fetch>
-            <input type="hidden" name="id" value=id.to_string()/>
-            <button type="submit" class="button button--primary" data-testid="fetch-now">
-                {t(MailMsg::FetchNow)}
-            </button>
-        </ActionForm>
-        {fetch_outcome.map(|outcome| match outcome {
-            FetchOutcome::Fetched { new_messages, .. } => view! {
-                <p class="alert alert--ok" role="status" data-testid="fetch-success"
-                    data-new=new_messages.to_string()>
-                    {Counted::NewMessagesFetched.text(new_messages, lang)}
-                </p>
-            }.into_any(),
-            FetchOutcome::Failed { problem } => view! {
-                <ProblemReport problem title=MailMsg::FetchFailed action=Action::Fetch lang
-                    testid="fetch-failed"/>
-            }.into_any(),
-            FetchOutcome::NotMicrosoft => view! {
-                <p class="alert alert--error" role="alert" data-testid="fetch-failed">
-                    {t(MailMsg::NotMicrosoftIncoming)}
-                </p>
-            }.into_any(),
-            FetchOutcome::NotFound => view! {
-                <p class="alert alert--error" role="alert" data-testid="fetch-failed">
-                    {t(MailMsg::MailboxGone)}
-                </p>
-            }.into_any(),
-        })}
     }
 }
 

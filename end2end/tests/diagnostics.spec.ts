@@ -254,6 +254,9 @@ test("the list shows Fout with the code, the menu marks Mailboxen, the history f
   await page.getByTestId("test-registration").click();
   await expect(history).toHaveCount(3);
   await expect(history.nth(0)).toHaveAttribute("data-kind", "preflight");
+  // The test runs in the background; the page follows it until the report is complete.
+  await expect(page.getByTestId("preflight")).toBeVisible({ timeout: 20_000 });
+  await waitForHydration(page);
 
   // Copy the technical details for support: codes and IDs, never the secret.
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -269,6 +272,33 @@ test("the list shows Fout with the code, the menu marks Mailboxen, the history f
   await expect(page.getByTestId("mailbox-status")).toHaveText("Fout (AADSTS7000215)");
   await expect(page.getByTestId("nav-attention")).toContainText("1");
 });
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`a running test shows which check runs, then the report (JavaScript ${javaScriptEnabled ? "on" : "off"})`, async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    await signInToApp(page);
+    const app = await registerApp({ adminConsent: false });
+    await saveMailbox(page, "Voortgang", { clientId: app.clientId, secret: app.secret, ...info }, javaScriptEnabled);
+    await expect(page.getByTestId("preflight")).toHaveAttribute("data-passed", "false");
+    // Microsoft's token endpoint answers slowly: the second check takes a while.
+    await fakeAdmin("/faults", "POST", { endpoint: "token", kind: "latency", millis: 3000 });
+    try {
+      await page.getByTestId("test-registration").click();
+      const running = page.getByTestId("preflight-running");
+      await expect(running).toHaveAttribute("data-check", "credentials");
+      await expect(running).toContainText("Bezig met testen… Controle 2 van 4: Client id en client secret zijn geldig");
+      await expect(running.getByTestId("check-tenant")).toHaveAttribute("data-verdict", "passed");
+      // The page reloads itself until the report is complete.
+      await expect(page.getByTestId("check-mailbox")).toHaveAttribute("data-verdict", "failed", { timeout: 20_000 });
+      await expect(page.getByTestId("preflight")).toHaveAttribute("data-passed", "false");
+      await expect(page.getByTestId("preflight-running")).toHaveCount(0);
+    } finally {
+      await fakeAdmin("/faults/token", "DELETE");
+    }
+    await context.close();
+  });
+}
 
 test("without JavaScript the test button posts and the page shows the stored result", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });

@@ -64,8 +64,9 @@ pub enum StartOutcome {
 /// The answer of `test_app_registration`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TestOutcome {
-    Tested {
-        report: PreflightReport,
+    /// The checks run in the background; the mailbox page shows them as they finish.
+    Started {
+        attempt_id: i32,
     },
     /// The mailbox has no Microsoft Azure api instellingen (or no client secret).
     NotConfigured,

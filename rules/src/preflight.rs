@@ -113,11 +113,27 @@ pub struct PreflightReport {
     /// When it ran, RFC 3339.
     pub at: String,
     pub results: Vec<CheckResult>,
+    /// Still under way: `results` holds the checks done so far.
+    #[serde(default)]
+    pub running: bool,
 }
 
 impl PreflightReport {
+    /// The check under way while running: the first without a result.
+    pub fn running_check(&self) -> Option<Check> {
+        const ORDER: [Check; 4] = [
+            Check::Tenant,
+            Check::Credentials,
+            Check::Mailbox,
+            Check::RedirectUri,
+        ];
+        self.running
+            .then(|| ORDER.get(self.results.len()).copied())
+            .flatten()
+    }
+
     pub fn passed(&self) -> bool {
-        self.results.iter().all(|r| r.verdict == Verdict::Passed)
+        !self.running && self.results.iter().all(|r| r.verdict == Verdict::Passed)
     }
 
     /// The first failed check.
@@ -179,7 +195,20 @@ mod tests {
             attempt_id: 1,
             at: "2026-11-27T10:00:00Z".into(),
             results,
+            running: false,
         }
+    }
+
+    #[test]
+    fn a_running_report_names_the_check_under_way_and_has_not_passed() {
+        let mut running = report(vec![CheckResult::skipped(Check::Tenant)]);
+        running.results[0].verdict = Verdict::Passed;
+        running.running = true;
+        assert_eq!(running.running_check(), Some(Check::Credentials));
+        assert!(!running.passed());
+        running.running = false;
+        assert_eq!(running.running_check(), None);
+        assert!(running.passed());
     }
 
     #[test]

@@ -178,6 +178,22 @@ impl ErrorRecord {
     }
 }
 
+/// The details of attempt `id` while it is under way (a preflight's checks so far).
+pub async fn set_details(
+    db: &impl ConnectionTrait,
+    id: i32,
+    details: Option<String>,
+) -> Result<(), DbErr> {
+    attempt::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        details: Set(details),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
 /// Records how attempt `id` ended.
 pub async fn finish(
     db: &impl ConnectionTrait,

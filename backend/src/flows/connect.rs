@@ -10,7 +10,7 @@ use rules::preflight::Purpose;
 
 use crate::connect::{attempts_store, start_admin_consent, start_connection, StartError};
 use crate::connect::{start::ensure_mailbox, status::history_entry};
-use crate::preflight::run_preflight;
+use crate::preflight::{run_preflight, start_preflight};
 use crate::AppState;
 
 /// What to start.
@@ -70,18 +70,19 @@ async fn preflight_then_start(
     Ok(StartOutcome::Redirect { url })
 }
 
-/// "Test app-registratie": the four checks against Microsoft, stored as an attempt.
+/// "Test app-registratie": the four checks against Microsoft, stored as an attempt. They run
+/// in the background; the mailbox page follows them ([`crate::preflight::start_preflight`]).
 pub async fn test(
     state: &AppState,
     id: i32,
     started_by_user_id: Option<i32>,
 ) -> Result<TestOutcome, StartError> {
     let result = match ensure_mailbox(state, id).await {
-        Ok(()) => run_preflight(state, id, started_by_user_id, Utc::now()).await,
+        Ok(()) => start_preflight(state, id, started_by_user_id, Utc::now()).await,
         Err(error) => Err(error),
     };
     match result {
-        Ok(report) => Ok(TestOutcome::Tested { report }),
+        Ok(attempt_id) => Ok(TestOutcome::Started { attempt_id }),
         Err(StartError::NotFound) => Ok(TestOutcome::NotFound),
         Err(StartError::NotConfigured) => Ok(TestOutcome::NotConfigured),
         Err(error) => Err(error),

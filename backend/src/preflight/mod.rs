@@ -20,13 +20,50 @@ use crate::microsoft::identity::token_client::TokenEndpoint;
 use crate::AppState;
 use rules::preflight::{Check, CheckResult, PreflightReport, Verdict};
 
-/// Runs the four checks for mailbox `mailbox_id` and stores the report.
+/// How long a preflight may be under way before the page stops waiting for it: four checks,
+/// each bounded by `MICROSOFT_HTTP_TIMEOUT_SECS` (at most 300 s). A run whose instance died
+/// shows as stopped after this.
+pub const PREFLIGHT_RUN_LIMIT: chrono::TimeDelta = chrono::TimeDelta::minutes(21);
+
+/// Runs the four checks for mailbox `mailbox_id` and stores the report: the gate before
+/// every redirect to Microsoft, which waits for the answer.
 pub async fn run_preflight(
     state: &AppState,
     mailbox_id: i32,
     started_by_user_id: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<PreflightReport, StartError> {
+    let (settings, secret) = credentials_of(state, mailbox_id).await?;
+    let attempt_id = begin(state, mailbox_id, started_by_user_id, now).await?;
+    let results = checks(state, attempt_id, &settings, &secret).await;
+    store(state, attempt_id, mailbox_id, results, now).await
+}
+
+/// "Test app-registratie": records the preflight and runs its checks in the background,
+/// each result stored as it comes, so the mailbox page can show which check is running
+/// (also without JavaScript). The attempt's id.
+pub async fn start_preflight(
+    state: &AppState,
+    mailbox_id: i32,
+    started_by_user_id: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<i32, StartError> {
+    let (settings, secret) = credentials_of(state, mailbox_id).await?;
+    let attempt_id = begin(state, mailbox_id, started_by_user_id, now).await?;
+    let state = state.clone();
+    tokio::spawn(async move {
+        let results = checks(&state, attempt_id, &settings, &secret).await;
+        if let Err(error) = store(&state, attempt_id, mailbox_id, results, now).await {
+            tracing::error!(%error, mailbox_id, attempt_id, "storing a preflight failed");
+        }
+    });
+    Ok(attempt_id)
+}
+
+async fn credentials_of(
+    state: &AppState,
+    mailbox_id: i32,
+) -> Result<(settings::Model, SecretString), StartError> {
     let settings = settings::Entity::find_by_id(mailbox_id)
         .one(&state.db)
         .await?
@@ -39,17 +76,47 @@ pub async fn run_preflight(
         .cipher
         .decrypt(stored_secret, SecretColumn::ClientSecret)?
         .secret;
-    let results = checks(state, &settings, &secret).await;
-    store(state, mailbox_id, started_by_user_id, results, now).await
+    Ok((settings, secret))
+}
+
+/// The preflight's attempt, under way with no results yet.
+async fn begin(
+    state: &AppState,
+    mailbox_id: i32,
+    started_by_user_id: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<i32, StartError> {
+    let new = NewAttempt {
+        mailbox_id,
+        kind: AttemptKind::Preflight,
+        state_hash: None,
+        pkce_verifier_encrypted: None,
+        prompt: None,
+        started_by_user_id,
+    };
+    let attempt_id = attempts_store::insert(&state.db, new, now).await?;
+    save_progress(state, attempt_id, &[]).await;
+    Ok(attempt_id)
+}
+
+/// The results so far on the attempt, for the page that follows the run. A failure to
+/// store them only costs the page its progress; the run goes on.
+async fn save_progress(state: &AppState, attempt_id: i32, results: &[CheckResult]) {
+    let details = serde_json::to_string(results).ok();
+    if let Err(error) = attempts_store::set_details(&state.db, attempt_id, details).await {
+        tracing::warn!(%error, attempt_id, "preflight progress not stored");
+    }
 }
 
 async fn checks(
     state: &AppState,
+    attempt_id: i32,
     settings: &settings::Model,
     secret: &SecretString,
 ) -> Vec<CheckResult> {
     let login = &state.microsoft.login_url;
     let tenant_id = settings.tenant_id.trim();
+    let mut results = Vec::with_capacity(4);
     let tenant = classify::tenant(
         tenant_id,
         discover_tenant_guid(&state.http, login, tenant_id)
@@ -57,7 +124,10 @@ async fn checks(
             .as_ref()
             .map(Clone::clone),
     );
-    let (credentials, token) = if tenant.verdict == Verdict::Passed {
+    let tenant_passed = tenant.verdict == Verdict::Passed;
+    results.push(tenant);
+    save_progress(state, attempt_id, &results).await;
+    let (credentials, token) = if tenant_passed {
         let answer = TokenEndpoint::app(login, tenant_id, settings.client_id.trim())
             .client_credentials(&state.http, secret)
             .await;
@@ -66,6 +136,8 @@ async fn checks(
     } else {
         (CheckResult::skipped(Check::Credentials), None)
     };
+    results.push(credentials);
+    save_progress(state, attempt_id, &results).await;
     let mailbox = match token {
         Some(token) => {
             use oauth2::TokenResponse as _;
@@ -73,8 +145,9 @@ async fn checks(
         }
         None => CheckResult::skipped(Check::Mailbox),
     };
-    let redirect_uri = classify::redirect_uri(&state.redirect_uri());
-    vec![tenant, credentials, mailbox, redirect_uri]
+    results.push(mailbox);
+    results.push(classify::redirect_uri(&state.redirect_uri()));
+    results
 }
 
 /// Row 3's call: the inbox of the Object ID's user, with the app's own token, once: the
@@ -113,35 +186,27 @@ async fn inbox(state: &AppState, settings: &settings::Model, access_token: &str)
     }
 }
 
-/// Stores a report as a finished `preflight` attempt; the first failure's codes and IDs go
+/// Finishes the preflight's attempt with its report; the first failure's codes and IDs go
 /// in the attempt's error columns so history and support see them like any attempt's.
 async fn store(
     state: &AppState,
+    attempt_id: i32,
     mailbox_id: i32,
-    started_by_user_id: Option<i32>,
     results: Vec<CheckResult>,
-    now: DateTime<Utc>,
+    started_at: DateTime<Utc>,
 ) -> Result<PreflightReport, StartError> {
-    let new = NewAttempt {
-        mailbox_id,
-        kind: AttemptKind::Preflight,
-        state_hash: None,
-        pkce_verifier_encrypted: None,
-        prompt: None,
-        started_by_user_id,
-    };
-    let attempt_id = attempts_store::insert(&state.db, new, now).await?;
-    let mut report = PreflightReport {
+    let report = PreflightReport {
         attempt_id,
-        at: now.to_rfc3339(),
+        at: started_at.to_rfc3339(),
         results,
+        running: false,
     };
     let (outcome, mut record) = match report.first_failure() {
         None => (Outcome::Success, ErrorRecord::default()),
         Some(failure) => (Outcome::Failed, record_of(failure)),
     };
     record.details = serde_json::to_string(&report.results).ok();
-    attempts_store::finish(&state.db, attempt_id, outcome, record, now).await?;
+    attempts_store::finish(&state.db, attempt_id, outcome, record, Utc::now()).await?;
     tracing::info!(
         mailbox_id,
         attempt_id,
@@ -149,7 +214,6 @@ async fn store(
         failed_check = ?report.first_failure().map(|f| f.check),
         "preflight ran"
     );
-    report.at = now.to_rfc3339();
     Ok(report)
 }
 
@@ -180,11 +244,15 @@ pub async fn latest_preflight(
 }
 
 /// The report stored on a preflight attempt; None for other attempts (or unreadable JSON).
+/// One still under way (and not older than [`PREFLIGHT_RUN_LIMIT`]) holds the checks done
+/// so far and says it is running.
 pub fn report_of(row: &attempt::Model) -> Option<PreflightReport> {
     let results = serde_json::from_str(row.details.as_deref()?).ok()?;
+    let pending = row.outcome == Outcome::Pending.as_str();
     Some(PreflightReport {
         attempt_id: row.id,
         at: row.created_at.to_rfc3339(),
         results,
+        running: pending && Utc::now() < row.created_at + PREFLIGHT_RUN_LIMIT,
     })
 }

@@ -7,6 +7,9 @@ pub enum DiagMsg {
     TestRegistration,
     TestRegistrationHelp,
     PreflightTitle,
+    /// While "Test app-registratie" runs; then "Controle 2 van 4: …".
+    PreflightRunning,
+    CheckOf,
     PreflightPassed,
     PreflightFailed,
     PreflightStopped,
@@ -76,6 +79,8 @@ impl DiagMsg {
                 "Checks with Microsoft, without sending anyone there: does the tenant exist, are Client id and secret valid, are the permissions granted and is the Object ID's mailbox reachable, and which Redirect url this installation sends. This also runs before every redirect to Microsoft.",
             ),
             PreflightTitle => ("Test van de app-registratie", "App registration test"),
+            PreflightRunning => ("Bezig met testen…", "Testing…"),
+            CheckOf => ("Controle {n} van 4:", "Check {n} of 4:"),
             PreflightPassed => ("Alle controles zijn geslaagd.", "All checks passed."),
             PreflightFailed => ("De app-registratie is niet in orde.", "The app registration is not in order."),
             PreflightStopped => (

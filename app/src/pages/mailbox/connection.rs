@@ -8,11 +8,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::diagnostics::ProblemReport;
-use super::preflight::PreflightPanel;
+use super::preflight::{PreflightPanel, PreflightRunning};
 use crate::api::connect::{GrantAdminConsent, StartMicrosoftLogin, TestAppRegistration};
 use rules::connection::{ConnectPrompt, ConnectionView, StartProblem};
 use rules::diagnostics::problem_of_report;
 use rules::i18n::{ConnectMsg, DiagMsg, Lang, Msg};
+use rules::mailbox_form::MailboxTarget;
 
 /// The section, for a saved Microsoft Api mailbox. `context` names the mailbox's address
 /// and IDs for the text support gets.
@@ -37,6 +38,10 @@ pub(super) fn ConnectionSection(
     // A failed preflight has its own panel; other failures get the report.
     let problem = view.last_problem.clone().filter(|p| p.kind != "preflight");
     let preflight = view.preflight.clone().map(|report| {
+        if report.running {
+            let reload_to = MailboxTarget::Existing(id).path();
+            return view! { <PreflightRunning report reload_to lang/> }.into_any();
+        }
         let failure = problem_of_report(&report).filter(|_| latest_is_preflight);
         let passed = report.passed();
         view! {
@@ -46,6 +51,7 @@ pub(super) fn ConnectionSection(
             <PreflightPanel report stopped=latest_is_preflight lang/>
             {(!passed).then(|| view! { <ContinueAnyway action=sign_in id lang/> })}
         }
+        .into_any()
     });
     view! {
         <section class="form-section connection" aria-labelledby="connection-title"

@@ -52,6 +52,35 @@ pub(super) fn PreflightPanel(report: PreflightReport, stopped: bool, lang: Lang)
     }
 }
 
+/// A test under way: which check runs now, the ones done, and a reload every second until
+/// the report is complete (no JavaScript needed).
+#[component]
+pub(super) fn PreflightRunning(
+    report: PreflightReport,
+    reload_to: String,
+    lang: Lang,
+) -> impl IntoView {
+    let check = report.running_check();
+    let number = (report.results.len() + 1).to_string();
+    view! {
+        <div class="preflight" data-testid="preflight-running"
+            data-check=check.map(check_name)>
+            <h3>{DiagMsg::PreflightTitle.text(lang)}</h3>
+            <p role="status">
+                <strong>{DiagMsg::PreflightRunning.text(lang)}</strong>
+                {check.map(|check| view! {
+                    " " {DiagMsg::CheckOf.text(lang).replace("{n}", &number)} " "
+                    <span data-testid="preflight-running-check">{check_label(check).text(lang)}</span>
+                })}
+            </p>
+            <ol class="checks">
+                {report.results.into_iter().map(|result| view! { <CheckRow result lang/> }).collect_view()}
+            </ol>
+            <meta http-equiv="refresh" content=format!("1; url={reload_to}")/>
+        </div>
+    }
+}
+
 #[component]
 fn CheckRow(result: CheckResult, lang: Lang) -> impl IntoView {
     let (mark, verdict, class) = match result.verdict {

@@ -48,6 +48,8 @@ pub struct AppState {
     pub app_tokens: AppTokens,
     /// Incoming mail: schedule, limits, retries (`MAIL_*`).
     pub mail: super::mail::MailSettings,
+    /// `TIME_ZONE`: the zone the screens (and the test mail) show times in.
+    pub time_zone: rules::time::Tz,
 }
 
 impl AppState {

@@ -69,6 +69,7 @@ pub fn state(db: DatabaseConnection, microsoft_url: &str) -> Result<AppState> {
         auth: Default::default(),
         mail: Default::default(),
         app_tokens: Default::default(),
+        time_zone: rules::time::DEFAULT_ZONE,
     })
 }
 

@@ -69,6 +69,7 @@ pub async fn start(config: &Config) -> Result<Application, StartError> {
             app_tokens: Default::default(),
             auth: config.auth.policy(&config.public_base_url),
             mail: config.mail.settings(),
+            time_zone: config.time_zone,
         },
         leptos_options: leptos_options(config),
     })

@@ -86,6 +86,7 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
         app_tokens: Default::default(),
         auth: Default::default(),
         mail: Default::default(),
+        time_zone: rules::time::DEFAULT_ZONE,
     }
 }
 

@@ -28,9 +28,11 @@ function seed(): number {
     ${audit("2026-10-25 01:30:00+00:00", "email")},
     ${audit(minutesAgo(3), "is_active")},
     ${audit(stored(new Date()), "is_primary")};`);
-  sql(`INSERT INTO mailbox_microsoft_settings (mailbox_id, client_id, tenant_id, object_id, created_at, updated_at)
+  // A stored secret (never read here) makes the page show the connection and its history.
+  sql(`INSERT INTO mailbox_microsoft_settings (mailbox_id, client_id, tenant_id, object_id,
+    client_secret_encrypted, client_secret_hint, created_at, updated_at)
     VALUES (${id}, '80aef83a-368f-4a54-a387-8c794cf71106', '8c10395e-14fe-46db-a8b6-699ac4a65109',
-    '1d00a927-92e1-4f8f-bcee-77a5d6ad3bf5', '2026-12-01 09:00:00+00:00', '2026-12-01 09:00:00+00:00');`);
+    '1d00a927-92e1-4f8f-bcee-77a5d6ad3bf5', X'00', 'dr4', '2026-12-01 09:00:00+00:00', '2026-12-01 09:00:00+00:00');`);
   // The stored form the issue found after "Poging #58": nanoseconds and +00:00.
   sql(`INSERT INTO connection_attempts (mailbox_id, kind, created_at, expires_at, completed_at, outcome, error)
     VALUES (${id}, 'connect', '2026-12-04 17:20:08.289024416+00:00', '2026-12-04 17:30:08+00:00',

@@ -1,6 +1,7 @@
 //! Times on the pages, all through [`rules::time::display`]: in the installation's zone and
 //! the admin's language, relative within the hour, the exact moment in a tooltip.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use rules::i18n::Lang;
@@ -22,12 +23,13 @@ pub fn shown(at: &str) -> Shown {
 }
 
 /// `<time datetime=… title=…>…</time>`; text that is no time (a [`Shown`] without `iso`)
-/// as plain text.
+/// as plain text. (`Either`, not `AnyView`: the islands use this too, and type erasure
+/// costs the bundle.)
 #[component]
-pub fn Time(shown: Shown, #[prop(optional)] class: Option<&'static str>) -> impl IntoView {
+pub fn Time(shown: Shown) -> impl IntoView {
     let Shown { iso, text, exact } = shown;
     if iso.is_empty() {
-        return text.into_any();
+        return Either::Left(text);
     }
-    view! { <time class=class datetime=iso title=exact>{text}</time> }.into_any()
+    Either::Right(view! { <time datetime=iso title=exact>{text}</time> })
 }

@@ -22,8 +22,11 @@ pub const DEFAULT_ZONE: Tz = chrono_tz::Europe::Amsterdam;
 /// Within this many minutes of now a time is shown relative to it.
 const RELATIVE_MINUTES: i64 = 60;
 
-/// One time, ready for `<time datetime=iso title=exact>text</time>`.
+/// One time, ready for `<time datetime=iso title=exact>text</time>`. In an island's props
+/// it travels as `[iso, text, exact]`: the islands already read lists of text (their
+/// words), so this costs the bundle no deserializer of its own.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<String>", into = "Vec<String>")]
 pub struct Shown {
     /// Machine-readable, UTC, whole seconds: `2026-12-04T17:20:08Z`.
     pub iso: String,
@@ -32,6 +35,25 @@ pub struct Shown {
     /// The full moment in the zone, with seconds and the zone's abbreviation:
     /// "4 dec. 2026 18:20:08 CET".
     pub exact: String,
+}
+
+impl From<Vec<String>> for Shown {
+    fn from(parts: Vec<String>) -> Shown {
+        let mut parts = parts.into_iter();
+        let mut next = || parts.next().unwrap_or_default();
+        // Fields are evaluated in the order written: the order of the list.
+        Shown {
+            iso: next(),
+            text: next(),
+            exact: next(),
+        }
+    }
+}
+
+impl From<Shown> for Vec<String> {
+    fn from(Shown { iso, text, exact }: Shown) -> Vec<String> {
+        vec![iso, text, exact]
+    }
 }
 
 impl Shown {

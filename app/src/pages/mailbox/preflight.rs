@@ -39,7 +39,7 @@ pub(super) fn PreflightPanel(report: PreflightReport, stopped: bool, lang: Lang)
     view! {
         <div class=class data-testid="preflight" data-passed=passed.to_string()>
             <h3>{DiagMsg::PreflightTitle.text(lang)} " "
-                <Time shown=shown(&report.at) class="muted"/>
+                <span class="muted"><Time shown=shown(&report.at)/></span>
             </h3>
             <p data-testid="preflight-summary"><strong>{summary.text(lang)}</strong></p>
             {(stopped && !passed).then(|| view! {

@@ -138,3 +138,15 @@ fn zones_are_iana_names() {
     assert_eq!(zone("Europe/Utrecht"), None);
     assert_eq!(zone(""), None);
 }
+
+#[test]
+fn an_islands_props_carry_it_as_a_list_of_text() -> Result<(), serde_json::Error> {
+    let shown = amsterdam("2026-12-04T17:20:08Z", LATER, Lang::Nl);
+    let json = serde_json::to_string(&shown)?;
+    assert_eq!(
+        json,
+        r#"["2026-12-04T17:20:08Z","4 dec. 2026 18:20","4 dec. 2026 18:20:08 CET"]"#
+    );
+    assert_eq!(serde_json::from_str::<Shown>(&json)?, shown);
+    Ok(())
+}

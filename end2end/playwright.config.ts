@@ -82,6 +82,8 @@ export default defineConfig({
         MICROSOFT_LOGIN_URL: process.env.E2E_FAKE_URL,
         MICROSOFT_GRAPH_URL: process.env.E2E_FAKE_URL,
         APP_ENV: "test",
+        // The default, named: tests/times.spec.ts expects Amsterdam's CET and CEST.
+        TIME_ZONE: "Europe/Amsterdam",
         ENCRYPTION_KEY: process.env.E2E_ENCRYPTION_KEY,
         BOOTSTRAP_ADMIN_EMAIL: process.env.E2E_ADMIN_EMAIL,
         BOOTSTRAP_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,

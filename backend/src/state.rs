@@ -50,6 +50,8 @@ pub struct AppState {
     pub mail: super::mail::MailSettings,
     /// In demo mode only: the account the sign-in page names.
     pub demo_account: Option<rules::site::DemoAccount>,
+    /// `TIME_ZONE`: the zone the screens (and the test mail) show times in.
+    pub time_zone: rules::time::Tz,
 }
 
 impl AppState {

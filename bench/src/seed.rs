@@ -70,6 +70,7 @@ pub fn state(db: DatabaseConnection, microsoft_url: &str) -> Result<AppState> {
         mail: Default::default(),
         app_tokens: Default::default(),
         demo_account: None,
+        time_zone: rules::time::DEFAULT_ZONE,
     })
 }
 

@@ -65,13 +65,6 @@ pub struct AuditEntry {
     pub recorded_at: DateTime<Utc>,
 }
 
-impl AuditEntry {
-    /// `dd-mm-jjjj uu:mm` (UTC).
-    pub fn when(&self) -> String {
-        self.recorded_at.format("%d-%m-%Y %H:%M UTC").to_string()
-    }
-}
-
 /// The form's label of a field name, so the log reads like the form.
 pub fn field_label(name: &str) -> Option<FormMsg> {
     use FormMsg::*;

@@ -190,13 +190,18 @@ pub fn detail_rows(problem: &AttemptProblem, operation: Option<String>) -> Vec<D
     .collect()
 }
 
-/// The text for support: one `label: value` line per known fact, in `lang`.
-pub fn support_text(problem: &AttemptProblem, context: &[(&str, String)], lang: Lang) -> String {
+/// The text for support: one `label: value` line per known fact, in `lang`; `when` is the
+/// attempt's time as the page words it exactly ([`crate::time::Shown::exact`]).
+pub fn support_text(
+    problem: &AttemptProblem,
+    when: &str,
+    context: &[(&str, String)],
+    lang: Lang,
+) -> String {
     let operation = format!(
-        "#{} ({}, {})",
+        "#{} ({}, {when})",
         problem.attempt_id,
         kind_label(&problem.kind).text(lang),
-        problem.at
     );
     let headline = format!(
         "{}: {}",
@@ -270,9 +275,14 @@ mod tests {
             timestamp: Some("2026-11-27 10:00:00Z".into()),
             ..AttemptProblem::default()
         };
-        let text = support_text(&problem, &[("Client id", "80aef83a".into())], Lang::Nl);
+        let text = support_text(
+            &problem,
+            "27 nov. 2026 11:00:00 CET",
+            &[("Client id", "80aef83a".into())],
+            Lang::Nl,
+        );
         for expected in [
-            "Poging: #42 (Verbinden, 2026-11-27T10:00:00+00:00)",
+            "Poging: #42 (Verbinden, 27 nov. 2026 11:00:00 CET)",
             "Foutcode: AADSTS7000215",
             "Trace ID: 0b1f",
             "Correlation ID: 7c2e",

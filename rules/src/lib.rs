@@ -15,4 +15,5 @@ pub mod mailbox_form;
 pub mod mailbox_list;
 pub mod preflight;
 pub mod site;
+pub mod time;
 pub mod validation;

@@ -326,11 +326,6 @@ pub fn human_size(size: i64) -> String {
     }
 }
 
-/// `2026-11-27 10:15` from RFC 3339.
-pub fn short_time(at: &str) -> String {
-    at.get(..16).unwrap_or(at).replace('T', " ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +436,5 @@ mod tests {
         assert_eq!(human_size(3 * 1024 * 1024 + 100_000), "3,1 MB");
         assert_eq!(display_address(Some("Jan"), "jan@x.nl"), "Jan <jan@x.nl>");
         assert_eq!(display_address(Some(" "), "jan@x.nl"), "jan@x.nl");
-        assert_eq!(short_time("2026-11-27T10:15:00+00:00"), "2026-11-27 10:15");
     }
 }

@@ -4,6 +4,7 @@
 mod auth;
 mod encryption;
 mod mail;
+mod time_zone;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -42,6 +43,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Incoming mail: `MAIL_*`.
     pub mail: MailConfig,
+    /// `TIME_ZONE`: the IANA zone the screens show times in. Default `Europe/Amsterdam`.
+    pub time_zone: rules::time::Tz,
 }
 
 /// A variable that is set but unusable; the message names it.
@@ -114,8 +117,10 @@ impl Config {
             })?;
         let auth = AuthConfig::from_lookup(&lookup)?;
         let mail = MailConfig::from_lookup(&lookup)?;
+        let time_zone = time_zone::time_zone(lookup("TIME_ZONE").as_deref())?;
         Ok(Config {
             mail,
+            time_zone,
             microsoft_http_timeout,
             app_env,
             encryption,
@@ -206,6 +211,7 @@ mod tests {
         );
         assert_eq!(config.microsoft_graph_url, "https://graph.microsoft.com");
         assert_eq!(config.microsoft_http_timeout, Duration::from_secs(20));
+        assert_eq!(config.time_zone, rules::time::DEFAULT_ZONE);
         Ok(())
     }
 
@@ -282,6 +288,7 @@ mod tests {
             ("LEPTOS_SITE_ADDR", "port 3000"),
             ("MICROSOFT_HTTP_TIMEOUT_SECS", "0"),
             ("MICROSOFT_HTTP_TIMEOUT_SECS", "twenty"),
+            ("TIME_ZONE", "Amsterdam"),
         ];
         for (variable, value) in cases {
             match config(&[(variable, value)]) {

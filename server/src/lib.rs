@@ -71,6 +71,7 @@ pub async fn start(config: &Config) -> Result<Application, StartError> {
             auth: config.auth.policy(&config.public_base_url),
             mail: config.mail.settings(),
             demo_account: config.demo_account(),
+            time_zone: config.time_zone,
         },
         leptos_options: leptos_options(config),
     })

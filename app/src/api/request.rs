@@ -10,11 +10,16 @@ use backend::AppState;
 use rules::access::Role;
 use rules::i18n::{AccessMsg, Lang};
 
-/// Puts what every server function and page needs into the request's context: the state
-/// and a fresh per-request memo of the list data. The server's router calls this.
+/// Puts what every server function and page needs into the request's context: the state,
+/// a fresh per-request memo of the list data, and the clock every time on the page is
+/// worded against (the installation's zone, one "now"). The server's router calls this.
 pub fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
     provide_context(ListOnce::default());
+    provide_context(rules::time::Clock {
+        zone: state.time_zone,
+        now: chrono::Utc::now(),
+    });
 }
 
 /// The state from the request context; an error (not a panic) if a route forgot to provide it.

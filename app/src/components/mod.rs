@@ -2,5 +2,7 @@
 
 pub mod browser;
 mod layout;
+mod time;
 
 pub use layout::{ChangeOnly, CurrentUser, DemoBanner, PageShell};
+pub use time::{clock, shown, Time};

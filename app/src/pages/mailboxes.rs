@@ -14,17 +14,19 @@ use std::collections::HashMap;
 use crate::api::list_mailboxes;
 use crate::api::mail::list_mail_summaries;
 use crate::components::browser::{control_values, replace_url, ControlValue};
-use crate::components::{ChangeOnly, PageShell};
+use crate::components::{clock, ChangeOnly, PageShell, Time};
 use rules::i18n::{plural, Counted, Lang, MailMsg, Msg};
-use rules::mail::{short_time, MailSummaryRow};
+use rules::mail::MailSummaryRow;
 use rules::mailbox_form::DELETED_PARAM;
 use rules::mailbox_list::{ActiveFilter, MailboxFilter, MailboxRow};
+use rules::time::{Clock, Shown};
 
 const LIST_PATH: &str = "/instellingen/mailboxen";
 
 #[component]
 pub fn MailboxesPage() -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
+    let clock = clock();
     let query = use_query_map();
     let filter = query
         .with_untracked(|q| MailboxFilter::from_params(q.get_str("naam"), q.get_str("actief")));
@@ -59,7 +61,7 @@ pub fn MailboxesPage() -> impl IntoView {
                         match mailboxes.await {
                             Ok(rows) => {
                                 let rows = rows.into_iter()
-                                    .map(|row| ListRow::worded(&row, mail.get(&row.id), lang))
+                                    .map(|row| ListRow::worded(&row, mail.get(&row.id), &clock, lang))
                                     .collect();
                                 view! { <FilteredMailboxes rows filter words=ListTexts::new(lang).into_words()/> }.into_any()
                             }
@@ -87,7 +89,8 @@ pub struct ListRow {
     outgoing: String,
     status: String,
     status_class: String,
-    last_fetched: String,
+    /// Worded on the server, against its "now" (the island shows it as it is).
+    last_fetched: Shown,
     messages: String,
     last_error: String,
     failing: bool,
@@ -95,14 +98,20 @@ pub struct ListRow {
 
 impl ListRow {
     /// `mail`: the row's mail columns, for a mailbox fetched over Graph ("–" otherwise).
-    fn worded(row: &MailboxRow, mail: Option<&MailSummaryRow>, lang: Lang) -> ListRow {
+    fn worded(
+        row: &MailboxRow,
+        mail: Option<&MailSummaryRow>,
+        clock: &Clock,
+        lang: Lang,
+    ) -> ListRow {
         const NONE: &str = "–";
         let last_fetched = mail.map_or_else(
-            || NONE.to_string(),
+            || Shown::plain(NONE),
             |mail| {
-                mail.last_fetched_at
-                    .as_deref()
-                    .map_or_else(|| MailMsg::NeverFetched.text(lang).to_string(), short_time)
+                mail.last_fetched_at.as_deref().map_or_else(
+                    || Shown::plain(MailMsg::NeverFetched.text(lang)),
+                    |at| clock.show_text(at, lang),
+                )
             },
         );
         ListRow {
@@ -420,7 +429,7 @@ fn MailboxTable(
                                             <span data-testid="mailbox-message-count">{row.messages}</span>
                                             " " <span class="cell-sub">
                                                 {word(|t| &t.last_fetched)} ": "
-                                                <span data-testid="mailbox-last-fetched">{row.last_fetched}</span>
+                                                <span data-testid="mailbox-last-fetched"><Time shown=row.last_fetched/></span>
                                             </span>
                                         </div>
                                     </td>

@@ -9,6 +9,7 @@ use sea_orm::{
 
 use rules::i18n::{Lang, MailMsg};
 use rules::mail::*;
+use rules::time::Clock;
 
 use crate::entities::{mail_attachment, mail_message, mail_sync_state, mailbox};
 use crate::outgoing::{self, OutgoingBody, OutgoingMail, SendError};
@@ -265,7 +266,11 @@ pub async fn send_test(
     if rules::validation::check_email(&to).is_err() {
         return Ok(TestMailOutcome::InvalidAddress { to });
     }
-    let mail = test_mail(&mailbox, &to, Utc::now(), lang);
+    let clock = Clock {
+        zone: state.time_zone,
+        now: Utc::now(),
+    };
+    let mail = test_mail(&mailbox, &to, clock, lang);
     match outgoing::send_mail(state, id, &mail).await {
         Ok(_) => Ok(TestMailOutcome::Sent { to }),
         Err(SendError::NotFound) => Ok(TestMailOutcome::NotFound),
@@ -276,9 +281,10 @@ pub async fn send_test(
     }
 }
 
-/// The test message: says what it is, from which mailbox and when.
-fn test_mail(mailbox: &mailbox::Model, to: &str, now: DateTime<Utc>, lang: Lang) -> OutgoingMail {
-    let when = now.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+/// The test message: says what it is, from which mailbox and when (to the second, in the
+/// installation's zone, as the pages word it exactly).
+fn test_mail(mailbox: &mailbox::Model, to: &str, clock: Clock, lang: Lang) -> OutgoingMail {
+    let when = clock.show(clock.now, lang).exact;
     OutgoingMail {
         to: vec![to.to_string()],
         subject: MailMsg::TestMailSubject
@@ -326,12 +332,17 @@ mod tests {
             updated_at: Utc::now(),
             version: 1,
         };
-        let mail = test_mail(&mailbox, "a@example.org", Utc::now(), Lang::Nl);
+        let clock = Clock {
+            zone: rules::time::DEFAULT_ZONE,
+            now: rules::time::parse("2026-12-04T17:20:08.289Z").unwrap_or_default(),
+        };
+        let mail = test_mail(&mailbox, "a@example.org", clock, Lang::Nl);
         assert_eq!(mail.to, vec!["a@example.org".to_string()]);
         assert!(mail.subject.contains("Info"), "{}", mail.subject);
         match mail.body {
             OutgoingBody::Text(text) => {
-                assert!(text.contains("info@example.org") && text.contains("UTC"))
+                assert!(text.contains("info@example.org"), "{text}");
+                assert!(text.contains("op 4 dec. 2026 18:20:08 CET."), "{text}");
             }
             OutgoingBody::Html(_) => panic!("a plain-text test mail"),
         }

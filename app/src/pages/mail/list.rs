@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::mail::list_mail_messages;
+use crate::components::{shown, Time};
 use rules::i18n::{Counted, Lang, MailMsg, Msg};
-use rules::mail::{message_path, messages_path, short_time, MessageList, PAGE_PARAM};
+use rules::mail::{message_path, messages_path, MessageList, PAGE_PARAM};
 use rules::mailbox_form::MailboxTarget;
 
 #[component]
@@ -67,7 +68,7 @@ fn MessageTable(list: MessageList, lang: Lang) -> impl IntoView {
                             })}
                         </td>
                         <td data-label=t(MailMsg::ColReceived)>
-                            <time datetime=message.received_at.clone()>{short_time(&message.received_at)}</time>
+                            <Time shown=shown(&message.received_at)/>
                         </td>
                     </tr>
                 }

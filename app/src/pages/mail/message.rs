@@ -9,8 +9,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::mail::get_mail_message;
+use crate::components::{shown, Time};
 use rules::i18n::{Lang, MailMsg, Msg};
-use rules::mail::{human_size, messages_path, short_time, AttachmentRow, MessageDetail};
+use rules::mail::{human_size, messages_path, AttachmentRow, MessageDetail};
 
 #[component]
 pub fn MessagePage() -> impl IntoView {
@@ -58,11 +59,6 @@ fn Message(message: MessageDetail, lang: Lang) -> impl IntoView {
             "message-cc",
         ),
         (MailMsg::ColSubject, Some(subject), "message-subject"),
-        (
-            MailMsg::ColReceived,
-            Some(short_time(&message.received_at)),
-            "message-received",
-        ),
     ]
     .into_iter()
     .filter_map(|(label, value, testid)| value.map(|value| (label, value, testid)))
@@ -89,6 +85,8 @@ fn Message(message: MessageDetail, lang: Lang) -> impl IntoView {
             {headers.into_iter().map(|(label, value, testid)| view! {
                 <dt>{label.text(lang)}</dt><dd data-testid=testid>{value}</dd>
             }).collect_view()}
+            <dt>{t(MailMsg::ColReceived)}</dt>
+            <dd data-testid="message-received"><Time shown=shown(&message.received_at)/></dd>
         </dl>
         <section aria-labelledby="message-body-title">
             <h2 id="message-body-title">{t(MailMsg::Body)}</h2>

@@ -9,11 +9,13 @@ use leptos_router::hooks::use_query_map;
 use super::fetch::FetchForm;
 use super::problem::{Action, ProblemReport};
 use crate::api::mail::{get_mail_status, SendTestMail};
+use crate::components::{shown, Time};
 use rules::i18n::{Lang, MailMsg};
 use rules::mail::{
-    fetch_outcome_from_query, messages_path, short_time, test_mail_outcome_from_query,
-    FetchOutcome, MailStatus, TestMailOutcome, RELOAD_PARAM,
+    fetch_outcome_from_query, messages_path, test_mail_outcome_from_query, FetchOutcome,
+    MailStatus, TestMailOutcome, RELOAD_PARAM,
 };
+use rules::time::Shown;
 
 /// The status for the mailbox page's `segment`; None for a new mailbox.
 pub async fn load_status(segment: String) -> Result<Option<MailStatus>, ServerFnError> {
@@ -91,7 +93,7 @@ fn Facts(status: MailStatus, lang: Lang) -> impl IntoView {
     let fetched = status
         .last_fetched_at
         .as_deref()
-        .map_or_else(|| t(MailMsg::NeverFetched).to_string(), short_time);
+        .map_or_else(|| Shown::plain(t(MailMsg::NeverFetched)), shown);
     let error = status
         .last_error
         .clone()
@@ -104,7 +106,7 @@ fn Facts(status: MailStatus, lang: Lang) -> impl IntoView {
     view! {
         <dl class="diagnostics" data-testid="mail-facts">
             <dt>{t(MailMsg::ColLastFetched)}</dt>
-            <dd data-testid="mail-last-fetched">{fetched}</dd>
+            <dd data-testid="mail-last-fetched"><Time shown=fetched/></dd>
             <dt>{t(MailMsg::ColMessages)}</dt>
             <dd data-testid="mail-message-count">{status.message_count}</dd>
             <dt>{t(MailMsg::ColLastError)}</dt>

@@ -3,9 +3,11 @@
 use leptos::prelude::*;
 
 use crate::api::list_audit_log;
+use crate::components::{clock, Time};
 use rules::audit_log::{field_label, AuditEntry};
 use rules::i18n::{AccessMsg, Lang};
 use rules::mailbox_form::MailboxTarget;
+use rules::time::Clock;
 
 /// The log of the mailbox page's `segment`; none for a new mailbox.
 pub(super) async fn load(segment: String) -> Result<Vec<AuditEntry>, ServerFnError> {
@@ -20,13 +22,14 @@ pub(super) async fn load(segment: String) -> Result<Vec<AuditEntry>, ServerFnErr
 pub(super) fn AuditLog(entries: Resource<Result<Vec<AuditEntry>, ServerFnError>>) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
     let t = move |msg: AccessMsg| msg.text(lang);
+    let clock = clock();
     view! {
         <section class="audit-log" aria-labelledby="audit-title" data-testid="audit-log">
             <h2 id="audit-title">{t(AccessMsg::AuditTitle)}</h2>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match entries.await {
-                        Ok(entries) if !entries.is_empty() => view! { <AuditTable entries lang/> }.into_any(),
+                        Ok(entries) if !entries.is_empty() => view! { <AuditTable entries clock lang/> }.into_any(),
                         _ => view! { <p class="muted">{t(AccessMsg::AuditEmpty)}</p> }.into_any(),
                     }
                 })}
@@ -36,7 +39,7 @@ pub(super) fn AuditLog(entries: Resource<Result<Vec<AuditEntry>, ServerFnError>>
 }
 
 #[component]
-fn AuditTable(entries: Vec<AuditEntry>, lang: Lang) -> impl IntoView {
+fn AuditTable(entries: Vec<AuditEntry>, clock: Clock, lang: Lang) -> impl IntoView {
     let t = move |msg: AccessMsg| msg.text(lang);
     let rows = entries
         .into_iter()
@@ -49,7 +52,7 @@ fn AuditTable(entries: Vec<AuditEntry>, lang: Lang) -> impl IntoView {
                 .join(", ");
             view! {
                 <tr data-testid="audit-entry">
-                    <td data-label=t(AccessMsg::AuditWhen)>{entry.when()}</td>
+                    <td data-label=t(AccessMsg::AuditWhen)><Time shown=clock.show(entry.recorded_at, lang)/></td>
                     <td data-label=t(AccessMsg::AuditWho)>{entry.user_email.clone()}</td>
                     <td data-label=t(AccessMsg::AuditWhat)>{entry.action.label().text(lang)}</td>
                     <td data-label=t(AccessMsg::AuditFields)>{fields}</td>

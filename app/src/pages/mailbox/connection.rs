@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 use super::diagnostics::ProblemReport;
 use super::preflight::{PreflightPanel, PreflightRunning};
 use crate::api::connect::{GrantAdminConsent, StartMicrosoftLogin, TestAppRegistration};
+use crate::components::{shown, Time};
 use rules::connection::{ConnectPrompt, ConnectionView, StartProblem};
 use rules::diagnostics::problem_of_report;
 use rules::i18n::{ConnectMsg, DiagMsg, Lang, Msg};
@@ -135,7 +136,7 @@ fn Status(view: ConnectionView, lang: Lang) -> impl IntoView {
             })}
             {since.map(|at| view! {
                 " " {ConnectMsg::ConnectedSince.text(lang)} " "
-                <time datetime=at.clone()>{at.get(..16).unwrap_or_default().replace('T', " ")}</time>
+                <Time shown=shown(&at)/>
             })}
         </p>
         {(!view.connected && !view.reconnect_needed).then(|| view! {

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::components::browser::copy_to_clipboard;
+use crate::components::shown;
 use rules::advice::{aadsts_lookup_url, Advice};
 use rules::connection::{AttemptProblem, NOT_RETURNED_YET};
 use rules::diagnostics::{detail_rows, outcome_text, support_text};
@@ -55,8 +56,10 @@ pub(super) fn ProblemReport(
             outcome_text(&problem.outcome, lang)
         )
     };
-    let support = support_text(&problem, &context, lang);
-    let operation = format!("#{} ({})", problem.attempt_id, problem.at);
+    // The exact time, not "3 minuten geleden": it is copied and read later.
+    let when = shown(&problem.at).exact;
+    let support = support_text(&problem, &when, &context, lang);
+    let operation = format!("#{} ({when})", problem.attempt_id);
     let rows = detail_rows(&problem, Some(operation));
     view! {
         <div class="alert alert--error problem" role="alert" data-testid="last-problem"

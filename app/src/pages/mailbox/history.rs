@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::connect::list_connection_history;
 use crate::components::browser::replace_url;
+use crate::components::{clock, Time};
 use rules::connection::AttemptProblem;
 use rules::diagnostics::{kind_label, outcome_text, HistoryFilter};
 use rules::i18n::{DiagMsg, Lang};
 use rules::mailbox_form::MailboxTarget;
+use rules::time::{Clock, Shown};
 
 /// The history of the mailbox page's `segment`; none for a new mailbox.
 pub(super) async fn load(segment: String) -> Result<Vec<AttemptProblem>, ServerFnError> {
@@ -28,6 +30,7 @@ pub(super) fn History(
     entries: Resource<Result<Vec<AttemptProblem>, ServerFnError>>,
 ) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
+    let clock = clock();
     let filter = use_query_map()
         .with_untracked(|q| HistoryFilter::from_param(q.get(HistoryFilter::PARAM).as_deref()));
     view! {
@@ -36,7 +39,7 @@ pub(super) fn History(
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let rows = entries.await.unwrap_or_default().iter()
-                        .map(|entry| HistoryRow::worded(entry, lang)).collect();
+                        .map(|entry| HistoryRow::worded(entry, &clock, lang)).collect();
                     view! { <FilteredHistory id rows filter words=HistoryTexts::new(lang).into_words()/> }
                 })}
             </Suspense>
@@ -45,10 +48,11 @@ pub(super) fn History(
 }
 
 /// One attempt as the history shows it, worded on the server: the browser's bundle
-/// carries no message catalogue or advice table for it.
+/// carries no message catalogue or advice table for it, and its time is worded against the
+/// server's "now".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRow {
-    at: String,
+    at: Shown,
     outcome: String,
     kind: String,
     kind_text: String,
@@ -58,9 +62,9 @@ pub struct HistoryRow {
 }
 
 impl HistoryRow {
-    fn worded(entry: &AttemptProblem, lang: Lang) -> HistoryRow {
+    fn worded(entry: &AttemptProblem, clock: &Clock, lang: Lang) -> HistoryRow {
         HistoryRow {
-            at: entry.at.clone(),
+            at: clock.show_text(&entry.at, lang),
             outcome: entry.outcome.clone(),
             kind: entry.kind.clone(),
             kind_text: kind_label(&entry.kind).text(lang).to_string(),
@@ -237,10 +241,9 @@ fn HistoryTable(
                             </td></tr>
                         });
                         let entries = rows.into_iter().map(|row| {
-                            let when = row.at.get(..19).unwrap_or_default().replace('T', " ");
                             view! {
                                 <tr data-testid="history-entry" data-outcome=row.outcome data-kind=row.kind>
-                                    <td data-label=column(0)><time datetime=row.at>{when}</time></td>
+                                    <td data-label=column(0)><Time shown=row.at/></td>
                                     <td data-label=column(1)>{row.kind_text}</td>
                                     <td data-label=column(2)>{row.outcome_text}</td>
                                     <td data-label=column(3)>{row.code}</td>

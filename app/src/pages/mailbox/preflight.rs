@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::diagnostics::AdviceText;
+use crate::components::{shown, Time};
 use rules::advice::aadsts_lookup_url;
 use rules::i18n::{ConnectMsg, DiagMsg, Lang};
 use rules::preflight::{Check, CheckResult, PreflightReport, Verdict};
@@ -35,11 +36,10 @@ pub(super) fn PreflightPanel(report: PreflightReport, stopped: bool, lang: Lang)
     } else {
         ("preflight preflight--bad", DiagMsg::PreflightFailed)
     };
-    let at = report.at.get(..16).unwrap_or_default().replace('T', " ");
     view! {
         <div class=class data-testid="preflight" data-passed=passed.to_string()>
             <h3>{DiagMsg::PreflightTitle.text(lang)} " "
-                <time class="muted" datetime=report.at.clone()>{at}</time>
+                <span class="muted"><Time shown=shown(&report.at)/></span>
             </h3>
             <p data-testid="preflight-summary"><strong>{summary.text(lang)}</strong></p>
             {(stopped && !passed).then(|| view! {

@@ -87,6 +87,7 @@ pub fn test_state(db: DatabaseConnection) -> AppState {
         auth: Default::default(),
         mail: Default::default(),
         demo_account: None,
+        time_zone: rules::time::DEFAULT_ZONE,
     }
 }
 

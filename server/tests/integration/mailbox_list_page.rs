@@ -1,7 +1,7 @@
 //! `/instellingen/mailboxen` rendered by the real router over a real database.
 
 use axum::body::Body;
-use backend::mailboxes::insert;
+use backend::mailboxes::{insert, NewMailbox};
 use http::{Request, StatusCode};
 use sea_orm::DatabaseConnection;
 
@@ -10,9 +10,11 @@ use crate::on_every_database;
 use crate::support::{get, send, signed_in_router};
 
 async fn renders_rows_from_the_database(db: DatabaseConnection) {
-    let id = insert(&db, mailbox("Info", "ms-oauth", "ms-oauth", true))
-        .await
-        .unwrap();
+    let info = NewMailbox {
+        is_primary: true,
+        ..mailbox("Info", "ms-oauth", "ms-oauth", true)
+    };
+    let id = insert(&db, info).await.unwrap();
     insert(&db, mailbox("Leden", "imap", "smtp", false))
         .await
         .unwrap();
@@ -22,16 +24,21 @@ async fn renders_rows_from_the_database(db: DatabaseConnection) {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("<html lang=\"nl\""), "Dutch document");
     for heading in [
+        "Status",
+        "Laatste fout",
         "Weergavenaam",
-        "E-mail",
         "Inkomend",
         "Uitgaand",
-        "Primair",
-        "Actief",
-        "Status",
+        "Berichten",
     ] {
-        assert!(html.contains(heading), "column {heading}");
+        assert!(
+            html.contains(&format!("<th scope=\"col\">{heading}</th>")),
+            "column {heading}"
+        );
     }
+    // Primair and Actief are marks beside the name.
+    assert!(html.contains("data-testid=\"mailbox-primary\">Primair<"));
+    assert!(html.contains("data-testid=\"mailbox-inactive\">Niet actief<"));
     assert!(html.contains(&format!("href=\"/instellingen/mailboxen/{id}\"")));
     assert!(html.contains("info@energiedemo.nl"));
     assert!(html.contains("leden@energiedemo.nl"));

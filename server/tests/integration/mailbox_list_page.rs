@@ -37,8 +37,8 @@ async fn renders_rows_from_the_database(db: DatabaseConnection) {
         );
     }
     // Primair and Actief are marks beside the name.
-    assert!(html.contains("data-testid=\"mailbox-primary\">Primair<"));
-    assert!(html.contains("data-testid=\"mailbox-inactive\">Niet actief<"));
+    assert!(html.contains("mailbox-primary\" class=\"mark\">Primair<"));
+    assert!(html.contains("mailbox-inactive\" class=\"mark mark--off\">Niet actief<"));
     assert!(html.contains(&format!("href=\"/instellingen/mailboxen/{id}\"")));
     assert!(html.contains("info@energiedemo.nl"));
     assert!(html.contains("leden@energiedemo.nl"));

@@ -5,6 +5,7 @@
 import { type Page } from "@playwright/test";
 import { createCipheriv, randomBytes, randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
+import { fakeAdmin, fakeFavicon } from "./fake";
 import { clearMailboxes, expect, expectAccessible, signIn as signInToApp, test, waitForHydration } from "./support";
 
 const TENANT = "8c10395e-14fe-46db-a8b6-699ac4a65109";
@@ -16,17 +17,6 @@ const leden = { upn: "ledenadministratie@energiedemo.onmicrosoft.com", objectId:
 
 type AppOptions = { secretExpired?: boolean; adminConsent?: boolean; redirectUri?: string };
 type App = { clientId: string; secretId: string; secret: string };
-
-async function fakeAdmin(path: string, method: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${FAKE}/admin${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`).toBe(true);
-  const text = await response.text();
-  return text ? JSON.parse(text) : null;
-}
 
 /** Registers a new app in the demo tenant, as an admin would in Azure. */
 async function registerApp(options: AppOptions = {}): Promise<App> {
@@ -96,7 +86,6 @@ function mailboxId(page: Page): string {
 
 // The fake Microsoft's pages have no favicon: Chromium reports its 404 on the console. A
 // refused callback answers 4xx, which Chromium reports too.
-const fakeFavicon = new RegExp(`status of 404 .*\\[${FAKE.replaceAll(".", "\\.")}/favicon`);
 const refusedCallback = /status of 4\d\d .*\/api\/oauth\/ms-azure\/callback/;
 test.use({ allowedConsoleErrors: [[fakeFavicon, refusedCallback], { option: true }] });
 

@@ -27,10 +27,13 @@ export async function fakeAdmin(path: string, method = "GET", body?: unknown): P
   return text ? JSON.parse(text) : null;
 }
 
-/** Creates the info@ mailbox and signs in on the fake Microsoft: back on the mailbox page. */
-export async function connectInfo(page: Page, name: string) {
+/**
+ * Saves a new info@ mailbox with the demo app registration; saving sends the browser to the
+ * fake Microsoft's sign-in. `hydrated`: wait for the page's script first.
+ */
+export async function saveInfo(page: Page, name: string, hydrated = true) {
   await page.goto("/instellingen/mailboxen/nieuw");
-  await waitForHydration(page);
+  if (hydrated) await waitForHydration(page);
   await page.getByTestId("field-name").fill(name);
   await page.getByTestId("field-email").fill(info.upn);
   await page.getByTestId("field-client_id").fill(azure.client_id);
@@ -39,6 +42,11 @@ export async function connectInfo(page: Page, name: string) {
   await page.getByTestId("field-object_id").fill(info.objectId);
   await page.getByTestId("save").click();
   await page.waitForURL(/\/oauth2\/v2\.0\/authorize|\/signin\//);
+}
+
+/** Creates the info@ mailbox and signs in on the fake Microsoft: back on the mailbox page. */
+export async function connectInfo(page: Page, name: string) {
+  await saveInfo(page, name);
   const picker = page.getByTestId("use-another-account");
   const email = page.getByTestId("login-email");
   await expect(picker.or(email)).toBeVisible();

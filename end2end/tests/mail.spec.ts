@@ -7,7 +7,7 @@
 // (fetch-progress.spec.ts covers the running state).
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { azure, connectInfo, fakeAdmin, fakeFavicon, info } from "./fake";
+import { connectInfo, fakeAdmin, fakeFavicon, info, saveInfo } from "./fake";
 import { clearMailboxes, expect, expectAccessible, signIn as signInToApp, test, waitForHydration } from "./support";
 
 type SentMessage = { subject: string; to: string[]; from_address: string; save_to_sent_items: boolean };
@@ -114,15 +114,7 @@ test.describe("without JavaScript", () => {
   test("Stuur testmail posts and comes back with the outcome", async ({ page }) => {
     // Saving without JavaScript is answered with a redirect to Microsoft; sending needs
     // only the app registration, not the delegated sign-in.
-    await page.goto("/instellingen/mailboxen/nieuw");
-    await page.getByTestId("field-name").fill("Info zonder JS");
-    await page.getByTestId("field-email").fill(info.upn);
-    await page.getByTestId("field-client_id").fill(azure.client_id);
-    await page.getByTestId("field-tenant_id").fill(azure.tenant_id);
-    await page.getByTestId("field-client_secret").fill(azure.client_secret);
-    await page.getByTestId("field-object_id").fill(info.objectId);
-    await page.getByTestId("save").click();
-    await page.waitForURL(/\/oauth2\/v2\.0\/authorize|\/signin\//);
+    await saveInfo(page, "Info zonder JS", false);
     await page.goto("/instellingen/mailboxen");
     await page.getByRole("link", { name: "Info zonder JS" }).click();
     await page.waitForURL(/\/instellingen\/mailboxen\/\d+$/);

@@ -368,18 +368,44 @@ async fn missing_admin_consent_does_not_stop_granting_it(db: DatabaseConnection)
     }
 }
 
-/// The mailbox's latest preflight once it is no longer running.
-async fn finished_preflight(state: &AppState, mailbox_id: i32) -> PreflightReport {
-    for _ in 0..300 {
+/// The mailbox's latest preflight once `wanted` holds for it (within 30 s).
+async fn preflight_when(
+    state: &AppState,
+    mailbox_id: i32,
+    wanted: impl Fn(&PreflightReport) -> bool,
+) -> PreflightReport {
+    for _ in 0..1500 {
         let latest = backend::preflight::latest_preflight(&state.db, mailbox_id)
             .await
             .expect("read");
         match latest {
-            Some(report) if !report.running => return report,
-            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+            Some(report) if wanted(&report) => return report,
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
         }
     }
-    panic!("the preflight of mailbox {mailbox_id} did not finish in 30 s");
+    panic!("the preflight of mailbox {mailbox_id} never got there in 30 s");
+}
+
+/// The mailbox's latest preflight once it is no longer running.
+async fn finished_preflight(state: &AppState, mailbox_id: i32) -> PreflightReport {
+    preflight_when(state, mailbox_id, |report| !report.running).await
+}
+
+/// Presses "Test app-registratie" as the page's script does: the id of the attempt started.
+async fn press_test(setup: &Setup, mailbox_id: i32) -> i32 {
+    let fields = Fields::default().set("id", &mailbox_id.to_string());
+    let answer = post(
+        &setup.router,
+        "test_app_registration",
+        &fields,
+        Poster::Script,
+        "/",
+    )
+    .await;
+    match serde_json::from_str(&answer.body).expect("a TestOutcome") {
+        TestOutcome::Started { attempt_id } => attempt_id,
+        other => panic!("{other:?}"),
+    }
 }
 
 async fn a_test_runs_in_the_background_and_shows_each_check_as_it_finishes(db: DatabaseConnection) {
@@ -391,32 +417,12 @@ async fn a_test_runs_in_the_background_and_shows_each_check_as_it_finishes(db: D
         fake_microsoft::Fault::Latency { millis: 1500 },
         None,
     );
-    let fields = Fields::default().set("id", &id.to_string());
-    let answer = post(
-        &setup.router,
-        "test_app_registration",
-        &fields,
-        Poster::Script,
-        "/",
-    )
+    press_test(&setup, id).await;
+    // Seen with the tenant checked and the secret under way.
+    let running = preflight_when(&setup.state, id, |report| {
+        report.running && report.results.len() == 1
+    })
     .await;
-    assert!(matches!(
-        serde_json::from_str(&answer.body).expect("a TestOutcome"),
-        TestOutcome::Started { .. }
-    ));
-    let mut seen_running = None;
-    for _ in 0..100 {
-        let report = backend::preflight::latest_preflight(&setup.state.db, id)
-            .await
-            .unwrap()
-            .expect("stored at once");
-        if report.running && report.results.len() == 1 {
-            seen_running = Some(report);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let running = seen_running.expect("seen with the tenant checked, the secret under way");
     assert_eq!(running.results[0].verdict, Verdict::Passed);
     assert_eq!(running.running_check(), Some(Check::Credentials));
     assert!(!running.passed());
@@ -429,19 +435,8 @@ async fn the_test_button_and_the_history_show_every_attempt_newest_first(db: Dat
     let setup = setup(db).await;
     let (id, connect_url) = save(&setup.router, &demo_fields(INFO, INFO_ID)).await;
     assert!(connect_url.is_some());
+    let attempt_id = press_test(&setup, id).await;
     let fields = Fields::default().set("id", &id.to_string());
-    let answer = post(
-        &setup.router,
-        "test_app_registration",
-        &fields,
-        Poster::Script,
-        "/",
-    )
-    .await;
-    let attempt_id = match serde_json::from_str(&answer.body).expect("a TestOutcome") {
-        TestOutcome::Started { attempt_id } => attempt_id,
-        other => panic!("{other:?}"),
-    };
     // The checks run in the background, their results stored as they come.
     let report = finished_preflight(&setup.state, id).await;
     assert_eq!(report.attempt_id, attempt_id);

@@ -34,7 +34,7 @@ pub async fn connection_view(
         signed_in_upn: tokens.as_ref().and_then(|t| t.signed_in_upn.clone()),
         connected_at: tokens.as_ref().map(|t| t.connected_at.to_rfc3339()),
         last_problem: latest.and_then(|row| problem_seen_on_return(row, now)),
-        preflight: latest_preflight(db, mailbox_id).await?,
+        preflight: latest_preflight(db, mailbox_id, now).await?,
         redirect_uri: String::new(),
     })
 }
@@ -61,7 +61,7 @@ pub fn problem_seen_on_return(row: attempt::Model, now: DateTime<Utc>) -> Option
 
 fn problem(row: attempt::Model, now: DateTime<Utc>, came_back: bool) -> Option<AttemptProblem> {
     match displayed_outcome(&row, now, came_back) {
-        Some(outcome) if outcome != Outcome::Success.as_str() => Some(entry(row, outcome)),
+        Some(outcome) if outcome != Outcome::Success.as_str() => Some(entry(row, outcome, now)),
         _ => None,
     }
 }
@@ -69,12 +69,12 @@ fn problem(row: attempt::Model, now: DateTime<Utc>, came_back: bool) -> Option<A
 /// One line of the history: every attempt, succeeded, failed or under way.
 pub fn history_entry(row: attempt::Model, now: DateTime<Utc>) -> AttemptProblem {
     let outcome = displayed_outcome(&row, now, false).unwrap_or_else(|| PENDING.to_string());
-    entry(row, outcome)
+    entry(row, outcome, now)
 }
 
-fn entry(row: attempt::Model, outcome: String) -> AttemptProblem {
+fn entry(row: attempt::Model, outcome: String, now: DateTime<Utc>) -> AttemptProblem {
     let aadsts = first_code(row.error_codes.as_deref());
-    let advice = match report_of(&row) {
+    let advice = match report_of(&row, now) {
         // A preflight's advice was chosen when it ran (it knows more, e.g. a Secret ID).
         Some(report) => report.first_failure().and_then(|failure| failure.advice),
         None if outcome == Outcome::Success.as_str() || outcome == PENDING => None,

@@ -229,10 +229,11 @@ fn record_of(failure: &CheckResult) -> ErrorRecord {
     }
 }
 
-/// The mailbox's latest preflight.
+/// The mailbox's latest preflight, as it stands at `now`.
 pub async fn latest_preflight(
     db: &impl ConnectionTrait,
     mailbox_id: i32,
+    now: DateTime<Utc>,
 ) -> Result<Option<PreflightReport>, DbErr> {
     let row = attempt::Entity::find()
         .filter(attempt::Column::MailboxId.eq(mailbox_id))
@@ -240,19 +241,19 @@ pub async fn latest_preflight(
         .order_by_desc(attempt::Column::Id)
         .one(db)
         .await?;
-    Ok(row.and_then(|row| report_of(&row)))
+    Ok(row.and_then(|row| report_of(&row, now)))
 }
 
 /// The report stored on a preflight attempt; None for other attempts (or unreadable JSON).
 /// One still under way (and not older than [`PREFLIGHT_RUN_LIMIT`]) holds the checks done
 /// so far and says it is running.
-pub fn report_of(row: &attempt::Model) -> Option<PreflightReport> {
+pub fn report_of(row: &attempt::Model, now: DateTime<Utc>) -> Option<PreflightReport> {
     let results = serde_json::from_str(row.details.as_deref()?).ok()?;
     let pending = row.outcome == Outcome::Pending.as_str();
     Some(PreflightReport {
         attempt_id: row.id,
         at: row.created_at.to_rfc3339(),
         results,
-        running: pending && Utc::now() < row.created_at + PREFLIGHT_RUN_LIMIT,
+        running: pending && now < row.created_at + PREFLIGHT_RUN_LIMIT,
     })
 }

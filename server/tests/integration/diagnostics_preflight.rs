@@ -375,7 +375,7 @@ async fn preflight_when(
     wanted: impl Fn(&PreflightReport) -> bool,
 ) -> PreflightReport {
     for _ in 0..1500 {
-        let latest = backend::preflight::latest_preflight(&state.db, mailbox_id)
+        let latest = backend::preflight::latest_preflight(&state.db, mailbox_id, Utc::now())
             .await
             .expect("read");
         match latest {

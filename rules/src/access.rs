@@ -18,9 +18,11 @@ pub const DEFAULT_NEXT: &str = "/instellingen/mailboxen";
 /// What an account may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Role {
-    /// May view and change mailboxes.
+    /// May view and change mailboxes, and read their mail.
     Beheerder,
-    /// May view settings and diagnostics, never change them.
+    /// May view settings and diagnostics and read the fetched mail, never change anything.
+    Postlezer,
+    /// May view settings and diagnostics only: no mail bodies, no attachments.
     Lezer,
 }
 
@@ -29,22 +31,36 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Beheerder => "beheerder",
+            Role::Postlezer => "postlezer",
             Role::Lezer => "lezer",
         }
     }
+
+    /// Every role, least first (the CLI's usage line lists them).
+    pub const ALL: [Role; 3] = [Role::Lezer, Role::Postlezer, Role::Beheerder];
 
     /// Parses the stored and command-line name.
     pub fn parse(text: &str) -> Option<Role> {
         match text.trim() {
             "beheerder" => Some(Role::Beheerder),
+            "postlezer" => Some(Role::Postlezer),
             "lezer" => Some(Role::Lezer),
             _ => None,
         }
     }
 
-    /// True when this role is at least `required`.
+    /// True when this role is at least `required`: each role may do all that the roles
+    /// before it in [`Role::ALL`] may.
     pub fn allows(self, required: Role) -> bool {
-        self == Role::Beheerder || required == Role::Lezer
+        self.rank() >= required.rank()
+    }
+
+    fn rank(self) -> u8 {
+        match self {
+            Role::Lezer => 0,
+            Role::Postlezer => 1,
+            Role::Beheerder => 2,
+        }
     }
 }
 
@@ -60,6 +76,11 @@ impl SessionUser {
     pub fn can_change(&self) -> bool {
         self.role == Role::Beheerder
     }
+
+    /// True when this user may read fetched mail (the pages link to it).
+    pub fn can_read_mail(&self) -> bool {
+        self.role.allows(Access::ReadMail.required_role())
+    }
 }
 
 /// Why a sign-in page is shown again.
@@ -69,6 +90,8 @@ pub enum SignInError {
     Rejected,
     /// Too many failures for this account or address: locked for a while.
     Throttled,
+    /// Every password-check slot stayed busy: try again in a moment.
+    Busy,
 }
 
 impl SignInError {
@@ -77,6 +100,7 @@ impl SignInError {
         match self {
             SignInError::Rejected => "onjuist",
             SignInError::Throttled => "te-veel",
+            SignInError::Busy => "druk",
         }
     }
 
@@ -84,6 +108,7 @@ impl SignInError {
     pub fn from_param(value: &str) -> SignInError {
         match value {
             "te-veel" => SignInError::Throttled,
+            "druk" => SignInError::Busy,
             _ => SignInError::Rejected,
         }
     }
@@ -92,8 +117,10 @@ impl SignInError {
 /// The role a server function requires.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
-    /// Reads only: any signed-in user.
+    /// Reads settings and diagnostics: any signed-in user.
     Read,
+    /// Reads fetched mail (bodies, attachments): `postlezer` and `beheerder`.
+    ReadMail,
     /// Changes something: `beheerder` only.
     Change,
 }
@@ -103,6 +130,7 @@ impl Access {
     pub fn required_role(self) -> Role {
         match self {
             Access::Read => Role::Lezer,
+            Access::ReadMail => Role::Postlezer,
             Access::Change => Role::Beheerder,
         }
     }
@@ -123,8 +151,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("/api/grant_admin_consent", Access::Change),
     ("/api/test_app_registration", Access::Change),
     ("/api/list_connection_history", Access::Read),
-    ("/api/list_mail_messages", Access::Read),
-    ("/api/get_mail_message", Access::Read),
+    ("/api/list_mail_messages", Access::ReadMail),
+    ("/api/get_mail_message", Access::ReadMail),
     ("/api/get_mail_status", Access::Read),
     ("/api/list_mail_summaries", Access::Read),
     ("/api/fetch_mail_now", Access::Change),
@@ -137,6 +165,24 @@ pub fn server_function_access(path: &str) -> Option<Access> {
         .iter()
         .find(|(known, _)| *known == path)
         .map(|(_, access)| *access)
+}
+
+/// What a page (or file route) at `path` requires: the fetched mail under
+/// `/instellingen/mailboxen/{id}/berichten` (messages and their attachments) needs
+/// [`Access::ReadMail`]; every other page shows settings or diagnostics. Empty segments
+/// are skipped (`//`), as a router may; the mail pages' server functions check the role
+/// again, so a spelling this misses still shows no mail.
+pub fn page_access(path: &str) -> Access {
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    let mail = segments.next() == Some("instellingen")
+        && segments.next() == Some("mailboxen")
+        && segments.next().is_some()
+        && segments.next() == Some("berichten");
+    if mail {
+        Access::ReadMail
+    } else {
+        Access::Read
+    }
 }
 
 /// `candidate` when it is a path of this site to return to after signing in; None for
@@ -222,11 +268,49 @@ mod tests {
         assert!(Role::Lezer.allows(Role::Lezer) && !Role::Lezer.allows(Role::Beheerder));
         assert_eq!(Role::parse("lezer"), Some(Role::Lezer));
         assert_eq!(Role::parse("admin"), None);
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert!(Role::Postlezer.allows(Role::Lezer) && !Role::Postlezer.allows(Role::Beheerder));
+        assert!(!Role::Lezer.allows(Role::Postlezer) && Role::Beheerder.allows(Role::Postlezer));
+        assert_eq!(
+            server_function_access("/api/get_mail_message"),
+            Some(Access::ReadMail)
+        );
         assert_eq!(
             server_function_access("/api/save_mailbox"),
             Some(Access::Change)
         );
         assert_eq!(server_function_access("/api/unknown"), None);
-        assert_eq!(SignInError::from_param("te-veel"), SignInError::Throttled);
+        for error in [
+            SignInError::Rejected,
+            SignInError::Throttled,
+            SignInError::Busy,
+        ] {
+            assert_eq!(SignInError::from_param(error.param()), error);
+        }
+    }
+
+    #[test]
+    fn the_fetched_mail_needs_the_mail_permission() {
+        for mail in [
+            "/instellingen/mailboxen/3/berichten",
+            "/instellingen/mailboxen/3/berichten/",
+            "/instellingen/mailboxen/3/berichten/9",
+            "/instellingen/mailboxen/3/berichten/9/bijlagen/4",
+            "//instellingen//mailboxen/3//berichten",
+        ] {
+            assert_eq!(page_access(mail), Access::ReadMail, "{mail}");
+        }
+        for settings in [
+            "/instellingen/mailboxen",
+            "/instellingen/mailboxen/nieuw",
+            "/instellingen/mailboxen/3",
+            "/instellingen/mailboxen/3/geschiedenis",
+            "/api/oauth/ms-azure/callback",
+            "/",
+        ] {
+            assert_eq!(page_access(settings), Access::Read, "{settings}");
+        }
     }
 }

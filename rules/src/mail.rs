@@ -173,6 +173,8 @@ pub struct MailStatus {
     pub failing: bool,
     /// The signed-in user may use "Nu ophalen" and "Stuur testmail".
     pub can_change: bool,
+    /// The signed-in user may read the fetched messages (the link to them shows).
+    pub can_read_mail: bool,
     /// Whether a fetch is asked for or running, and how far it is.
     pub progress: FetchProgress,
     /// What the last finished fetch did: shown once the one "Nu ophalen" asked for is done.

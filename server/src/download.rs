@@ -1,6 +1,7 @@
 //! Downloading a stored attachment: `GET` [`rules::mail::ATTACHMENT_ROUTE`], an axum route (a
-//! file is no server-function answer). The access edge already requires a session; this
-//! checks it again and that the attachment belongs to that message of that mailbox.
+//! file is no server-function answer). The access edge already requires a session with the
+//! mail permission; this checks both again and that the attachment belongs to that message
+//! of that mailbox.
 //!
 //! Always served as `application/octet-stream` with `Content-Disposition: attachment`: a
 //! file someone mailed in (HTML, SVG) must never render as a page of this site.
@@ -14,7 +15,7 @@ use sea_orm::EntityTrait;
 use backend::auth::Actor;
 use backend::entities::{mail_attachment, mail_message};
 use backend::AppState;
-use rules::access::encode_query_value;
+use rules::access::{encode_query_value, Access};
 use rules::i18n::{AccessMsg, Lang, MailMsg};
 
 /// The handler; `actor` is the signed-in user from the request's extensions.
@@ -23,9 +24,13 @@ pub async fn download_attachment(
     actor: Option<Actor>,
     Path((mailbox_id, message_id, attachment_id)): Path<(i32, i32, i32)>,
 ) -> Response {
-    if actor.is_none() {
+    let Some(actor) = actor else {
         let text = AccessMsg::NotSignedIn.text(Lang::default());
         return (StatusCode::UNAUTHORIZED, text).into_response();
+    };
+    if !actor.role.allows(Access::ReadMail.required_role()) {
+        let text = AccessMsg::MailForbidden.text(Lang::default());
+        return (StatusCode::FORBIDDEN, text).into_response();
     }
     match find(&state, mailbox_id, message_id, attachment_id).await {
         Ok(Some((name, content))) => file_response(&name, content),

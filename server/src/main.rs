@@ -25,7 +25,8 @@ enum Command {
     /// Create an account; the password from NEW_PASSWORD or standard input.
     AddUser {
         email: String,
-        /// beheerder (may change mailboxes) or lezer (views settings and diagnostics).
+        /// lezer (views settings and diagnostics), postlezer (also reads the fetched mail) or
+        /// beheerder (also changes mailboxes).
         role: String,
     },
     /// Set an account's password (NEW_PASSWORD or standard input) and end its sessions.

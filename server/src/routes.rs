@@ -62,7 +62,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         )
         .route(
             rules::mail::ATTACHMENT_ROUTE,
-            // A page route for access: any signed-in user (the edge), checked again inside.
+            // A page route for access: the mail permission (the edge), checked again inside.
             get(move |actor: Option<Extension<Actor>>, path| {
                 let actor = actor.map(|Extension(actor)| actor);
                 crate::download::download_attachment(download_state.clone(), actor, path)

@@ -1,4 +1,4 @@
-//! `server add-user <email> <beheerder|lezer>` and `server reset-password <email>`. The
+//! `server add-user <email> <lezer|postlezer|beheerder>` and `server reset-password <email>`. The
 //! password comes from `NEW_PASSWORD` or the first line of standard input, never from the
 //! command line (which other users of the machine can see).
 
@@ -31,6 +31,11 @@ fn new_password(env: Option<String>, stdin: impl BufRead) -> Result<SecretString
     Ok(SecretString::from(password))
 }
 
+/// The roles' names, joined by `separator`.
+fn role_names(separator: &str) -> String {
+    Role::ALL.map(Role::as_str).join(separator)
+}
+
 fn read_password() -> Result<SecretString, String> {
     new_password(std::env::var("NEW_PASSWORD").ok(), std::io::stdin().lock())
 }
@@ -38,10 +43,13 @@ fn read_password() -> Result<SecretString, String> {
 /// `server add-user <email> <role>`.
 pub async fn add_user(config: &Config, args: &[String]) -> Result<String, String> {
     let [email, role] = args else {
-        return Err("usage: server add-user <email> <beheerder|lezer>".to_string());
+        return Err(format!(
+            "usage: server add-user <email> <{}>",
+            role_names("|")
+        ));
     };
     let role = Role::parse(role)
-        .ok_or_else(|| format!("unknown role '{role}': use beheerder or lezer"))?;
+        .ok_or_else(|| format!("unknown role '{role}': use {}", role_names(", ")))?;
     let password = read_password()?;
     let db = crate::db::connect_and_migrate(&config.database_url)
         .await

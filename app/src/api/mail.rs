@@ -30,7 +30,7 @@ pub async fn list_mail_messages(
     mailbox_id: i32,
     #[server(default)] page: u32,
 ) -> Result<Option<MessageList>, ServerFnError> {
-    require_role(Role::Lezer)?;
+    require_role(Role::Postlezer)?;
     let state = app_state()?;
     flow::list_messages(&state, mailbox_id, page)
         .await
@@ -44,7 +44,7 @@ pub async fn get_mail_message(
     mailbox_id: i32,
     message_id: i32,
 ) -> Result<Option<MessageDetail>, ServerFnError> {
-    require_role(Role::Lezer)?;
+    require_role(Role::Postlezer)?;
     let state = app_state()?;
     flow::message(&state, mailbox_id, message_id)
         .await
@@ -56,8 +56,7 @@ pub async fn get_mail_message(
 pub async fn get_mail_status(id: i32) -> Result<Option<MailStatus>, ServerFnError> {
     let actor = require_role(Role::Lezer)?;
     let state = app_state()?;
-    let can_change = actor.role.allows(Role::Beheerder);
-    flow::status(&state, id, can_change)
+    flow::status(&state, id, actor.role)
         .await
         .map_err(|error| load_failed("loading the mail status", &error))
 }

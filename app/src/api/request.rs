@@ -50,9 +50,10 @@ pub fn require_role(required: Role) -> Result<Actor, ServerFnError> {
             http::StatusCode::UNAUTHORIZED,
             AccessMsg::NotSignedIn,
         )),
-        Some(actor) if !actor.role.allows(required) => {
-            Err(refuse(http::StatusCode::FORBIDDEN, AccessMsg::Forbidden))
-        }
+        Some(actor) if !actor.role.allows(required) => Err(refuse(
+            http::StatusCode::FORBIDDEN,
+            AccessMsg::forbidden(required),
+        )),
         Some(actor) => Ok(actor),
     }
 }

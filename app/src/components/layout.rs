@@ -102,6 +102,7 @@ fn LanguageSwitch(lang: Lang) -> impl IntoView {
 fn UserMenu(user: SessionUser, lang: Lang) -> impl IntoView {
     let role = match user.role {
         Role::Beheerder => AccessMsg::RoleBeheerder,
+        Role::Postlezer => AccessMsg::RolePostlezer,
         Role::Lezer => AccessMsg::RoleLezer,
     };
     view! {

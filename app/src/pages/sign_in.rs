@@ -39,6 +39,7 @@ pub fn SignInPage() -> impl IntoView {
                 let text = match error {
                     SignInError::Rejected => t(AccessMsg::Rejected),
                     SignInError::Throttled => t(AccessMsg::Throttled),
+                    SignInError::Busy => t(AccessMsg::SignInBusy),
                 };
                 view! { <p class="alert alert--error" role="alert" data-testid="sign-in-error">{text}</p> }
             })}

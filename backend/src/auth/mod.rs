@@ -4,6 +4,7 @@
 
 pub mod client_address;
 pub mod password;
+pub mod password_checks;
 pub mod sessions;
 pub mod sign_in;
 pub mod throttle;

@@ -146,6 +146,104 @@ pub async fn record_failure(
     Ok(())
 }
 
+/// A sign-in attempt counted before its password is checked: the rows it added, so a
+/// refused or successful attempt can take back what should not count.
+#[derive(Debug)]
+pub struct CountedAttempt {
+    account: String,
+    address: String,
+    ids: Vec<i32>,
+}
+
+/// Counts an attempt against all three before its password is checked. Parallel guesses
+/// cannot then all pass [`is_locked`] before any of them is recorded: each attempt sees
+/// every one counted before it ([`is_beyond_limit`]).
+pub async fn count_attempt(
+    db: &impl ConnectionTrait,
+    account: &str,
+    address: &str,
+    now: DateTime<Utc>,
+    policy: &ThrottlePolicy,
+) -> Result<CountedAttempt, DbErr> {
+    sign_in_failure::Entity::delete_many()
+        .filter(sign_in_failure::Column::FailedAt.lte(now - policy.window))
+        .exec(db)
+        .await?;
+    let mut ids = Vec::with_capacity(3);
+    for (scope, text) in [
+        (PAIR, pair(account, address)),
+        (ACCOUNT, account.to_string()),
+        (ADDRESS, address.to_string()),
+    ] {
+        let row = sign_in_failure::ActiveModel {
+            scope: Set(scope.to_string()),
+            subject: Set(subject(&text)),
+            failed_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        ids.push(row.id);
+    }
+    Ok(CountedAttempt {
+        account: account.to_string(),
+        address: address.to_string(),
+        ids,
+    })
+}
+
+/// True when `attempt` goes beyond what [`is_locked`] allows, counting every other attempt
+/// recorded in the window — also those recorded after it: of parallel attempts, each sees
+/// at least those committed before its own count, so no more than the limit get through
+/// (under a race a few fewer may).
+pub async fn is_beyond_limit(
+    db: &impl ConnectionTrait,
+    attempt: &CountedAttempt,
+    now: DateTime<Utc>,
+    policy: &ThrottlePolicy,
+) -> Result<bool, DbErr> {
+    let [pair_id, account_id, address_id] = attempt.ids[..] else {
+        return Ok(true);
+    };
+    let others = |scope: &str, text: &str, own: i32| {
+        recent(scope, text, now, policy).filter(sign_in_failure::Column::Id.ne(own))
+    };
+    let at_address = others(PAIR, &pair(&attempt.account, &attempt.address), pair_id);
+    if policy.locks(at_address.count(db).await?) {
+        return Ok(true);
+    }
+    let address = others(ADDRESS, &attempt.address, address_id);
+    if policy.locks_address(address.count(db).await?) {
+        return Ok(true);
+    }
+    let from_everywhere = others(ACCOUNT, &attempt.account, account_id);
+    let delay = policy.account_delay(from_everywhere.clone().count(db).await?);
+    if delay.is_zero() {
+        return Ok(false);
+    }
+    let latest = from_everywhere
+        .order_by_desc(sign_in_failure::Column::FailedAt)
+        .one(db)
+        .await?;
+    Ok(latest.is_some_and(|latest| now < latest.failed_at + delay))
+}
+
+/// Takes back an attempt that was no guess: refused before its password was checked.
+pub async fn withdraw(db: &impl ConnectionTrait, attempt: CountedAttempt) -> Result<(), DbErr> {
+    sign_in_failure::Entity::delete_many()
+        .filter(sign_in_failure::Column::Id.is_in(attempt.ids))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// After a successful sign-in: the account's failures at this address and from everywhere
+/// are forgotten ([`forget_account`]), and the attempt no longer counts against the address.
+pub async fn succeeded(db: &impl ConnectionTrait, attempt: CountedAttempt) -> Result<(), DbErr> {
+    forget_account(db, &attempt.account, &attempt.address).await?;
+    withdraw(db, attempt).await
+}
+
 /// Forgets the account's failures at this address and from everywhere after a successful
 /// sign-in there. The address's own count stays: one valid account must not reset the count
 /// of guesses at others; so do the account's counts at other addresses.

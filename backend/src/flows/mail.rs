@@ -7,6 +7,7 @@ use sea_orm::{
     QuerySelect,
 };
 
+use rules::access::{Access, Role};
 use rules::i18n::{Lang, MailMsg};
 use rules::mail::*;
 use rules::time::Clock;
@@ -34,25 +35,20 @@ struct ListedMessage {
     has_attachments: bool,
 }
 
-pub async fn list_messages(
-    state: &AppState,
-    mailbox_id: i32,
-    page: u32,
-) -> Result<Option<MessageList>, DbErr> {
-    let Some(mailbox) = find_mailbox(&state.db, mailbox_id).await? else {
-        return Ok(None);
-    };
-    let visible = mail_message::Entity::find()
+/// A mailbox's visible (not removed) messages: found through `idx_mail_messages_visible`
+/// (`removed_at` is stored after the body; reading it from the rows reads every body on
+/// SQLite).
+pub fn visible_messages(mailbox_id: i32) -> sea_orm::Select<mail_message::Entity> {
+    mail_message::Entity::find()
         .filter(mail_message::Column::MailboxId.eq(mailbox_id))
-        .filter(mail_message::Column::RemovedAt.is_null());
-    let total = visible.clone().count(&state.db).await?;
-    let pages = u32::try_from(total.div_ceil(MESSAGES_PER_PAGE).max(1)).unwrap_or(u32::MAX);
-    let page = page.clamp(1, pages);
-    // Only the columns the list shows: the database sorts the mailbox's messages to find a
-    // page, and a deep page sorts every row before it, which with bodies would be the whole
-    // mailbox's mail in the sorter.
+        .filter(mail_message::Column::RemovedAt.is_null())
+}
+
+/// Page `page` (1-based) of the message list, newest first, with only the columns the
+/// list shows: the index gives the order, so a page reads its own rows and no others.
+pub fn message_page(mailbox_id: i32, page: u32) -> sea_orm::Select<mail_message::Entity> {
     use mail_message::Column as C;
-    let rows = visible
+    visible_messages(mailbox_id)
         .select_only()
         .columns([
             C::Id,
@@ -66,6 +62,21 @@ pub async fn list_messages(
         .order_by_desc(C::Id)
         .offset(u64::from(page - 1) * MESSAGES_PER_PAGE)
         .limit(MESSAGES_PER_PAGE)
+}
+
+/// Page `page` of mailbox `mailbox_id`'s message list; None when there is no such mailbox.
+pub async fn list_messages(
+    state: &AppState,
+    mailbox_id: i32,
+    page: u32,
+) -> Result<Option<MessageList>, DbErr> {
+    let Some(mailbox) = find_mailbox(&state.db, mailbox_id).await? else {
+        return Ok(None);
+    };
+    let total = visible_messages(mailbox_id).count(&state.db).await?;
+    let pages = u32::try_from(total.div_ceil(MESSAGES_PER_PAGE).max(1)).unwrap_or(u32::MAX);
+    let page = page.clamp(1, pages);
+    let rows = message_page(mailbox_id, page)
         .into_model::<ListedMessage>()
         .all(&state.db)
         .await?;
@@ -159,11 +170,7 @@ pub async fn message(
     }))
 }
 
-pub async fn status(
-    state: &AppState,
-    id: i32,
-    can_change: bool,
-) -> Result<Option<MailStatus>, DbErr> {
+pub async fn status(state: &AppState, id: i32, viewer: Role) -> Result<Option<MailStatus>, DbErr> {
     let Some(mailbox) = find_mailbox(&state.db, id).await? else {
         return Ok(None);
     };
@@ -181,7 +188,8 @@ pub async fn status(
         message_count: summary.message_count,
         last_error: summary.last_error,
         failing: summary.failing,
-        can_change,
+        can_change: viewer.allows(Access::Change.required_role()),
+        can_read_mail: viewer.allows(Access::ReadMail.required_role()),
         progress,
         last_outcome,
     }))

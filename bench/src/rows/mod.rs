@@ -1,10 +1,11 @@
 //! The rows of the table: 1, 2 and 6 against a server process (`served`, with `weight`
 //! and `footprint`), 3 and 4 in process against the fake Microsoft, 5 waiting for the mail
-//! sync.
+//! sync, 8 flooding the release server with sign-ins.
 
 pub mod callback;
 pub mod footprint;
 pub mod refresh;
 pub mod served;
+pub mod sign_in;
 pub mod sync;
 pub mod weight;

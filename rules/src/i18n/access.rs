@@ -14,11 +14,17 @@ pub enum AccessMsg {
     SignOut,
     Rejected,
     Throttled,
+    /// Every password-check slot was busy.
+    SignInBusy,
     SignedInAs,
     RoleBeheerder,
+    RolePostlezer,
     RoleLezer,
     NotSignedIn,
+    /// Refused: only a beheerder may change this.
     Forbidden,
+    /// Refused: the role may not read fetched mail.
+    MailForbidden,
     CrossOrigin,
     ReadOnly,
     AuditTitle,
@@ -35,6 +41,14 @@ pub enum AccessMsg {
 }
 
 impl AccessMsg {
+    /// Why a request needing `required` is refused to a role below it.
+    pub fn forbidden(required: crate::access::Role) -> AccessMsg {
+        match required {
+            crate::access::Role::Postlezer => AccessMsg::MailForbidden,
+            _ => AccessMsg::Forbidden,
+        }
+    }
+
     /// The text in `lang`.
     pub fn text(self, lang: super::Lang) -> &'static str {
         lang.pick(self.pair())
@@ -65,8 +79,15 @@ impl AccessMsg {
                 "Te veel pogingen, probeer het over enkele minuten opnieuw.",
                 "Too many attempts, try again in a few minutes.",
             ),
+            SignInBusy => (
+                "Er wordt nu veel tegelijk ingelogd; probeer het zo opnieuw. Je wachtwoord is \
+                 niet gecontroleerd en telt niet als poging.",
+                "Many sign-ins are being checked right now; try again in a moment. Your password \
+                 was not checked and does not count as an attempt.",
+            ),
             SignedInAs => ("Ingelogd als", "Signed in as"),
             RoleBeheerder => ("beheerder", "administrator"),
+            RolePostlezer => ("postlezer", "mail reader"),
             RoleLezer => ("lezer", "reader"),
             NotSignedIn => (
                 "Je bent niet ingelogd of je sessie is verlopen. Log opnieuw in.",
@@ -75,6 +96,12 @@ impl AccessMsg {
             Forbidden => (
                 "Alleen een beheerder mag dit wijzigen; je hebt leesrechten.",
                 "Only an administrator may change this; you have read access.",
+            ),
+            MailForbidden => (
+                "Je rol (lezer) toont instellingen en diagnose, geen opgehaalde berichten of \
+                 bijlagen. Vraag een beheerder om de rol postlezer als je mail moet lezen.",
+                "Your role (reader) shows settings and diagnostics, not fetched messages or \
+                 attachments. Ask an administrator for the mail reader role if you need to read mail.",
             ),
             CrossOrigin => (
                 "Verzoek geweigerd: het komt niet van deze site.",

@@ -13,7 +13,9 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnError};
 
 use backend::auth::{sessions, Actor};
 use backend::AppState;
-use rules::access::{server_function_access, sign_in_url, Access, SIGN_IN_PATH, SIGN_OUT_PATH};
+use rules::access::{
+    page_access, server_function_access, sign_in_url, Access, Role, SIGN_IN_PATH, SIGN_OUT_PATH,
+};
 use rules::i18n::{AccessMsg, Lang};
 
 use super::cookie;
@@ -53,8 +55,8 @@ pub fn route_kind(path: &str) -> RouteKind {
 pub enum Refusal {
     /// No session: sign in first.
     Anonymous,
-    /// Signed in, but the role does not allow it.
-    Forbidden,
+    /// Signed in, but the role is below the one required.
+    Forbidden(Role),
 }
 
 /// Decides whether `actor` may make a request of `kind` to `path`.
@@ -62,18 +64,26 @@ pub fn decide(kind: RouteKind, path: &str, actor: Option<&Actor>) -> Result<(), 
     match (kind, actor) {
         (RouteKind::Asset | RouteKind::SignIn | RouteKind::Probe, _) => Ok(()),
         (_, None) => Err(Refusal::Anonymous),
-        (RouteKind::Page, Some(_)) => Ok(()),
+        (RouteKind::Page, Some(actor)) => allow(actor, page_access(path)),
         (RouteKind::ServerFunction, Some(actor)) => match server_function_access(path) {
-            Some(access) if actor.role.allows(access.required_role()) => Ok(()),
-            Some(Access::Change | Access::Read) => Err(Refusal::Forbidden),
+            Some(access) => allow(actor, access),
             None => {
                 tracing::error!(
                     path,
                     "server function not classified in access::SERVER_FUNCTIONS"
                 );
-                Err(Refusal::Forbidden)
+                Err(Refusal::Forbidden(Role::Beheerder))
             }
         },
+    }
+}
+
+fn allow(actor: &Actor, access: Access) -> Result<(), Refusal> {
+    let required = access.required_role();
+    if actor.role.allows(required) {
+        Ok(())
+    } else {
+        Err(Refusal::Forbidden(required))
     }
 }
 
@@ -117,7 +127,7 @@ pub async fn resolve_actor(
 fn refuse(kind: RouteKind, refusal: Refusal, request: &Request) -> Response {
     let (status, message) = match refusal {
         Refusal::Anonymous => (StatusCode::UNAUTHORIZED, AccessMsg::NotSignedIn),
-        Refusal::Forbidden => (StatusCode::FORBIDDEN, AccessMsg::Forbidden),
+        Refusal::Forbidden(required) => (StatusCode::FORBIDDEN, AccessMsg::forbidden(required)),
     };
     let text = message.text(Lang::default()).to_string();
     let mut response = match (kind, refusal) {
@@ -145,7 +155,6 @@ fn refuse(kind: RouteKind, refusal: Refusal, request: &Request) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rules::access::Role;
 
     fn actor(role: Role) -> Actor {
         Actor {
@@ -173,14 +182,29 @@ mod tests {
         let list = "/api/list_mailboxes";
         let fun = RouteKind::ServerFunction;
         assert_eq!(decide(fun, save, None), Err(Refusal::Anonymous));
-        assert_eq!(decide(fun, save, Some(&lezer)), Err(Refusal::Forbidden));
+        assert_eq!(
+            decide(fun, save, Some(&lezer)),
+            Err(Refusal::Forbidden(Role::Beheerder))
+        );
         assert_eq!(decide(fun, save, Some(&beheerder)), Ok(()));
         assert_eq!(decide(fun, list, Some(&lezer)), Ok(()));
         assert_eq!(
             decide(fun, "/api/new_one", Some(&beheerder)),
-            Err(Refusal::Forbidden)
+            Err(Refusal::Forbidden(Role::Beheerder))
         );
         assert_eq!(decide(RouteKind::Page, "/", None), Err(Refusal::Anonymous));
+        let mail = "/instellingen/mailboxen/3/berichten/9/bijlagen/4";
+        let postlezer = actor(Role::Postlezer);
+        assert_eq!(
+            decide(RouteKind::Page, mail, Some(&lezer)),
+            Err(Refusal::Forbidden(Role::Postlezer))
+        );
+        assert_eq!(decide(RouteKind::Page, mail, Some(&postlezer)), Ok(()));
+        assert_eq!(decide(RouteKind::Page, mail, Some(&beheerder)), Ok(()));
+        assert_eq!(
+            decide(fun, save, Some(&postlezer)),
+            Err(Refusal::Forbidden(Role::Beheerder))
+        );
         assert_eq!(decide(RouteKind::SignIn, SIGN_IN_PATH, None), Ok(()));
     }
 }

@@ -4,6 +4,7 @@ use chrono::TimeDelta;
 use secrecy::SecretString;
 
 use backend::auth::client_address::TrustedProxies;
+use backend::auth::password_checks::PasswordChecks;
 use backend::auth::sessions::SessionPolicy;
 use backend::auth::sign_in::AuthPolicy;
 use backend::auth::throttle::ThrottlePolicy;
@@ -25,6 +26,9 @@ pub struct AuthConfig {
     /// `TRUSTED_PROXIES`: addresses and CIDR ranges of the reverse proxies whose
     /// `X-Forwarded-For` names the client (default none: the socket's peer is the client).
     pub trusted_proxies: TrustedProxies,
+    /// `SIGN_IN_CONCURRENT_CHECKS` (default: one per core): passwords checked at once; a
+    /// sign-in that finds none free within 2 s is asked to try again.
+    pub password_checks: PasswordChecks,
 }
 
 impl AuthConfig {
@@ -70,6 +74,13 @@ impl AuthConfig {
                 max_failures: number("SIGN_IN_MAX_FAILURES", 5)?.unsigned_abs(),
                 window: TimeDelta::minutes(number("SIGN_IN_WINDOW_MINUTES", 15)?),
             },
+            password_checks: match text("SIGN_IN_CONCURRENT_CHECKS") {
+                None => PasswordChecks::default(),
+                Some(_) => PasswordChecks::new(
+                    number("SIGN_IN_CONCURRENT_CHECKS", 1)?.unsigned_abs() as usize,
+                    PasswordChecks::DEFAULT_WAIT,
+                ),
+            },
             trusted_proxies: TrustedProxies::parse(&text("TRUSTED_PROXIES").unwrap_or_default())
                 .map_err(|problem| ConfigError {
                     variable: "TRUSTED_PROXIES",
@@ -85,6 +96,7 @@ impl AuthConfig {
             throttle: self.throttle,
             trusted_proxies: self.trusted_proxies.clone(),
             secure_cookie: public_base_url.starts_with("https://"),
+            password_checks: self.password_checks.clone(),
         }
     }
 }

@@ -5,7 +5,9 @@
 use axum::body::Body;
 use axum::Router;
 use http::{Request, StatusCode};
-use rules::access::{server_function_access, Access, Role, SERVER_FUNCTIONS, SIGN_IN_PATH};
+use rules::access::{
+    page_access, server_function_access, Access, Role, SERVER_FUNCTIONS, SIGN_IN_PATH,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::mailbox_form_fixtures::{create, imap_smtp_fields, microsoft_fields};
@@ -45,6 +47,7 @@ async fn call(router: &Router, path: &str, fields: &Fields) -> (StatusCode, Stri
 async fn every_server_function_requires_its_role(db: DatabaseConnection) {
     let anonymous = anonymous_router(db.clone());
     let lezer = router_as(db.clone(), Role::Lezer).await;
+    let postlezer = router_as(db.clone(), Role::Postlezer).await;
     let beheerder = router_as(db.clone(), Role::Beheerder).await;
     let kept = create(&beheerder, &microsoft_fields()).await;
     let deletable = create(&beheerder, &imap_smtp_fields()).await;
@@ -71,7 +74,21 @@ async fn every_server_function_requires_its_role(db: DatabaseConnection) {
                 assert_eq!(status, StatusCode::FORBIDDEN, "lezer {path}: {body}");
                 assert!(body.contains("Alleen een beheerder"), "{body}");
             }
+            Access::ReadMail => {
+                assert_eq!(status, StatusCode::FORBIDDEN, "lezer {path}: {body}");
+                assert!(body.contains("geen opgehaalde berichten"), "{body}");
+            }
             Access::Read => assert_eq!(status, StatusCode::OK, "lezer {path}: {body}"),
+        }
+        let (status, body) = call(&postlezer, path, &fields).await;
+        match access {
+            Access::Change => {
+                assert_eq!(status, StatusCode::FORBIDDEN, "postlezer {path}: {body}");
+                assert!(body.contains("Alleen een beheerder"), "{body}");
+            }
+            Access::Read | Access::ReadMail => {
+                assert_eq!(status, StatusCode::OK, "postlezer {path}: {body}")
+            }
         }
         let (status, body) = call(&beheerder, path, &fields).await;
         assert_eq!(status, StatusCode::OK, "beheerder {path}: {body}");
@@ -87,6 +104,7 @@ async fn every_server_function_requires_its_role(db: DatabaseConnection) {
 async fn every_page_requires_a_session(db: DatabaseConnection) {
     let anonymous = anonymous_router(db.clone());
     let lezer = router_as(db.clone(), Role::Lezer).await;
+    let postlezer = router_as(db.clone(), Role::Postlezer).await;
     let beheerder = router_as(db.clone(), Role::Beheerder).await;
     let id = create(&beheerder, &microsoft_fields()).await;
     let message_id = crate::mail_views::insert_message(&db, id, "Hallo", 1).await;
@@ -96,6 +114,7 @@ async fn every_page_requires_a_session(db: DatabaseConnection) {
     // leave a response pending (server/src/routes.rs).
     let routes = server::route_list();
     assert!(routes.len() >= 4);
+    let mut refused_to_lezer = Vec::new();
     for route in routes {
         let path = route
             .path()
@@ -109,17 +128,36 @@ async fn every_page_requires_a_session(db: DatabaseConnection) {
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "anonymous {path}");
         let location = answer.header("location");
         assert!(location.starts_with("/inloggen"), "{path} → {location}");
-        for (role, router) in [("lezer", &lezer), ("beheerder", &beheerder)] {
+        let roles = [
+            (Role::Lezer, &lezer),
+            (Role::Postlezer, &postlezer),
+            (Role::Beheerder, &beheerder),
+        ];
+        for (role, router) in roles {
             let answer = send_full(router, get(&path)).await;
+            if !role.allows(page_access(&path).required_role()) {
+                assert_eq!(answer.status, StatusCode::FORBIDDEN, "{role:?} {path}");
+                assert!(answer.body.contains("geen opgehaalde berichten"));
+                refused_to_lezer.push(path.clone());
+                continue;
+            }
             assert!(
                 matches!(answer.status, StatusCode::OK | StatusCode::FOUND),
-                "{role} {path}: {}",
+                "{role:?} {path}: {}",
                 answer.status
             );
             assert!(!answer.header("location").starts_with("/inloggen"));
             assert_eq!(answer.header("cache-control"), "no-store", "{path}");
         }
     }
+    assert_eq!(
+        refused_to_lezer,
+        [
+            format!("/instellingen/mailboxen/{id}/berichten"),
+            format!("/instellingen/mailboxen/{id}/berichten/{message_id}"),
+        ],
+        "the two mail pages, and only they, are refused to a lezer"
+    );
 }
 
 on_every_database!(

@@ -11,6 +11,7 @@ use backend::mail::{lease, progress, request_sync, spawn_scheduler};
 use chrono::Utc;
 use fake_microsoft::{Endpoint, Fault};
 use http::StatusCode;
+use rules::access::Role;
 use rules::mail::{FetchOutcome, FetchProgress};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
@@ -107,7 +108,10 @@ async fn a_running_sync_records_how_far_it_is(db: DatabaseConnection) {
     let mut seen = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let status = flow::status(&c.state, c.id, true).await.unwrap().unwrap();
+        let status = flow::status(&c.state, c.id, Role::Beheerder)
+            .await
+            .unwrap()
+            .unwrap();
         if let FetchProgress::Running { stored, .. } = status.progress {
             if seen.last() != Some(&stored) {
                 seen.push(stored);
@@ -127,7 +131,10 @@ async fn a_running_sync_records_how_far_it_is(db: DatabaseConnection) {
         seen.first() == Some(&0) && seen.contains(&2),
         "running with 0, then 2 messages stored: {seen:?}"
     );
-    let status = flow::status(&c.state, c.id, true).await.unwrap().unwrap();
+    let status = flow::status(&c.state, c.id, Role::Beheerder)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         status.last_outcome,
         Some(FetchOutcome::Fetched {
@@ -150,7 +157,10 @@ async fn a_sync_whose_instance_died_stops_showing_as_running(db: DatabaseConnect
         .await
         .unwrap();
     progress::add_stored(&db, c.id, 120).await.unwrap();
-    let status = flow::status(&c.state, c.id, true).await.unwrap().unwrap();
+    let status = flow::status(&c.state, c.id, Role::Beheerder)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
         matches!(status.progress, FetchProgress::Running { stored: 120, .. }),
         "{:?}",
@@ -160,7 +170,10 @@ async fn a_sync_whose_instance_died_stops_showing_as_running(db: DatabaseConnect
     let mut row: sync_state::ActiveModel = state_row(&db, c.id).await.into();
     row.lease_until = Set(Some(now - chrono::Duration::seconds(1)));
     row.update(&db).await.unwrap();
-    let status = flow::status(&c.state, c.id, true).await.unwrap().unwrap();
+    let status = flow::status(&c.state, c.id, Role::Beheerder)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(status.progress, FetchProgress::Idle);
 }
 

@@ -1,6 +1,6 @@
 //! The mail views over the real router and database (issue 8): the message list and one
-//! message render for a `lezer`, attachments download only where they belong, the actions
-//! are refused to a `lezer`, the list page shows the mail columns, and nothing secret ever
+//! message render for a `postlezer`, attachments download only where they belong, the
+//! actions are refused to a `lezer` (mail itself too: `access_mail`), the list page shows the mail columns, and nothing secret ever
 //! reaches a response.
 
 use axum::body::Body;
@@ -75,9 +75,9 @@ async fn call(router: &axum::Router, function: &str, fields: &Fields) -> (Status
     (answer.status, answer.body)
 }
 
-async fn the_message_pages_render_for_a_lezer(db: DatabaseConnection) {
+async fn the_message_pages_render_for_a_postlezer(db: DatabaseConnection) {
     let beheerder = router_as(db.clone(), Role::Beheerder).await;
-    let lezer = router_as(db.clone(), Role::Lezer).await;
+    let reader = router_as(db.clone(), Role::Postlezer).await;
     let id = create(&beheerder, &microsoft_fields()).await;
     for n in 0..30 {
         insert_message(&db, id, &format!("Bericht {n:02}"), n).await;
@@ -103,7 +103,7 @@ async fn the_message_pages_render_for_a_lezer(db: DatabaseConnection) {
     .await;
     insert_attachment(&db, html_message, "groot.pdf", None, Some("too_large")).await;
 
-    let (status, html) = get(&lezer, &format!("/instellingen/mailboxen/{id}/berichten")).await;
+    let (status, html) = get(&reader, &format!("/instellingen/mailboxen/{id}/berichten")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         html.matches("data-testid=\"message-row\"").count(),
@@ -116,7 +116,7 @@ async fn the_message_pages_render_for_a_lezer(db: DatabaseConnection) {
     assert!(html.contains("Jan Jansen &lt;jan@example.org&gt;"), "from");
     assert!(html.contains("Pagina 1 van 2"));
     let (_, page_two) = get(
-        &lezer,
+        &reader,
         &format!("/instellingen/mailboxen/{id}/berichten?pagina=2"),
     )
     .await;
@@ -124,7 +124,7 @@ async fn the_message_pages_render_for_a_lezer(db: DatabaseConnection) {
     assert!(page_two.contains("Bericht 29"));
 
     let (status, html) = get(
-        &lezer,
+        &reader,
         &format!("/instellingen/mailboxen/{id}/berichten/{html_message}"),
     )
     .await;
@@ -150,7 +150,7 @@ async fn the_message_pages_render_for_a_lezer(db: DatabaseConnection) {
     let fields = Fields::default()
         .set("mailbox_id", &id.to_string())
         .set("message_id", &html_message.to_string());
-    let (status, body) = call(&lezer, "get_mail_message", &fields).await;
+    let (status, body) = call(&reader, "get_mail_message", &fields).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let detail: Option<MessageDetail> = serde_json::from_str(&body).unwrap();
     let detail = detail.unwrap();
@@ -160,25 +160,25 @@ async fn the_message_pages_render_for_a_lezer(db: DatabaseConnection) {
     let fields = Fields::default()
         .set("mailbox_id", &id.to_string())
         .set("page", "2");
-    let (_, body) = call(&lezer, "list_mail_messages", &fields).await;
+    let (_, body) = call(&reader, "list_mail_messages", &fields).await;
     let list: Option<MessageList> = serde_json::from_str(&body).unwrap();
     assert_eq!(list.map(|l| (l.page, l.pages, l.total)), Some((2, 2, 31)));
 
     // A message of another mailbox, or no mailbox at all: not found.
     let other = create(&beheerder, &imap_smtp_fields()).await;
     let (status, _) = get(
-        &lezer,
+        &reader,
         &format!("/instellingen/mailboxen/{other}/berichten/{html_message}"),
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = get(&lezer, "/instellingen/mailboxen/9999/berichten").await;
+    let (status, _) = get(&reader, "/instellingen/mailboxen/9999/berichten").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 async fn attachments_download_only_where_they_belong(db: DatabaseConnection) {
     let beheerder = router_as(db.clone(), Role::Beheerder).await;
-    let lezer = router_as(db.clone(), Role::Lezer).await;
+    let reader = router_as(db.clone(), Role::Postlezer).await;
     let anonymous = crate::support::anonymous_router(db.clone());
     let id = create(&beheerder, &microsoft_fields()).await;
     let other = create(&beheerder, &imap_smtp_fields()).await;
@@ -197,7 +197,7 @@ async fn attachments_download_only_where_they_belong(db: DatabaseConnection) {
     };
     let request = |path: String| Request::get(path).body(Body::empty()).unwrap();
 
-    let answer = send_full(&lezer, request(path(id, stored))).await;
+    let answer = send_full(&reader, request(path(id, stored))).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.body, "<script>x</script>");
     assert_eq!(
@@ -212,7 +212,7 @@ async fn attachments_download_only_where_they_belong(db: DatabaseConnection) {
     assert_eq!(answer.header("cache-control"), "no-store");
 
     for (mailbox, attachment) in [(other, stored), (id, skipped), (id, 9999)] {
-        let answer = send_full(&lezer, request(path(mailbox, attachment))).await;
+        let answer = send_full(&reader, request(path(mailbox, attachment))).await;
         assert_eq!(
             answer.status,
             StatusCode::NOT_FOUND,
@@ -254,6 +254,17 @@ async fn the_mailbox_page_has_a_mail_section(db: DatabaseConnection) {
     assert!(
         !html.contains("data-testid=\"fetch-now\"")
             && !html.contains("data-testid=\"send-test-mail\"")
+    );
+    assert!(
+        !html.contains("data-testid=\"messages-link\""),
+        "a lezer is not led to mail it may not read"
+    );
+    let reader = router_as(db.clone(), Role::Postlezer).await;
+    let (_, html) = get(&reader, &format!("/instellingen/mailboxen/{id}")).await;
+    assert!(html.contains("data-testid=\"messages-link\""));
+    assert!(
+        !html.contains("data-testid=\"fetch-now\""),
+        "reads, never changes"
     );
 
     let (_, html) = get(&beheerder, &format!("/instellingen/mailboxen/{imap}")).await;
@@ -409,7 +420,7 @@ async fn no_secret_or_token_in_any_response(db: DatabaseConnection) {
 }
 
 on_every_database!(
-    the_message_pages_render_for_a_lezer,
+    the_message_pages_render_for_a_postlezer,
     attachments_download_only_where_they_belong,
     the_mailbox_page_has_a_mail_section,
     actions_are_refused_to_a_lezer,

@@ -36,10 +36,11 @@ async fn fetched_mail_is_listed_and_downloadable(db: DatabaseConnection) {
     assert_eq!(outcome, FetchOutcome::Requested);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     loop {
-        let status = backend::flows::mail::status(&setup.state, setup.id, true)
-            .await
-            .unwrap()
-            .unwrap();
+        let status =
+            backend::flows::mail::status(&setup.state, setup.id, rules::access::Role::Beheerder)
+                .await
+                .unwrap()
+                .unwrap();
         if !status.progress.is_active() && status.last_outcome.is_some() {
             assert!(
                 matches!(status.last_outcome, Some(FetchOutcome::Fetched { new_messages, .. }) if new_messages >= 1),

@@ -72,9 +72,11 @@ fn SectionBody(
         <section class="form-section mail" id="mail" aria-labelledby="mail-title" data-testid="section-mail">
             <h2 id="mail-title">{t(MailMsg::Section)}</h2>
             <Facts status=status.clone() lang/>
-            <p>
-                <a href=messages_path(id) data-testid="messages-link">{t(MailMsg::ViewMessages)}</a>
-            </p>
+            {status.can_read_mail.then(|| view! {
+                <p>
+                    <a href=messages_path(id) data-testid="messages-link">{t(MailMsg::ViewMessages)}</a>
+                </p>
+            })}
             {(status.can_change && status.incoming_microsoft).then(|| view! {
                 <FetchForm status=status.clone() fetch_outcome reloads lang/>
             })}

@@ -83,10 +83,16 @@ fuzz_target!(|data: &[u8]| {
         let telling = secret.len() >= 8
             && secret.chars().any(|c| c.is_ascii_digit())
             && !secret.contains('"');
-        let elsewhere = ["error", "error_description", "error_uri", "error_subcode", "tenant"]
-            .iter()
-            .filter_map(|name| first(name))
-            .any(|value| format!("{value:?}").contains(secret));
+        let elsewhere = [
+            "error",
+            "error_description",
+            "error_uri",
+            "error_subcode",
+            "tenant",
+        ]
+        .iter()
+        .filter_map(|name| first(name))
+        .any(|value| format!("{value:?}").contains(secret));
         if telling && !elsewhere {
             assert!(!shown.contains(secret), "a secret in Debug: {shown}");
         }

@@ -42,7 +42,9 @@ fn delta_page(json: &Value) {
     let Ok(page) = parse_page(json) else {
         return;
     };
-    let items = json["value"].as_array().expect("a parsed page has a value array");
+    let items = json["value"]
+        .as_array()
+        .expect("a parsed page has a value array");
     assert_eq!(page.messages.len() + page.removed.len(), items.len());
     let mut messages = page.messages.iter();
     let mut removed = page.removed.iter();
@@ -82,7 +84,10 @@ fn attachments(json: &Value, cap: u64) {
                 assert!(attachment.size >= content.len() as i64);
             }
             (None, Some(_)) => {}
-            (content, skipped) => panic!("content {:?} with skipped {skipped:?}", content.as_ref().map(Vec::len)),
+            (content, skipped) => panic!(
+                "content {:?} with skipped {skipped:?}",
+                content.as_ref().map(Vec::len)
+            ),
         }
     }
 }
@@ -92,7 +97,10 @@ fn error_body(data: &[u8]) {
     assert_eq!(error.status, 503);
     assert_eq!(error.body, String::from_utf8_lossy(data));
     if let Ok(json) = serde_json::from_slice::<Value>(data) {
-        assert_eq!(error.code, json["error"]["code"].as_str().unwrap_or_default());
+        assert_eq!(
+            error.code,
+            json["error"]["code"].as_str().unwrap_or_default()
+        );
         assert_eq!(error.has_graph_body(), !error.code.is_empty());
     }
     let _ = (error.transience(), error.sync_state_gone());

@@ -103,7 +103,10 @@ fn check(form: &MailboxForm, ctx: &ValidationContext) {
                 assert_eq!(kept.trim(), kept.as_str());
                 assert!(!kept.is_empty() && kept.chars().count() <= MAX_TEXT);
             }
-            let ports = [valid.imap.as_ref().map(|i| i.port), valid.smtp.as_ref().map(|s| s.port)];
+            let ports = [
+                valid.imap.as_ref().map(|i| i.port),
+                valid.smtp.as_ref().map(|s| s.port),
+            ];
             assert!(!ports.contains(&Some(0)));
             if let Some(microsoft) = &valid.microsoft {
                 match &microsoft.client_secret {

@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Both install what is missing first.
-.PHONY: run test size bench lint fmt setup
+.PHONY: run test size bench fuzz lint fmt setup
 
 run:
 	@bash scripts/run.sh
@@ -14,6 +14,10 @@ size:
 # issue 9's table: release build, every number beside its reference (ROWS=2,6 for a subset)
 bench:
 	@bash scripts/bench.sh
+
+# each fuzz target for FUZZ_SECONDS (default 600), one after another; prints the executions
+fuzz:
+	@bash scripts/fuzz.sh
 
 setup:
 	@bash scripts/setup.sh test

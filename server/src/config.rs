@@ -21,6 +21,12 @@ pub struct Config {
     /// `DATABASE_URL`: `sqlite://…`, `postgres://…` or `mysql://…`.
     /// Default: a SQLite file `data/mailboxen.db`, created when missing.
     pub database_url: String,
+    /// `DATABASE_MAX_CONNECTIONS`: the pool's size per instance, 1–1000. Default 10.
+    pub database_max_connections: u32,
+    /// `MIGRATE_AT_START`: `true` (default) applies pending migrations at start-up, under a
+    /// database lock; `false` leaves that to `server migrate` and refuses to start on an
+    /// older schema.
+    pub migrate_at_start: bool,
     /// `LEPTOS_SITE_ADDR`: where to listen. Default `127.0.0.1:3000`.
     pub site_addr: SocketAddr,
     /// `LEPTOS_SITE_ROOT`: the directory cargo-leptos built (`pkg/` inside). Default `target/site`.
@@ -115,6 +121,28 @@ impl Config {
                 variable: "MICROSOFT_HTTP_TIMEOUT_SECS",
                 problem: format!("'{timeout_text}' is not a number of seconds from 1 to 300"),
             })?;
+        let max_text = get("DATABASE_MAX_CONNECTIONS", "10");
+        let database_max_connections = max_text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| ConfigError {
+                variable: "DATABASE_MAX_CONNECTIONS",
+                problem: format!("'{max_text}' is not a whole number from 1 to 1000"),
+            })?;
+        let migrate_at_start = match get("MIGRATE_AT_START", "true")
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            other => {
+                return Err(ConfigError {
+                    variable: "MIGRATE_AT_START",
+                    problem: format!("'{other}' is neither true nor false"),
+                })
+            }
+        };
         let auth = AuthConfig::from_lookup(&lookup)?;
         let mail = MailConfig::from_lookup(&lookup)?;
         let time_zone = time_zone::time_zone(lookup("TIME_ZONE").as_deref())?;
@@ -126,6 +154,8 @@ impl Config {
             encryption,
             auth,
             database_url: database_url(&get("DATABASE_URL", DEFAULT_DATABASE_URL))?,
+            database_max_connections,
+            migrate_at_start,
             site_addr,
             site_root: get("LEPTOS_SITE_ROOT", "target/site"),
             public_base_url: base_url(

@@ -2,10 +2,122 @@
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+    SqlxPostgresConnector, Statement,
+};
 
-/// Connects (creating a SQLite file's directory when needed) and runs pending migrations.
+/// Brings the schema up to date ([`migrate`]), then connects ([`connect`]) with sqlx's
+/// default pool size: for the CLI commands, tests and benchmarks.
 pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnection, DbErr> {
+    if database_url.starts_with("sqlite") && sqlite_file_path(database_url).is_none() {
+        // In memory: each connection has its own database, so migrate this one.
+        let db = connect(database_url, 1).await?;
+        Migrator::up(&db, None).await?;
+        return Ok(db);
+    }
+    migrate(database_url).await?;
+    connect(database_url, DEFAULT_MAX_CONNECTIONS).await
+}
+
+/// The pool size when `DATABASE_MAX_CONNECTIONS` is not set.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
+
+/// What [`migrate`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Migrated {
+    /// Migrations applied now (0: the schema was current).
+    pub applied: usize,
+}
+
+/// Runs pending migrations under a database-wide lock, so instances starting together (or
+/// `server migrate` beside a starting instance) take turns: the second finds the schema
+/// current. PostgreSQL: a session advisory lock; MariaDB: `GET_LOCK`. Both belong to one
+/// connection, so the migrations run on a pool of exactly that one connection. SQLite: an
+/// exclusive lock on a file beside the database (`….migrations-lock`), held until done.
+pub async fn migrate(database_url: &str) -> Result<Migrated, DbErr> {
+    let _file_lock = match sqlite_file_path(database_url) {
+        Some(path) => Some(lock_beside(path).await?),
+        None => None,
+    };
+    let db = connect(database_url, 1).await?;
+    let backend = db.get_database_backend();
+    let (lock, unlock) = match backend {
+        DatabaseBackend::Postgres => (
+            format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"),
+            format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"),
+        ),
+        DatabaseBackend::MySql => (
+            format!("SELECT GET_LOCK('{MIGRATION_LOCK_NAME}', {MIGRATION_LOCK_WAIT_SECS})"),
+            format!("SELECT RELEASE_LOCK('{MIGRATION_LOCK_NAME}')"),
+        ),
+        DatabaseBackend::Sqlite => (String::new(), String::new()),
+    };
+    if !lock.is_empty() {
+        let granted = db
+            .query_one(Statement::from_string(backend, lock))
+            .await?
+            .and_then(|row| row.try_get_by_index::<Option<i64>>(0).ok().flatten());
+        // pg_advisory_lock returns void (NULL here) once it holds the lock; GET_LOCK 1.
+        if backend == DatabaseBackend::MySql && granted != Some(1) {
+            return Err(DbErr::Custom(format!(
+                "another instance held the migration lock for {MIGRATION_LOCK_WAIT_SECS} s"
+            )));
+        }
+    }
+    let pending = Migrator::get_pending_migrations(&db).await?.len();
+    let outcome = if pending > 0 {
+        tracing::info!(pending, "applying migrations");
+        Migrator::up(&db, None).await
+    } else {
+        Ok(())
+    };
+    if !unlock.is_empty() {
+        // Closing the connection releases the lock too.
+        let _ = db.execute(Statement::from_string(backend, unlock)).await;
+    }
+    let _ = db.close().await;
+    outcome.map(|()| Migrated { applied: pending })
+}
+
+/// Waits for an exclusive lock on `{path}.migrations-lock` (created when missing); the lock
+/// lasts as long as the returned file is open.
+async fn lock_beside(path: &str) -> Result<std::fs::File, DbErr> {
+    let lock_path = format!("{path}.migrations-lock");
+    if let Some(dir) = std::path::Path::new(&lock_path).parent() {
+        if !dir.as_os_str().is_empty() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+    }
+    let failed = |error: std::io::Error| DbErr::Custom(format!("cannot lock {lock_path}: {error}"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(failed)?;
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|error| DbErr::Custom(format!("waiting for the migration lock: {error}")))?
+        .map_err(failed)
+}
+
+/// Migrations this build knows that the database does not hold yet.
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    Ok(Migrator::get_pending_migrations(db).await?.len())
+}
+
+/// The advisory lock's key on PostgreSQL: any fixed number; this one spells "mbxmigr".
+const MIGRATION_LOCK_KEY: i64 = 0x006d_6278_6d69_6772;
+const MIGRATION_LOCK_NAME: &str = "mailboxen_migrations";
+/// How long MariaDB waits for another instance's migrations.
+const MIGRATION_LOCK_WAIT_SECS: u32 = 600;
+
+/// Connects with at most `max_connections` (creating a SQLite file's directory when needed).
+pub async fn connect(
+    database_url: &str,
+    max_connections: u32,
+) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_file_path(database_url) {
         if let Some(dir) = std::path::Path::new(path).parent() {
             if !dir.as_os_str().is_empty() {
@@ -18,7 +130,11 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
             }
         }
     }
+    if database_url.starts_with("postgres") {
+        return connect_postgres(database_url, max_connections).await;
+    }
     let mut options = ConnectOptions::new(database_url.to_string());
+    options.max_connections(max_connections);
     // SQL statements are logged at debug level only: they never carry secrets in clear
     // (those are encrypted before they reach SQL), but they are noisy.
     options.sqlx_logging_level(log::LevelFilter::Debug);
@@ -50,21 +166,45 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
             .pragma("cache_size", "-16384")
             .pragma("temp_store", "memory")
     });
-    // PostgreSQL: plan every statement for its own values. sqlx prepares each statement once
-    // per connection, and after five runs PostgreSQL may keep a generic plan made while a
-    // table was empty: a sequential scan that then runs on every page of a 100,000-message
-    // sync (300 messages/s instead of thousands; bench/RESULTS.md, row 5).
-    options.map_sqlx_postgres_opts(|postgres| {
-        postgres.options([("plan_cache_mode", "force_custom_plan")])
-    });
     // SQLite has no connection to lose: checking it before every query was one more round
     // trip to sqlx's SQLite thread per query (a page of the list makes three queries).
     if database_url.starts_with("sqlite:") {
         options.test_before_acquire(false);
     }
-    let db = Database::connect(options).await?;
-    Migrator::up(&db, None).await?;
-    Ok(db)
+    Database::connect(options).await
+}
+
+/// PostgreSQL: plan every statement for its own values. sqlx prepares each statement once
+/// per connection, and after five runs PostgreSQL may keep a generic plan made while a
+/// table was empty: a sequential scan that then runs on every page of a 100,000-message
+/// sync (300 messages/s instead of thousands; bench/RESULTS.md, row 5). Set on each new
+/// connection with `SET`, not as a startup option: PgBouncer refuses a connection whose
+/// startup packet names options it does not know.
+async fn connect_postgres(
+    database_url: &str,
+    max_connections: u32,
+) -> Result<DatabaseConnection, DbErr> {
+    use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+    use sea_orm::sqlx::{ConnectOptions as _, Executor as _};
+    let options: PgConnectOptions = database_url
+        .parse()
+        .map_err(|error| DbErr::Custom(format!("DATABASE_URL: {error}")))?;
+    // SQL statements at debug level only, as on the other databases.
+    let options = options.log_statements(log::LevelFilter::Debug);
+    let pool = PgPoolOptions::new()
+        .max_connections(max_connections)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                connection
+                    .execute("SET plan_cache_mode = force_custom_plan")
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .connect_with(options)
+        .await
+        .map_err(|error| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(error)))?;
+    Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
 }
 
 /// The file behind a `sqlite://path?…` URL, or None for memory and other databases.

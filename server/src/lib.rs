@@ -39,12 +39,24 @@ pub enum StartError {
     HttpClient(String),
     #[error("creating the first administrator (BOOTSTRAP_ADMIN_EMAIL) failed: {0}")]
     Bootstrap(#[from] backend::auth::users::UserError),
+    #[error(
+        "the database lacks {0} migration(s) of this version and MIGRATE_AT_START is false: \
+         run `server migrate` first"
+    )]
+    MigrationsPending(usize),
 }
 
 /// Connects to the database, migrates it, creates the first administrator if needed and
 /// assembles the state.
 pub async fn start(config: &Config) -> Result<Application, StartError> {
-    let db = db::connect_and_migrate(&config.database_url).await?;
+    if config.migrate_at_start {
+        db::migrate(&config.database_url).await?;
+    }
+    let db = db::connect(&config.database_url, config.database_max_connections).await?;
+    let pending = db::pending_migrations(&db).await?;
+    if pending > 0 {
+        return Err(StartError::MigrationsPending(pending));
+    }
     auth::bootstrap::ensure_first_admin(&db, &config.auth).await?;
     if config.encryption.development_key {
         tracing::warn!(

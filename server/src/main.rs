@@ -19,6 +19,9 @@ struct Cli {
 enum Command {
     /// Serve the app on LEPTOS_SITE_ADDR (the default).
     Serve,
+    /// Apply pending database migrations and exit; safe beside running or starting
+    /// instances (a database lock makes them take turns).
+    Migrate,
     /// Encrypt every stored secret with ENCRYPTION_KEY (after a key rotation, with the old
     /// key in ENCRYPTION_KEY_PREVIOUS).
     ReencryptSecrets,
@@ -51,6 +54,17 @@ async fn main() -> ExitCode {
     };
     let command = match cli.command {
         None | Some(Command::Serve) => None,
+        Some(Command::Migrate) => Some(
+            server::db::migrate(&config.database_url)
+                .await
+                .map(|done| {
+                    format!(
+                        "{} migration(s) applied; the schema is current",
+                        done.applied
+                    )
+                })
+                .map_err(|error| format!("migrating failed: {error}")),
+        ),
         Some(Command::ReencryptSecrets) => Some(server::reencrypt::run(&config).await),
         Some(Command::AddUser { email, role }) => {
             Some(server::users_cli::add_user(&config, &[email, role]).await)

@@ -24,6 +24,7 @@ mod connect_flow;
 mod connect_no_leaks;
 mod connect_refresh;
 mod connect_user_binding;
+mod db_migrate;
 mod diagnostics_preflight;
 mod language;
 mod mail_fetch_request;

@@ -21,7 +21,13 @@ fn help_works_without_any_configuration() {
         "{text}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    for command in ["serve", "reencrypt-secrets", "add-user", "reset-password"] {
+    for command in [
+        "serve",
+        "migrate",
+        "reencrypt-secrets",
+        "add-user",
+        "reset-password",
+    ] {
         assert!(text.contains(command), "{command} missing from:\n{text}");
     }
     let add_user = Command::new(SERVER)

@@ -84,8 +84,10 @@ impl TestDatabase {
         let _ = self.connection.close().await;
         match (self.backend, self.server_url) {
             (Backend::Sqlite, _) => {
-                let _ =
-                    std::fs::remove_file(std::env::temp_dir().join(format!("{}.db", self.name)));
+                for suffix in ["", ".migrations-lock"] {
+                    let file = format!("{}.db{suffix}", self.name);
+                    let _ = std::fs::remove_file(std::env::temp_dir().join(file));
+                }
             }
             (backend, Some(server_url)) => {
                 if let Ok(admin) = Database::connect(&server_url).await {

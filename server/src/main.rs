@@ -112,7 +112,8 @@ async fn main() -> ExitCode {
         "listening"
     );
     // Incoming mail on a schedule (MAIL_SYNC_INTERVAL_SECS; 0: only on "Nu ophalen").
-    let _mail_scheduler = backend::mail::spawn_scheduler(application.state.clone());
+    let mail = application.state.mail.clone();
+    let mail_scheduler = backend::mail::spawn_scheduler(application.state.clone());
     let app = server::router(application.state, application.leptos_options);
     // Connection info gives sign-in throttling the client's address.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -123,15 +124,40 @@ async fn main() -> ExitCode {
             tracing::warn!(%error, "TCP_NODELAY could not be set");
         }
     });
-    if let Err(error) = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        eprintln!("server error: {error}");
-        return ExitCode::FAILURE;
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        mail.stop();
+        let _ = stopping.send(true);
+    });
+    // Requests in flight get SHUTDOWN_GRACE to finish; a slow client does not hold the
+    // process (systemd's and Kubernetes' own kill follows at 90 and 30 s).
+    let deadline = async move {
+        let _ = stopped.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = serve => {
+            if let Err(error) = served {
+                eprintln!("server error: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+        () = deadline => tracing::warn!("requests still in flight after the grace period: stopping"),
     }
+    // Running syncs stop after the page they are storing and hand their mailbox back.
+    if tokio::time::timeout(SHUTDOWN_GRACE, mail_scheduler)
+        .await
+        .is_err()
+    {
+        tracing::warn!("mail syncs still running after the grace period: their leases expire");
+    }
+    tracing::info!("stopped");
     ExitCode::SUCCESS
 }
+
+/// How long shutdown waits for requests in flight, and then for running mail syncs.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Ctrl-C, or SIGTERM from systemd or a container runtime: stop accepting connections and
 /// let the requests in flight finish.

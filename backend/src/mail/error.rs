@@ -33,6 +33,10 @@ pub enum SyncError {
     LeaseLost(i32),
     #[error("storage failed: {0}")]
     Storage(String),
+    /// The server is shutting down: the sync stopped after its last stored page and goes on
+    /// from there on the next instance that claims the mailbox.
+    #[error("stopped for shutdown after the last stored page")]
+    Stopped,
 }
 
 impl From<sea_orm::DbErr> for SyncError {
@@ -57,6 +61,7 @@ impl SyncError {
             SyncError::Malformed { .. } => "malformed_response".into(),
             SyncError::LeaseLost(_) => "lease_lost".into(),
             SyncError::Storage(_) => "storage".into(),
+            SyncError::Stopped => "stopped".into(),
         }
     }
 
@@ -74,7 +79,10 @@ impl SyncError {
     pub fn counts_as_failure(&self) -> bool {
         !matches!(
             self,
-            SyncError::Busy(_) | SyncError::LeaseLost(_) | SyncError::NotSyncable(_)
+            SyncError::Busy(_)
+                | SyncError::LeaseLost(_)
+                | SyncError::NotSyncable(_)
+                | SyncError::Stopped
         )
     }
 

@@ -18,7 +18,9 @@ use crate::AppState;
 const MAX_TICK: Duration = Duration::from_secs(30);
 
 /// Starts the scheduler. With `MAIL_SYNC_INTERVAL_SECS` 0 it syncs only the mailboxes
-/// "Nu ophalen" asked for.
+/// "Nu ophalen" asked for. After [`super::MailSettings::stop`] it claims nothing more; the
+/// task ends once its running syncs have stopped (each after its current page, handing its
+/// mailbox back due at once).
 pub fn spawn_scheduler(state: AppState) -> JoinHandle<()> {
     let interval = state.mail.sync_interval;
     if interval.is_zero() {
@@ -39,10 +41,16 @@ pub fn spawn_scheduler(state: AppState) -> JoinHandle<()> {
                 _ = ticks.tick() => {}
                 () = wake.notified() => {}
             }
+            if state.mail.is_stopping() {
+                break;
+            }
             if let Err(error) = tick(&state, &slots).await {
                 tracing::warn!(%error, "mail scheduler tick failed");
             }
         }
+        let every_slot = u32::try_from(state.mail.concurrency.max(1)).unwrap_or(u32::MAX);
+        let _ = slots.acquire_many(every_slot).await;
+        tracing::info!("mail scheduler stopped");
     })
 }
 

@@ -39,6 +39,9 @@ pub struct MailSettings {
     /// Wakes this instance's scheduler when "Nu ophalen" recorded a request, so the sync
     /// starts at once instead of at the next tick (shared by every clone of the state).
     pub wake: Arc<tokio::sync::Notify>,
+    /// Set once when the server shuts down ([`MailSettings::stop`]): the scheduler claims
+    /// nothing more and running syncs stop after the page they are storing.
+    pub stopping: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The default look-back of a first sync without `MAIL_SYNC_START_DATE`.
@@ -57,11 +60,25 @@ impl Default for MailSettings {
             retry: RetryPolicy::default(),
             pause: Arc::new(RealPause),
             wake: Arc::new(tokio::sync::Notify::new()),
+            stopping: Arc::default(),
         }
     }
 }
 
 impl MailSettings {
+    /// Shutting down: no new syncs; running ones stop after their current page and hand
+    /// their mailbox back, due at once, for another instance.
+    pub fn stop(&self) {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    /// True once [`MailSettings::stop`] was called.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Where a first sync starts when it runs at `now`.
     pub fn first_sync_since_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         self.first_sync_since

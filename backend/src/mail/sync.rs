@@ -145,7 +145,11 @@ pub async fn run_claimed(
     if let Err(error) = booked {
         tracing::error!(mailbox_id = target.mailbox_id, %error, "mail sync bookkeeping failed");
     }
-    let next_due = settings.next_due_after(now);
+    // Stopped for shutdown: due at once, for another instance to go on.
+    let next_due = match &result {
+        Err(SyncError::Stopped) => now,
+        _ => settings.next_due_after(now),
+    };
     if let Err(error) = lease::release(&state.db, target.mailbox_id, holder, next_due).await {
         // The lease then expires by itself.
         tracing::error!(mailbox_id = target.mailbox_id, %error, "releasing the mail lease failed");
@@ -234,6 +238,10 @@ async fn sync_mailbox(
         report.pages += 1;
         report.new_messages += counts.new;
         report.removed += counts.removed;
+        if settings.is_stopping() && matches!(next, NextLink::More(_)) {
+            // The page and its resume link are stored: the next claim goes on from here.
+            return Err(SyncError::Stopped);
+        }
         match next {
             NextLink::More(next) => url = next,
             NextLink::Done(_) => return Ok(report),

@@ -202,7 +202,54 @@ async fn requested_mailboxes_are_claimed_first_and_only_they_without_periodic_sy
     assert!(again.is_empty());
 }
 
+/// SIGTERM while a sync runs: it stops after the page it is storing, keeps that page and
+/// where to go on, counts no failure and hands the mailbox back due at once; the next
+/// instance finishes it without storing anything twice.
+async fn a_shutdown_hands_a_running_sync_back_after_its_page(db: DatabaseConnection) {
+    let c = connected(&db).await;
+    // Two pages (two messages, then one), each answered slowly.
+    c.fake
+        .fail(Endpoint::GraphDelta, Fault::Latency { millis: 700 }, None);
+    let scheduler = spawn_scheduler(c.state.clone());
+    request_sync(&c.state, c.id).await.unwrap();
+    until("the sync to start", || async {
+        state_row(&db, c.id).await.run_started_at.is_some()
+    })
+    .await;
+    // The first page is on its way: the instance is told to stop.
+    c.state.mail.stop();
+    tokio::time::timeout(Duration::from_secs(20), scheduler)
+        .await
+        .expect("the scheduler ends once its sync has stopped")
+        .unwrap();
+    let row = state_row(&db, c.id).await;
+    assert_eq!(stored(&db).await.len(), 2, "the first page is kept");
+    assert_eq!(row.lease_holder, None, "the mailbox is handed back");
+    assert!(row.resume_link.is_some(), "with where to go on");
+    assert!(
+        row.next_due_at.is_some_and(|due| due <= Utc::now()),
+        "due at once"
+    );
+    assert_eq!(row.consecutive_failures, 0, "a shutdown is no failure");
+    assert_eq!(row.last_success_at, None, "nor a finished sync");
+
+    // Another instance (periodic sync on) takes it over and finishes.
+    let mut other = c.state.clone();
+    other.mail.stopping = Default::default();
+    other.mail.sync_interval = Duration::from_secs(300);
+    let scheduler = spawn_scheduler(other);
+    until("the other instance to finish", || async {
+        state_row(&db, c.id).await.last_success_at.is_some()
+    })
+    .await;
+    scheduler.abort();
+    let messages = stored(&db).await;
+    assert_eq!(messages.len(), 3);
+    crate::mail_sync::assert_no_duplicates(&messages);
+}
+
 on_every_database!(
+    a_shutdown_hands_a_running_sync_back_after_its_page,
     nu_ophalen_is_a_request_the_scheduler_takes_up_with_periodic_sync_off,
     a_running_sync_records_how_far_it_is,
     a_sync_whose_instance_died_stops_showing_as_running,

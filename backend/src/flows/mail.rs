@@ -172,6 +172,20 @@ pub async fn status(
         .remove(&id)
         .unwrap_or_default();
     let (progress, last_outcome) = fetch_progress(state, id).await?;
+    let (skipped, latest) =
+        crate::mail::quarantine::latest(&state.db, id, QUARANTINE_SHOWN).await?;
+    let quarantine = QuarantineView {
+        count: skipped,
+        latest: latest
+            .into_iter()
+            .map(|row| QuarantinedRow {
+                subject: row.subject,
+                reason: row.reason,
+                last_seen_at: rfc3339(row.last_seen_at),
+                seen_count: row.seen_count,
+            })
+            .collect(),
+    };
     Ok(Some(MailStatus {
         mailbox_id: id,
         email: mailbox.email,
@@ -184,8 +198,12 @@ pub async fn status(
         can_change,
         progress,
         last_outcome,
+        quarantine,
     }))
 }
+
+/// Skipped messages the mailbox page lists (the count says how many there are in all).
+const QUARANTINE_SHOWN: u64 = 5;
 
 /// Whether a fetch of mailbox `id` is asked for or running (the lease tells), and what the
 /// last finished one did.

@@ -191,7 +191,10 @@ async fn an_incremental_sync_adds_new_and_marks_removed_messages(db: DatabaseCon
         messages.iter().filter(|m| m.removed_at.is_some()).collect();
     assert_eq!(removed.len(), 1);
     // Stored and reported under the immutable id the sync asks Graph for.
-    assert_eq!(removed[0].graph_id, fake_microsoft::ids::immutable_id(&gone));
+    assert_eq!(
+        removed[0].graph_id,
+        fake_microsoft::ids::immutable_id(&gone)
+    );
     let summary = summaries(&db, &[c.id]).await.unwrap()[&c.id].clone();
     assert_eq!(summary.message_count, 4);
     assert!(summary.last_fetched_at.is_some());

@@ -91,6 +91,9 @@ pub enum Fault {
         /// `Retry-After` seconds.
         retry_after_seconds: u64,
     },
+    /// Graph only: 404 `ErrorItemNotFound`, as for a message deleted after a delta page
+    /// listed it and before its attachments were fetched or it was marked read.
+    ItemGone,
 }
 
 /// A fault as configured through the admin API or the library.
@@ -181,7 +184,7 @@ impl FaultPlan {
                     triggered.latency += Duration::from_millis(*millis);
                     true
                 }
-                Fault::Throttle { .. } if !endpoint.is_graph() => false,
+                Fault::Throttle { .. } | Fault::ItemGone if !endpoint.is_graph() => false,
                 fault if triggered.fault.is_none() => {
                     triggered.fault = Some(fault.clone());
                     true

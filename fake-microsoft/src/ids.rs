@@ -33,6 +33,26 @@ pub fn new_attachment_id() -> String {
     format!("AAMkAtt{}", URL_SAFE.encode(random_bytes(3)))
 }
 
+/// The prefix of the immutable form of a message ID (Exchange's start `AAkALg`).
+const IMMUTABLE_PREFIX: &str = "AAkALg";
+
+/// The immutable form of a message ID, as Graph returns it to a request with
+/// `Prefer: IdType="ImmutableId"`: another string than the default (REST) ID, stable for
+/// the message's life in the mailbox. The fake never moves messages between mailboxes, so
+/// it derives it from the default ID, reversibly.
+pub fn immutable_id(id: &str) -> String {
+    format!("{IMMUTABLE_PREFIX}{}", base64url(id.as_bytes()))
+}
+
+/// The default form of a message ID given in either form: Graph accepts both in a request,
+/// with or without the header.
+pub fn default_id(id: &str) -> std::borrow::Cow<'_, str> {
+    id.strip_prefix(IMMUTABLE_PREFIX)
+        .and_then(|rest| URL_SAFE_NO_PAD.decode(rest).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .map_or(std::borrow::Cow::Borrowed(id), std::borrow::Cow::Owned)
+}
+
 /// Base64url without padding, as JWTs and PKCE use it.
 pub fn base64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
@@ -51,6 +71,17 @@ mod tests {
         assert!(a
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')));
+    }
+
+    #[test]
+    fn immutable_ids_differ_and_resolve_to_the_message() {
+        let id = new_message_id();
+        let immutable = immutable_id(&id);
+        assert_ne!(immutable, id);
+        assert_eq!(immutable, immutable_id(&id), "stable");
+        assert_eq!(default_id(&immutable), id.as_str());
+        assert_eq!(default_id(&id), id.as_str());
+        assert!(!immutable.contains('/') && !immutable.contains('+'));
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod m20261201_000003_microsoft_connection;
 mod m20261205_000004_diagnostics;
 mod m20261210_000005_mail;
 mod m20261212_000006_fetch_progress;
+mod m20261214_000007_mail_quarantine;
 mod m20261215_000008_mail_visible_index;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000004_diagnostics::Migration),
             Box::new(m20261210_000005_mail::Migration),
             Box::new(m20261212_000006_fetch_progress::Migration),
+            Box::new(m20261214_000007_mail_quarantine::Migration),
             Box::new(m20261215_000008_mail_visible_index::Migration),
         ]
     }

@@ -179,6 +179,38 @@ pub struct MailStatus {
     pub progress: FetchProgress,
     /// What the last finished fetch did: shown once the one "Nu ophalen" asked for is done.
     pub last_outcome: Option<FetchOutcome>,
+    /// The messages fetching skipped (issue 21): how many, and the last few.
+    pub quarantine: QuarantineView,
+}
+
+/// How many messages of a mailbox its fetches skipped, and the last seen of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuarantineView {
+    pub count: u64,
+    pub latest: Vec<QuarantinedRow>,
+}
+
+/// One skipped message as the mailbox page lists it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuarantinedRow {
+    /// As listed by Microsoft, shortened; None when it had none.
+    pub subject: Option<String>,
+    /// The reason's code (`backend::mail::quarantine::Reason`); see [`quarantine_reason`].
+    pub reason: String,
+    /// When a fetch last skipped it: RFC 3339, UTC.
+    pub last_seen_at: String,
+    /// How often fetches skipped it.
+    pub seen_count: i32,
+}
+
+/// The text of a skipped message's reason code.
+pub fn quarantine_reason(code: &str) -> crate::i18n::MailMsg {
+    use crate::i18n::MailMsg;
+    match code {
+        "gone" => MailMsg::QuarantineGone,
+        "id_too_long" => MailMsg::QuarantineIdTooLong,
+        _ => MailMsg::QuarantineRefused,
+    }
 }
 
 /// A fetch of one mailbox's mail as the page shows it.

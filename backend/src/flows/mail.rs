@@ -179,6 +179,22 @@ pub async fn status(state: &AppState, id: i32, viewer: Role) -> Result<Option<Ma
         .remove(&id)
         .unwrap_or_default();
     let (progress, last_outcome) = fetch_progress(state, id).await?;
+    let (skipped, latest) =
+        crate::mail::quarantine::latest(&state.db, id, QUARANTINE_SHOWN).await?;
+    let can_read_mail = viewer.allows(Access::ReadMail.required_role());
+    let quarantine = QuarantineView {
+        count: skipped,
+        latest: latest
+            .into_iter()
+            .map(|row| QuarantinedRow {
+                // A subject is mail content: a lezer sees the reason, not the subject.
+                subject: row.subject.filter(|_| can_read_mail),
+                reason: row.reason,
+                last_seen_at: rfc3339(row.last_seen_at),
+                seen_count: row.seen_count,
+            })
+            .collect(),
+    };
     Ok(Some(MailStatus {
         mailbox_id: id,
         email: mailbox.email,
@@ -189,11 +205,15 @@ pub async fn status(state: &AppState, id: i32, viewer: Role) -> Result<Option<Ma
         last_error: summary.last_error,
         failing: summary.failing,
         can_change: viewer.allows(Access::Change.required_role()),
-        can_read_mail: viewer.allows(Access::ReadMail.required_role()),
+        can_read_mail,
         progress,
         last_outcome,
+        quarantine,
     }))
 }
+
+/// Skipped messages the mailbox page lists (the count says how many there are in all).
+const QUARANTINE_SHOWN: u64 = 5;
 
 /// Whether a fetch of mailbox `id` is asked for or running (the lease tells), and what the
 /// last finished one did.

@@ -58,16 +58,21 @@ pub enum NextLink {
 /// A message as Graph listed it (body not yet sanitised).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IncomingMessage {
+    /// The immutable id (the sync asks for it, `Prefer: IdType="ImmutableId"`): the
+    /// duplicate key.
     pub graph_id: String,
-    /// The duplicate key: see [`message_key`].
-    pub key: String,
+    /// The sender's Message-ID as stored: see [`message_key`]. Information, not a key: a
+    /// sender can choose one another message already has.
+    pub internet_message_id: String,
     pub from_address: String,
     pub from_name: Option<String>,
     /// "Name <address>" (or the address alone).
     pub to: Vec<String>,
     pub cc: Vec<String>,
     pub subject: String,
-    pub received_at: DateTime<Utc>,
+    /// None when Graph's `receivedDateTime` is missing or unreadable (see
+    /// `normalise::received_at` for what is stored then).
+    pub received_at: Option<DateTime<Utc>>,
     pub is_read: bool,
     /// `html` or `text`.
     pub body_content_type: String,
@@ -110,16 +115,17 @@ pub fn parse_page(page: &Value) -> Result<DeltaPage, String> {
 }
 
 fn parse_message(id: &str, item: &Value) -> Result<IncomingMessage, String> {
+    // An unreadable date does not make the page unreadable: the message is stored with a
+    // fallback (`normalise::received_at`).
     let received = item["receivedDateTime"]
         .as_str()
         .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
-        .ok_or_else(|| format!("message {id} without a readable receivedDateTime"))?
-        .with_timezone(&Utc);
+        .map(|at| at.with_timezone(&Utc));
     let from = &item["from"]["emailAddress"];
     let text = |value: &Value| value.as_str().unwrap_or_default().to_string();
     Ok(IncomingMessage {
         graph_id: id.to_string(),
-        key: message_key(item["internetMessageId"].as_str(), id),
+        internet_message_id: message_key(item["internetMessageId"].as_str(), id),
         from_address: text(&from["address"]),
         from_name: from["name"]
             .as_str()
@@ -158,10 +164,12 @@ fn recipients(list: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The key no message is stored twice under: its `internetMessageId`; one longer than the
-/// indexed column as `sha256:<hex>`; a message without one (a draft) by its Graph id.
+/// The stored Message-ID: its `internetMessageId`, without NUL; one longer than the indexed
+/// column as `sha256:<hex>`; a message without one (a draft) by its Graph id.
 pub fn message_key(internet_message_id: Option<&str>, graph_id: &str) -> String {
-    match internet_message_id
+    let cleaned = internet_message_id.map(|id| id.replace('\0', ""));
+    match cleaned
+        .as_deref()
         .map(str::trim)
         .filter(|id| !id.is_empty())
     {
@@ -215,7 +223,7 @@ mod tests {
         );
         assert_eq!(parsed.removed, ["m0"]);
         let m = &parsed.messages[0];
-        assert_eq!(m.key, "<a@x>");
+        assert_eq!(m.internet_message_id, "<a@x>");
         assert_eq!(m.from_name.as_deref(), Some("Piet"));
         assert_eq!(m.to, ["Info <info@y.nl>", "b@y.nl"]);
         assert_eq!(m.body_content_type, "html");
@@ -230,14 +238,19 @@ mod tests {
             NextLink::Done("https://graph/d?$deltatoken=z".into())
         );
         assert!(parse_page(&json!({"value": []})).is_err());
-        let no_date = json!({"@odata.deltaLink": "d", "value": [{"id": "m"}]});
-        assert!(parse_page(&no_date).is_err());
+        // A message without a readable date is listed, its date left to the store.
+        let no_date = json!({"@odata.deltaLink": "d", "value": [{"id": "m"},
+            {"id": "n", "receivedDateTime": "gisteren"}]});
+        let listed = parse_page(&no_date).unwrap().messages;
+        assert_eq!(listed.len(), 2);
+        assert!(listed.iter().all(|m| m.received_at.is_none()));
     }
 
     #[test]
     fn keys_fit_the_indexed_column() {
         assert_eq!(message_key(Some(" <a@b> "), "g"), "<a@b>");
         assert_eq!(message_key(None, "g1"), "graph:g1");
+        assert_eq!(message_key(Some("<a\0@b>"), "g"), "<a@b>");
         let long = format!("<{}@x>", "a".repeat(300));
         let key = message_key(Some(&long), "g");
         assert!(key.starts_with("sha256:") && key.len() == 71);

@@ -1,16 +1,20 @@
 //! Failure bookkeeping: consecutive failures per mailbox, "fout" only after
 //! `MAIL_MAX_CONSECUTIVE_FAILURES` in a row, a success clears it; each failure is recorded
-//! as a `mail_sync` connection attempt with Graph's request ids, like connect's attempts.
+//! as a `mail_sync` connection attempt with Graph's request ids, like connect's attempts,
+//! and only the last `MAIL_FAILURE_HISTORY` of them are kept. The count sets when the
+//! mailbox is due again (`MailSettings::next_due`: repeated failures back off).
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::error::SyncError;
-use super::SyncStatus;
+use super::{MailSettings, SyncStatus};
 use crate::connect::attempts_store::{self, ErrorRecord, NewAttempt};
 use crate::connect::{AttemptKind, Outcome, RefreshError};
-use crate::entities::{mail_sync_state as sync_state, mailbox};
+use crate::entities::{connection_attempt as attempt, mail_sync_state as sync_state, mailbox};
 
 /// A sync succeeded at `now`: failures cleared; after failures, a success attempt so the
 /// mailbox page no longer shows the old error as the latest.
@@ -58,21 +62,24 @@ pub async fn record_success(
     Ok(())
 }
 
-/// A sync failed at `now`: one more consecutive failure ("fout" from `max` on), the error
-/// kept on the state and recorded as an attempt. Busy or taken-over syncs do not count.
+/// A sync failed at `now`: one more consecutive failure ("fout" from
+/// `MAIL_MAX_CONSECUTIVE_FAILURES` on), the error kept on the state and recorded as an
+/// attempt, the history trimmed to `MAIL_FAILURE_HISTORY`. Busy or taken-over syncs do not
+/// count. The consecutive failures now.
 pub async fn record_failure(
     db: &impl ConnectionTrait,
     mailbox_id: i32,
     error: &SyncError,
-    max: u32,
+    settings: &MailSettings,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    if !error.counts_as_failure() {
-        return Ok(());
-    }
+) -> Result<i32, DbErr> {
     let Some(row) = sync_state::Entity::find_by_id(mailbox_id).one(db).await? else {
-        return Ok(());
+        return Ok(0);
     };
+    if !error.counts_as_failure() {
+        return Ok(row.consecutive_failures);
+    }
+    let max = settings.max_consecutive_failures;
     let failures = row.consecutive_failures.saturating_add(1);
     let status = status_after(failures, max);
     let message: String = error.to_string().chars().take(4000).collect();
@@ -103,7 +110,36 @@ pub async fn record_failure(
         let (outcome, record) = attempt_of(error);
         insert_attempt(db, mailbox_id, outcome, record, now).await?;
     }
+    trim_history(db, mailbox_id, settings.failure_history).await?;
     tracing::warn!(mailbox_id, failures, status = status.as_str(), code = %error.code(), %error, "mail sync failed");
+    Ok(failures)
+}
+
+/// Keeps a mailbox's last `keep` mail-sync attempts (at least one), so a mailbox failing
+/// for weeks does not fill the database with its history.
+async fn trim_history(db: &impl ConnectionTrait, mailbox_id: i32, keep: u32) -> Result<(), DbErr> {
+    let of_mailbox = || {
+        attempt::Entity::find()
+            .filter(attempt::Column::MailboxId.eq(mailbox_id))
+            .filter(attempt::Column::Kind.eq(AttemptKind::MailSync.as_str()))
+    };
+    let oldest_kept: Option<i32> = of_mailbox()
+        .select_only()
+        .column(attempt::Column::Id)
+        .order_by_desc(attempt::Column::Id)
+        .offset(u64::from(keep.max(1)) - 1)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    if let Some(oldest_kept) = oldest_kept {
+        attempt::Entity::delete_many()
+            .filter(attempt::Column::MailboxId.eq(mailbox_id))
+            .filter(attempt::Column::Kind.eq(AttemptKind::MailSync.as_str()))
+            .filter(attempt::Column::Id.lt(oldest_kept))
+            .exec(db)
+            .await?;
+    }
     Ok(())
 }
 

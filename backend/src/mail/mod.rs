@@ -14,7 +14,9 @@ pub mod delta;
 pub mod error;
 pub mod failures;
 pub mod lease;
+pub mod normalise;
 pub mod progress;
+pub mod quarantine;
 pub mod sanitize;
 pub mod scheduler;
 pub mod settings;
@@ -39,6 +41,8 @@ pub struct SyncReport {
     pub removed: usize,
     /// Delta pages fetched and stored.
     pub pages: usize,
+    /// Messages skipped into the quarantine (`quarantine`).
+    pub quarantined: usize,
 }
 
 /// A mailbox's mail sync status: `ok`, or `fout` after repeated consecutive failures.

@@ -27,6 +27,11 @@ pub struct MailSettings {
     /// `MAIL_MAX_CONSECUTIVE_FAILURES`: a mailbox shows "Fout" after this many failed syncs
     /// in a row.
     pub max_consecutive_failures: u32,
+    /// `MAIL_FAILURE_BACKOFF_MAX_SECS`: after consecutive failed syncs a mailbox waits the
+    /// interval doubled per further failure, at most this long (see [`Self::next_due`]).
+    pub failure_backoff_max: Duration,
+    /// `MAIL_FAILURE_HISTORY`: failed syncs kept in a mailbox's history; older ones go.
+    pub failure_history: u32,
     /// `MAIL_SYNC_CONCURRENCY`: mailboxes one server instance syncs at the same time.
     pub concurrency: usize,
     /// `MAIL_SYNC_LEASE_SECS`: how long a claimed mailbox stays claimed without progress;
@@ -55,6 +60,8 @@ impl Default for MailSettings {
             page_size: 50,
             attachment_max_bytes: 10 * 1024 * 1024,
             max_consecutive_failures: 5,
+            failure_backoff_max: Duration::from_secs(3600),
+            failure_history: 50,
             concurrency: 4,
             lease: Duration::from_secs(300),
             retry: RetryPolicy::default(),
@@ -92,12 +99,56 @@ impl MailSettings {
 
     /// When a mailbox synced at `now` is due again.
     pub fn next_due_after(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.next_due(now, 0)
+    }
+
+    /// When a mailbox whose sync ended at `now` after `consecutive_failures` failed syncs in
+    /// a row (0 after a success) is due again: the interval, doubled for each failure after
+    /// the first, at most `MAIL_FAILURE_BACKOFF_MAX_SECS` (never less than the interval). A
+    /// mailbox that keeps failing then asks Graph, and writes its history, once an hour
+    /// instead of every five minutes; "Nu ophalen" still runs at once.
+    pub fn next_due(&self, now: DateTime<Utc>, consecutive_failures: i32) -> DateTime<Utc> {
         let interval = if self.sync_interval.is_zero() {
             Duration::from_secs(300)
         } else {
             self.sync_interval
         };
-        now + chrono::Duration::from_std(interval).unwrap_or(chrono::Duration::minutes(5))
+        let doublings = u32::try_from(consecutive_failures.saturating_sub(1))
+            .unwrap_or(0)
+            .min(20);
+        let wait = interval
+            .saturating_mul(1 << doublings)
+            .min(self.failure_backoff_max.max(interval));
+        now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(5))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consecutive_failures_push_the_next_sync_further_up_to_the_cap() {
+        let settings = MailSettings::default();
+        let now = DateTime::<Utc>::UNIX_EPOCH;
+        let wait = |failures| (settings.next_due(now, failures) - now).num_seconds();
+        assert_eq!(wait(0), 300, "after a success: the interval");
+        assert_eq!(wait(1), 300, "one failure may be a blip");
+        assert_eq!(wait(2), 600);
+        assert_eq!(wait(3), 1200);
+        assert_eq!(wait(4), 2400);
+        assert_eq!(wait(5), 3600, "capped");
+        assert_eq!(wait(1000), 3600, "no overflow");
+        assert_eq!(settings.next_due_after(now), settings.next_due(now, 0));
+        let short_cap = MailSettings {
+            failure_backoff_max: Duration::from_secs(10),
+            ..MailSettings::default()
+        };
+        assert_eq!(
+            (short_cap.next_due(now, 9) - now).num_seconds(),
+            300,
+            "never sooner than the interval"
+        );
     }
 }
 

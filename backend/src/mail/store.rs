@@ -1,9 +1,12 @@
 //! Storing a delta page: its new messages with their attachments, its removals, and the link
 //! to go on from, in ONE transaction — a sync that fails half-way resumes from the last
 //! stored page, without losing or duplicating anything (the unique index on
-//! `(mailbox_id, internet_message_id)` skips or refuses what is stored already).
+//! `(mailbox_id, graph_id)`, Graph's immutable id, skips or refuses what is stored already).
+//! Each message is normalised for every database first (`normalise`); one the database still
+//! refuses is rolled back on its own savepoint and quarantined (`quarantine`), and the page,
+//! with its link, is stored without it (issue 21).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -16,6 +19,8 @@ use super::attachments::FetchedAttachment;
 use super::delta::{IncomingMessage, NextLink};
 use super::error::SyncError;
 use super::lease::SYNC_LEASE;
+use super::normalise;
+use super::quarantine::{self, Quarantined, Reason};
 use super::sanitize::display_body;
 use crate::entities::{
     mail_attachment as attachment, mail_message as message, mail_sync_state as sync_state,
@@ -32,47 +37,115 @@ pub struct NewMessage {
 pub struct PageCounts {
     pub new: usize,
     pub removed: usize,
+    /// Messages skipped into the quarantine.
+    pub quarantined: usize,
 }
 
-/// Of `keys`, those not stored yet for the mailbox (each once, in order).
-pub async fn absent_keys(
+/// A page ready to store.
+pub struct PageToStore<'a> {
+    /// The page's messages to store, each Graph id once.
+    pub new: Vec<NewMessage>,
+    /// Rows stored before immutable ids that a listed message takes over:
+    /// (row id, immutable id); see [`sort_listed`].
+    pub adopted: Vec<(i32, String)>,
+    /// Messages skipped before storing (Graph no longer had them).
+    pub quarantined: Vec<Quarantined>,
+    /// Graph ids reported `@removed`.
+    pub removed: &'a [String],
+    pub next: &'a NextLink,
+}
+
+/// What the database already holds of a page's messages.
+#[derive(Debug, Default)]
+pub struct Listed {
+    /// Graph ids not stored yet (each once).
+    pub new: HashSet<String>,
+    /// Graph id → the row stored under Graph's old, mutable id that it takes over.
+    pub adopt: HashMap<String, i32>,
+}
+
+/// Sorts a page's messages: stored already (by immutable id), stored before immutable ids
+/// (a row with `graph_id_immutable` false, the same Message-ID *and* the same receive time:
+/// Exchange sets that, not the sender, so a pre-empted Message-ID is not taken for the real
+/// message), or new.
+pub async fn sort_listed(
     db: &impl ConnectionTrait,
     mailbox_id: i32,
-    keys: &[String],
-) -> Result<Vec<String>, DbErr> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
+    messages: &[IncomingMessage],
+) -> Result<Listed, DbErr> {
+    if messages.is_empty() {
+        return Ok(Listed::default());
     }
+    let ids: Vec<String> = messages.iter().map(|m| m.graph_id.clone()).collect();
     let stored: HashSet<String> = message::Entity::find()
         .select_only()
-        .column(message::Column::InternetMessageId)
+        .column(message::Column::GraphId)
         .filter(message::Column::MailboxId.eq(mailbox_id))
-        .filter(message::Column::InternetMessageId.is_in(keys.to_vec()))
+        .filter(message::Column::GraphId.is_in(ids))
         .into_tuple::<String>()
         .all(db)
         .await?
         .into_iter()
         .collect();
-    let mut seen = HashSet::new();
-    Ok(keys
+    let rest: Vec<&IncomingMessage> = messages
         .iter()
-        .filter(|key| !stored.contains(*key) && seen.insert((*key).clone()))
-        .cloned()
-        .collect())
+        .filter(|m| !stored.contains(&m.graph_id))
+        .collect();
+    let mut legacy: Vec<(i32, String, DateTime<Utc>)> = if rest.is_empty() {
+        Vec::new()
+    } else {
+        let keys: Vec<String> = rest.iter().map(|m| m.internet_message_id.clone()).collect();
+        message::Entity::find()
+            .select_only()
+            .column(message::Column::Id)
+            .column(message::Column::InternetMessageId)
+            .column(message::Column::ReceivedAt)
+            .filter(message::Column::MailboxId.eq(mailbox_id))
+            .filter(message::Column::GraphIdImmutable.eq(false))
+            .filter(message::Column::InternetMessageId.is_in(keys))
+            .into_tuple()
+            .all(db)
+            .await?
+    };
+    let mut listed = Listed::default();
+    for m in rest {
+        if listed.new.contains(&m.graph_id) || listed.adopt.contains_key(&m.graph_id) {
+            continue;
+        }
+        let same = legacy
+            .iter()
+            .position(|(_, key, at)| *key == m.internet_message_id && Some(*at) == m.received_at);
+        match same {
+            Some(index) => {
+                let (row, _, _) = legacy.swap_remove(index);
+                listed.adopt.insert(m.graph_id.clone(), row);
+            }
+            None => {
+                listed.new.insert(m.graph_id.clone());
+            }
+        }
+    }
+    Ok(listed)
 }
 
 /// The page as one transaction, under the lease of `holder` (renewed until `lease_until`).
-/// `messages` are the page's messages to store, each key once; any of them stored already
-/// is skipped (on MariaDB the caller left those out: see `sync::prepare_page`).
+/// Any message stored already is skipped (on MariaDB the caller left those out: see
+/// `sync::prepare_page`).
 pub async fn store_page(
     db: &(impl ConnectionTrait + TransactionTrait),
     mailbox_id: i32,
     holder: &str,
-    page: (Vec<NewMessage>, &[String], &NextLink),
+    page: PageToStore<'_>,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
 ) -> Result<PageCounts, SyncError> {
-    let (messages, removed, next) = page;
+    let PageToStore {
+        new: messages,
+        adopted,
+        mut quarantined,
+        removed,
+        next,
+    } = page;
     let backend = db.get_database_backend();
     let txn = db.begin().await?;
     if backend == DatabaseBackend::Postgres {
@@ -97,39 +170,47 @@ pub async fn store_page(
         txn.rollback().await?;
         return Err(SyncError::LeaseLost(mailbox_id));
     }
+    for (row, graph_id) in adopted {
+        message::Entity::update_many()
+            .col_expr(message::Column::GraphId, Expr::value(graph_id))
+            .col_expr(message::Column::GraphIdImmutable, Expr::value(true))
+            .filter(message::Column::Id.eq(row))
+            .filter(message::Column::GraphIdImmutable.eq(false))
+            .exec(&txn)
+            .await?;
+    }
     let mut counts = PageCounts::default();
     let mut plain = Vec::new();
+    let mut stored_ids = Vec::new();
     for new in messages {
-        if new.attachments.is_empty() {
-            plain.push(message_model(mailbox_id, new.message, now));
+        if new.message.graph_id.chars().count() > normalise::SHORT_MAX_CHARS {
+            // Truncating the key would make it another message's; nothing to do but skip.
+            quarantined.push(Quarantined::of(
+                &new.message,
+                Reason::IdTooLong,
+                format!("{} characters", new.message.graph_id.chars().count()),
+            ));
+        } else if new.attachments.is_empty() {
+            plain.push(new.message);
         } else {
-            insert_with_attachments(&txn, mailbox_id, new, now).await?;
-            counts.new += 1;
+            let listed = (new.message.graph_id.clone(), new.message.subject.clone());
+            let savepoint = txn.begin().await?;
+            match insert_with_attachments(&savepoint, mailbox_id, new, now).await {
+                Ok(()) => {
+                    savepoint.commit().await?;
+                    counts.new += 1;
+                    stored_ids.push(listed.0);
+                }
+                Err(error) => {
+                    savepoint.rollback().await?;
+                    quarantined.push(refused(listed, &error));
+                }
+            }
         }
     }
-    // Messages without attachments need no id back: one statement for all of them.
     if !plain.is_empty() {
-        let listed = plain.len();
-        let insert = message::Entity::insert_many(plain);
-        counts.new += if backend == DatabaseBackend::MySql {
-            insert.exec_without_returning(&txn).await?;
-            listed
-        } else {
-            // Already stored (a page fetched again after a failure or a lost delta token):
-            // skipped by the unique index, and not counted.
-            let inserted = insert
-                .on_conflict(
-                    OnConflict::columns([
-                        message::Column::MailboxId,
-                        message::Column::InternetMessageId,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await?;
-            usize::try_from(inserted).unwrap_or(listed)
-        };
+        stored_ids.extend(plain.iter().map(|m| m.graph_id.clone()));
+        counts.new += insert_plain(&txn, mailbox_id, plain, now, &mut quarantined).await?;
     }
     if backend == DatabaseBackend::Postgres && !removed.is_empty() {
         // The removals search the mailbox's messages by Graph id: planned for their values,
@@ -138,9 +219,94 @@ pub async fn store_page(
             .await?;
     }
     counts.removed = mark_removed(&txn, mailbox_id, removed, now).await?;
+    let skipped: HashSet<&str> = quarantined.iter().map(|q| q.graph_id.as_str()).collect();
+    stored_ids.retain(|id| !skipped.contains(id.as_str()));
+    quarantine::release(&txn, mailbox_id, stored_ids).await?;
+    counts.quarantined = quarantined.len();
+    quarantine::record(&txn, mailbox_id, quarantined, now).await?;
     super::progress::add_stored(&txn, mailbox_id, counts.new).await?;
     txn.commit().await?;
     Ok(counts)
+}
+
+/// Messages without attachments need no id back: one statement for all of them, on a
+/// savepoint; when the database refuses it, one savepoint per message, so only the message
+/// it refuses is quarantined. The messages stored (not counting those stored already).
+async fn insert_plain(
+    txn: &(impl ConnectionTrait + TransactionTrait),
+    mailbox_id: i32,
+    plain: Vec<IncomingMessage>,
+    now: DateTime<Utc>,
+    quarantined: &mut Vec<Quarantined>,
+) -> Result<usize, DbErr> {
+    let listed: Vec<(String, String)> = plain
+        .iter()
+        .map(|m| (m.graph_id.clone(), m.subject.clone()))
+        .collect();
+    let models: Vec<message::ActiveModel> = plain
+        .into_iter()
+        .map(|m| message_model(mailbox_id, m, now))
+        .collect();
+    let savepoint = txn.begin().await?;
+    match insert_many(&savepoint, models.clone()).await {
+        Ok(stored) => {
+            savepoint.commit().await?;
+            return Ok(stored);
+        }
+        Err(error) => {
+            savepoint.rollback().await?;
+            tracing::info!(mailbox_id, %error, "a page's messages refused together; one by one");
+        }
+    }
+    let mut stored = 0;
+    for (model, message) in models.into_iter().zip(listed) {
+        let savepoint = txn.begin().await?;
+        match insert_many(&savepoint, vec![model]).await {
+            Ok(one) => {
+                savepoint.commit().await?;
+                stored += one;
+            }
+            Err(error) => {
+                savepoint.rollback().await?;
+                quarantined.push(refused(message, &error));
+            }
+        }
+    }
+    Ok(stored)
+}
+
+/// Inserts `models`; how many were new. Already stored (a page fetched again after a failure
+/// or a lost delta token): skipped by the unique index, and not counted — except on MariaDB,
+/// which has no `ON CONFLICT … DO NOTHING` that counts, where the caller left them out.
+async fn insert_many(
+    db: &impl ConnectionTrait,
+    models: Vec<message::ActiveModel>,
+) -> Result<usize, DbErr> {
+    let listed = models.len();
+    let insert = message::Entity::insert_many(models);
+    if db.get_database_backend() == DatabaseBackend::MySql {
+        insert.exec_without_returning(db).await?;
+        return Ok(listed);
+    }
+    let inserted = insert
+        .on_conflict(
+            OnConflict::columns([message::Column::MailboxId, message::Column::GraphId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(usize::try_from(inserted).unwrap_or(listed))
+}
+
+/// The quarantine entry of a message the database refused, with what it said.
+fn refused((graph_id, subject): (String, String), error: &DbErr) -> Quarantined {
+    Quarantined {
+        graph_id,
+        subject: Some(subject).filter(|s| !s.is_empty()),
+        reason: Reason::Refused,
+        detail: Some(error.to_string()),
+    }
 }
 
 /// Stores where the sync goes on (the next page's link, or the delta link at the end of a
@@ -169,21 +335,27 @@ async fn save_progress(
     Ok(result.rows_affected == 1)
 }
 
+/// The row of a message, every field normalised to fit every database (`normalise`).
 fn message_model(mailbox_id: i32, m: IncomingMessage, now: DateTime<Utc>) -> message::ActiveModel {
-    let (body_is_html, body) = display_body(&m.body_content_type, m.body);
-    let json = |list: &[String]| serde_json::to_string(list).unwrap_or_else(|_| "[]".into());
+    use normalise::{bytes, chars, without_nul, ADDRESS_MAX_CHARS, SHORT_MAX_CHARS};
+    let (body_is_html, body) = display_body(&m.body_content_type, without_nul(m.body));
+    let json = |list: Vec<String>| {
+        let list: Vec<String> = list.into_iter().map(without_nul).collect();
+        serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+    };
     message::ActiveModel {
         mailbox_id: Set(mailbox_id),
-        from_address: Set(truncated(m.from_address, 320)),
-        from_name: Set(m.from_name.map(|n| truncated(n, 255))),
-        to_addresses: Set(json(&m.to)),
-        cc_addresses: Set(json(&m.cc)),
+        from_address: Set(chars(m.from_address, ADDRESS_MAX_CHARS)),
+        from_name: Set(m.from_name.map(|n| chars(n, SHORT_MAX_CHARS))),
+        to_addresses: Set(json(m.to)),
+        cc_addresses: Set(json(m.cc)),
         graph_id: Set(m.graph_id),
-        internet_message_id: Set(m.key),
-        subject: Set(m.subject),
-        received_at: Set(m.received_at),
+        graph_id_immutable: Set(true),
+        internet_message_id: Set(chars(m.internet_message_id, SHORT_MAX_CHARS)),
+        subject: Set(bytes(m.subject, normalise::SUBJECT_MAX_BYTES)),
+        received_at: Set(normalise::received_at(m.received_at, now)),
         body_is_html: Set(body_is_html),
-        body: Set(body),
+        body: Set(without_nul(body)),
         has_attachments: Set(m.has_attachments),
         removed_at: Set(None),
         created_at: Set(now),
@@ -203,8 +375,11 @@ async fn insert_with_attachments(
     for file in new.attachments {
         attachment::ActiveModel {
             message_id: Set(stored.id),
-            name: Set(truncated(file.name, 255)),
-            content_type: Set(truncated(file.content_type, 255)),
+            name: Set(normalise::chars(file.name, normalise::SHORT_MAX_CHARS)),
+            content_type: Set(normalise::chars(
+                file.content_type,
+                normalise::SHORT_MAX_CHARS,
+            )),
             size: Set(file.size),
             content: Set(file.content),
             skipped_reason: Set(file.skipped.map(|r| r.as_str().to_string())),
@@ -251,12 +426,4 @@ pub async fn forget_links(db: &impl ConnectionTrait, mailbox_id: i32) -> Result<
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// At most `max` characters (the column's length).
-fn truncated(mut text: String, max: usize) -> String {
-    if let Some((end, _)) = text.char_indices().nth(max) {
-        text.truncate(end);
-    }
-    text
 }

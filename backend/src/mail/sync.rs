@@ -1,16 +1,16 @@
 //! One sync of one mailbox's inbox: from the resume link, the delta link, or a first request
 //! bounded by the start date, page by page to the delta link; each page stored in one
-//! transaction; a resync when Graph lost the sync state.
-
-use std::collections::HashSet;
+//! transaction; a resync when Graph lost the sync state. Every request asks for Graph's
+//! immutable ids, the key messages are stored under.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use super::attachments::{parse_attachments, FetchedAttachment};
 use super::delta::{first_url, is_graph_link, parse_page, DeltaPage, NextLink};
 use super::error::SyncError;
+use super::quarantine::{Quarantined, Reason};
 use super::store::{self, NewMessage};
 use super::{failures, lease, progress, SyncReport};
 use crate::connect::refresh::refresh_rejected_access_token;
@@ -130,25 +130,22 @@ pub async fn run_claimed(
         };
     let now = settings.pause.now();
     let booked = match &result {
-        Ok(_) => failures::record_success(&state.db, target.mailbox_id, now).await,
-        Err(error) => {
-            failures::record_failure(
-                &state.db,
-                target.mailbox_id,
-                error,
-                settings.max_consecutive_failures,
-                now,
-            )
+        Ok(_) => failures::record_success(&state.db, target.mailbox_id, now)
             .await
+            .map(|()| 0),
+        Err(error) => {
+            failures::record_failure(&state.db, target.mailbox_id, error, settings, now).await
         }
     };
-    if let Err(error) = booked {
+    let consecutive_failures = booked.unwrap_or_else(|error| {
         tracing::error!(mailbox_id = target.mailbox_id, %error, "mail sync bookkeeping failed");
-    }
-    // Stopped for shutdown: due at once, for another instance to go on.
+        0
+    });
+    // Stopped for shutdown: due at once, for another instance to go on. Repeated failures
+    // back off (`MailSettings::next_due`).
     let next_due = match &result {
         Err(SyncError::Stopped) => now,
-        _ => settings.next_due_after(now),
+        _ => settings.next_due(now, consecutive_failures),
     };
     if let Err(error) = lease::release(&state.db, target.mailbox_id, holder, next_due).await {
         // The lease then expires by itself.
@@ -174,7 +171,8 @@ async fn sync_mailbox(
         mailbox_id: id,
     };
     let pause = settings.pause.as_ref();
-    let mut graph = GraphClient::new(&state.http, settings.retry, pause, id, token, renewal);
+    let http = immutable_id_client(state)?;
+    let mut graph = GraphClient::new(&http, settings.retry, pause, id, token, renewal);
     let start = |now: DateTime<Utc>| {
         first_url(
             &state.microsoft.graph_url,
@@ -199,10 +197,8 @@ async fn sync_mailbox(
         }
         let answer = match fetched.take() {
             Some(answer) => answer,
-            None => graph
-                .get(&url, Some(settings.page_size))
-                .await
-                .map_err(SyncError::from),
+            // The page size is in the client's `Prefer` header (`immutable_id_client`).
+            None => graph.get(&url, None).await.map_err(SyncError::from),
         };
         let value = match answer {
             Err(SyncError::Graph(error)) if error.sync_state_gone() && !resynced => {
@@ -227,7 +223,7 @@ async fn sync_mailbox(
             NextLink::More(link) if is_graph_link(link, &state.microsoft.graph_url) => {
                 let (counts, answer) = tokio::join!(
                     store_prepared(state, target, holder, prepared),
-                    graph.get(link, Some(settings.page_size))
+                    graph.get(link, None)
                 );
                 let answer = answer.map_err(SyncError::from);
                 fetched = Some(answer);
@@ -238,6 +234,7 @@ async fn sync_mailbox(
         report.pages += 1;
         report.new_messages += counts.new;
         report.removed += counts.removed;
+        report.quarantined += counts.quarantined;
         if settings.is_stopping() && matches!(next, NextLink::More(_)) {
             // The page and its resume link are stored: the next claim goes on from here.
             return Err(SyncError::Stopped);
@@ -250,15 +247,52 @@ async fn sync_mailbox(
 }
 
 /// A page ready to store: its new messages with their attachments (marked read on Graph
-/// when the mailbox says so), its removals, and where to go on.
+/// when the mailbox says so), the rows stored before immutable ids that its messages take
+/// over, what was skipped, its removals, and where to go on.
 struct PreparedPage {
     new: Vec<NewMessage>,
+    adopted: Vec<(i32, String)>,
+    quarantined: Vec<Quarantined>,
     removed: Vec<String>,
     next: NextLink,
 }
 
+/// The HTTP client of one sync: every request asks for immutable ids (the preference applies
+/// only to the request that carries it, docs/microsoft.md §6) and the page size. One `Prefer`
+/// header holds both, as the client's default: the Graph client sets `Prefer` itself only
+/// when given a page size, and a request's own header would replace the default.
+fn immutable_id_client(state: &AppState) -> Result<reqwest::Client, SyncError> {
+    let prefer = format!(
+        "IdType=\"ImmutableId\", odata.maxpagesize={}",
+        state.mail.page_size
+    );
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::HeaderName::from_static("prefer"),
+        reqwest::header::HeaderValue::from_str(&prefer)
+            .map_err(|error| SyncError::Unreachable(error.to_string()))?,
+    );
+    let timeout = state.microsoft.http_timeout;
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        // As every client of this app: a redirect would carry the bearer token along.
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .map_err(|error| SyncError::Unreachable(error.to_string()))
+}
+
+/// Whether Graph said the message is gone (deleted or moved since the page listed it): a
+/// 404 that is not one of the mailbox's own (docs/microsoft.md §6), which fail the sync.
+fn is_gone(error: &SyncError) -> bool {
+    matches!(error, SyncError::Graph(graph) if graph.status == 404
+        && !matches!(graph.code.as_str(), "ErrorInvalidUser" | "MailboxNotEnabledForRESTAPI"))
+}
+
 /// Fetches the attachments of the page's new messages and marks them read when the mailbox
-/// says so: every Graph request the page needs besides itself.
+/// says so: every Graph request the page needs besides itself. A message Graph no longer
+/// has (404) is quarantined and skipped; the page goes on.
 async fn prepare_page(
     state: &AppState,
     graph: &mut MailGraph<'_>,
@@ -270,31 +304,31 @@ async fn prepare_page(
         removed,
         next,
     } = page;
-    let backend = state.db.get_database_backend();
-    // Which messages are stored already, asked before the transaction only where the answer
-    // saves Graph requests (attachments, marking read) or where the insert cannot skip
-    // duplicates itself (MariaDB has no `ON CONFLICT … DO NOTHING` that counts what it
-    // inserted). Otherwise the unique index decides, inside the transaction.
-    let ask_first = backend == DatabaseBackend::MySql
-        || target.mark_as_read
-        || messages.iter().any(|m| m.has_attachments);
-    let mut wanted: HashSet<String> = if ask_first {
-        let keys: Vec<String> = messages.iter().map(|m| m.key.clone()).collect();
-        store::absent_keys(&state.db, target.mailbox_id, &keys)
-            .await?
-            .into_iter()
-            .collect()
-    } else {
-        messages.iter().map(|m| m.key.clone()).collect()
-    };
+    // Which messages are stored already, asked before the transaction: it saves Graph
+    // requests (attachments, marking read), finds the rows stored before immutable ids, and
+    // MariaDB cannot skip duplicates itself (no `ON CONFLICT … DO NOTHING` that counts).
+    let mut listed = store::sort_listed(&state.db, target.mailbox_id, &messages).await?;
     let mut new = Vec::with_capacity(messages.len());
-    // Each key once, the first of the page (a page may list one message twice).
+    let mut adopted = Vec::new();
+    let mut quarantined = Vec::new();
+    // Each id once, the first of the page (a page may list one message twice).
     for message in messages {
-        if !wanted.remove(&message.key) {
+        if let Some(row) = listed.adopt.remove(&message.graph_id) {
+            adopted.push((row, message.graph_id));
+            continue;
+        }
+        if !listed.new.remove(&message.graph_id) {
             continue;
         }
         let attachments = if message.has_attachments {
-            fetch_attachments(state, graph, target, &message.graph_id).await?
+            match fetch_attachments(state, graph, target, &message.graph_id).await {
+                Ok(attachments) => attachments,
+                Err(error) if is_gone(&error) => {
+                    quarantined.push(Quarantined::of(&message, Reason::Gone, "attachments: 404"));
+                    continue;
+                }
+                Err(error) => return Err(error),
+            }
         } else {
             Vec::new()
         };
@@ -304,12 +338,38 @@ async fn prepare_page(
         });
     }
     if target.mark_as_read {
-        for unread in new.iter().filter(|n| !n.message.is_read) {
-            let url = message_url(state, target, &unread.message.graph_id);
-            graph.patch(&url, &json!({ "isRead": true })).await?;
+        let mut kept = Vec::with_capacity(new.len());
+        for unread in new {
+            if !unread.message.is_read {
+                let url = message_url(state, target, &unread.message.graph_id);
+                match graph
+                    .patch(&url, &json!({ "isRead": true }))
+                    .await
+                    .map_err(SyncError::from)
+                {
+                    Ok(_) => {}
+                    Err(error) if is_gone(&error) => {
+                        quarantined.push(Quarantined::of(
+                            &unread.message,
+                            Reason::Gone,
+                            "mark as read: 404",
+                        ));
+                        continue;
+                    }
+                    Err(error) => return Err(error),
+                }
+            }
+            kept.push(unread);
         }
+        new = kept;
     }
-    Ok(PreparedPage { new, removed, next })
+    Ok(PreparedPage {
+        new,
+        adopted,
+        quarantined,
+        removed,
+        next,
+    })
 }
 
 /// [`store::store_page`] under the lease, renewed for another lease duration.
@@ -321,11 +381,18 @@ async fn store_prepared(
 ) -> Result<store::PageCounts, SyncError> {
     let settings = &state.mail;
     let now = settings.pause.now();
+    let to_store = store::PageToStore {
+        new: page.new,
+        adopted: page.adopted,
+        quarantined: page.quarantined,
+        removed: &page.removed,
+        next: &page.next,
+    };
     store::store_page(
         &state.db,
         target.mailbox_id,
         holder,
-        (page.new, page.removed.as_slice(), &page.next),
+        to_store,
         now,
         now + settings.lease_duration(),
     )

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Directory, User};
-use crate::ids::{new_attachment_id, new_message_id};
+use crate::ids::{default_id, new_attachment_id, new_message_id};
 
 /// A mail message.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -14,6 +14,10 @@ pub struct Message {
     /// Graph message ID (generated when the fixture leaves it out).
     #[serde(default = "new_message_id")]
     pub id: String,
+    /// `internetMessageId`, the Message-ID header: chosen by the sender, so two messages
+    /// may share one. Derived from the Graph ID when the fixture leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internet_message_id: Option<String>,
     /// Subject line.
     pub subject: String,
     /// Sender.
@@ -149,8 +153,9 @@ impl Directory {
 }
 
 impl User {
-    /// The message with `id` in any folder.
+    /// The message with `id` (either form, see [`crate::ids::immutable_id`]) in any folder.
     pub fn message(&self, id: &str) -> Option<&Message> {
+        let id = default_id(id);
         self.messages.iter().find(|m| m.id == id)
     }
 
@@ -175,6 +180,7 @@ impl User {
 
     /// Deletes a message, leaving a tombstone for delta queries; false when absent.
     pub fn remove_message(&mut self, id: &str, seq: u64) -> bool {
+        let id = default_id(id);
         let Some(index) = self.messages.iter().position(|m| m.id == id) else {
             return false;
         };
@@ -195,6 +201,7 @@ impl User {
         seq: u64,
         now: DateTime<Utc>,
     ) -> Option<&Message> {
+        let id = default_id(id);
         let message = self.messages.iter_mut().find(|m| m.id == id)?;
         message.is_read = is_read;
         message.change_seq = seq;
@@ -256,6 +263,7 @@ mod tests {
     fn message(id: &str) -> Message {
         Message {
             id: id.into(),
+            internet_message_id: None,
             subject: "Hallo".into(),
             from: EmailAddress {
                 name: "X".into(),

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clock::graph_time;
 use crate::directory::{Attachment, EmailAddress, Folder, Message, User};
-use crate::ids::base64url;
+use crate::ids::{base64url, immutable_id};
 
 /// `GET /users/{id}`.
 pub fn user_json(user: &User, base_url: &str) -> Value {
@@ -67,7 +67,7 @@ pub fn message_json(message: &Message, owner: &User) -> Value {
         "receivedDateTime": graph_time(message.received_at),
         "sentDateTime": graph_time(message.received_at),
         "hasAttachments": !message.attachments.is_empty(),
-        "internetMessageId": format!("<{}@fake-microsoft.local>", &message.id[message.id.len().saturating_sub(16)..]),
+        "internetMessageId": message.internet_message_id.clone().unwrap_or_else(|| format!("<{}@fake-microsoft.local>", &message.id[message.id.len().saturating_sub(16)..])),
         "subject": message.subject,
         "bodyPreview": message.body_preview(),
         "importance": "normal",
@@ -126,6 +126,31 @@ pub fn attachment_json(attachment: &Attachment, modified: &str) -> Value {
         "contentLocation": null,
         "contentBytes": attachment.content_base64,
     })
+}
+
+/// Whether a request asked for immutable IDs (`Prefer: IdType="ImmutableId"`, alone or
+/// beside other preferences): the preference applies to that request only.
+pub fn wants_immutable_ids(headers: &http::HeaderMap) -> bool {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| {
+            p.trim()
+                .replace(' ', "")
+                .eq_ignore_ascii_case("IdType=\"ImmutableId\"")
+        })
+}
+
+/// A message or `@removed` entry with its `id` in the form the request asked for.
+pub fn with_id_form(mut entry: Value, immutable: bool) -> Value {
+    if immutable {
+        if let Some(id) = entry.get("id").and_then(Value::as_str).map(immutable_id) {
+            entry["id"] = Value::String(id);
+        }
+    }
+    entry
 }
 
 /// A delta entry for a message that is gone.

@@ -129,6 +129,7 @@ pub fn send_mail(state: &mut FakeState, sender: Uuid, body: &[u8]) -> Result<(),
     };
     let stored = |folder: Folder, recipients: &[Recipient]| Message {
         id: new_message_id(),
+        internet_message_id: None,
         subject: sent.subject.clone(),
         from: from.clone(),
         to: recipients.iter().map(to_address).collect(),

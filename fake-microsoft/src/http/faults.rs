@@ -51,8 +51,10 @@ pub async fn identity_response(fault: Fault, family: Family, trace: &Trace) -> R
         } => (aadsts::temporarily_unavailable(), retry_after_seconds),
         Fault::MalformedJson => return malformed(family),
         Fault::Hang => return hang().await,
-        // Throttling applies to Graph only (FaultPlan skips it elsewhere).
-        Fault::Throttle { .. } | Fault::Latency { .. } => (aadsts::temporarily_unavailable(), None),
+        // Throttling and a gone item apply to Graph only (FaultPlan skips them elsewhere).
+        Fault::Throttle { .. } | Fault::Latency { .. } | Fault::ItemGone => {
+            (aadsts::temporarily_unavailable(), None)
+        }
     };
     let mut response = match family {
         Family::IdentityJson => aad_error_json(&error, trace),
@@ -84,6 +86,7 @@ pub async fn graph_fault(fault: Fault) -> Result<Response, GraphError> {
             .into_response()),
         Fault::Hang => Ok(hang().await),
         Fault::Latency { .. } => Err(GraphError::internal_server_error()),
+        Fault::ItemGone => Err(GraphError::item_not_found()),
     }
 }
 

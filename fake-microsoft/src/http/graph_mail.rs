@@ -16,7 +16,7 @@ use super::graph_user;
 use crate::faults::Endpoint;
 use crate::graph::access::Permission;
 use crate::graph::delta::{delta_page, DeltaNext, DeltaOptions, DeltaRequest};
-use crate::graph::message_json::{message_json, select};
+use crate::graph::message_json::{message_json, select, wants_immutable_ids, with_id_form};
 use crate::graph::query::{parse_filter, ListQuery};
 use crate::graph::GraphError;
 use crate::state::Fake;
@@ -47,6 +47,7 @@ async fn list_messages(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
+    let immutable = wants_immutable_ids(&headers);
     let req = request(
         Endpoint::GraphMessages,
         Permission::ReadMail,
@@ -60,7 +61,7 @@ async fn list_messages(
         let folder = folder_of(user, &folder)?;
         let query = ListQuery::parse(&params)?;
         let (page, more) = query.apply(user.messages.iter().filter(|m| m.folder == folder));
-        let value: Vec<Value> = page.iter().map(|m| select(message_json(m, user), query.select.as_deref())).collect();
+        let value: Vec<Value> = page.iter().map(|m| select(with_id_form(message_json(m, user), immutable), query.select.as_deref())).collect();
         let mut body = json!({
             "@odata.context": format!("{}/v1.0/$metadata#users('{user_key}')/mailFolders('{}')/messages", caller.base_url, folder.well_known_name()),
             "value": value,
@@ -86,6 +87,7 @@ async fn delta(
     headers: HeaderMap,
 ) -> Response {
     let page_size = max_page_size(&headers);
+    let immutable = wants_immutable_ids(&headers);
     let req = request(
         Endpoint::GraphDelta,
         Permission::ReadMail,
@@ -124,7 +126,7 @@ async fn delta(
         };
         Ok(Reply::Json(json!({
             "@odata.context": format!("{}/v1.0/$metadata#Collection(message)", caller.base_url),
-            "value": page.value,
+            "value": page.value.into_iter().map(|entry| with_id_form(entry, immutable)).collect::<Vec<_>>(),
             key: link_value,
         })))
     })
@@ -139,6 +141,7 @@ async fn get_message(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
+    let immutable = wants_immutable_ids(&headers);
     let req = request(
         Endpoint::GraphMessage,
         Permission::ReadMail,
@@ -154,7 +157,7 @@ async fn get_message(
             .get("$select")
             .map(|s| s.split(',').map(|p| p.trim().to_owned()).collect());
         Ok(Reply::Json(select(
-            message_json(message, user),
+            with_id_form(message_json(message, user), immutable),
             selected.as_deref(),
         )))
     })
@@ -169,6 +172,7 @@ async fn patch_message(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let immutable = wants_immutable_ids(&headers);
     let req = request(
         Endpoint::GraphMessage,
         Permission::WriteMail,
@@ -189,7 +193,7 @@ async fn patch_message(
         user.set_read(&id, is_read, seq, now).ok_or_else(GraphError::item_not_found)?;
         let user = mailbox(state, caller)?;
         let message = user.message(&id).ok_or_else(GraphError::item_not_found)?;
-        Ok(Reply::Json(message_json(message, user)))
+        Ok(Reply::Json(with_id_form(message_json(message, user), immutable)))
     })
     .await
 }

@@ -52,6 +52,7 @@ async fn round(
 fn new_message(subject: &str) -> Message {
     Message {
         id: fake_microsoft::ids::new_message_id(),
+        internet_message_id: None,
         subject: subject.into(),
         from: EmailAddress {
             name: "Nieuw Lid".into(),

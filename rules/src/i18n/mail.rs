@@ -66,6 +66,13 @@ pub enum MailMsg {
     LoadFailed,
     TestMailSubject,
     TestMailBody,
+    Quarantined,
+    QuarantineHelp,
+    QuarantineGone,
+    QuarantineIdTooLong,
+    QuarantineRefused,
+    QuarantineSeen,
+    QuarantineMore,
 }
 
 impl MailMsg {
@@ -181,6 +188,25 @@ impl MailMsg {
                 "De mailgegevens konden niet worden geladen. Probeer het opnieuw.",
                 "The mail data could not be loaded. Try again.",
             ),
+            Quarantined => ("Overgeslagen berichten", "Skipped messages"),
+            QuarantineHelp => (
+                "Deze berichten konden niet worden opgeslagen; het ophalen ging door met de andere. Verandert zo'n bericht in Microsoft 365, dan wordt het opnieuw geprobeerd.",
+                "These messages could not be stored; fetching went on with the others. When such a message changes in Microsoft 365, it is tried again.",
+            ),
+            QuarantineGone => (
+                "bestond niet meer bij Microsoft (verwijderd of verplaatst tijdens het ophalen)",
+                "no longer at Microsoft (deleted or moved while fetching)",
+            ),
+            QuarantineIdTooLong => (
+                "de id die Microsoft gaf is te lang om op te slaan",
+                "the id Microsoft gave is too long to store",
+            ),
+            QuarantineRefused => (
+                "de database weigerde het bericht op te slaan",
+                "the database refused to store the message",
+            ),
+            QuarantineSeen => ("{count}× overgeslagen", "skipped {count}×"),
+            QuarantineMore => ("en nog {count} eerder", "and {count} earlier"),
             TestMailSubject => ("Testmail van {mailbox}", "Test mail from {mailbox}"),
             TestMailBody => (
                 "Dit is een testmail, verstuurd door Mailboxen koppelen via Microsoft Graph namens {mailbox} op {at}.\n\nKomt deze mail aan, dan werkt het verzenden voor deze mailbox. U hoeft niets te doen.",

@@ -1,5 +1,6 @@
 //! Incoming mail: `MAIL_SYNC_INTERVAL_SECS`, `MAIL_SYNC_START_DATE`, `MAIL_PAGE_SIZE`,
-//! `MAIL_ATTACHMENT_MAX_BYTES`, `MAIL_MAX_CONSECUTIVE_FAILURES`, `MAIL_SYNC_CONCURRENCY`,
+//! `MAIL_ATTACHMENT_MAX_BYTES`, `MAIL_MAX_CONSECUTIVE_FAILURES`,
+//! `MAIL_FAILURE_BACKOFF_MAX_SECS`, `MAIL_FAILURE_HISTORY`, `MAIL_SYNC_CONCURRENCY`,
 //! `MAIL_SYNC_LEASE_SECS`, `MAIL_RETRY_MAX_ATTEMPTS`.
 
 use std::time::Duration;
@@ -27,6 +28,11 @@ pub struct MailConfig {
     /// `MAIL_MAX_CONSECUTIVE_FAILURES`: failed syncs in a row before a mailbox shows
     /// "Fout". Default 5.
     pub max_consecutive_failures: u32,
+    /// `MAIL_FAILURE_BACKOFF_MAX_SECS`: a mailbox whose syncs keep failing waits the
+    /// interval doubled per further failure, at most this long. Default 3600.
+    pub failure_backoff_max: Duration,
+    /// `MAIL_FAILURE_HISTORY`: failed syncs kept per mailbox, 1–10000. Default 50.
+    pub failure_history: u32,
     /// `MAIL_SYNC_CONCURRENCY`: mailboxes one instance syncs at once, 1–64. Default 4.
     pub concurrency: usize,
     /// `MAIL_SYNC_LEASE_SECS`: a claimed mailbox stays claimed this long without progress
@@ -68,6 +74,13 @@ impl MailConfig {
                 1024 * 1024 * 1024,
             )?,
             max_consecutive_failures: small("MAIL_MAX_CONSECUTIVE_FAILURES", 5, 1, 1000)?,
+            failure_backoff_max: Duration::from_secs(number(
+                "MAIL_FAILURE_BACKOFF_MAX_SECS",
+                3600,
+                0,
+                7 * 86_400,
+            )?),
+            failure_history: small("MAIL_FAILURE_HISTORY", 50, 1, 10_000)?,
             concurrency: usize::try_from(number("MAIL_SYNC_CONCURRENCY", 4, 1, 64)?).unwrap_or(4),
             lease: Duration::from_secs(number("MAIL_SYNC_LEASE_SECS", 300, 2, 86_400)?),
             retry_max_attempts: small("MAIL_RETRY_MAX_ATTEMPTS", 4, 1, 10)?,
@@ -82,6 +95,8 @@ impl MailConfig {
             page_size: self.page_size,
             attachment_max_bytes: self.attachment_max_bytes,
             max_consecutive_failures: self.max_consecutive_failures,
+            failure_backoff_max: self.failure_backoff_max,
+            failure_history: self.failure_history,
             concurrency: self.concurrency,
             lease: self.lease,
             retry: RetryPolicy {
@@ -129,6 +144,8 @@ mod tests {
         assert_eq!(mail.sync_interval, Duration::from_secs(300));
         assert_eq!(mail.attachment_max_bytes, 10 * 1024 * 1024);
         assert_eq!(mail.max_consecutive_failures, 5);
+        assert_eq!(mail.failure_backoff_max, Duration::from_secs(3600));
+        assert_eq!(mail.settings().failure_history, 50);
         assert_eq!(mail.start_date, None);
         assert_eq!(mail.settings().retry.max_attempts, 4);
         Ok(())
@@ -158,6 +175,7 @@ mod tests {
             ("MAIL_PAGE_SIZE", "0"),
             ("MAIL_MAX_CONSECUTIVE_FAILURES", "0"),
             ("MAIL_SYNC_CONCURRENCY", "100"),
+            ("MAIL_FAILURE_HISTORY", "0"),
         ] {
             match config(&[(variable, value)]) {
                 Err(error) => assert_eq!(error.variable, variable),

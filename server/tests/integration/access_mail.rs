@@ -3,9 +3,10 @@
 //! functions, and none of the mail's words reach it; the diagnostics (message count) stay.
 
 use axum::body::Body;
+use backend::entities::mail_quarantine;
 use http::{Request, StatusCode};
 use rules::access::Role;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 
 use crate::mail_views::{insert_attachment, insert_message};
 use crate::mailbox_form_fixtures::{create, microsoft_fields};
@@ -50,11 +51,30 @@ async fn a_lezer_reads_no_mail(db: DatabaseConnection) {
         assert!(answer.body.contains("Vertrouwelijk"), "{}", answer.body);
     }
 
-    // The diagnostics stay: the lezer still sees that mail arrives.
+    // The diagnostics stay: the lezer still sees that mail arrives, and that a message was
+    // skipped and why, but not its subject.
+    let now = chrono::Utc::now();
+    mail_quarantine::ActiveModel {
+        mailbox_id: Set(id),
+        graph_id: Set("AAMk-overgeslagen".to_string()),
+        subject: Set(Some("Geheim overgeslagen onderwerp".to_string())),
+        reason: Set("gone".to_string()),
+        detail: Set(None),
+        first_seen_at: Set(now),
+        last_seen_at: Set(now),
+        seen_count: Set(1),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
     let (status, html) = get(&lezer, &format!("/instellingen/mailboxen/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("data-testid=\"section-mail\""));
     assert!(!html.contains("Vertrouwelijk"));
+    assert!(!html.contains("Geheim overgeslagen onderwerp"), "{html}");
+    let (_, html) = get(&postlezer, &format!("/instellingen/mailboxen/{id}")).await;
+    assert!(html.contains("Geheim overgeslagen onderwerp"));
 }
 
 on_every_database!(a_lezer_reads_no_mail);

@@ -9,7 +9,7 @@ use backend::entities::{
     mail_attachment as attachment, mail_message as message, mail_sync_state as sync_state, mailbox,
 };
 use backend::mail::delta::{IncomingMessage, NextLink};
-use backend::mail::store::{store_page, NewMessage};
+use backend::mail::store::{store_page, NewMessage, PageToStore};
 use backend::mail::{lease, summaries, sync_now, MailSettings, RecordedPause, SyncError};
 use backend::microsoft::graph::RetryPolicy;
 use backend::AppState;
@@ -85,12 +85,9 @@ pub async fn state_row(db: &DatabaseConnection, id: i32) -> sync_state::Model {
         .expect("a sync state")
 }
 
-/// Every stored key once.
+/// Every stored key (the Graph id) once.
 pub fn assert_no_duplicates(messages: &[message::Model]) {
-    let mut keys: Vec<&str> = messages
-        .iter()
-        .map(|m| m.internet_message_id.as_str())
-        .collect();
+    let mut keys: Vec<&str> = messages.iter().map(|m| m.graph_id.as_str()).collect();
     keys.sort_unstable();
     let before = keys.len();
     keys.dedup();
@@ -193,7 +190,11 @@ async fn an_incremental_sync_adds_new_and_marks_removed_messages(db: DatabaseCon
     let removed: Vec<&message::Model> =
         messages.iter().filter(|m| m.removed_at.is_some()).collect();
     assert_eq!(removed.len(), 1);
-    assert_eq!(removed[0].graph_id, gone);
+    // Stored and reported under the immutable id the sync asks Graph for.
+    assert_eq!(
+        removed[0].graph_id,
+        fake_microsoft::ids::immutable_id(&gone)
+    );
     let summary = summaries(&db, &[c.id]).await.unwrap()[&c.id].clone();
     assert_eq!(summary.message_count, 4);
     assert!(summary.last_fetched_at.is_some());
@@ -224,7 +225,7 @@ async fn duplicates_are_ignored(db: DatabaseConnection) {
     copy.id = sea_orm::ActiveValue::NotSet;
     assert!(
         copy.insert(&db).await.is_err(),
-        "UNIQUE(mailbox_id, internet_message_id)"
+        "UNIQUE(mailbox_id, graph_id)"
     );
 }
 
@@ -359,13 +360,13 @@ async fn the_scheduler_syncs_due_mailboxes(db: DatabaseConnection) {
 fn incoming(key: &str) -> IncomingMessage {
     IncomingMessage {
         graph_id: format!("graph-{key}"),
-        key: key.to_string(),
+        internet_message_id: key.to_string(),
         from_address: "afzender@example.nl".into(),
         from_name: None,
         to: vec![INFO.to_string()],
         cc: Vec::new(),
         subject: format!("Bericht {key}"),
-        received_at: Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap(),
+        received_at: Some(Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap()),
         is_read: true,
         body_content_type: "text".into(),
         body: "Hallo".into(),
@@ -380,47 +381,37 @@ async fn a_page_is_stored_only_while_the_lease_is_held(db: DatabaseConnection) {
     lease::ensure_state(&db, c.id, now).await.unwrap();
     assert!(lease::claim(&db, c.id, "ours", now, until).await.unwrap());
     let next = NextLink::More("next-page".into());
-    let page = |keys: &[&str]| -> Vec<NewMessage> {
-        keys.iter()
+    let page = |keys: &[&str], next| PageToStore {
+        new: keys
+            .iter()
             .map(|key| NewMessage {
                 message: incoming(key),
                 attachments: Vec::new(),
             })
-            .collect()
+            .collect(),
+        adopted: Vec::new(),
+        quarantined: Vec::new(),
+        removed: &[],
+        next,
     };
     // The same progress saved twice in one second changes nothing the second time, and
     // the lease still counts as ours (MariaDB reports matched rows, not changed ones).
     for _ in 0..2 {
-        let counts = store_page(&db, c.id, "ours", (Vec::new(), &[], &next), now, until)
+        let counts = store_page(&db, c.id, "ours", page(&[], &next), now, until)
             .await
             .unwrap();
         assert_eq!(counts.new, 0);
     }
-    let counts = store_page(
-        &db,
-        c.id,
-        "ours",
-        (page(&["<a@x>"]), &[], &next),
-        now,
-        until,
-    )
-    .await
-    .unwrap();
+    let counts = store_page(&db, c.id, "ours", page(&["<a@x>"], &next), now, until)
+        .await
+        .unwrap();
     assert_eq!(counts.new, 1);
     // Another instance took the mailbox over: this sync's page is refused whole.
     let mut row: sync_state::ActiveModel = state_row(&db, c.id).await.into();
     row.lease_holder = Set(Some("theirs".into()));
     row.update(&db).await.unwrap();
     let done = NextLink::Done("delta".into());
-    let lost = store_page(
-        &db,
-        c.id,
-        "ours",
-        (page(&["<b@x>"]), &[], &done),
-        now,
-        until,
-    )
-    .await;
+    let lost = store_page(&db, c.id, "ours", page(&["<b@x>"], &done), now, until).await;
     assert!(
         matches!(lost, Err(SyncError::LeaseLost(id)) if id == c.id),
         "{lost:?}"

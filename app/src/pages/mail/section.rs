@@ -1,5 +1,6 @@
-//! The "Mail" section of the mailbox page: last fetched, message count and last error, a
-//! link to the messages, "Nu ophalen" (`fetch`) and "Stuur testmail". Each action is its own
+//! The "Mail" section of the mailbox page: last fetched, message count and last error, the
+//! messages fetching skipped, a link to the messages, "Nu ophalen" (`fetch`) and
+//! "Stuur testmail". Each action is its own
 //! plain form: the post is answered with a 303 back here, the outcome in the query.
 //! Server-rendered only.
 
@@ -12,8 +13,8 @@ use crate::api::mail::{get_mail_status, SendTestMail};
 use crate::components::{shown, Time};
 use rules::i18n::{Lang, MailMsg};
 use rules::mail::{
-    fetch_outcome_from_query, messages_path, test_mail_outcome_from_query, FetchOutcome,
-    MailStatus, TestMailOutcome, RELOAD_PARAM,
+    fetch_outcome_from_query, messages_path, quarantine_reason, test_mail_outcome_from_query,
+    FetchOutcome, MailStatus, QuarantineView, TestMailOutcome, RELOAD_PARAM,
 };
 use rules::time::Shown;
 
@@ -72,6 +73,7 @@ fn SectionBody(
         <section class="form-section mail" id="mail" aria-labelledby="mail-title" data-testid="section-mail">
             <h2 id="mail-title">{t(MailMsg::Section)}</h2>
             <Facts status=status.clone() lang/>
+            <Skipped quarantine=status.quarantine.clone() lang/>
             {status.can_read_mail.then(|| view! {
                 <p>
                     <a href=messages_path(id) data-testid="messages-link">{t(MailMsg::ViewMessages)}</a>
@@ -115,8 +117,43 @@ fn Facts(status: MailStatus, lang: Lang) -> impl IntoView {
             <dd data-testid="mail-last-error" class=error_class>
                 {error}
             </dd>
+            <dt>{t(MailMsg::Quarantined)}</dt>
+            <dd data-testid="mail-quarantine-count">{status.quarantine.count}</dd>
         </dl>
     }
+}
+
+/// The messages fetching skipped, the last seen first: subject, why, when, how often.
+#[component]
+fn Skipped(quarantine: QuarantineView, lang: Lang) -> impl IntoView {
+    let t = move |msg: MailMsg| msg.text(lang);
+    let QuarantineView { count, latest } = quarantine;
+    if latest.is_empty() {
+        return ().into_any();
+    }
+    let earlier = count.saturating_sub(u64::try_from(latest.len()).unwrap_or(u64::MAX));
+    view! {
+        <div class="quarantine" data-testid="mail-quarantine">
+            <h3>{t(MailMsg::Quarantined)}</h3>
+            <p class="field__help">{t(MailMsg::QuarantineHelp)}</p>
+            <ul>
+                {latest.into_iter().map(|row| {
+                    let subject = row.subject.unwrap_or_else(|| t(MailMsg::NoSubject).to_string());
+                    let seen = t(MailMsg::QuarantineSeen).replace("{count}", &row.seen_count.to_string());
+                    view! {
+                        <li data-testid="mail-quarantined" data-reason=row.reason.clone()>
+                            <strong>{subject}</strong> ": " {t(quarantine_reason(&row.reason))}
+                            " — " <Time shown=shown(&row.last_seen_at)/> " (" {seen} ")"
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {(earlier > 0).then(|| view! {
+                <p>{t(MailMsg::QuarantineMore).replace("{count}", &earlier.to_string())}</p>
+            })}
+        </div>
+    }
+    .into_any()
 }
 
 /// "Stuur testmail" with the recipient (the mailbox's own address unless changed).

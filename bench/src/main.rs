@@ -1,11 +1,13 @@
-//! `make bench`: the numbers of issue 9, each beside a reference measured in the same run
+//! `make bench`: the numbers of issue 9 (and row 7 of issue 21), each beside a reference measured in the same run
 //! (absolute times on shared machines are noise; ratios are not). Prints one table; a run of
 //! every row also writes it into `bench/RESULTS.md` and `README.md` between
 //! `<!-- bench:start -->` and `<!-- bench:end -->`.
 //!
 //! Rows 3 and 4 run the server library and the fake Microsoft in this process (the code under
 //! test is called as the router calls it); rows 1, 2 and 6 start the release `server` binary,
-//! because RSS and start-up are properties of a process. `ROWS=2,6` runs a subset.
+//! because RSS and start-up are properties of a process; rows 5 and 7 run each sync in a
+//! child process (`sync-worker`, `attachment-worker`) for its own peak RSS. `ROWS=2,6` runs a
+//! subset.
 
 mod machine;
 mod report;
@@ -31,7 +33,7 @@ pub struct Settings {
     pub site_root: PathBuf,
     /// Scratch space: databases, a copy of the site.
     pub work_dir: PathBuf,
-    /// The rows to run (1–6).
+    /// The rows to run (1–7).
     pub rows: Vec<u8>,
     /// Seconds of each load-generator run (row 2).
     pub wrk_seconds: u64,
@@ -41,6 +43,8 @@ pub struct Settings {
     pub refresh_mailboxes: usize,
     /// Messages to sync (row 5).
     pub sync_messages: usize,
+    /// Messages with a 30 MiB attachment to sync (row 7).
+    pub attachment_messages: usize,
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -68,7 +72,7 @@ impl Settings {
                     .filter_map(|row| row.trim().parse().ok())
                     .collect()
             })
-            .unwrap_or_else(|| vec![1, 2, 3, 4, 5, 6]);
+            .unwrap_or_else(|| vec![1, 2, 3, 4, 5, 6, 7]);
         Settings {
             repo: env_path("BENCH_REPO", "."),
             bin_dir: env_path("BENCH_BIN_DIR", "target/release"),
@@ -79,6 +83,7 @@ impl Settings {
             callbacks: env_number("BENCH_CALLBACKS", 1_000),
             refresh_mailboxes: env_number("BENCH_REFRESH_MAILBOXES", 10_000),
             sync_messages: env_number("BENCH_SYNC_MESSAGES", 100_000),
+            attachment_messages: env_number("BENCH_ATTACHMENT_MESSAGES", 100),
         }
     }
 
@@ -87,7 +92,7 @@ impl Settings {
     }
 
     fn all_rows(&self) -> bool {
-        (1..=6).all(|row| self.wants(row))
+        (1..=7).all(|row| self.wants(row))
     }
 }
 
@@ -105,6 +110,15 @@ fn main() -> ExitCode {
         }
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("attachment-worker") {
+        return match runtime.block_on(rows::attachments::worker_main(&args[1..])) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("bench attachment-worker: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if args.first().map(String::as_str) == Some("sync-worker") {
         return match runtime.block_on(rows::sync::worker_main(&args[1..])) {
             Ok(()) => ExitCode::SUCCESS,
@@ -162,6 +176,14 @@ async fn run(settings: &Settings) -> Vec<Row> {
             rows::sync::run(settings)
                 .await
                 .unwrap_or_else(|error| Row::failed(rows::sync::NAME, error)),
+        );
+    }
+    if settings.wants(7) {
+        progress("row 7: sync of hostile mail, peak RSS");
+        rows.push(
+            rows::attachments::run(settings)
+                .await
+                .unwrap_or_else(|error| Row::failed(rows::attachments::NAME, error)),
         );
     }
     rows.sort_by_key(|row| row.number);

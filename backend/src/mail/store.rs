@@ -201,7 +201,8 @@ async fn insert_with_attachments(
         .insert(txn)
         .await?;
     for file in new.attachments {
-        attachment::ActiveModel {
+        // Not read back: the content would be returned and held twice.
+        attachment::Entity::insert(attachment::ActiveModel {
             message_id: Set(stored.id),
             name: Set(truncated(file.name, 255)),
             content_type: Set(truncated(file.content_type, 255)),
@@ -209,8 +210,8 @@ async fn insert_with_attachments(
             content: Set(file.content),
             skipped_reason: Set(file.skipped.map(|r| r.as_str().to_string())),
             ..Default::default()
-        }
-        .insert(txn)
+        })
+        .exec_without_returning(txn)
         .await?;
     }
     Ok(())

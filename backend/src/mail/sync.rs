@@ -1,6 +1,8 @@
 //! One sync of one mailbox's inbox: from the resume link, the delta link, or a first request
 //! bounded by the start date, page by page to the delta link; each page stored in one
-//! transaction; a resync when Graph lost the sync state.
+//! transaction, except that a message with attachments is stored on its own as soon as they
+//! are fetched (a page never holds more than one message's attachments); a resync when
+//! Graph lost the sync state.
 
 use std::collections::HashSet;
 
@@ -8,11 +10,11 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use super::attachments::{parse_attachments, FetchedAttachment};
+use super::attachments::{FetchedAttachment, MessageBudget, RunBudget};
 use super::delta::{first_url, is_graph_link, parse_page, DeltaPage, NextLink};
 use super::error::SyncError;
 use super::store::{self, NewMessage};
-use super::{failures, lease, progress, SyncReport};
+use super::{downloads, failures, lease, progress, SyncReport};
 use crate::connect::refresh::refresh_rejected_access_token;
 use crate::connect::{ensure_fresh_access_token, RefreshError};
 use crate::entities::{
@@ -170,7 +172,11 @@ async fn sync_mailbox(
         mailbox_id: id,
     };
     let pause = settings.pause.as_ref();
-    let mut graph = GraphClient::new(&state.http, settings.retry, pause, id, token, renewal);
+    let mut graph = GraphClient::new(&state.http, settings.retry, pause, id, token, renewal)
+        .with_response_cap(settings.graph_response_max_bytes);
+    let mut budget = RunBudget {
+        left: settings.attachment_run_budget_bytes,
+    };
     let start = |now: DateTime<Utc>| {
         first_url(
             &state.microsoft.graph_url,
@@ -213,7 +219,13 @@ async fn sync_mailbox(
         let page =
             parse_page(&value).map_err(|detail| SyncError::Malformed { detail, body: None })?;
         drop(value);
-        let prepared = prepare_page(state, &mut graph, target, page).await?;
+        let run = PageRun {
+            holder,
+            url: &url,
+            budget: &mut budget,
+        };
+        let prepared = prepare_page(state, &mut graph, target, page, run).await?;
+        report.new_messages += prepared.stored_apart;
         let next = prepared.next.clone();
         let counts = match &next {
             // Graph is asked for the next page while this one is stored: one request at a
@@ -241,21 +253,35 @@ async fn sync_mailbox(
     }
 }
 
-/// A page ready to store: its new messages with their attachments (marked read on Graph
-/// when the mailbox says so), its removals, and where to go on.
+/// A page ready to store: its new messages without attachments (marked read on Graph when
+/// the mailbox says so), its removals, and where to go on; the messages with attachments
+/// are stored already.
 struct PreparedPage {
     new: Vec<NewMessage>,
     removed: Vec<String>,
     next: NextLink,
+    /// New messages with attachments, each stored on its own while the page was prepared.
+    stored_apart: usize,
 }
 
-/// Fetches the attachments of the page's new messages and marks them read when the mailbox
-/// says so: every Graph request the page needs besides itself.
+/// What preparing a page needs of the sync: the lease holder, the page's own link (the
+/// resume link while its messages with attachments are stored) and the attachment bytes
+/// the sync may still download.
+struct PageRun<'r> {
+    holder: &'r str,
+    url: &'r str,
+    budget: &'r mut RunBudget,
+}
+
+/// Marks the page's new messages read when the mailbox says so, and stores each one with
+/// attachments on its own as soon as they are fetched: every Graph request the page needs
+/// besides itself.
 async fn prepare_page(
     state: &AppState,
     graph: &mut MailGraph<'_>,
     target: &Target,
     page: DeltaPage,
+    run: PageRun<'_>,
 ) -> Result<PreparedPage, SyncError> {
     let DeltaPage {
         messages,
@@ -280,20 +306,38 @@ async fn prepare_page(
         messages.iter().map(|m| m.key.clone()).collect()
     };
     let mut new = Vec::with_capacity(messages.len());
+    let mut stored_apart = 0;
     // Each key once, the first of the page (a page may list one message twice).
     for message in messages {
         if !wanted.remove(&message.key) {
             continue;
         }
-        let attachments = if message.has_attachments {
-            fetch_attachments(state, graph, target, &message.graph_id).await?
-        } else {
-            Vec::new()
+        if !message.has_attachments {
+            new.push(NewMessage {
+                message,
+                attachments: Vec::new(),
+            });
+            continue;
+        }
+        // Stored before the next message's attachments are fetched, with the lease
+        // renewed; the page's link stays the resume link, so a sync that stops here
+        // fetches the page again and skips what is stored.
+        let attachments = fetch_attachments(state, graph, target, &message.graph_id, run.budget)
+            .await?;
+        if target.mark_as_read && !message.is_read {
+            let url = message_url(state, target, &message.graph_id);
+            graph.patch(&url, &json!({ "isRead": true })).await?;
+        }
+        let alone = PreparedPage {
+            new: vec![NewMessage {
+                message,
+                attachments,
+            }],
+            removed: Vec::new(),
+            next: NextLink::More(run.url.to_string()),
+            stored_apart: 0,
         };
-        new.push(NewMessage {
-            message,
-            attachments,
-        });
+        stored_apart += store_prepared(state, target, run.holder, alone).await?.new;
     }
     if target.mark_as_read {
         for unread in new.iter().filter(|n| !n.message.is_read) {
@@ -301,7 +345,12 @@ async fn prepare_page(
             graph.patch(&url, &json!({ "isRead": true })).await?;
         }
     }
-    Ok(PreparedPage { new, removed, next })
+    Ok(PreparedPage {
+        new,
+        removed,
+        next,
+        stored_apart,
+    })
 }
 
 /// [`store::store_page`] under the lease, renewed for another lease duration.
@@ -329,10 +378,15 @@ async fn fetch_attachments(
     graph: &mut MailGraph<'_>,
     target: &Target,
     graph_id: &str,
+    run: &mut RunBudget,
 ) -> Result<Vec<FetchedAttachment>, SyncError> {
-    let url = format!("{}/attachments", message_url(state, target, graph_id));
-    let list = graph.get(&url, None).await?;
-    Ok(parse_attachments(&list, state.mail.attachment_max_bytes))
+    let settings = &state.mail;
+    let message = MessageBudget {
+        cap: settings.attachment_max_bytes,
+        left: settings.attachment_message_budget_bytes,
+    };
+    let url = message_url(state, target, graph_id);
+    downloads::fetch_attachments(graph, &state.microsoft.graph_url, &url, message, run).await
 }
 
 fn message_url(state: &AppState, target: &Target, graph_id: &str) -> String {

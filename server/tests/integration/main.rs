@@ -24,6 +24,7 @@ mod connect_refresh;
 mod connect_user_binding;
 mod diagnostics_preflight;
 mod language;
+mod mail_attachments;
 mod mail_fetch_request;
 mod mail_multi_instance;
 mod mail_send;

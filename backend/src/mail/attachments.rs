@@ -69,7 +69,8 @@ pub struct ListedAttachment {
 impl ListedAttachment {
     /// Listed as skipped, with its listed size.
     pub fn skipped(self, reason: SkipReason) -> FetchedAttachment {
-        self.skipped_at(reason, self.size)
+        let size = self.size;
+        self.skipped_at(reason, size)
     }
 
     /// Listed as skipped with the size it turned out to have.

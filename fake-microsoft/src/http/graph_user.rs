@@ -14,7 +14,7 @@ use super::graph::{folder_of, mailbox, request, run, Reply};
 use crate::faults::Endpoint;
 use crate::graph::access::Permission;
 use crate::graph::message_json::{folder_json, user_json};
-use crate::graph::{send, GraphError};
+use crate::graph::send;
 use crate::state::Fake;
 
 /// The routes.

@@ -208,7 +208,10 @@ mod tests {
         assert_eq!(items[1].not_a_file, Some(SkipReason::ItemAttachment));
         assert_eq!(items[1].content_type, "application/octet-stream");
         assert_eq!(items[2].not_a_file, Some(SkipReason::ReferenceAttachment));
-        assert_eq!((items[3].not_a_file, items[3].size), (Some(SkipReason::Unknown), 0));
+        assert_eq!(
+            (items[3].not_a_file, items[3].size),
+            (Some(SkipReason::Unknown), 0)
+        );
         assert_eq!(items[3].name, "(naamloos)");
     }
 

@@ -322,8 +322,8 @@ async fn prepare_page(
         // Stored before the next message's attachments are fetched, with the lease
         // renewed; the page's link stays the resume link, so a sync that stops here
         // fetches the page again and skips what is stored.
-        let attachments = fetch_attachments(state, graph, target, &message.graph_id, run.budget)
-            .await?;
+        let attachments =
+            fetch_attachments(state, graph, target, &message.graph_id, run.budget).await?;
         if target.mark_as_read && !message.is_read {
             let url = message_url(state, target, &message.graph_id);
             graph.patch(&url, &json!({ "isRead": true })).await?;

@@ -74,11 +74,17 @@ pub async fn run(settings: &Settings) -> Result<Row> {
         message_budget: DOWNLOADING_CAP,
         run_budget: 1024 * 1024 * 1024 * 1024,
     };
-    progress(&format!("row 7: the reference, {count} messages without attachments"));
+    progress(&format!(
+        "row 7: the reference, {count} messages without attachments"
+    ));
     let reference = one(settings, &dir, count, false, product).await?;
-    progress(&format!("row 7: {count} × 30 MiB, product defaults (cap 10 MiB)"));
+    progress(&format!(
+        "row 7: {count} × 30 MiB, product defaults (cap 10 MiB)"
+    ));
     let skipped = one(settings, &dir, count, true, product).await?;
-    progress(&format!("row 7: {count} × 30 MiB, cap 40 MiB: every attachment downloaded"));
+    progress(&format!(
+        "row 7: {count} × 30 MiB, cap 40 MiB: every attachment downloaded"
+    ));
     let stored = one(settings, &dir, count, true, downloading).await?;
 
     let gib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0 * 1024.0);
@@ -223,9 +229,11 @@ async fn worker(
 /// bytes-stored seconds peak-rss-kib".
 pub async fn worker_main(args: &[String]) -> Result<()> {
     let [db_url, fake_url, mailbox_id, cap, message_budget, run_budget] = args else {
-        return Err("usage: bench attachment-worker <database-url> <fake-url> <mailbox-id> \
+        return Err(
+            "usage: bench attachment-worker <database-url> <fake-url> <mailbox-id> \
                     <cap> <message-budget> <run-budget>"
-            .into());
+                .into(),
+        );
     };
     let db = server::db::connect_and_migrate(db_url).await?;
     let mut state = seed::state(db, fake_url)?;

@@ -1,7 +1,9 @@
 //! Reading what the fake observed.
 
 use super::{ControlError, FakeHandle};
-use crate::records::{AttachmentDownload, GraphRequestRecord, MailboxConcurrency, SentMessage, TokenRequestRecord};
+use crate::records::{
+    AttachmentDownload, GraphRequestRecord, MailboxConcurrency, SentMessage, TokenRequestRecord,
+};
 
 impl FakeHandle {
     /// Messages sent by `user` (object ID or UPN) through `sendMail`, oldest first.

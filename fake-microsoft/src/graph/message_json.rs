@@ -111,8 +111,14 @@ pub fn select(full: Value, selected: Option<&[String]>) -> Value {
 /// A file attachment as listed: every property, `contentBytes` included, unless `$select`
 /// names others (`@odata.type` and `@odata.mediaContentType` stay, as in Graph: the list
 /// holds several kinds). The content is rendered only when it is listed.
-pub fn attachment_json(attachment: &Attachment, modified: &str, selected: Option<&[String]>) -> Value {
-    let wants = |name: &str| selected.is_none_or(|names| names.iter().any(|s| s.eq_ignore_ascii_case(name)));
+pub fn attachment_json(
+    attachment: &Attachment,
+    modified: &str,
+    selected: Option<&[String]>,
+) -> Value {
+    let wants = |name: &str| {
+        selected.is_none_or(|names| names.iter().any(|s| s.eq_ignore_ascii_case(name)))
+    };
     let mut item = json!({
         "@odata.type": "#microsoft.graph.fileAttachment",
         "@odata.mediaContentType": attachment.content_type,
@@ -134,7 +140,11 @@ pub fn attachment_json(attachment: &Attachment, modified: &str, selected: Option
     match (selected, item) {
         (Some(names), Value::Object(map)) => Value::Object(
             map.into_iter()
-                .filter(|(key, _)| key.starts_with("@odata.") || key == "id" || names.iter().any(|s| s.eq_ignore_ascii_case(key)))
+                .filter(|(key, _)| {
+                    key.starts_with("@odata.")
+                        || key == "id"
+                        || names.iter().any(|s| s.eq_ignore_ascii_case(key))
+                })
                 .collect(),
         ),
         (_, item) => item,
@@ -192,7 +202,10 @@ mod tests {
     fn attachment_size_is_decoded_length() {
         let attachment = Attachment::file("x.txt", "text/plain", STANDARD.encode("hallo"));
         assert_eq!(attachment_json(&attachment, "", None)["size"], 5);
-        assert_eq!(attachment_json(&attachment, "", None)["contentBytes"], "aGFsbG8=");
+        assert_eq!(
+            attachment_json(&attachment, "", None)["contentBytes"],
+            "aGFsbG8="
+        );
     }
 
     #[test]

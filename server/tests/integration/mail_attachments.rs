@@ -86,7 +86,12 @@ fn summary(files: &[attachment::Model]) -> Vec<(String, Option<String>, i64, Opt
         .collect()
 }
 
-fn row(name: &str, reason: Option<&str>, size: i64, content: Option<usize>) -> (String, Option<String>, i64, Option<usize>) {
+fn row(
+    name: &str,
+    reason: Option<&str>,
+    size: i64,
+    content: Option<usize>,
+) -> (String, Option<String>, i64, Option<usize>) {
     (name.to_string(), reason.map(str::to_string), size, content)
 }
 
@@ -112,7 +117,10 @@ async fn an_oversize_attachment_is_listed_with_its_size_and_never_downloaded(
             row("groot.pdf", Some("too_large"), 5_000_000, None),
         ]
     );
-    assert_eq!(files_of(&db, "Bijlagen").await[0].content.as_deref(), Some(&b"hallo"[..]));
+    assert_eq!(
+        files_of(&db, "Bijlagen").await[0].content.as_deref(),
+        Some(&b"hallo"[..])
+    );
     assert!(
         downloads_of(&c.fake, "groot.pdf").is_empty(),
         "the oversize attachment was downloaded: {:?}",
@@ -120,14 +128,21 @@ async fn an_oversize_attachment_is_listed_with_its_size_and_never_downloaded(
     );
     let small = downloads_of(&c.fake, "klein.txt");
     assert_eq!(small.len(), 1);
-    assert_eq!((small[0].via.as_str(), small[0].bytes_served), ("$value", 5));
+    assert_eq!(
+        (small[0].via.as_str(), small[0].bytes_served),
+        ("$value", 5)
+    );
 }
 
 async fn the_budget_per_message_skips_the_rest_of_that_message(db: DatabaseConnection) {
     let mut c = connected(&db).await;
     c.state.mail.attachment_max_bytes = 10_000;
     c.state.mail.attachment_message_budget_bytes = 15_000;
-    let three = json!([generated("a.pdf", 6_000), generated("b.pdf", 6_000), generated("c.pdf", 6_000)]);
+    let three = json!([
+        generated("a.pdf", 6_000),
+        generated("b.pdf", 6_000),
+        generated("c.pdf", 6_000)
+    ]);
     c.fake
         .add_message(INFO, with_files("Drie bijlagen", 12, three))
         .unwrap();
@@ -146,7 +161,10 @@ async fn the_budget_per_message_skips_the_rest_of_that_message(db: DatabaseConne
             row("c.pdf", Some("message_budget"), 6_000, None),
         ]
     );
-    assert!(downloads_of(&c.fake, "c.pdf").is_empty(), "c.pdf downloaded");
+    assert!(
+        downloads_of(&c.fake, "c.pdf").is_empty(),
+        "c.pdf downloaded"
+    );
     // The budget is per message: the next one starts afresh.
     assert_eq!(
         summary(&files_of(&db, "Eén bijlage").await),
@@ -160,9 +178,16 @@ async fn the_budget_per_sync_skips_the_rest_and_the_sync_completes(db: DatabaseC
     let mut c = connected(&db).await;
     c.state.mail.attachment_max_bytes = 10_000;
     c.state.mail.attachment_run_budget_bytes = 20_000;
-    for (subject, day, name) in [("Eerste", 12, "1.pdf"), ("Tweede", 13, "2.pdf"), ("Derde", 14, "3.pdf")] {
+    for (subject, day, name) in [
+        ("Eerste", 12, "1.pdf"),
+        ("Tweede", 13, "2.pdf"),
+        ("Derde", 14, "3.pdf"),
+    ] {
         c.fake
-            .add_message(INFO, with_files(subject, day, json!([generated(name, 8_000)])))
+            .add_message(
+                INFO,
+                with_files(subject, day, json!([generated(name, 8_000)])),
+            )
             .unwrap();
     }
     let report = sync_now(&c.state, c.id).await.unwrap();
@@ -178,7 +203,10 @@ async fn the_budget_per_sync_skips_the_rest_and_the_sync_completes(db: DatabaseC
         summary(&files_of(&db, "Derde").await),
         [row("3.pdf", Some("run_budget"), 8_000, None)]
     );
-    assert!(downloads_of(&c.fake, "3.pdf").is_empty(), "3.pdf downloaded");
+    assert!(
+        downloads_of(&c.fake, "3.pdf").is_empty(),
+        "3.pdf downloaded"
+    );
     // The sync went on to the end of the round: the delta link is stored, no resume link,
     // and the mailbox is not failing.
     let state = state_row(&db, c.id).await;
@@ -214,7 +242,10 @@ async fn a_graph_answer_over_the_cap_is_a_malformed_answer(db: DatabaseConnectio
     assert_eq!(state.last_error_code.as_deref(), Some("malformed_response"));
     assert_eq!(state.lease_holder, None, "the lease is given back");
     assert!(
-        !stored(&db).await.iter().any(|m| m.subject == "Lange nieuwsbrief"),
+        !stored(&db)
+            .await
+            .iter()
+            .any(|m| m.subject == "Lange nieuwsbrief"),
         "not stored from a page that was not read"
     );
     // Not retried as if transient: one request for that page.
@@ -223,7 +254,10 @@ async fn a_graph_answer_over_the_cap_is_a_malformed_answer(db: DatabaseConnectio
     // With room for it, the same mailbox syncs.
     c.state.mail.graph_response_max_bytes = 1024 * 1024;
     sync_now(&c.state, c.id).await.unwrap();
-    assert!(stored(&db).await.iter().any(|m| m.subject == "Lange nieuwsbrief"));
+    assert!(stored(&db)
+        .await
+        .iter()
+        .any(|m| m.subject == "Lange nieuwsbrief"));
 }
 
 async fn a_lying_size_stops_the_download_at_the_cap(db: DatabaseConnection) {
@@ -243,7 +277,10 @@ async fn a_lying_size_stops_the_download_at_the_cap(db: DatabaseConnection) {
     assert_eq!(files[0].skipped_reason.as_deref(), Some("too_large"));
     assert_eq!(files[0].content, None);
     let size = u64::try_from(files[0].size).unwrap();
-    assert!(size > CAP && size < BODY, "recorded as larger than the cap: {size}");
+    assert!(
+        size > CAP && size < BODY,
+        "recorded as larger than the cap: {size}"
+    );
     // The fake records what it handed over once the client stopped reading.
     let deadline = Instant::now() + Duration::from_secs(10);
     let served = loop {

@@ -148,8 +148,9 @@ async fn the_message_pages_render_for_a_lezer(db: DatabaseConnection) {
         "the skip reason"
     );
     assert!(
-        html.contains("de bijlagen van dit bericht samen zijn groter dan de ingestelde limiet per bericht")
-            && html.contains("de ingestelde limiet voor één keer ophalen was bereikt"),
+        html.contains(
+            "de bijlagen van dit bericht samen zijn groter dan de ingestelde limiet per bericht"
+        ) && html.contains("de ingestelde limiet voor één keer ophalen was bereikt"),
         "the budgets' skip reasons"
     );
 

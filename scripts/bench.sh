@@ -3,7 +3,7 @@
 # which prints one table and, when every row ran, writes it into bench/RESULTS.md and
 # README.md.   ROWS=2,6 make bench   runs rows 2 and 6 only.
 # Knobs (defaults as issue 9 states them): BENCH_WRK_SECONDS=10, BENCH_CALLBACKS=1000,
-# BENCH_REFRESH_MAILBOXES=10000, BENCH_SYNC_MESSAGES=100000.
+# BENCH_REFRESH_MAILBOXES=10000, BENCH_SYNC_MESSAGES=100000, BENCH_ATTACHMENT_MESSAGES=100 (row 7).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null

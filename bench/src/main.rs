@@ -1,11 +1,13 @@
-//! `make bench`: the numbers of issue 9, each beside a reference measured in the same run
+//! `make bench`: the numbers of issue 9 (and row 7 of issue 21), each beside a reference measured in the same run
 //! (absolute times on shared machines are noise; ratios are not). Prints one table; a run of
 //! every row also writes it into `bench/RESULTS.md` and `README.md` between
 //! `<!-- bench:start -->` and `<!-- bench:end -->`.
 //!
 //! Rows 3 and 4 run the server library and the fake Microsoft in this process (the code under
 //! test is called as the router calls it); rows 1, 2 and 6 start the release `server` binary,
-//! because RSS and start-up are properties of a process. `ROWS=2,6` runs a subset.
+//! because RSS and start-up are properties of a process; rows 5 and 7 run each sync in a
+//! child process (`sync-worker`, `attachment-worker`) for its own peak RSS. `ROWS=2,6` runs a
+//! subset.
 
 mod machine;
 mod report;
@@ -41,10 +43,12 @@ pub struct Settings {
     pub refresh_mailboxes: usize,
     /// Messages to sync (row 5).
     pub sync_messages: usize,
+    /// Messages with a 30 MiB attachment to sync (row 7).
+    pub attachment_messages: usize,
 }
 
 /// Every row `make bench` runs without `ROWS`.
-const ALL_ROWS: &[u8] = &[1, 2, 3, 4, 5, 6, 8];
+const ALL_ROWS: &[u8] = &[1, 2, 3, 4, 5, 6, 7, 8];
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Result<T> = std::result::Result<T, Error>;
@@ -82,6 +86,7 @@ impl Settings {
             callbacks: env_number("BENCH_CALLBACKS", 1_000),
             refresh_mailboxes: env_number("BENCH_REFRESH_MAILBOXES", 10_000),
             sync_messages: env_number("BENCH_SYNC_MESSAGES", 100_000),
+            attachment_messages: env_number("BENCH_ATTACHMENT_MESSAGES", 100),
         }
     }
 
@@ -108,6 +113,15 @@ fn main() -> ExitCode {
         }
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("attachment-worker") {
+        return match runtime.block_on(rows::attachments::worker_main(&args[1..])) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("bench attachment-worker: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if args.first().map(String::as_str) == Some("sync-worker") {
         return match runtime.block_on(rows::sync::worker_main(&args[1..])) {
             Ok(()) => ExitCode::SUCCESS,
@@ -165,6 +179,14 @@ async fn run(settings: &Settings) -> Vec<Row> {
             rows::sync::run(settings)
                 .await
                 .unwrap_or_else(|error| Row::failed(rows::sync::NAME, error)),
+        );
+    }
+    if settings.wants(7) {
+        progress("row 7: sync of hostile mail, peak RSS");
+        rows.push(
+            rows::attachments::run(settings)
+                .await
+                .unwrap_or_else(|error| Row::failed(rows::attachments::NAME, error)),
         );
     }
     if settings.wants(8) {

@@ -6,7 +6,7 @@ use std::path::Path;
 /// One line of the table.
 #[derive(Clone, Debug)]
 pub struct Row {
-    /// 1–6, as in issue 9.
+    /// 1–6 as in issue 9; 7 of issue 21.
     pub number: u8,
     pub name: &'static str,
     /// What we measured.

@@ -31,6 +31,8 @@ pub enum Endpoint {
     GraphMessage,
     /// `GET …/messages/{mid}/attachments`.
     GraphAttachments,
+    /// `GET …/messages/{mid}/attachments/{aid}/$value`.
+    GraphAttachmentValue,
     /// `POST /v1.0/users/{id}/sendMail`.
     GraphSend,
 }
@@ -46,6 +48,7 @@ impl Endpoint {
                 | Self::GraphDelta
                 | Self::GraphMessage
                 | Self::GraphAttachments
+                | Self::GraphAttachmentValue
                 | Self::GraphSend
         )
     }
@@ -129,7 +132,7 @@ pub struct FaultPlan {
     rules: Vec<FaultSpec>,
 }
 
-const ALL: [Endpoint; 12] = [
+const ALL: [Endpoint; 13] = [
     Endpoint::Discovery,
     Endpoint::Keys,
     Endpoint::Authorize,
@@ -141,6 +144,7 @@ const ALL: [Endpoint; 12] = [
     Endpoint::GraphDelta,
     Endpoint::GraphMessage,
     Endpoint::GraphAttachments,
+    Endpoint::GraphAttachmentValue,
     Endpoint::GraphSend,
 ];
 

@@ -71,6 +71,23 @@ pub struct SentMessage {
     pub raw: serde_json::Value,
 }
 
+/// An attachment's content served: through `…/attachments/{id}/$value`, or as
+/// `contentBytes` in a list that did not leave it out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentDownload {
+    /// The message's ID.
+    pub message_id: String,
+    /// The attachment's ID.
+    pub attachment_id: String,
+    /// `$value` or `contentBytes`.
+    pub via: String,
+    /// Content bytes handed to the connection; for `$value`, known once the body ends or
+    /// the client stops reading (then what the socket took, not what the client kept).
+    pub bytes_served: u64,
+    /// When (fake clock).
+    pub at: DateTime<Utc>,
+}
+
 /// In-flight Graph requests for one mailbox.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxConcurrency {
@@ -89,6 +106,8 @@ pub struct Records {
     pub graph_requests: Vec<GraphRequestRecord>,
     /// Sent mail, oldest first.
     pub sent: Vec<SentMessage>,
+    /// Attachment contents served, oldest first.
+    pub attachment_downloads: Vec<AttachmentDownload>,
     /// Concurrency per mailbox object ID.
     pub concurrency: HashMap<Uuid, MailboxConcurrency>,
 }

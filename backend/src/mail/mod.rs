@@ -5,12 +5,14 @@
 //!
 //! Pure core, unit-tested in place: [`delta`] (pages), [`attachments`], [`sanitize`] (bodies
 //! safe to display), [`error`]. I/O at the edges: Graph through the one client of
-//! [`crate::microsoft::graph`], [`store`], [`lease`], [`failures`], [`summary`] (database),
+//! [`crate::microsoft::graph`] ([`downloads`]: attachments one by one under the byte
+//! budgets), [`store`], [`lease`], [`failures`], [`summary`] (database),
 //! and the flows [`sync`] and [`scheduler`]; [`progress`]: "Nu ophalen"'s request and how far a
 //! sync is, for the pages.
 
 pub mod attachments;
 pub mod delta;
+pub mod downloads;
 pub mod error;
 pub mod failures;
 pub mod lease;

@@ -24,6 +24,18 @@ pub struct MailSettings {
     pub page_size: u32,
     /// `MAIL_ATTACHMENT_MAX_BYTES`: larger attachments are listed as skipped (`too_large`).
     pub attachment_max_bytes: u64,
+    /// `MAIL_ATTACHMENT_MESSAGE_BUDGET_BYTES`: one message's attachments are stored up to
+    /// this many bytes together; the rest are listed as skipped (`message_budget`). A
+    /// message's attachments are in memory together before it is stored, so this bounds
+    /// what one sync holds.
+    pub attachment_message_budget_bytes: u64,
+    /// `MAIL_ATTACHMENT_RUN_BUDGET_BYTES`: one sync of one mailbox downloads at most this
+    /// many attachment bytes; later attachments are listed as skipped (`run_budget`).
+    pub attachment_run_budget_bytes: u64,
+    /// `MAIL_GRAPH_RESPONSE_MAX_BYTES`: the largest Graph answer (a delta page, an
+    /// attachment list) the sync reads; a larger one fails the sync as a malformed answer
+    /// instead of filling the memory.
+    pub graph_response_max_bytes: u64,
     /// `MAIL_MAX_CONSECUTIVE_FAILURES`: a mailbox shows "Fout" after this many failed syncs
     /// in a row.
     pub max_consecutive_failures: u32,
@@ -59,6 +71,9 @@ impl Default for MailSettings {
             first_sync_since: None,
             page_size: 50,
             attachment_max_bytes: 10 * 1024 * 1024,
+            attachment_message_budget_bytes: 25 * 1024 * 1024,
+            attachment_run_budget_bytes: 1024 * 1024 * 1024,
+            graph_response_max_bytes: crate::microsoft::graph::DEFAULT_RESPONSE_MAX_BYTES,
             max_consecutive_failures: 5,
             failure_backoff_max: Duration::from_secs(3600),
             failure_history: 50,

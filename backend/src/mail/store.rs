@@ -373,7 +373,8 @@ async fn insert_with_attachments(
         .insert(txn)
         .await?;
     for file in new.attachments {
-        attachment::ActiveModel {
+        // Not read back: the content would be returned and held twice.
+        attachment::Entity::insert(attachment::ActiveModel {
             message_id: Set(stored.id),
             name: Set(normalise::chars(file.name, normalise::SHORT_MAX_CHARS)),
             content_type: Set(normalise::chars(
@@ -384,8 +385,8 @@ async fn insert_with_attachments(
             content: Set(file.content),
             skipped_reason: Set(file.skipped.map(|r| r.as_str().to_string())),
             ..Default::default()
-        }
-        .insert(txn)
+        })
+        .exec_without_returning(txn)
         .await?;
     }
     Ok(())

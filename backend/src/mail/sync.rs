@@ -1,18 +1,20 @@
 //! One sync of one mailbox's inbox: from the resume link, the delta link, or a first request
 //! bounded by the start date, page by page to the delta link; each page stored in one
-//! transaction; a resync when Graph lost the sync state. Every request asks for Graph's
-//! immutable ids, the key messages are stored under.
+//! transaction, except that a message with attachments is stored on its own as soon as they
+//! are fetched (a page never holds more than one message's attachments); a resync when
+//! Graph lost the sync state. Every request asks for Graph's immutable ids, the key
+//! messages are stored under.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use super::attachments::{parse_attachments, FetchedAttachment};
+use super::attachments::{FetchedAttachment, MessageBudget, RunBudget};
 use super::delta::{first_url, is_graph_link, parse_page, DeltaPage, NextLink};
 use super::error::SyncError;
 use super::quarantine::{Quarantined, Reason};
 use super::store::{self, NewMessage};
-use super::{failures, lease, progress, SyncReport};
+use super::{downloads, failures, lease, progress, SyncReport};
 use crate::connect::refresh::refresh_rejected_access_token;
 use crate::connect::{ensure_fresh_access_token, RefreshError};
 use crate::entities::{
@@ -172,7 +174,11 @@ async fn sync_mailbox(
     };
     let pause = settings.pause.as_ref();
     let http = immutable_id_client(state)?;
-    let mut graph = GraphClient::new(&http, settings.retry, pause, id, token, renewal);
+    let mut graph = GraphClient::new(&http, settings.retry, pause, id, token, renewal)
+        .with_response_cap(settings.graph_response_max_bytes);
+    let mut budget = RunBudget {
+        left: settings.attachment_run_budget_bytes,
+    };
     let start = |now: DateTime<Utc>| {
         first_url(
             &state.microsoft.graph_url,
@@ -213,7 +219,13 @@ async fn sync_mailbox(
         let page =
             parse_page(&value).map_err(|detail| SyncError::Malformed { detail, body: None })?;
         drop(value);
-        let prepared = prepare_page(state, &mut graph, target, page).await?;
+        let run = PageRun {
+            holder,
+            url: &url,
+            budget: &mut budget,
+        };
+        let prepared = prepare_page(state, &mut graph, target, page, run).await?;
+        report.new_messages += prepared.stored_apart;
         let next = prepared.next.clone();
         let counts = match &next {
             // Graph is asked for the next page while this one is stored: one request at a
@@ -246,15 +258,18 @@ async fn sync_mailbox(
     }
 }
 
-/// A page ready to store: its new messages with their attachments (marked read on Graph
-/// when the mailbox says so), the rows stored before immutable ids that its messages take
-/// over, what was skipped, its removals, and where to go on.
+/// A page ready to store: its new messages without attachments (marked read on Graph when
+/// the mailbox says so), the rows stored before immutable ids that its messages take over,
+/// what was skipped, its removals, and where to go on; the messages with attachments are
+/// stored already.
 struct PreparedPage {
     new: Vec<NewMessage>,
     adopted: Vec<(i32, String)>,
     quarantined: Vec<Quarantined>,
     removed: Vec<String>,
     next: NextLink,
+    /// New messages with attachments, each stored on its own while the page was prepared.
+    stored_apart: usize,
 }
 
 /// The HTTP client of one sync: every request asks for immutable ids (the preference applies
@@ -290,14 +305,25 @@ fn is_gone(error: &SyncError) -> bool {
         && !matches!(graph.code.as_str(), "ErrorInvalidUser" | "MailboxNotEnabledForRESTAPI"))
 }
 
-/// Fetches the attachments of the page's new messages and marks them read when the mailbox
-/// says so: every Graph request the page needs besides itself. A message Graph no longer
-/// has (404) is quarantined and skipped; the page goes on.
+/// What preparing a page needs of the sync: the lease holder, the page's own link (the
+/// resume link while its messages with attachments are stored) and the attachment bytes
+/// the sync may still download.
+struct PageRun<'r> {
+    holder: &'r str,
+    url: &'r str,
+    budget: &'r mut RunBudget,
+}
+
+/// Marks the page's new messages read when the mailbox says so, and stores each one with
+/// attachments on its own as soon as they are fetched: every Graph request the page needs
+/// besides itself. A message Graph no longer has (404) is quarantined and skipped; the page
+/// goes on.
 async fn prepare_page(
     state: &AppState,
     graph: &mut MailGraph<'_>,
     target: &Target,
     page: DeltaPage,
+    run: PageRun<'_>,
 ) -> Result<PreparedPage, SyncError> {
     let DeltaPage {
         messages,
@@ -311,6 +337,7 @@ async fn prepare_page(
     let mut new = Vec::with_capacity(messages.len());
     let mut adopted = Vec::new();
     let mut quarantined = Vec::new();
+    let mut stored_apart = 0;
     // Each id once, the first of the page (a page may list one message twice).
     for message in messages {
         if let Some(row) = listed.adopt.remove(&message.graph_id) {
@@ -320,22 +347,52 @@ async fn prepare_page(
         if !listed.new.remove(&message.graph_id) {
             continue;
         }
-        let attachments = if message.has_attachments {
-            match fetch_attachments(state, graph, target, &message.graph_id).await {
-                Ok(attachments) => attachments,
+        if !message.has_attachments {
+            new.push(NewMessage {
+                message,
+                attachments: Vec::new(),
+            });
+            continue;
+        }
+        // Stored before the next message's attachments are fetched, with the lease
+        // renewed; the page's link stays the resume link, so a sync that stops here
+        // fetches the page again and skips what is stored.
+        let fetched = fetch_attachments(state, graph, target, &message.graph_id, run.budget).await;
+        let attachments = match fetched {
+            Ok(attachments) => attachments,
+            Err(error) if is_gone(&error) => {
+                quarantined.push(Quarantined::of(&message, Reason::Gone, "attachments: 404"));
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        if target.mark_as_read && !message.is_read {
+            let url = message_url(state, target, &message.graph_id);
+            match graph
+                .patch(&url, &json!({ "isRead": true }))
+                .await
+                .map_err(SyncError::from)
+            {
+                Ok(_) => {}
                 Err(error) if is_gone(&error) => {
-                    quarantined.push(Quarantined::of(&message, Reason::Gone, "attachments: 404"));
+                    quarantined.push(Quarantined::of(&message, Reason::Gone, "mark as read: 404"));
                     continue;
                 }
                 Err(error) => return Err(error),
             }
-        } else {
-            Vec::new()
+        }
+        let alone = PreparedPage {
+            new: vec![NewMessage {
+                message,
+                attachments,
+            }],
+            adopted: Vec::new(),
+            quarantined: Vec::new(),
+            removed: Vec::new(),
+            next: NextLink::More(run.url.to_string()),
+            stored_apart: 0,
         };
-        new.push(NewMessage {
-            message,
-            attachments,
-        });
+        stored_apart += store_prepared(state, target, run.holder, alone).await?.new;
     }
     if target.mark_as_read {
         let mut kept = Vec::with_capacity(new.len());
@@ -369,6 +426,7 @@ async fn prepare_page(
         quarantined,
         removed,
         next,
+        stored_apart,
     })
 }
 
@@ -404,10 +462,15 @@ async fn fetch_attachments(
     graph: &mut MailGraph<'_>,
     target: &Target,
     graph_id: &str,
+    run: &mut RunBudget,
 ) -> Result<Vec<FetchedAttachment>, SyncError> {
-    let url = format!("{}/attachments", message_url(state, target, graph_id));
-    let list = graph.get(&url, None).await?;
-    Ok(parse_attachments(&list, state.mail.attachment_max_bytes))
+    let settings = &state.mail;
+    let message = MessageBudget {
+        cap: settings.attachment_max_bytes,
+        left: settings.attachment_message_budget_bytes,
+    };
+    let url = message_url(state, target, graph_id);
+    downloads::fetch_attachments(graph, &state.microsoft.graph_url, &url, message, run).await
 }
 
 fn message_url(state: &AppState, target: &Target, graph_id: &str) -> String {

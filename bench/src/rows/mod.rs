@@ -1,7 +1,9 @@
 //! The rows of the table: 1, 2 and 6 against a server process (`served`, with `weight`
 //! and `footprint`), 3 and 4 in process against the fake Microsoft, 5 waiting for the mail
-//! sync, 8 flooding the release server with sign-ins.
+//! sync, 7 waiting for a sync of messages with large attachments, 8 flooding the release
+//! server with sign-ins.
 
+pub mod attachments;
 pub mod callback;
 pub mod footprint;
 pub mod refresh;

@@ -32,7 +32,7 @@ pub const NAME: (u8, &str, &str) = (
 /// The bench's own PostgreSQL database, dropped and created for every run.
 const POSTGRES_DATABASE: &str = "mailboxen_bench";
 /// Messages are dated within the last days; the first sync looks back this far.
-const LOOK_BACK_DAYS: i64 = 30;
+pub const LOOK_BACK_DAYS: i64 = 30;
 
 /// What a worker reports.
 struct Synced {
@@ -173,7 +173,7 @@ fn deliver(fake: &FakeMicrosoft, count: usize) -> Result<()> {
 
 /// A migrated database with a signed-in account and info@ connected for real (sign-in at
 /// the fake, callback): the state and the mailbox id.
-async fn connected(db: DatabaseConnection, fake_url: &str) -> Result<(AppState, i32)> {
+pub async fn connected(db: DatabaseConnection, fake_url: &str) -> Result<(AppState, i32)> {
     let state = seed::state(db.clone(), fake_url)?;
     let (user_id, _) = seed::signed_in(&db).await?;
     let mailbox_id = super::callback::connect_info(&state, user_id).await?;

@@ -1,7 +1,9 @@
 //! Reading what the fake observed.
 
 use super::{ControlError, FakeHandle};
-use crate::records::{GraphRequestRecord, MailboxConcurrency, SentMessage, TokenRequestRecord};
+use crate::records::{
+    AttachmentDownload, GraphRequestRecord, MailboxConcurrency, SentMessage, TokenRequestRecord,
+};
 
 impl FakeHandle {
     /// Messages sent by `user` (object ID or UPN) through `sendMail`, oldest first.
@@ -42,6 +44,12 @@ impl FakeHandle {
         self.fake.lock().records.graph_requests.clone()
     }
 
+    /// Every attachment content served (`$value` or `contentBytes`), oldest first: a test
+    /// asserts with it that an attachment was never downloaded.
+    pub fn attachment_downloads(&self) -> Vec<AttachmentDownload> {
+        self.fake.lock().records.attachment_downloads.clone()
+    }
+
     /// In-flight and maximum concurrent Graph requests on a mailbox.
     pub fn mailbox_concurrency(&self, user: &str) -> Result<MailboxConcurrency, ControlError> {
         let state = self.fake.lock();
@@ -76,6 +84,7 @@ impl FakeHandle {
         records.token_requests.clear();
         records.graph_requests.clear();
         records.sent.clear();
+        records.attachment_downloads.clear();
         for entry in records.concurrency.values_mut() {
             entry.max_in_flight = entry.in_flight;
         }

@@ -129,8 +129,49 @@ pub struct Attachment {
     pub name: String,
     /// MIME type.
     pub content_type: String,
-    /// The content, base64 (Graph's `contentBytes`).
+    /// The content, base64 (Graph's `contentBytes`); empty when it is generated.
+    #[serde(default)]
     pub content_base64: String,
+    /// Content made up as it is served instead: this many bytes of a fixed pattern
+    /// ([`crate::graph::attachment_value`]), never held whole, so tests and the benchmark
+    /// can attach files of tens of megabytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_bytes: Option<u64>,
+    /// The `size` the attachment list reports when it is not the content's: a sender's
+    /// lie, as a hostile message may carry one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed_size: Option<u64>,
+}
+
+impl Attachment {
+    /// A file attachment with this content.
+    pub fn file(name: &str, content_type: &str, content_base64: String) -> Self {
+        Self {
+            id: new_attachment_id(),
+            name: name.to_owned(),
+            content_type: content_type.to_owned(),
+            content_base64,
+            generated_bytes: None,
+            listed_size: None,
+        }
+    }
+
+    /// The length of its content in bytes.
+    pub fn content_length(&self) -> u64 {
+        match self.generated_bytes {
+            Some(length) => length,
+            None => base64::Engine::decode(
+                &base64::engine::general_purpose::STANDARD,
+                &self.content_base64,
+            )
+            .map_or(0, |bytes| bytes.len() as u64),
+        }
+    }
+
+    /// The `size` Graph lists for it.
+    pub fn listed_size(&self) -> u64 {
+        self.listed_size.unwrap_or_else(|| self.content_length())
+    }
 }
 
 /// A message that left a folder: reported by delta queries as `@removed`.

@@ -108,24 +108,53 @@ pub fn select(full: Value, selected: Option<&[String]>) -> Value {
     Value::Object(kept)
 }
 
-/// A file attachment.
-pub fn attachment_json(attachment: &Attachment, modified: &str) -> Value {
-    let size = STANDARD
-        .decode(&attachment.content_base64)
-        .map_or(0, |bytes| bytes.len());
-    json!({
+/// A file attachment as listed: every property, `contentBytes` included, unless `$select`
+/// names others (`@odata.type` and `@odata.mediaContentType` stay, as in Graph: the list
+/// holds several kinds). The content is rendered only when it is listed.
+pub fn attachment_json(
+    attachment: &Attachment,
+    modified: &str,
+    selected: Option<&[String]>,
+) -> Value {
+    let wants = |name: &str| {
+        selected.is_none_or(|names| names.iter().any(|s| s.eq_ignore_ascii_case(name)))
+    };
+    let mut item = json!({
         "@odata.type": "#microsoft.graph.fileAttachment",
         "@odata.mediaContentType": attachment.content_type,
         "id": attachment.id,
         "lastModifiedDateTime": modified,
         "name": attachment.name,
         "contentType": attachment.content_type,
-        "size": size,
+        "size": attachment.listed_size(),
         "isInline": false,
         "contentId": null,
         "contentLocation": null,
-        "contentBytes": attachment.content_base64,
-    })
+    });
+    if wants("contentBytes") {
+        item["contentBytes"] = json!(match attachment.generated_bytes {
+            Some(length) => STANDARD.encode(generated(0, length)),
+            None => attachment.content_base64.clone(),
+        });
+    }
+    match (selected, item) {
+        (Some(names), Value::Object(map)) => Value::Object(
+            map.into_iter()
+                .filter(|(key, _)| {
+                    key.starts_with("@odata.")
+                        || key == "id"
+                        || names.iter().any(|s| s.eq_ignore_ascii_case(key))
+                })
+                .collect(),
+        ),
+        (_, item) => item,
+    }
+}
+
+/// Bytes `offset..offset + length` of generated content: a fixed pattern, so a test can
+/// tell what it got.
+pub fn generated(offset: u64, length: u64) -> Vec<u8> {
+    (offset..offset + length).map(|n| (n % 251) as u8).collect()
 }
 
 /// Whether a request asked for immutable IDs (`Prefer: IdType="ImmutableId"`, alone or
@@ -196,12 +225,27 @@ mod tests {
 
     #[test]
     fn attachment_size_is_decoded_length() {
-        let attachment = Attachment {
-            id: "a".into(),
-            name: "x.txt".into(),
-            content_type: "text/plain".into(),
-            content_base64: STANDARD.encode("hallo"),
-        };
-        assert_eq!(attachment_json(&attachment, "")["size"], 5);
+        let attachment = Attachment::file("x.txt", "text/plain", STANDARD.encode("hallo"));
+        assert_eq!(attachment_json(&attachment, "", None)["size"], 5);
+        assert_eq!(
+            attachment_json(&attachment, "", None)["contentBytes"],
+            "aGFsbG8="
+        );
+    }
+
+    #[test]
+    fn a_selected_list_leaves_the_content_out() {
+        let mut attachment = Attachment::file("groot.bin", "application/pdf", String::new());
+        attachment.generated_bytes = Some(300);
+        attachment.listed_size = Some(10);
+        let names = ["id".to_owned(), "size".to_owned(), "name".to_owned()];
+        let listed = attachment_json(&attachment, "", Some(&names));
+        assert_eq!(listed["size"], 10, "the listed size, not the content's");
+        assert_eq!(listed["@odata.type"], "#microsoft.graph.fileAttachment");
+        assert!(listed.get("contentBytes").is_none());
+        assert!(listed.get("isInline").is_none());
+        let whole = attachment_json(&attachment, "", None);
+        assert_eq!(whole["contentBytes"], STANDARD.encode(generated(0, 300)));
+        assert_eq!(generated(250, 3), [250, 0, 1]);
     }
 }

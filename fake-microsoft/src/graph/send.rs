@@ -107,6 +107,8 @@ pub fn send_mail(state: &mut FakeState, sender: Uuid, body: &[u8]) -> Result<(),
                 .content_type
                 .unwrap_or_else(|| "application/octet-stream".into()),
             content_base64: a.content_bytes,
+            generated_bytes: None,
+            listed_size: None,
         })
         .collect();
     let save_to_sent_items = request.save_to_sent_items.unwrap_or(true);

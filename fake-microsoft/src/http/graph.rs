@@ -42,6 +42,11 @@ pub(super) enum Reply {
     Accepted,
     /// 204 (delete).
     NoContent,
+    /// 200 with raw content (an attachment's `$value`) of this type.
+    Raw {
+        content_type: String,
+        body: axum::body::Body,
+    },
 }
 
 /// What a handler may use besides the state.
@@ -107,6 +112,13 @@ where
         Reply::Json(body) => (StatusCode::OK, axum::Json(body)).into_response(),
         Reply::Accepted => StatusCode::ACCEPTED.into_response(),
         Reply::NoContent => StatusCode::NO_CONTENT.into_response(),
+        Reply::Raw { content_type, body } => {
+            let mut response = (StatusCode::OK, body).into_response();
+            if let Ok(value) = HeaderValue::from_str(&content_type) {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            response
+        }
     })
 }
 

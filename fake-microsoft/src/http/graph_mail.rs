@@ -12,7 +12,7 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use super::graph::{folder_of, mailbox, request, run, Params, Reply};
-use super::graph_user;
+use super::{graph_attachments, graph_user};
 use crate::faults::Endpoint;
 use crate::graph::access::Permission;
 use crate::graph::delta::{delta_page, DeltaNext, DeltaOptions, DeltaRequest};
@@ -37,6 +37,7 @@ pub fn routes() -> Router<Arc<Fake>> {
             get(get_message).patch(patch_message).delete(delete_message),
         )
         .merge(graph_user::routes())
+        .merge(graph_attachments::routes())
 }
 
 async fn list_messages(

@@ -1,4 +1,5 @@
-//! Graph routes around messages: the user, a mail folder, attachments, sendMail.
+//! Graph routes around messages: the user, a mail folder, sendMail (attachments: in
+//! `graph_attachments`).
 
 use std::sync::Arc;
 
@@ -8,14 +9,12 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use serde_json::{json, Value};
 
 use super::graph::{folder_of, mailbox, request, run, Reply};
-use crate::clock::graph_time;
 use crate::faults::Endpoint;
 use crate::graph::access::Permission;
-use crate::graph::message_json::{attachment_json, folder_json, user_json};
-use crate::graph::{send, GraphError};
+use crate::graph::message_json::{folder_json, user_json};
+use crate::graph::send;
 use crate::state::Fake;
 
 /// The routes.
@@ -23,10 +22,6 @@ pub fn routes() -> Router<Arc<Fake>> {
     Router::new()
         .route("/v1.0/users/{user}", get(get_user))
         .route("/v1.0/users/{user}/mailFolders/{folder}", get(get_folder))
-        .route(
-            "/v1.0/users/{user}/messages/{message}/attachments",
-            get(attachments),
-        )
         .route(
             "/v1.0/users/{user}/sendMail",
             post(send_mail).layer(DefaultBodyLimit::max(SEND_MAIL_BODY_LIMIT)),
@@ -83,34 +78,6 @@ async fn get_folder(
             folder_of(user, &folder)?,
             caller.base_url,
         )))
-    })
-    .await
-}
-
-async fn attachments(
-    State(fake): State<Arc<Fake>>,
-    Path((user_key, id)): Path<(String, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let req = request(
-        Endpoint::GraphAttachments,
-        Permission::ReadMail,
-        user_key.clone(),
-        method,
-        uri,
-        headers,
-    );
-    run(fake, req, move |state, caller| {
-        let user = mailbox(state, caller)?;
-        let message = user.message(&id).ok_or_else(GraphError::item_not_found)?;
-        let modified = graph_time(message.last_modified_at.unwrap_or(message.received_at));
-        let value: Vec<Value> = message.attachments.iter().map(|a| attachment_json(a, &modified)).collect();
-        Ok(Reply::Json(json!({
-            "@odata.context": format!("{}/v1.0/$metadata#users('{user_key}')/messages('{id}')/attachments", caller.base_url),
-            "value": value,
-        })))
     })
     .await
 }

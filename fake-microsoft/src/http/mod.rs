@@ -6,6 +6,7 @@ mod authorize;
 mod discovery;
 mod faults;
 mod graph;
+mod graph_attachments;
 mod graph_mail;
 mod graph_user;
 mod pages;

@@ -62,6 +62,9 @@ pub enum MailMsg {
     SkippedTooLarge,
     SkippedItem,
     SkippedReference,
+    SkippedMessageBudget,
+    SkippedRunBudget,
+    SkippedUnreadable,
     AttachmentNotFound,
     LoadFailed,
     TestMailSubject,
@@ -180,6 +183,18 @@ impl MailMsg {
             SkippedTooLarge => ("groter dan de ingestelde limiet", "larger than the configured limit"),
             SkippedItem => ("een bijgevoegd bericht of agenda-item", "an attached message or calendar item"),
             SkippedReference => ("een koppeling naar OneDrive of SharePoint", "a link to OneDrive or SharePoint"),
+            SkippedMessageBudget => (
+                "de bijlagen van dit bericht samen zijn groter dan de ingestelde limiet per bericht",
+                "the attachments of this message together exceed the configured limit per message",
+            ),
+            SkippedRunBudget => (
+                "de ingestelde limiet voor één keer ophalen was bereikt",
+                "the configured limit for one fetch had been reached",
+            ),
+            SkippedUnreadable => (
+                "kon niet worden opgehaald bij Microsoft 365",
+                "could not be fetched from Microsoft 365",
+            ),
             AttachmentNotFound => (
                 "Deze bijlage bestaat niet of is niet opgeslagen.",
                 "This attachment does not exist or was not stored.",

@@ -1,7 +1,8 @@
 //! Incoming mail: `MAIL_SYNC_INTERVAL_SECS`, `MAIL_SYNC_START_DATE`, `MAIL_PAGE_SIZE`,
-//! `MAIL_ATTACHMENT_MAX_BYTES`, `MAIL_MAX_CONSECUTIVE_FAILURES`,
-//! `MAIL_FAILURE_BACKOFF_MAX_SECS`, `MAIL_FAILURE_HISTORY`, `MAIL_SYNC_CONCURRENCY`,
-//! `MAIL_SYNC_LEASE_SECS`, `MAIL_RETRY_MAX_ATTEMPTS`.
+//! `MAIL_ATTACHMENT_MAX_BYTES`, `MAIL_ATTACHMENT_MESSAGE_BUDGET_BYTES`,
+//! `MAIL_ATTACHMENT_RUN_BUDGET_BYTES`, `MAIL_GRAPH_RESPONSE_MAX_BYTES`,
+//! `MAIL_MAX_CONSECUTIVE_FAILURES`, `MAIL_FAILURE_BACKOFF_MAX_SECS`, `MAIL_FAILURE_HISTORY`,
+//! `MAIL_SYNC_CONCURRENCY`, `MAIL_SYNC_LEASE_SECS`, `MAIL_RETRY_MAX_ATTEMPTS`.
 
 use std::time::Duration;
 
@@ -25,6 +26,15 @@ pub struct MailConfig {
     /// `MAIL_ATTACHMENT_MAX_BYTES`: larger attachments are listed as skipped. Default
     /// 10485760 (10 MiB).
     pub attachment_max_bytes: u64,
+    /// `MAIL_ATTACHMENT_MESSAGE_BUDGET_BYTES`: one message's attachments are stored up to
+    /// this many bytes together (they are in memory together). Default 26214400 (25 MiB).
+    pub attachment_message_budget_bytes: u64,
+    /// `MAIL_ATTACHMENT_RUN_BUDGET_BYTES`: one sync of one mailbox downloads at most this
+    /// many attachment bytes. Default 1073741824 (1 GiB).
+    pub attachment_run_budget_bytes: u64,
+    /// `MAIL_GRAPH_RESPONSE_MAX_BYTES`: the largest Graph answer the sync reads, 64 KiB–1 GiB.
+    /// Default 33554432 (32 MiB).
+    pub graph_response_max_bytes: u64,
     /// `MAIL_MAX_CONSECUTIVE_FAILURES`: failed syncs in a row before a mailbox shows
     /// "Fout". Default 5.
     pub max_consecutive_failures: u32,
@@ -73,6 +83,24 @@ impl MailConfig {
                 0,
                 1024 * 1024 * 1024,
             )?,
+            attachment_message_budget_bytes: number(
+                "MAIL_ATTACHMENT_MESSAGE_BUDGET_BYTES",
+                25 * 1024 * 1024,
+                0,
+                1024 * 1024 * 1024,
+            )?,
+            attachment_run_budget_bytes: number(
+                "MAIL_ATTACHMENT_RUN_BUDGET_BYTES",
+                1024 * 1024 * 1024,
+                0,
+                1024 * 1024 * 1024 * 1024,
+            )?,
+            graph_response_max_bytes: number(
+                "MAIL_GRAPH_RESPONSE_MAX_BYTES",
+                backend::microsoft::graph::DEFAULT_RESPONSE_MAX_BYTES,
+                64 * 1024,
+                1024 * 1024 * 1024,
+            )?,
             max_consecutive_failures: small("MAIL_MAX_CONSECUTIVE_FAILURES", 5, 1, 1000)?,
             failure_backoff_max: Duration::from_secs(number(
                 "MAIL_FAILURE_BACKOFF_MAX_SECS",
@@ -94,6 +122,9 @@ impl MailConfig {
             first_sync_since: self.start_date,
             page_size: self.page_size,
             attachment_max_bytes: self.attachment_max_bytes,
+            attachment_message_budget_bytes: self.attachment_message_budget_bytes,
+            attachment_run_budget_bytes: self.attachment_run_budget_bytes,
+            graph_response_max_bytes: self.graph_response_max_bytes,
             max_consecutive_failures: self.max_consecutive_failures,
             failure_backoff_max: self.failure_backoff_max,
             failure_history: self.failure_history,
@@ -143,6 +174,9 @@ mod tests {
         let mail = config(&[])?;
         assert_eq!(mail.sync_interval, Duration::from_secs(300));
         assert_eq!(mail.attachment_max_bytes, 10 * 1024 * 1024);
+        assert_eq!(mail.attachment_message_budget_bytes, 25 * 1024 * 1024);
+        assert_eq!(mail.attachment_run_budget_bytes, 1024 * 1024 * 1024);
+        assert_eq!(mail.graph_response_max_bytes, 32 * 1024 * 1024);
         assert_eq!(mail.max_consecutive_failures, 5);
         assert_eq!(mail.failure_backoff_max, Duration::from_secs(3600));
         assert_eq!(mail.settings().failure_history, 50);
@@ -176,6 +210,8 @@ mod tests {
             ("MAIL_MAX_CONSECUTIVE_FAILURES", "0"),
             ("MAIL_SYNC_CONCURRENCY", "100"),
             ("MAIL_FAILURE_HISTORY", "0"),
+            ("MAIL_GRAPH_RESPONSE_MAX_BYTES", "1000"),
+            ("MAIL_ATTACHMENT_RUN_BUDGET_BYTES", "veel"),
         ] {
             match config(&[(variable, value)]) {
                 Err(error) => assert_eq!(error.variable, variable),

@@ -102,6 +102,8 @@ async fn the_message_pages_render_for_a_postlezer(db: DatabaseConnection) {
     )
     .await;
     insert_attachment(&db, html_message, "groot.pdf", None, Some("too_large")).await;
+    insert_attachment(&db, html_message, "veel.pdf", None, Some("message_budget")).await;
+    insert_attachment(&db, html_message, "later.pdf", None, Some("run_budget")).await;
 
     let (status, html) = get(&reader, &format!("/instellingen/mailboxen/{id}/berichten")).await;
     assert_eq!(status, StatusCode::OK);
@@ -145,6 +147,12 @@ async fn the_message_pages_render_for_a_postlezer(db: DatabaseConnection) {
         html.contains("groter dan de ingestelde limiet"),
         "the skip reason"
     );
+    assert!(
+        html.contains(
+            "de bijlagen van dit bericht samen zijn groter dan de ingestelde limiet per bericht"
+        ) && html.contains("de ingestelde limiet voor één keer ophalen was bereikt"),
+        "the budgets' skip reasons"
+    );
 
     // The same through the server functions.
     let fields = Fields::default()
@@ -155,8 +163,10 @@ async fn the_message_pages_render_for_a_postlezer(db: DatabaseConnection) {
     let detail: Option<MessageDetail> = serde_json::from_str(&body).unwrap();
     let detail = detail.unwrap();
     assert_eq!(detail.to, vec!["Info <info@zonnecoop.nl>".to_string()]);
-    assert_eq!(detail.attachments.len(), 2);
-    assert!(detail.attachments[1].download_path.is_none());
+    assert_eq!(detail.attachments.len(), 4);
+    assert!(detail.attachments[1..]
+        .iter()
+        .all(|a| a.download_path.is_none()));
     let fields = Fields::default()
         .set("mailbox_id", &id.to_string())
         .set("page", "2");

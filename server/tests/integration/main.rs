@@ -27,6 +27,7 @@ mod connect_user_binding;
 mod db_migrate;
 mod diagnostics_preflight;
 mod language;
+mod mail_attachments;
 mod mail_fetch_request;
 mod mail_multi_instance;
 mod mail_poison;

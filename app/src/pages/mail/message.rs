@@ -148,6 +148,9 @@ fn skip_reason(reason: &str) -> Option<MailMsg> {
         "too_large" => MailMsg::SkippedTooLarge,
         "item_attachment" => MailMsg::SkippedItem,
         "reference_attachment" => MailMsg::SkippedReference,
+        "message_budget" => MailMsg::SkippedMessageBudget,
+        "run_budget" => MailMsg::SkippedRunBudget,
+        "unreadable" => MailMsg::SkippedUnreadable,
         _ => return None,
     })
 }

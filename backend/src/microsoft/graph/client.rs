@@ -1,6 +1,8 @@
 //! [`GraphClient`]: every request to Microsoft Graph (fetching mail, sending it, the
 //! preflight's inbox check) goes through it: the bearer token, our `client-request-id`, the
-//! retries of the [`RetryPolicy`] (docs/microsoft.md §6), and one new token after a 401.
+//! retries of the [`RetryPolicy`] (docs/microsoft.md §6), one new token after a 401, and a
+//! size cap on every answer it reads (a JSON answer over the cap is a malformed answer; a
+//! download over its limit stops reading there), so no answer can fill the memory.
 
 use std::future::Future;
 
@@ -8,6 +10,7 @@ use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
+use super::body::{read_capped, Capped};
 use super::error::{GraphError, GraphFailure};
 use super::retry::{jitter, RetryPolicy};
 use crate::mail::Pause;
@@ -43,6 +46,42 @@ pub struct GraphClient<'a, R> {
     renewal: R,
     /// A 401 renews the token once per client; a second 401 is an error.
     renewed: bool,
+    /// The largest JSON answer read ([`DEFAULT_RESPONSE_MAX_BYTES`] unless set).
+    response_max_bytes: u64,
+}
+
+/// The largest JSON answer a client reads unless told otherwise: far above a page of 50
+/// messages with their bodies, far below what would strain the memory.
+pub const DEFAULT_RESPONSE_MAX_BYTES: u64 = 32 * 1024 * 1024;
+
+/// An error answer is read this far: enough for Graph's error object, never a whole page.
+const ERROR_BODY_MAX_BYTES: u64 = 64 * 1024;
+
+/// What a download ([`GraphClient::download`]) got.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Download {
+    /// The whole content, within the limit.
+    Complete(Vec<u8>),
+    /// More than the limit: reading stopped after `read` bytes (more than the limit, or
+    /// none when the announced length already said so), and they were dropped.
+    OverLimit { read: u64 },
+}
+
+/// How a request's answer is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    /// JSON, up to the client's cap.
+    Json,
+    /// Not read (only whether it succeeded matters).
+    Ignored,
+    /// Raw bytes, up to this many.
+    Raw(u64),
+}
+
+/// An answer as read.
+enum Read {
+    Json(Value),
+    Raw(Download),
 }
 
 /// One request, as the client sends it (again).
@@ -53,8 +92,8 @@ struct Request<'b> {
     page_size: Option<u32>,
     /// Whether sending it twice does no more than once.
     idempotent: bool,
-    /// Whether a success's body is wanted (else it is not read).
-    read_answer: bool,
+    /// How a success's body is read.
+    answer: Answer,
 }
 
 impl<'b> Request<'b> {
@@ -66,7 +105,7 @@ impl<'b> Request<'b> {
             body: None,
             page_size: None,
             idempotent: true,
-            read_answer: true,
+            answer: Answer::Json,
         }
     }
 }
@@ -88,7 +127,14 @@ impl<'a, R: Renew> GraphClient<'a, R> {
             token,
             renewal,
             renewed: false,
+            response_max_bytes: DEFAULT_RESPONSE_MAX_BYTES,
         }
+    }
+
+    /// Reads JSON answers up to `max_bytes` (a larger one is [`GraphFailure::Malformed`]).
+    pub fn with_response_cap(mut self, max_bytes: u64) -> Self {
+        self.response_max_bytes = max_bytes;
+        self
     }
 
     /// `GET url` (a whole link as Graph gave it, or one we built); its JSON.
@@ -101,13 +147,31 @@ impl<'a, R: Renew> GraphClient<'a, R> {
             page_size,
             ..Request::to(Method::GET, url)
         };
-        Ok(self.call(request).await?.0)
+        Ok(json(self.call(request).await?.0))
+    }
+
+    /// `GET url` of raw content (an attachment's `$value`), read as it streams in and
+    /// never more than `limit` bytes: a longer answer (whatever its announced length or
+    /// the size Graph listed) stops there and is [`Download::OverLimit`].
+    pub async fn download(
+        &mut self,
+        url: &str,
+        limit: u64,
+    ) -> Result<Download, GraphFailure<R::Error>> {
+        let request = Request {
+            answer: Answer::Raw(limit),
+            ..Request::to(Method::GET, url)
+        };
+        match self.call(request).await?.0 {
+            Read::Raw(download) => Ok(download),
+            Read::Json(_) => Ok(Download::Complete(Vec::new())),
+        }
     }
 
     /// `GET url` when only whether it succeeds matters.
     pub async fn check(&mut self, url: &str) -> Result<(), GraphFailure<R::Error>> {
         let request = Request {
-            read_answer: false,
+            answer: Answer::Ignored,
             ..Request::to(Method::GET, url)
         };
         self.call(request).await.map(|_| ())
@@ -123,7 +187,7 @@ impl<'a, R: Renew> GraphClient<'a, R> {
             body: Some(body),
             ..Request::to(Method::PATCH, url)
         };
-        Ok(self.call(request).await?.0)
+        Ok(json(self.call(request).await?.0))
     }
 
     /// `POST url` of an action such as `sendMail`: never repeated once it may have reached
@@ -137,7 +201,7 @@ impl<'a, R: Renew> GraphClient<'a, R> {
         let request = Request {
             body: Some(body),
             idempotent: false,
-            read_answer: false,
+            answer: Answer::Ignored,
             ..Request::to(Method::POST, url)
         };
         self.call(request).await.map(|(_, attempts)| attempts)
@@ -145,7 +209,7 @@ impl<'a, R: Renew> GraphClient<'a, R> {
 
     /// The request, retried as the policy allows; its answer and the attempts it took (a
     /// renewed token's retry is not a retry of a failure).
-    async fn call(&mut self, request: Request<'_>) -> Result<(Value, u32), GraphFailure<R::Error>> {
+    async fn call(&mut self, request: Request<'_>) -> Result<(Read, u32), GraphFailure<R::Error>> {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -183,14 +247,18 @@ impl<'a, R: Renew> GraphClient<'a, R> {
         }
     }
 
-    async fn once(&self, request: &Request<'_>) -> Result<Value, GraphFailure<R::Error>> {
+    async fn once(&self, request: &Request<'_>) -> Result<Read, GraphFailure<R::Error>> {
+        let accept = match request.answer {
+            Answer::Raw(_) => "*/*",
+            Answer::Json | Answer::Ignored => "application/json",
+        };
         let mut builder = self
             .http
             .request(request.method.clone(), request.url)
             .bearer_auth(self.token.expose_secret())
             // Ours, so a failure can be found in Microsoft's logs (and in the attempt).
             .header("client-request-id", uuid::Uuid::new_v4().to_string())
-            .header("Accept", "application/json");
+            .header("Accept", accept);
         if let Some(size) = request.page_size {
             builder = builder.header("Prefer", format!("odata.maxpagesize={size}"));
         }
@@ -207,13 +275,21 @@ impl<'a, R: Renew> GraphClient<'a, R> {
             }
         })?;
         let status = response.status();
-        if status.is_success() && !request.read_answer {
-            return Ok(Value::Null);
+        if status.is_success() && request.answer == Answer::Ignored {
+            return Ok(Read::Json(Value::Null));
         }
         let headers = response.headers().clone();
+        let no_answer = |error| GraphFailure::NoAnswer {
+            error,
+            may_have_arrived: true,
+        };
         if !status.is_success() {
-            // An error body that cannot be read leaves the status and the headers.
-            let bytes = response.bytes().await.unwrap_or_default();
+            // An error body that cannot be read leaves the status and the headers; one
+            // longer than Graph's error object is cut (and then not Graph's).
+            let bytes = match read_capped(response, ERROR_BODY_MAX_BYTES).await {
+                Ok(Capped::Complete(bytes)) => bytes,
+                Ok(Capped::OverLimit { .. }) | Err(_) => Vec::new(),
+            };
             let now = self.pause.now();
             return Err(GraphFailure::Answered(Box::new(GraphError::from_response(
                 status.as_u16(),
@@ -222,20 +298,44 @@ impl<'a, R: Renew> GraphClient<'a, R> {
                 now,
             ))));
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|error| GraphFailure::NoAnswer {
-                error,
-                may_have_arrived: true,
-            })?;
-        if bytes.is_empty() {
-            return Ok(Value::Null);
+        if let Answer::Raw(limit) = request.answer {
+            return Ok(Read::Raw(
+                match read_capped(response, limit).await.map_err(no_answer)? {
+                    Capped::Complete(bytes) => Download::Complete(bytes),
+                    Capped::OverLimit { read } => Download::OverLimit { read },
+                },
+            ));
         }
-        serde_json::from_slice(&bytes).map_err(|error| GraphFailure::Malformed {
-            detail: error.to_string(),
-            body: Some(String::from_utf8_lossy(&bytes).chars().take(4096).collect()),
-        })
+        let cap = self.response_max_bytes;
+        let bytes = match read_capped(response, cap).await.map_err(no_answer)? {
+            Capped::Complete(bytes) => bytes,
+            Capped::OverLimit { .. } => {
+                return Err(GraphFailure::Malformed {
+                    detail: format!(
+                        "an answer larger than {cap} bytes, the most this app reads \
+                         (MAIL_GRAPH_RESPONSE_MAX_BYTES)"
+                    ),
+                    body: None,
+                })
+            }
+        };
+        if bytes.is_empty() {
+            return Ok(Read::Json(Value::Null));
+        }
+        serde_json::from_slice(&bytes)
+            .map(Read::Json)
+            .map_err(|error| GraphFailure::Malformed {
+                detail: error.to_string(),
+                body: Some(String::from_utf8_lossy(&bytes).chars().take(4096).collect()),
+            })
+    }
+}
+
+/// The JSON of an answer read as JSON.
+fn json(read: Read) -> Value {
+    match read {
+        Read::Json(value) => value,
+        Read::Raw(_) => Value::Null,
     }
 }
 

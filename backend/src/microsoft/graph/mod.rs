@@ -2,12 +2,13 @@
 //! Graph's error answer, one retry policy.
 //!
 //! Pure, unit-tested in place: [`retry`] (when and how long to wait), [`error`] (the error
-//! answer). I/O: [`client`].
+//! answer). I/O: [`client`], which reads every body through `body`'s cap.
 
+mod body;
 pub mod client;
 pub mod error;
 pub mod retry;
 
-pub use client::{user_url, GraphClient, NoRenewal, Renew};
+pub use client::{user_url, Download, GraphClient, NoRenewal, Renew, DEFAULT_RESPONSE_MAX_BYTES};
 pub use error::{GraphError, GraphFailure};
 pub use retry::{RetryPolicy, Transience};

@@ -121,7 +121,10 @@ impl Config {
                 variable: "MICROSOFT_HTTP_TIMEOUT_SECS",
                 problem: format!("'{timeout_text}' is not a number of seconds from 1 to 300"),
             })?;
-        let max_text = get("DATABASE_MAX_CONNECTIONS", "10");
+        let max_text = get(
+            "DATABASE_MAX_CONNECTIONS",
+            &crate::db::DEFAULT_MAX_CONNECTIONS.to_string(),
+        );
         let database_max_connections = max_text
             .parse::<u32>()
             .ok()

@@ -61,11 +61,6 @@ impl PasswordChecks {
         }
     }
 
-    /// How many checks may run at once.
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
     /// Runs `check` on a password-check thread once a slot is free; None when none became
     /// free within the wait (or the check could not run).
     pub async fn run<T: Send + 'static>(

@@ -97,16 +97,36 @@ pub async fn is_locked(
     now: DateTime<Utc>,
     policy: &ThrottlePolicy,
 ) -> Result<bool, DbErr> {
-    let at_address = recent(PAIR, &pair(account, address), now, policy);
+    over_limits(db, account, address, now, policy, None).await
+}
+
+/// The three limits over the failures in the window, leaving out the rows `own` (pair,
+/// account, address) of the attempt being judged.
+async fn over_limits(
+    db: &impl ConnectionTrait,
+    account: &str,
+    address: &str,
+    now: DateTime<Utc>,
+    policy: &ThrottlePolicy,
+    own: Option<[i32; 3]>,
+) -> Result<bool, DbErr> {
+    let [own_pair, own_account, own_address] = own.map_or([None; 3], |ids| ids.map(Some));
+    let others = |scope: &str, text: &str, own: Option<i32>| {
+        let rows = recent(scope, text, now, policy);
+        match own {
+            Some(id) => rows.filter(sign_in_failure::Column::Id.ne(id)),
+            None => rows,
+        }
+    };
+    let at_address = others(PAIR, &pair(account, address), own_pair);
     if policy.locks(at_address.count(db).await?) {
         return Ok(true);
     }
-    if policy.locks_address(recent(ADDRESS, address, now, policy).count(db).await?) {
+    if policy.locks_address(others(ADDRESS, address, own_address).count(db).await?) {
         return Ok(true);
     }
-    let from_everywhere = recent(ACCOUNT, account, now, policy);
-    let failures = from_everywhere.clone().count(db).await?;
-    let delay = policy.account_delay(failures);
+    let from_everywhere = others(ACCOUNT, account, own_account);
+    let delay = policy.account_delay(from_everywhere.clone().count(db).await?);
     if delay.is_zero() {
         return Ok(false);
     }
@@ -115,35 +135,6 @@ pub async fn is_locked(
         .one(db)
         .await?;
     Ok(latest.is_some_and(|latest| now < latest.failed_at + delay))
-}
-
-/// Counts a failure against all three, and forgets failures older than the window.
-pub async fn record_failure(
-    db: &impl ConnectionTrait,
-    account: &str,
-    address: &str,
-    now: DateTime<Utc>,
-    policy: &ThrottlePolicy,
-) -> Result<(), DbErr> {
-    sign_in_failure::Entity::delete_many()
-        .filter(sign_in_failure::Column::FailedAt.lte(now - policy.window))
-        .exec(db)
-        .await?;
-    for (scope, text) in [
-        (PAIR, pair(account, address)),
-        (ACCOUNT, account.to_string()),
-        (ADDRESS, address.to_string()),
-    ] {
-        sign_in_failure::ActiveModel {
-            scope: Set(scope.to_string()),
-            subject: Set(subject(&text)),
-            failed_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(())
 }
 
 /// A sign-in attempt counted before its password is checked: the rows it added, so a
@@ -155,7 +146,8 @@ pub struct CountedAttempt {
     ids: Vec<i32>,
 }
 
-/// Counts an attempt against all three before its password is checked. Parallel guesses
+/// Counts an attempt against all three before its password is checked (and forgets
+/// failures older than the window); a checked attempt that failed stays counted. Parallel guesses
 /// cannot then all pass [`is_locked`] before any of them is recorded: each attempt sees
 /// every one counted before it ([`is_beyond_limit`]).
 pub async fn count_attempt(
@@ -202,30 +194,18 @@ pub async fn is_beyond_limit(
     now: DateTime<Utc>,
     policy: &ThrottlePolicy,
 ) -> Result<bool, DbErr> {
-    let [pair_id, account_id, address_id] = attempt.ids[..] else {
+    let Ok(own) = <[i32; 3]>::try_from(attempt.ids.as_slice()) else {
         return Ok(true);
     };
-    let others = |scope: &str, text: &str, own: i32| {
-        recent(scope, text, now, policy).filter(sign_in_failure::Column::Id.ne(own))
-    };
-    let at_address = others(PAIR, &pair(&attempt.account, &attempt.address), pair_id);
-    if policy.locks(at_address.count(db).await?) {
-        return Ok(true);
-    }
-    let address = others(ADDRESS, &attempt.address, address_id);
-    if policy.locks_address(address.count(db).await?) {
-        return Ok(true);
-    }
-    let from_everywhere = others(ACCOUNT, &attempt.account, account_id);
-    let delay = policy.account_delay(from_everywhere.clone().count(db).await?);
-    if delay.is_zero() {
-        return Ok(false);
-    }
-    let latest = from_everywhere
-        .order_by_desc(sign_in_failure::Column::FailedAt)
-        .one(db)
-        .await?;
-    Ok(latest.is_some_and(|latest| now < latest.failed_at + delay))
+    over_limits(
+        db,
+        &attempt.account,
+        &attempt.address,
+        now,
+        policy,
+        Some(own),
+    )
+    .await
 }
 
 /// Takes back an attempt that was no guess: refused before its password was checked.

@@ -134,7 +134,7 @@ async fn one_account_guessed_from_many_addresses_waits_longer_each_time(db: Data
     let start = Utc::now().with_nanosecond(0).expect("a whole second");
     let at = |millis: i64| start + TimeDelta::milliseconds(millis);
     for address in ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"] {
-        throttle::record_failure(&db, account, address, at(0), &policy)
+        throttle::count_attempt(&db, account, address, at(0), &policy)
             .await
             .unwrap();
     }
@@ -150,7 +150,7 @@ async fn one_account_guessed_from_many_addresses_waits_longer_each_time(db: Data
         !locked("198.51.100.20", 500).await,
         "four failures: no delay yet"
     );
-    throttle::record_failure(&db, account, "203.0.113.5", at(10_000), &policy)
+    throttle::count_attempt(&db, account, "203.0.113.5", at(10_000), &policy)
         .await
         .unwrap();
     assert!(
@@ -158,7 +158,7 @@ async fn one_account_guessed_from_many_addresses_waits_longer_each_time(db: Data
         "five: one second after the latest"
     );
     assert!(!locked("198.51.100.20", 11_200).await);
-    throttle::record_failure(&db, account, "203.0.113.6", at(12_000), &policy)
+    throttle::count_attempt(&db, account, "203.0.113.6", at(12_000), &policy)
         .await
         .unwrap();
     assert!(locked("198.51.100.20", 13_500).await, "six: two seconds");

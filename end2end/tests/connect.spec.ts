@@ -2,15 +2,8 @@
 // Microsoft as the mailbox's user, land back on the mailbox showing "Verbonden" — twice in one
 // browser. And the wrong account: refused, both accounts named.
 import { type Page } from "@playwright/test";
+import { azure, fakeFavicon, info, leden, signInToMicrosoft } from "./fake";
 import { clearMailboxes, expect, expectAccessible, signIn as signInToApp, test, waitForHydration } from "./support";
-
-const azure = {
-  client_id: "80aef83a-368f-4a54-a387-8c794cf71106",
-  tenant_id: "8c10395e-14fe-46db-a8b6-699ac4a65109",
-  client_secret: "dr48Q~7NZM5JoQtqE93R~3NHLi7~M.SmMSM0FvQF",
-};
-const info = { upn: "info@energiedemo.onmicrosoft.com", objectId: "1d00a927-92e1-4f8f-bcee-77a5d6ad3bf5", password: "Zonnepaneel-2026" };
-const leden = { upn: "ledenadministratie@energiedemo.onmicrosoft.com", objectId: "4b2b0927-3782-4a8a-a3bf-c627a9e9cf77", password: "Windmolen-2026" };
 
 /** Fills in the new-mailbox form for `user` and saves: the browser goes on to Microsoft. */
 async function createMailbox(page: Page, name: string, user: { upn: string; objectId: string }) {
@@ -26,25 +19,7 @@ async function createMailbox(page: Page, name: string, user: { upn: string; obje
   await page.waitForURL(/\/oauth2\/v2\.0\/authorize|\/signin\//);
 }
 
-/** Signs in on the fake Microsoft pages as `user`, choosing "another account" if offered. */
-async function signIn(page: Page, user: { upn: string; password: string }) {
-  const picker = page.getByTestId("use-another-account");
-  const email = page.getByTestId("login-email");
-  await expect(picker.or(email)).toBeVisible();
-  if (await picker.isVisible()) await picker.click();
-  await page.getByTestId("login-email").fill(user.upn);
-  await page.getByTestId("login-password").fill(user.password);
-  await page.getByTestId("login-submit").click();
-  // Either Microsoft asks for consent (first sign-in of that user) or sends the browser back.
-  const consent = page.getByTestId("consent-accept");
-  await expect
-    .poll(async () => page.url().startsWith(process.env.E2E_BASE_URL ?? "") || (await consent.isVisible()))
-    .toBe(true);
-  if (await consent.isVisible()) await consent.click();
-}
-
 // The fake Microsoft's pages have no favicon: Chromium reports its 404 on the console.
-const fakeFavicon = new RegExp(`status of 404 .*\\[${(process.env.E2E_FAKE_URL ?? "").replaceAll(".", "\\.")}/favicon`);
 // (An array option value is wrapped in another: Playwright reads `[value, options]`.)
 test.use({ allowedConsoleErrors: [[fakeFavicon], { option: true }] });
 
@@ -55,7 +30,7 @@ test.beforeEach(async ({ page }) => {
 
 test("two mailboxes are connected one after another in the same browser", async ({ page }) => {
   await createMailbox(page, "Info", info);
-  await signIn(page, info);
+  await signInToMicrosoft(page, info);
   await page.waitForURL(/\/instellingen\/mailboxen\/\d+$/);
   await expect(page.getByTestId("connection-state")).toHaveText("Verbonden");
   await expect(page.getByTestId("connected-account")).toHaveText(info.upn);
@@ -63,7 +38,7 @@ test("two mailboxes are connected one after another in the same browser", async 
   await expectAccessible(page);
 
   await createMailbox(page, "Ledenadministratie", leden);
-  await signIn(page, leden);
+  await signInToMicrosoft(page, leden);
   await page.waitForURL(/\/instellingen\/mailboxen\/\d+$/);
   await expect(page.getByTestId("connection-state")).toHaveText("Verbonden");
   await expect(page.getByTestId("connected-account")).toHaveText(leden.upn);
@@ -80,7 +55,7 @@ test.describe("wrong account", () => {
 
   test("is refused and both accounts are named", async ({ page }) => {
     await createMailbox(page, "Info", info);
-    await signIn(page, leden);
+    await signInToMicrosoft(page, leden);
     const message = page.getByTestId("wrong-account");
     await expect(message).toContainText("U bent ingelogd als");
     await expect(page.getByTestId("signed-in-account")).toHaveText(leden.upn);

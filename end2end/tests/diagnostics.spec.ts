@@ -5,15 +5,12 @@
 import { type Page } from "@playwright/test";
 import { createCipheriv, randomBytes, randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { fakeAdmin, fakeFavicon } from "./fake";
+import { FAKE, fakeAdmin, fakeFavicon, info, leden } from "./fake";
 import { clearMailboxes, expect, expectAccessible, signIn as signInToApp, test, waitForHydration } from "./support";
 
 const TENANT = "8c10395e-14fe-46db-a8b6-699ac4a65109";
-const FAKE = process.env.E2E_FAKE_URL ?? "";
 const BASE = process.env.E2E_BASE_URL ?? "";
 const CALLBACK = `${BASE}/api/oauth/ms-azure/callback`;
-const info = { upn: "info@energiedemo.onmicrosoft.com", objectId: "1d00a927-92e1-4f8f-bcee-77a5d6ad3bf5", password: "Zonnepaneel-2026" };
-const leden = { upn: "ledenadministratie@energiedemo.onmicrosoft.com", objectId: "4b2b0927-3782-4a8a-a3bf-c627a9e9cf77", password: "Windmolen-2026" };
 
 type AppOptions = { secretExpired?: boolean; adminConsent?: boolean; redirectUri?: string };
 type App = { clientId: string; secretId: string; secret: string };

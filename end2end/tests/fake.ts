@@ -14,6 +14,12 @@ export const info = {
   objectId: "1d00a927-92e1-4f8f-bcee-77a5d6ad3bf5",
   password: "Zonnepaneel-2026",
 };
+/** The demo tenant's other mailbox user (fake-microsoft/fixtures/demo.json). */
+export const leden = {
+  upn: "ledenadministratie@energiedemo.onmicrosoft.com",
+  objectId: "4b2b0927-3782-4a8a-a3bf-c627a9e9cf77",
+  password: "Windmolen-2026",
+};
 
 /** A call to the fake's admin API (`fake-microsoft/README.md`). */
 export async function fakeAdmin(path: string, method = "GET", body?: unknown): Promise<any> {
@@ -45,20 +51,26 @@ export async function saveInfo(page: Page, name: string, hydrated = true) {
 }
 
 /** Creates the info@ mailbox and signs in on the fake Microsoft: back on the mailbox page. */
-export async function connectInfo(page: Page, name: string) {
-  await saveInfo(page, name);
+/** Signs in on the fake Microsoft pages as `user`, choosing "another account" if offered. */
+export async function signInToMicrosoft(page: Page, user: { upn: string; password: string }) {
   const picker = page.getByTestId("use-another-account");
   const email = page.getByTestId("login-email");
   await expect(picker.or(email)).toBeVisible();
   if (await picker.isVisible()) await picker.click();
-  await page.getByTestId("login-email").fill(info.upn);
-  await page.getByTestId("login-password").fill(info.password);
+  await page.getByTestId("login-email").fill(user.upn);
+  await page.getByTestId("login-password").fill(user.password);
   await page.getByTestId("login-submit").click();
+  // Either Microsoft asks for consent (first sign-in of that user) or sends the browser back.
   const consent = page.getByTestId("consent-accept");
   await expect
     .poll(async () => page.url().startsWith(process.env.E2E_BASE_URL ?? "") || (await consent.isVisible()))
     .toBe(true);
   if (await consent.isVisible()) await consent.click();
+}
+
+export async function connectInfo(page: Page, name: string) {
+  await saveInfo(page, name);
+  await signInToMicrosoft(page, info);
   await page.waitForURL(/\/instellingen\/mailboxen\/\d+$/);
   await expect(page.getByTestId("connection-state")).toHaveText("Verbonden");
 }

@@ -9,19 +9,10 @@
 
 #![no_main]
 
-use backend::connect::callback_query::{parse_callback_query, CallbackQuery, CallbackQueryError};
+use backend::connect::callback_query::{
+    parse_callback_query, CallbackQuery, CallbackQueryError, KNOWN,
+};
 use libfuzzer_sys::fuzz_target;
-
-const KNOWN: [&str; 8] = [
-    "code",
-    "state",
-    "error",
-    "error_description",
-    "error_uri",
-    "error_subcode",
-    "admin_consent",
-    "tenant",
-];
 
 fuzz_target!(|data: &[u8]| {
     let Ok(raw) = std::str::from_utf8(data) else {

@@ -1,19 +1,20 @@
 //! What Microsoft Graph answers a sync, read by the pure parsers: a delta page
 //! (`backend::mail::delta::parse_page`), an attachments list
-//! (`backend::mail::attachments::parse_attachments`) and an error body
+//! (`backend::mail::attachments::parse_list`, then planned against the cap and budgets) and an
+//! error body
 //! (`backend::microsoft::graph::GraphError::from_body`), all fed the same bytes; the same text
 //! as a `Retry-After` value too.
 //!
 //! Invariants, each from the parsers' docs: no panic; a page either fails or accounts for every
 //! item, as a message or a removal, under the id Graph gave; every message has a non-empty
 //! Graph id and a Message-ID key that fits the indexed column (1–255 bytes); the next link is the
-//! one the page names; an attachment either has content within the cap or a reason it has none.
+//! one the page names; a listed attachment is downloaded only within the cap and the budgets.
 
 #![no_main]
 
 use std::time::Duration;
 
-use backend::mail::attachments::parse_attachments;
+use backend::mail::attachments::{parse_list, MessageBudget, Plan, RunBudget};
 use backend::mail::delta::{message_key, parse_page, NextLink};
 use backend::microsoft::graph::retry::parse_retry_after;
 use backend::microsoft::graph::GraphError;
@@ -74,20 +75,22 @@ fn delta_page(json: &Value) {
 }
 
 fn attachments(json: &Value, cap: u64) {
-    let parsed = parse_attachments(json, cap);
-    let listed = json["value"].as_array().map_or(0, Vec::len);
-    assert_eq!(parsed.len(), listed);
-    for attachment in &parsed {
-        match (&attachment.content, attachment.skipped) {
-            (Some(content), None) => {
-                assert!(content.len() as u64 <= cap, "content over the cap");
-                assert!(attachment.size >= content.len() as i64);
+    let (listed, next) = parse_list(json);
+    assert_eq!(listed.len(), json["value"].as_array().map_or(0, Vec::len));
+    assert_eq!(next.as_deref(), json["@odata.nextLink"].as_str());
+    let run = RunBudget { left: cap * 3 };
+    let mut message = MessageBudget { cap, left: cap * 2 };
+    for attachment in listed {
+        assert!(attachment.size >= 0, "a listed size is never negative");
+        match message.plan(attachment.size, &run) {
+            Plan::Skip(_) => {}
+            Plan::Download { limit, .. } => {
+                // Never more than any of the three allows, and never less than the listed size.
+                assert!(limit <= cap && limit <= message.left && limit <= run.left);
+                assert!(attachment.size as u64 <= limit);
+                let mut spent = run;
+                message.spend(&mut spent, limit, true);
             }
-            (None, Some(_)) => {}
-            (content, skipped) => panic!(
-                "content {:?} with skipped {skipped:?}",
-                content.as_ref().map(Vec::len)
-            ),
         }
     }
 }

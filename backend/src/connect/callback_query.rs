@@ -47,7 +47,8 @@ pub enum CallbackQueryError {
     Empty(&'static str),
 }
 
-const KNOWN: [&str; 8] = [
+/// The parameters the callback reads; any other is ignored.
+pub const KNOWN: [&str; 8] = [
     "code",
     "state",
     "error",

@@ -173,9 +173,12 @@ async fn sync_mailbox(
         mailbox_id: id,
     };
     let pause = settings.pause.as_ref();
-    let http = immutable_id_client(state)?;
-    let mut graph = GraphClient::new(&http, settings.retry, pause, id, token, renewal)
-        .with_response_cap(settings.graph_response_max_bytes);
+    // Every request asks for immutable ids, the key messages are stored under, and the
+    // page size (docs/microsoft.md §6).
+    let mut graph = GraphClient::new(&state.http, settings.retry, pause, id, token, renewal)
+        .with_response_cap(settings.graph_response_max_bytes)
+        .preferring(r#"IdType="ImmutableId""#)
+        .preferring(format!("odata.maxpagesize={}", settings.page_size));
     let mut budget = RunBudget {
         left: settings.attachment_run_budget_bytes,
     };
@@ -203,7 +206,7 @@ async fn sync_mailbox(
         }
         let answer = match fetched.take() {
             Some(answer) => answer,
-            // The page size is in the client's `Prefer` header (`immutable_id_client`).
+            // The page size is in every request's `Prefer` header (`GraphClient::preferring`).
             None => graph.get(&url, None).await.map_err(SyncError::from),
         };
         let value = match answer {
@@ -270,32 +273,6 @@ struct PreparedPage {
     next: NextLink,
     /// New messages with attachments, each stored on its own while the page was prepared.
     stored_apart: usize,
-}
-
-/// The HTTP client of one sync: every request asks for immutable ids (the preference applies
-/// only to the request that carries it, docs/microsoft.md §6) and the page size. One `Prefer`
-/// header holds both, as the client's default: the Graph client sets `Prefer` itself only
-/// when given a page size, and a request's own header would replace the default.
-fn immutable_id_client(state: &AppState) -> Result<reqwest::Client, SyncError> {
-    let prefer = format!(
-        "IdType=\"ImmutableId\", odata.maxpagesize={}",
-        state.mail.page_size
-    );
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::HeaderName::from_static("prefer"),
-        reqwest::header::HeaderValue::from_str(&prefer)
-            .map_err(|error| SyncError::Unreachable(error.to_string()))?,
-    );
-    let timeout = state.microsoft.http_timeout;
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout)
-        // As every client of this app: a redirect would carry the bearer token along.
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .map_err(|error| SyncError::Unreachable(error.to_string()))
 }
 
 /// Whether Graph said the message is gone (deleted or moved since the page listed it): a

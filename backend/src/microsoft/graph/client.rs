@@ -48,6 +48,8 @@ pub struct GraphClient<'a, R> {
     renewed: bool,
     /// The largest JSON answer read ([`DEFAULT_RESPONSE_MAX_BYTES`] unless set).
     response_max_bytes: u64,
+    /// `Prefer` values sent with every request ([`GraphClient::preferring`]).
+    preferences: Vec<String>,
 }
 
 /// The largest JSON answer a client reads unless told otherwise: far above a page of 50
@@ -128,7 +130,15 @@ impl<'a, R: Renew> GraphClient<'a, R> {
             renewal,
             renewed: false,
             response_max_bytes: DEFAULT_RESPONSE_MAX_BYTES,
+            preferences: Vec::new(),
         }
+    }
+
+    /// Sends `preference` (e.g. `IdType="ImmutableId"`) in the `Prefer` header of every
+    /// request: Graph applies a preference only to the request that carries it.
+    pub fn preferring(mut self, preference: impl Into<String>) -> Self {
+        self.preferences.push(preference.into());
+        self
     }
 
     /// Reads JSON answers up to `max_bytes` (a larger one is [`GraphFailure::Malformed`]).
@@ -259,8 +269,17 @@ impl<'a, R: Renew> GraphClient<'a, R> {
             // Ours, so a failure can be found in Microsoft's logs (and in the attempt).
             .header("client-request-id", uuid::Uuid::new_v4().to_string())
             .header("Accept", accept);
-        if let Some(size) = request.page_size {
-            builder = builder.header("Prefer", format!("odata.maxpagesize={size}"));
+        let page_size = request
+            .page_size
+            .map(|size| format!("odata.maxpagesize={size}"));
+        let preferences: Vec<&str> = self
+            .preferences
+            .iter()
+            .map(String::as_str)
+            .chain(page_size.as_deref())
+            .collect();
+        if !preferences.is_empty() {
+            builder = builder.header("Prefer", preferences.join(", "));
         }
         if let Some(body) = request.body {
             builder = builder.json(body);

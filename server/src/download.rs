@@ -6,14 +6,15 @@
 //! Always served as `application/octet-stream` with `Content-Disposition: attachment`: a
 //! file someone mailed in (HTML, SVG) must never render as a page of this site.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use sea_orm::EntityTrait;
+use sea_orm::{EntityTrait, QuerySelect};
 
 use backend::auth::Actor;
 use backend::entities::{mail_attachment, mail_message};
+use backend::mail::content;
 use backend::AppState;
 use rules::access::{encode_query_value, Access};
 use rules::i18n::{AccessMsg, Lang, MailMsg};
@@ -33,7 +34,7 @@ pub async fn download_attachment(
         return (StatusCode::FORBIDDEN, text).into_response();
     }
     match find(&state, mailbox_id, message_id, attachment_id).await {
-        Ok(Some((name, content))) => file_response(&name, content),
+        Ok(Some(file)) => file_response(&state, file),
         Ok(None) => {
             let text = MailMsg::AttachmentNotFound.text(Lang::default());
             (StatusCode::NOT_FOUND, text).into_response()
@@ -46,32 +47,76 @@ pub async fn download_attachment(
     }
 }
 
-/// The attachment's name and content, when it exists, is stored, and belongs to that
-/// message of that mailbox.
+/// A stored attachment to send.
+struct StoredFile {
+    id: i32,
+    name: String,
+    size: i64,
+    /// Stored before chunks existed: the content itself. Otherwise it is read chunk by
+    /// chunk as the client takes it.
+    legacy: Option<Vec<u8>>,
+}
+
+/// The attachment, when it exists, is stored, and belongs to that message of that mailbox.
+/// Never its content, unless it was stored whole (before chunks).
 async fn find(
     state: &AppState,
     mailbox_id: i32,
     message_id: i32,
     attachment_id: i32,
-) -> Result<Option<(String, Vec<u8>)>, sea_orm::DbErr> {
-    let Some(attachment) = mail_attachment::Entity::find_by_id(attachment_id)
-        .one(&state.db)
-        .await?
-        .filter(|a| a.message_id == message_id)
-    else {
+) -> Result<Option<StoredFile>, sea_orm::DbErr> {
+    let found: Option<(i32, String, i64, bool)> =
+        mail_attachment::Entity::find_by_id(attachment_id)
+            .select_only()
+            .column(mail_attachment::Column::MessageId)
+            .column(mail_attachment::Column::Name)
+            .column(mail_attachment::Column::Size)
+            .column(mail_attachment::Column::ContentInChunks)
+            .into_tuple()
+            .one(&state.db)
+            .await?;
+    let Some((owner, name, size, in_chunks)) = found.filter(|found| found.0 == message_id) else {
         return Ok(None);
     };
-    let belongs = mail_message::Entity::find_by_id(message_id)
+    let belongs = mail_message::Entity::find_by_id(owner)
+        .select_only()
+        .column(mail_message::Column::MailboxId)
+        .into_tuple::<i32>()
         .one(&state.db)
         .await?
-        .is_some_and(|m| m.mailbox_id == mailbox_id);
-    Ok(belongs
-        .then_some(attachment.content.map(|content| (attachment.name, content)))
-        .flatten())
+        .is_some_and(|owner| owner == mailbox_id);
+    if !belongs {
+        return Ok(None);
+    }
+    let legacy = if in_chunks {
+        None
+    } else {
+        let content: Option<Option<Vec<u8>>> = mail_attachment::Entity::find_by_id(attachment_id)
+            .select_only()
+            .column(mail_attachment::Column::Content)
+            .into_tuple()
+            .one(&state.db)
+            .await?;
+        // Skipped: nothing to download.
+        let Some(content) = content.flatten() else {
+            return Ok(None);
+        };
+        Some(content)
+    };
+    Ok(Some(StoredFile {
+        id: attachment_id,
+        name,
+        size,
+        legacy,
+    }))
 }
 
-fn file_response(name: &str, content: Vec<u8>) -> Response {
-    let mut response = (StatusCode::OK, Body::from(content)).into_response();
+fn file_response(state: &AppState, file: StoredFile) -> Response {
+    let body = match file.legacy {
+        Some(content) => Body::from(content),
+        None => Body::from_stream(chunks(state.db.clone(), file.id)),
+    };
+    let mut response = (StatusCode::OK, body).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -81,10 +126,31 @@ fn file_response(name: &str, content: Vec<u8>) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    if let Ok(value) = HeaderValue::from_str(&content_disposition(name)) {
+    // The length is known before the first chunk is read: a download cut short by a
+    // failing database is seen as incomplete by the browser, not saved as the whole file.
+    if let Ok(length) = u64::try_from(file.size) {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(&file.name)) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     response
+}
+
+/// The attachment's chunks in order, each read when the client has taken the one before:
+/// a slow or stalled client holds one chunk, not the file.
+fn chunks(
+    db: sea_orm::DatabaseConnection,
+    attachment_id: i32,
+) -> impl futures_util::Stream<Item = Result<Bytes, sea_orm::DbErr>> {
+    futures_util::stream::try_unfold(0, move |seq| {
+        let db = db.clone();
+        async move {
+            Ok(content::read_chunk(&db, attachment_id, seq)
+                .await?
+                .map(|bytes| (Bytes::from(bytes), seq + 1)))
+        }
+    })
 }
 
 /// `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded>` (RFC 6266).

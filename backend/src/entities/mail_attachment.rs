@@ -13,10 +13,13 @@ pub struct Model {
     pub content_type: String,
     /// Size in bytes as Graph reported it.
     pub size: i64,
-    /// The content; None when skipped.
+    /// The content of an attachment stored before chunks existed; None when skipped or
+    /// when `content_in_chunks`.
     pub content: Option<Vec<u8>>,
     /// `too_large`, `item_attachment`, `reference_attachment`, … ([`crate::mail::SkipReason`]).
     pub skipped_reason: Option<String>,
+    /// The content is in `mail_attachment_chunks` ([`super::mail_attachment_chunk`]).
+    pub content_in_chunks: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

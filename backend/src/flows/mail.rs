@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use rules::access::{Access, Role};
@@ -135,7 +135,11 @@ pub async fn message(
         .select_only()
         .column(mail_attachment::Column::Id)
         .filter(mail_attachment::Column::MessageId.eq(message_id))
-        .filter(mail_attachment::Column::Content.is_not_null())
+        .filter(
+            Condition::any()
+                .add(mail_attachment::Column::ContentInChunks.eq(true))
+                .add(mail_attachment::Column::Content.is_not_null()),
+        )
         .into_tuple()
         .all(&state.db)
         .await?;

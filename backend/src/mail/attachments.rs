@@ -6,6 +6,8 @@
 
 use serde_json::Value;
 
+use super::content::Content;
+
 /// The properties an attachment list is asked for: metadata only (Graph adds `@odata.type`
 /// to each item, as the list holds several kinds).
 pub const LIST_SELECT: &str = "id,name,contentType,size,isInline";
@@ -49,7 +51,7 @@ pub struct FetchedAttachment {
     pub name: String,
     pub content_type: String,
     pub size: i64,
-    pub content: Option<Vec<u8>>,
+    pub content: Option<Content>,
     pub skipped: Option<SkipReason>,
 }
 
@@ -85,7 +87,7 @@ impl ListedAttachment {
     }
 
     /// Stored with its content.
-    pub fn with_content(self, content: Vec<u8>) -> FetchedAttachment {
+    pub fn with_content(self, content: Content) -> FetchedAttachment {
         FetchedAttachment {
             name: self.name,
             content_type: self.content_type,

@@ -11,6 +11,7 @@
 //! sync is, for the pages.
 
 pub mod attachments;
+pub mod content;
 pub mod delta;
 pub mod downloads;
 pub mod error;

@@ -25,9 +25,8 @@ pub struct MailSettings {
     /// `MAIL_ATTACHMENT_MAX_BYTES`: larger attachments are listed as skipped (`too_large`).
     pub attachment_max_bytes: u64,
     /// `MAIL_ATTACHMENT_MESSAGE_BUDGET_BYTES`: one message's attachments are stored up to
-    /// this many bytes together; the rest are listed as skipped (`message_budget`). A
-    /// message's attachments are in memory together before it is stored, so this bounds
-    /// what one sync holds.
+    /// this many bytes together; the rest are listed as skipped (`message_budget`): the
+    /// disk one message takes (the content is streamed into chunks, not held in memory).
     pub attachment_message_budget_bytes: u64,
     /// `MAIL_ATTACHMENT_RUN_BUDGET_BYTES`: one sync of one mailbox downloads at most this
     /// many attachment bytes; later attachments are listed as skipped (`run_budget`).

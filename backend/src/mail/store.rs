@@ -16,6 +16,7 @@ use sea_orm::{
 };
 
 use super::attachments::FetchedAttachment;
+use super::content;
 use super::delta::{IncomingMessage, NextLink};
 use super::error::SyncError;
 use super::lease::SYNC_LEASE;
@@ -373,8 +374,9 @@ async fn insert_with_attachments(
         .insert(txn)
         .await?;
     for file in new.attachments {
-        // Not read back: the content would be returned and held twice.
-        attachment::Entity::insert(attachment::ActiveModel {
+        let in_chunks = file.content.is_some();
+        // Not read back: only its id.
+        let row = attachment::Entity::insert(attachment::ActiveModel {
             message_id: Set(stored.id),
             name: Set(normalise::chars(file.name, normalise::SHORT_MAX_CHARS)),
             content_type: Set(normalise::chars(
@@ -382,12 +384,16 @@ async fn insert_with_attachments(
                 normalise::SHORT_MAX_CHARS,
             )),
             size: Set(file.size),
-            content: Set(file.content),
+            content: Set(None),
             skipped_reason: Set(file.skipped.map(|r| r.as_str().to_string())),
+            content_in_chunks: Set(in_chunks),
             ..Default::default()
         })
-        .exec_without_returning(txn)
+        .exec(txn)
         .await?;
+        if let Some(content) = file.content {
+            content::store(txn, row.last_insert_id, content, now).await?;
+        }
     }
     Ok(())
 }

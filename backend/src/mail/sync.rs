@@ -352,10 +352,14 @@ async fn prepare_page(
             {
                 Ok(_) => {}
                 Err(error) if is_gone(&error) => {
+                    downloads::discard(&state.db, &attachments).await?;
                     quarantined.push(Quarantined::of(&message, Reason::Gone, "mark as read: 404"));
                     continue;
                 }
-                Err(error) => return Err(error),
+                Err(error) => {
+                    downloads::discard(&state.db, &attachments).await?;
+                    return Err(error);
+                }
             }
         }
         let alone = PreparedPage {
@@ -447,7 +451,19 @@ async fn fetch_attachments(
         left: settings.attachment_message_budget_bytes,
     };
     let url = message_url(state, target, graph_id);
-    downloads::fetch_attachments(graph, &state.microsoft.graph_url, &url, message, run).await
+    let staging = downloads::Staging {
+        db: &state.db,
+        now: settings.pause.now(),
+    };
+    downloads::fetch_attachments(
+        graph,
+        &state.microsoft.graph_url,
+        &url,
+        message,
+        run,
+        &staging,
+    )
+    .await
 }
 
 fn message_url(state: &AppState, target: &Target, graph_id: &str) -> String {

@@ -27,7 +27,7 @@ pub struct MailConfig {
     /// 10485760 (10 MiB).
     pub attachment_max_bytes: u64,
     /// `MAIL_ATTACHMENT_MESSAGE_BUDGET_BYTES`: one message's attachments are stored up to
-    /// this many bytes together (they are in memory together). Default 26214400 (25 MiB).
+    /// this many bytes together (the disk one message takes). Default 26214400 (25 MiB).
     pub attachment_message_budget_bytes: u64,
     /// `MAIL_ATTACHMENT_RUN_BUDGET_BYTES`: one sync of one mailbox downloads at most this
     /// many attachment bytes. Default 1073741824 (1 GiB).

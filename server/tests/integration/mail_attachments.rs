@@ -7,17 +7,23 @@
 use std::time::{Duration, Instant};
 
 use backend::entities::mail_attachment as attachment;
+use backend::entities::mail_attachment_chunk as chunk;
 use backend::mail::{sync_now, SyncError};
 use base64::Engine as _;
 use fake_microsoft::directory::Message;
 use fake_microsoft::records::AttachmentDownload;
 use fake_microsoft::FakeMicrosoft;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use rules::access::Role;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 use serde_json::{json, Value};
+use tower::ServiceExt as _;
 
-use crate::mail_sync::{connected, state_row, stored};
+use crate::mail_sync::{connected, state_row, stored, with_contents};
 use crate::on_every_database;
 use crate::support::microsoft::INFO;
+use crate::support::router_as;
 
 /// A message for info@ received on `day` January 2026 with these attachments.
 fn with_files(subject: &str, day: u32, attachments: Value) -> Message {
@@ -42,12 +48,13 @@ async fn files_of(db: &DatabaseConnection, subject: &str) -> Vec<attachment::Mod
         .into_iter()
         .find(|m| m.subject == subject)
         .unwrap_or_else(|| panic!("message '{subject}' stored"));
-    attachment::Entity::find()
+    let files = attachment::Entity::find()
         .filter(attachment::Column::MessageId.eq(message.id))
         .order_by_asc(attachment::Column::Id)
         .all(db)
         .await
-        .unwrap()
+        .unwrap();
+    with_contents(db, files).await
 }
 
 /// The id the fake gave the attachment `name`.
@@ -276,6 +283,11 @@ async fn a_lying_size_stops_the_download_at_the_cap(db: DatabaseConnection) {
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].skipped_reason.as_deref(), Some("too_large"));
     assert_eq!(files[0].content, None);
+    assert_eq!(
+        staged_chunks(&db).await,
+        0,
+        "what was read before the cap is deleted"
+    );
     let size = u64::try_from(files[0].size).unwrap();
     assert!(
         size > CAP && size < BODY,
@@ -299,7 +311,134 @@ async fn a_lying_size_stops_the_download_at_the_cap(db: DatabaseConnection) {
     );
 }
 
+/// Chunk rows staged by a download and never given to an attachment.
+async fn staged_chunks(db: &DatabaseConnection) -> u64 {
+    chunk::Entity::find()
+        .filter(chunk::Column::AttachmentId.is_null())
+        .count(db)
+        .await
+        .unwrap()
+}
+
+async fn a_large_attachment_is_stored_in_chunks_and_downloaded_whole(db: DatabaseConnection) {
+    const SIZE: u64 = 2 * 1024 * 1024 + 512 * 1024;
+    let mut c = connected(&db).await;
+    c.state.mail.attachment_max_bytes = 4 * 1024 * 1024;
+    c.state.mail.attachment_message_budget_bytes = 4 * 1024 * 1024;
+    c.fake
+        .add_message(
+            INFO,
+            with_files(
+                "Jaarverslag",
+                12,
+                json!([generated("jaarverslag.pdf", SIZE)]),
+            ),
+        )
+        .unwrap();
+    sync_now(&c.state, c.id).await.unwrap();
+
+    let files = files_of(&db, "Jaarverslag").await;
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].size, SIZE as i64);
+    let expected = fake_microsoft::graph::message_json::generated(0, SIZE);
+    assert!(
+        files[0].content.as_deref() == Some(&expected[..]),
+        "content differs"
+    );
+    // Three chunks of at most 1 MiB, all given to the attachment; none left staged.
+    let chunks = chunk::Entity::find()
+        .filter(chunk::Column::AttachmentId.eq(files[0].id))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(chunks, 3);
+    assert_eq!(staged_chunks(&db).await, 0);
+
+    // The download route sends it whole, its length announced before the first byte.
+    let message = files[0].message_id;
+    let router = router_as(db.clone(), Role::Postlezer).await;
+    let path = format!(
+        "/instellingen/mailboxen/{}/berichten/{message}/bijlagen/{}",
+        c.id, files[0].id
+    );
+    let response = router
+        .oneshot(
+            http::Request::get(&path)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), http::StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-length"].to_str().unwrap(),
+        SIZE.to_string()
+    );
+    let body = axum::body::to_bytes(response.into_body(), 8 * 1024 * 1024)
+        .await
+        .unwrap();
+    assert!(body[..] == expected[..], "downloaded content differs");
+}
+
+async fn a_download_over_the_cap_leaves_no_content_behind(db: DatabaseConnection) {
+    let mut c = connected(&db).await;
+    // Past the cap only after two chunks were written.
+    c.state.mail.attachment_max_bytes = 2 * 1024 * 1024 + 100;
+    let liar = json!([{"name": "groot.pdf", "content_type": "application/pdf",
+                       "generated_bytes": 3 * 1024 * 1024, "listed_size": 100}]);
+    c.fake
+        .add_message(INFO, with_files("Te groot", 12, liar))
+        .unwrap();
+    sync_now(&c.state, c.id).await.unwrap();
+
+    let files = files_of(&db, "Te groot").await;
+    assert_eq!(files[0].skipped_reason.as_deref(), Some("too_large"));
+    assert!(!files[0].content_in_chunks);
+    assert_eq!(chunk::Entity::find().count(&db).await.unwrap(), 0);
+}
+
+async fn staged_content_no_message_took_is_swept(db: DatabaseConnection) {
+    use backend::mail::content::{sweep_staged, Stager, STAGED_MAX_AGE};
+    let now = chrono::Utc::now();
+    // A sync that died after staging a download, long ago, and one staging right now.
+    let mut old = Stager::new(&db, now - STAGED_MAX_AGE - chrono::Duration::minutes(1));
+    old.push(&[1u8; 3000]).await.unwrap();
+    old.finish().await.unwrap();
+    let mut young = Stager::new(&db, now);
+    young.push(&[2u8; 3000]).await.unwrap();
+    let young = young.finish().await.unwrap();
+    // And an attachment stored long ago: linked content is never swept.
+    let mut c = connected(&db).await;
+    c.state.mail.attachment_max_bytes = 1000;
+    let hallo = base64::engine::general_purpose::STANDARD.encode(b"hallo");
+    c.fake
+        .add_message(
+            INFO,
+            with_files(
+                "Bewaard",
+                12,
+                json!([{"name": "a.txt",
+            "content_type": "text/plain", "content_base64": hallo}]),
+            ),
+        )
+        .unwrap();
+    sync_now(&c.state, c.id).await.unwrap();
+
+    assert_eq!(sweep_staged(&db, now - STAGED_MAX_AGE).await.unwrap(), 1);
+    assert_eq!(staged_chunks(&db).await, 1, "the young staging stays");
+    let files = files_of(&db, "Bewaard").await;
+    assert_eq!(files[0].content.as_deref(), Some(&b"hallo"[..]));
+    let backend::mail::content::Content::Staged { key, .. } = young else {
+        panic!("staged")
+    };
+    backend::mail::content::discard(&db, &key).await.unwrap();
+    assert_eq!(staged_chunks(&db).await, 0);
+}
+
 on_every_database!(
+    a_large_attachment_is_stored_in_chunks_and_downloaded_whole,
+    a_download_over_the_cap_leaves_no_content_behind,
+    staged_content_no_message_took_is_swept,
     an_oversize_attachment_is_listed_with_its_size_and_never_downloaded,
     the_budget_per_message_skips_the_rest_of_that_message,
     the_budget_per_sync_skips_the_rest_and_the_sync_completes,

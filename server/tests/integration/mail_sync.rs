@@ -35,6 +35,27 @@ pub struct Connected {
     pub pause: Arc<RecordedPause>,
 }
 
+/// `files` with the content of those stored in chunks read back into `content`, chunk by
+/// chunk as the download route reads it.
+pub async fn with_contents(
+    db: &DatabaseConnection,
+    mut files: Vec<attachment::Model>,
+) -> Vec<attachment::Model> {
+    for file in files.iter_mut().filter(|f| f.content_in_chunks) {
+        let mut content = Vec::new();
+        let mut seq = 0;
+        while let Some(chunk) = backend::mail::content::read_chunk(db, file.id, seq)
+            .await
+            .unwrap()
+        {
+            content.extend(chunk);
+            seq += 1;
+        }
+        file.content = Some(content);
+    }
+    files
+}
+
 pub async fn connected(db: &DatabaseConnection) -> Connected {
     let (fake, mut state, id) = connected_info(db).await;
     let pause = Arc::new(RecordedPause::default());
@@ -277,13 +298,21 @@ async fn attachments_are_kept_up_to_the_cap(db: DatabaseConnection) {
         .find(|m| m.subject == "Bijlagen")
         .unwrap();
     assert!(message.has_attachments);
-    let files = attachment::Entity::find()
-        .filter(attachment::Column::MessageId.eq(message.id))
-        .order_by_asc(attachment::Column::Id)
-        .all(&db)
-        .await
-        .unwrap();
+    let files = with_contents(
+        &db,
+        attachment::Entity::find()
+            .filter(attachment::Column::MessageId.eq(message.id))
+            .order_by_asc(attachment::Column::Id)
+            .all(&db)
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(files.len(), 2);
+    assert!(
+        files[0].content_in_chunks,
+        "new content is stored in chunks"
+    );
     assert_eq!(files[0].name, "klein.txt");
     assert_eq!(files[0].content.as_deref(), Some(&b"hallo"[..]));
     assert_eq!(files[0].skipped_reason, None);

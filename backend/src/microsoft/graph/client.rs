@@ -2,7 +2,8 @@
 //! preflight's inbox check) goes through it: the bearer token, our `client-request-id`, the
 //! retries of the [`RetryPolicy`] (docs/microsoft.md §6), one new token after a 401, and a
 //! size cap on every answer it reads (a JSON answer over the cap is a malformed answer; a
-//! download over its limit stops reading there), so no answer can fill the memory.
+//! download's body is handed over unread, for its caller to take under its own limit), so
+//! no answer can fill the memory.
 
 use std::future::Future;
 
@@ -59,16 +60,6 @@ pub const DEFAULT_RESPONSE_MAX_BYTES: u64 = 32 * 1024 * 1024;
 /// An error answer is read this far: enough for Graph's error object, never a whole page.
 const ERROR_BODY_MAX_BYTES: u64 = 64 * 1024;
 
-/// What a download ([`GraphClient::download`]) got.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Download {
-    /// The whole content, within the limit.
-    Complete(Vec<u8>),
-    /// More than the limit: reading stopped after `read` bytes (more than the limit, or
-    /// none when the announced length already said so), and they were dropped.
-    OverLimit { read: u64 },
-}
-
 /// How a request's answer is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Answer {
@@ -76,14 +67,14 @@ enum Answer {
     Json,
     /// Not read (only whether it succeeded matters).
     Ignored,
-    /// Raw bytes, up to this many.
-    Raw(u64),
+    /// Raw bytes, left unread for the caller to take as they stream in.
+    Stream,
 }
 
 /// An answer as read.
 enum Read {
     Json(Value),
-    Raw(Download),
+    Stream(reqwest::Response),
 }
 
 /// One request, as the client sends it (again).
@@ -160,21 +151,21 @@ impl<'a, R: Renew> GraphClient<'a, R> {
         Ok(json(self.call(request).await?.0))
     }
 
-    /// `GET url` of raw content (an attachment's `$value`), read as it streams in and
-    /// never more than `limit` bytes: a longer answer (whatever its announced length or
-    /// the size Graph listed) stops there and is [`Download::OverLimit`].
-    pub async fn download(
-        &mut self,
-        url: &str,
-        limit: u64,
-    ) -> Result<Download, GraphFailure<R::Error>> {
+    /// `GET url` of raw content (an attachment's `$value`): the successful answer with its
+    /// body unread, for the caller to take chunk by chunk under its own limit. Retried as
+    /// any `GET` up to the answer's status; a body that breaks off later is the caller's to
+    /// ask for again.
+    pub async fn open(&mut self, url: &str) -> Result<reqwest::Response, GraphFailure<R::Error>> {
         let request = Request {
-            answer: Answer::Raw(limit),
+            answer: Answer::Stream,
             ..Request::to(Method::GET, url)
         };
         match self.call(request).await?.0 {
-            Read::Raw(download) => Ok(download),
-            Read::Json(_) => Ok(Download::Complete(Vec::new())),
+            Read::Stream(response) => Ok(response),
+            Read::Json(_) => Err(GraphFailure::Malformed {
+                detail: "a download answered without a body".to_string(),
+                body: None,
+            }),
         }
     }
 
@@ -259,7 +250,7 @@ impl<'a, R: Renew> GraphClient<'a, R> {
 
     async fn once(&self, request: &Request<'_>) -> Result<Read, GraphFailure<R::Error>> {
         let accept = match request.answer {
-            Answer::Raw(_) => "*/*",
+            Answer::Stream => "*/*",
             Answer::Json | Answer::Ignored => "application/json",
         };
         let mut builder = self
@@ -317,13 +308,8 @@ impl<'a, R: Renew> GraphClient<'a, R> {
                 now,
             ))));
         }
-        if let Answer::Raw(limit) = request.answer {
-            return Ok(Read::Raw(
-                match read_capped(response, limit).await.map_err(no_answer)? {
-                    Capped::Complete(bytes) => Download::Complete(bytes),
-                    Capped::OverLimit { read } => Download::OverLimit { read },
-                },
-            ));
+        if request.answer == Answer::Stream {
+            return Ok(Read::Stream(response));
         }
         let cap = self.response_max_bytes;
         let bytes = match read_capped(response, cap).await.map_err(no_answer)? {
@@ -354,7 +340,7 @@ impl<'a, R: Renew> GraphClient<'a, R> {
 fn json(read: Read) -> Value {
     match read {
         Read::Json(value) => value,
-        Read::Raw(_) => Value::Null,
+        Read::Stream(_) => Value::Null,
     }
 }
 

@@ -9,6 +9,6 @@ pub mod client;
 pub mod error;
 pub mod retry;
 
-pub use client::{user_url, Download, GraphClient, NoRenewal, Renew, DEFAULT_RESPONSE_MAX_BYTES};
+pub use client::{user_url, GraphClient, NoRenewal, Renew, DEFAULT_RESPONSE_MAX_BYTES};
 pub use error::{GraphError, GraphFailure};
 pub use retry::{RetryPolicy, Transience};

@@ -10,13 +10,19 @@ pub mod callback;
 pub mod config;
 pub mod db;
 mod download;
+pub mod housekeeping;
 mod language;
+pub mod logging;
+pub mod metrics;
 mod probes;
 pub mod reencrypt;
 mod routes;
+pub mod serve;
+mod service;
 pub mod users_cli;
 
 pub use routes::{route_list, router};
+pub use service::{service, Serving, REQUEST_ID};
 
 use backend::microsoft::identity::token_client::http_client;
 use backend::{AppState, MicrosoftEndpoints};

@@ -5,6 +5,7 @@
 // The mailbox page is one deeply nested view type; its layout needs more than the default.
 #![recursion_limit = "512"]
 
+pub mod assets;
 pub mod auth;
 pub mod callback;
 pub mod config;
@@ -103,5 +104,6 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
+        .hash_files(assets::hash_file().is_some())
         .build()
 }

@@ -78,9 +78,9 @@ fn bearer_matches(headers: &HeaderMap, token: &SecretString) -> bool {
 /// starts.
 pub async fn count_request(request: Request, next: Next) -> Response {
     let route = match request.extensions().get::<MatchedPath>() {
+        _ if request.uri().path().starts_with("/pkg/") => "/pkg/*".to_string(),
         Some(matched) => matched.as_str().to_string(),
-        // The fallback: the bundle's files, or nothing.
-        None if request.uri().path().starts_with("/pkg/") => "/pkg/*".to_string(),
+        // The fallback: the public files, or nothing.
         None => "unmatched".to_string(),
     };
     let method = match *request.method() {

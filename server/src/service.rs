@@ -1,5 +1,6 @@
 //! What wraps the router when it serves for real (`main`), outermost first: the request's id,
-//! one log line per request, the limit on a request's time. Kept apart from
+//! one log line per request, the request metrics, compression, the limit on a request's
+//! time. Kept apart from
 //! [`crate::router`] so the tests of the pages need not carry it, and so its own tests can
 //! wrap a router with a deliberately slow route.
 
@@ -13,6 +14,8 @@ use axum::response::Response;
 use axum::Router;
 use backend::auth::client_address::TrustedProxies;
 use tower::ServiceBuilder;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -79,6 +82,19 @@ pub fn service(router: Router, serving: &Serving) -> Router {
                 .on_eos(()),
         )
         .layer(axum::middleware::from_fn(crate::metrics::count_request))
+        // Pages and answers compressed as they are sent (the bundle comes precompressed),
+        // except the fetched mail (see `keep_mail_uncompressed`).
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                |_: StatusCode,
+                 _: http::Version,
+                 _: &http::HeaderMap,
+                 extensions: &http::Extensions| {
+                    extensions.get::<Uncompressed>().is_none()
+                },
+            )),
+        )
+        .layer(axum::middleware::from_fn(keep_mail_uncompressed))
         // A handler still without a response after the limit (a hung database, a Microsoft
         // call that neither answers nor fails) is answered 503, so the client and the proxy
         // get an answer instead of waiting, and the handler's work is dropped.
@@ -87,6 +103,26 @@ pub fn service(router: Router, serving: &Serving) -> Router {
             serving.request_timeout,
         ));
     router.layer(layers)
+}
+
+/// Marks a response that is sent uncompressed.
+#[derive(Clone, Copy, Debug)]
+struct Uncompressed;
+
+/// The fetched mail (message list, message, attachment) is sent uncompressed. Compression
+/// lets a network observer learn a secret in a response from its length if an attacker can
+/// put guesses into the same response (BREACH); mail is exactly where someone else's text
+/// (an incoming message) sits beside secrets (a password-reset link in another message).
+/// The other pages hold no such secret: no CSRF token (the cross-site check uses `Origin`),
+/// no stored secret (a client secret shows only its first three characters), and the CSP
+/// nonce changes with every response.
+async fn keep_mail_uncompressed(request: Request, next: Next) -> Response {
+    let mail = request.uri().path().contains("/berichten");
+    let mut response = next.run(request).await;
+    if mail {
+        response.extensions_mut().insert(Uncompressed);
+    }
+    response
 }
 
 /// A request id from a trusted proxy (nginx's `$request_id`) is kept, so the proxy's log

@@ -50,5 +50,6 @@ mod metrics_endpoint;
 mod probes;
 mod process_cli;
 mod secrets_reencrypt;
+mod serve_assets;
 mod serve_logs;
 mod serve_timeouts;

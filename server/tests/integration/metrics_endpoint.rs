@@ -1,6 +1,6 @@
 //! The Prometheus endpoint as a scraper sees it: after a sign-in, a connect attempt that
-//! Microsoft refused, a successful connect and a mail sync, their series are there with
-//! their labels; without the token the endpoint answers 401.
+//! Microsoft refused, a successful connect, a mail sync and a token refresh, their series
+//! are there with their labels; without the token the endpoint answers 401.
 
 use std::time::Duration;
 
@@ -86,6 +86,11 @@ async fn the_series_appear_with_their_labels(db: DatabaseConnection) {
     backend::mail::sync_now(&c.state, c.id)
         .await
         .expect("synced");
+    // A token refresh: the access token is due an hour later.
+    let later = chrono::Utc::now() + chrono::Duration::minutes(56);
+    backend::connect::ensure_fresh_access_token(&c.state, c.id, later)
+        .await
+        .expect("refreshed");
 
     let (status, _) = scrape(None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -99,6 +104,7 @@ async fn the_series_appear_with_their_labels(db: DatabaseConnection) {
         r#"mailboxen_connection_attempts_total{outcome="token_failed",aadsts="AADSTS54005"}"#,
         r#"mailboxen_connection_attempts_total{outcome="success",aadsts="none"}"#,
         r#"mailboxen_mail_syncs_total{outcome="success"}"#,
+        r#"mailboxen_token_refreshes_total{outcome="success"}"#,
         "mailboxen_mail_sync_duration_seconds_count",
     ] {
         assert!(

@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Both install what is missing first.
-.PHONY: run test size bench fuzz lint fmt setup
+.PHONY: run test size bench fuzz lint fmt setup dist
 
 run:
 	@bash scripts/run.sh
@@ -18,6 +18,10 @@ bench:
 # each fuzz target for FUZZ_SECONDS (default 600), one after another; prints the executions
 fuzz:
 	@bash scripts/fuzz.sh
+
+# the release tarball: binary, site, example environment, systemd unit, nginx site (DEPLOY.md)
+dist:
+	@bash scripts/dist.sh
 
 setup:
 	@bash scripts/setup.sh test

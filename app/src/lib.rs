@@ -12,7 +12,7 @@ pub mod components;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -30,6 +30,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                // The stylesheet under its content-hashed name when the build hashed it
+                // (cargo-leptos `hash-files`), so browsers may keep it for a year.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -71,7 +74,6 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/mailboxen.css"/>
         <Title text=Msg::AppName.text(lang)/>
         <Router>
             <Routes fallback=NotFoundPage>

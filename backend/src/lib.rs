@@ -11,6 +11,7 @@ pub mod connect;
 pub mod entities;
 pub mod flows;
 pub mod form_attempts;
+pub mod housekeeping;
 pub mod mail;
 pub mod mailbox_store;
 pub mod mailboxes;
@@ -20,5 +21,6 @@ pub mod preflight;
 pub mod reencrypt;
 mod state;
 pub mod store;
+pub mod telemetry;
 
 pub use state::{AppState, MicrosoftEndpoints};

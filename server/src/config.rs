@@ -3,7 +3,10 @@
 
 mod auth;
 mod encryption;
+mod housekeeping;
+mod http;
 mod mail;
+mod observability;
 mod time_zone;
 
 use std::net::SocketAddr;
@@ -13,7 +16,10 @@ use rules::site::DemoAccount;
 
 pub use auth::AuthConfig;
 pub use encryption::{AppEnv, EncryptionKeys};
+pub use housekeeping::HousekeepingConfig;
+pub use http::HttpConfig;
 pub use mail::MailConfig;
+pub use observability::{LogFormat, MetricsConfig};
 
 /// Everything the server needs to start. Each field names its environment variable.
 #[derive(Clone, Debug)]
@@ -51,6 +57,14 @@ pub struct Config {
     pub mail: MailConfig,
     /// `TIME_ZONE`: the IANA zone the screens show times in. Default `Europe/Amsterdam`.
     pub time_zone: rules::time::Tz,
+    /// `HTTP_*`: header-read and request timeouts.
+    pub http: HttpConfig,
+    /// `LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
+    /// `METRICS_ADDR`, `METRICS_TOKEN`: the Prometheus endpoint.
+    pub metrics: MetricsConfig,
+    /// `HOUSEKEEPING_INTERVAL_SECS`, `*_RETENTION_DAYS`: the sweep of old rows.
+    pub housekeeping: HousekeepingConfig,
 }
 
 /// A variable that is set but unusable; the message names it.
@@ -149,7 +163,12 @@ impl Config {
         let auth = AuthConfig::from_lookup(&lookup)?;
         let mail = MailConfig::from_lookup(&lookup)?;
         let time_zone = time_zone::time_zone(lookup("TIME_ZONE").as_deref())?;
+        let http = HttpConfig::from_lookup(&lookup)?;
         Ok(Config {
+            http,
+            log_format: LogFormat::from_lookup(&lookup)?,
+            metrics: MetricsConfig::from_lookup(&lookup)?,
+            housekeeping: HousekeepingConfig::from_lookup(&lookup)?,
             mail,
             time_zone,
             microsoft_http_timeout,
@@ -310,6 +329,37 @@ mod tests {
         assert!(run.contains(&format!(
             "BOOTSTRAP_ADMIN_PASSWORD:-{PUBLISHED_DEMO_PASSWORD}"
         )));
+    }
+
+    #[test]
+    fn the_example_environment_names_every_setting() {
+        let readme = include_str!("../../README.md");
+        let example = include_str!("../../deploy/mailboxen.env.example");
+        let section = readme
+            .split("\n## Configuration\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .unwrap_or("");
+        // Build and test settings, not the server's.
+        let not_the_servers = [
+            "CARGO_TARGET_DIR",
+            "TEST_POSTGRES_URL",
+            "TEST_MYSQL_URL",
+            "REQUIRE_ALL_DATABASES",
+        ];
+        let names: Vec<&str> = section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `"))
+            .filter_map(|rest| rest.split('`').next())
+            .filter(|name| !not_the_servers.contains(name))
+            .collect();
+        assert!(names.len() > 30, "the README's table was not found");
+        for name in names {
+            assert!(
+                example.contains(&format!("\n{name}=")) || example.contains(&format!("#{name}=")),
+                "{name} is missing from deploy/mailboxen.env.example"
+            );
+        }
     }
 
     #[test]

@@ -5,18 +5,25 @@
 // The mailbox page is one deeply nested view type; its layout needs more than the default.
 #![recursion_limit = "512"]
 
+pub mod assets;
 pub mod auth;
 pub mod callback;
 pub mod config;
 pub mod db;
 mod download;
+pub mod housekeeping;
 mod language;
+pub mod logging;
+pub mod metrics;
 mod probes;
 pub mod reencrypt;
 mod routes;
+pub mod serve;
+mod service;
 pub mod users_cli;
 
 pub use routes::{route_list, router};
+pub use service::{service, Serving, REQUEST_ID};
 
 use backend::microsoft::identity::token_client::http_client;
 use backend::{AppState, MicrosoftEndpoints};
@@ -97,5 +104,6 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
+        .hash_files(assets::hash_file().is_some())
         .build()
 }

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use server::config::Config;
-use tracing_subscriber::EnvFilter;
 
 /// Serves the Mailboxen settings app. Configuration comes from the environment (README,
 /// "Configuration"); `--help` needs none of it.
@@ -39,11 +38,14 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
+    // The log first, so a configuration error below is the only thing not in its format.
+    match server::config::LogFormat::from_lookup(&|name| std::env::var(name).ok()) {
+        Ok(format) => server::logging::init(format),
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    }
 
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -114,18 +116,24 @@ async fn main() -> ExitCode {
     // Incoming mail on a schedule (MAIL_SYNC_INTERVAL_SECS; 0: only on "Nu ophalen").
     let mail = application.state.mail.clone();
     let mail_scheduler = backend::mail::spawn_scheduler(application.state.clone());
-    let app = server::router(application.state, application.leptos_options);
-    // Connection info gives sign-in throttling the client's address.
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    // No Nagle delay: a response's last small segment goes out at once instead of waiting
-    // up to 40 ms for the client's delayed ACK.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::warn!(%error, "TCP_NODELAY could not be set");
+    // Old sessions, connection attempts and failed sign-ins (HOUSEKEEPING_INTERVAL_SECS).
+    let _housekeeping = server::housekeeping::spawn(application.state.clone(), config.housekeeping);
+    let serving = server::Serving {
+        request_timeout: config.http.request_timeout,
+        trusted_proxies: config.auth.trusted_proxies.clone(),
+    };
+    let app = server::service(
+        server::router(application.state, application.leptos_options),
+        &serving,
+    );
+    if let Some(addr) = config.metrics.addr {
+        if let Err(error) = serve_metrics(addr, &config).await {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
         }
-    });
+    }
     let (stopping, mut stopped) = tokio::sync::watch::channel(false);
-    let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let serve = server::serve::serve(listener, app, config.http.header_read_timeout, async move {
         shutdown_signal().await;
         mail.stop();
         let _ = stopping.send(true);
@@ -137,12 +145,7 @@ async fn main() -> ExitCode {
         tokio::time::sleep(SHUTDOWN_GRACE).await;
     };
     tokio::select! {
-        served = serve => {
-            if let Err(error) = served {
-                eprintln!("server error: {error}");
-                return ExitCode::FAILURE;
-            }
-        }
+        () = serve => {}
         () = deadline => tracing::warn!("requests still in flight after the grace period: stopping"),
     }
     // Running syncs stop after the page they are storing and hand their mailbox back.
@@ -154,6 +157,24 @@ async fn main() -> ExitCode {
     }
     tracing::info!("stopped");
     ExitCode::SUCCESS
+}
+
+/// Serves `/metrics` on `addr` (METRICS_ADDR) until the process ends.
+async fn serve_metrics(addr: std::net::SocketAddr, config: &Config) -> Result<(), String> {
+    let handle =
+        server::metrics::recorder().map_err(|error| format!("cannot record metrics: {error}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|error| format!("cannot listen on {addr} (METRICS_ADDR): {error}"))?;
+    tracing::info!(address = %addr, token = config.metrics.token.is_some(), "metrics on /metrics");
+    let app = server::metrics::router(handle, config.metrics.token.clone());
+    tokio::spawn(server::serve::serve(
+        listener,
+        app,
+        config.http.header_read_timeout,
+        std::future::pending(),
+    ));
+    Ok(())
 }
 
 /// How long shutdown waits for requests in flight, and then for running mail syncs.

@@ -76,6 +76,10 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             SIGN_OUT_PATH,
             post(move |request: Request| post_sign_out(sign_out_state.clone(), request)),
         )
+        .nest_service(
+            crate::assets::BUNDLE_PATH,
+            crate::assets::bundle(&leptos_options.site_root, &leptos_options.site_pkg_dir),
+        )
         .leptos_routes_with_context(
             &leptos_options,
             routes,

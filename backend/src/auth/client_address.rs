@@ -30,7 +30,8 @@ impl TrustedProxies {
         Ok(TrustedProxies { nets })
     }
 
-    fn trusts(&self, address: IpAddr) -> bool {
+    /// Whether `address` is one of the trusted proxies (which may also name a request's id).
+    pub fn trusts(&self, address: IpAddr) -> bool {
         let address = canonical(address);
         self.nets.iter().any(|net| net.contains(&address))
     }

@@ -208,6 +208,7 @@ pub async fn finish(
             None => text,
         })
     };
+    crate::telemetry::connection_attempt_finished(outcome, record.error_codes.as_deref());
     let row = attempt::ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(id),
         outcome: Set(outcome.as_str().to_string()),

@@ -79,6 +79,7 @@ pub async fn ensure_fresh_access_token(
             .map_err(storage)?
         {
             let result = refresh_under_lease(state, mailbox_id, &holder, now).await;
+            crate::telemetry::token_refreshed(&result);
             if result.is_err() {
                 REFRESH_LEASE
                     .release(&state.db, mailbox_id, &holder)

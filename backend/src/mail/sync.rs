@@ -125,11 +125,13 @@ pub async fn run_claimed(
     let settings = &state.mail;
     let started_at = settings.pause.now();
     let until = started_at + settings.lease_duration();
+    let took = std::time::Instant::now();
     let result =
         match progress::start_run(&state.db, target.mailbox_id, holder, started_at, until).await {
             Ok(()) => sync_mailbox(state, target, holder).await,
             Err(error) => Err(error.into()),
         };
+    crate::telemetry::mail_sync_finished(&result, took.elapsed());
     let now = settings.pause.now();
     let booked = match &result {
         Ok(_) => failures::record_success(&state.db, target.mailbox_id, now)

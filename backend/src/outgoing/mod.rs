@@ -51,7 +51,9 @@ pub async fn send_mail(
     mailbox_id: i32,
     mail: &OutgoingMail,
 ) -> Result<Sent, SendError> {
-    send_mail_with(state, mailbox_id, mail, &sending_policy()).await
+    let sent = send_mail_with(state, mailbox_id, mail, &sending_policy()).await;
+    crate::telemetry::mail_sent(&sent);
+    sent
 }
 
 /// [`send_mail`] with explicit retry bounds.

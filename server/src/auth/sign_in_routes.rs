@@ -49,6 +49,7 @@ pub async fn post_sign_in(state: AppState, request: Request) -> Response {
     let password = SecretString::from(password);
     let now = Utc::now();
     let outcome = sign_in(&state.db, &state.auth, &email, password, &address, now).await;
+    crate::metrics::sign_in_finished(&outcome);
     match outcome {
         Ok(SignInOutcome::SignedIn { token, .. }) => {
             // A fresh session id on every sign-in; the old one (if any) ends.

@@ -148,10 +148,11 @@ fn document(body: &str, lang: Lang) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
          <meta name=\"referrer\" content=\"no-referrer\"/>\
          <title>{}</title><link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"/>\
-         <link rel=\"stylesheet\" href=\"/pkg/mailboxen.css\"/></head>\
+         <link rel=\"stylesheet\" href=\"{}\"/></head>\
          <body><main class=\"page callback\" data-testid=\"callback-page\">{body}</main></body></html>",
         lang.code(),
         escape(ConnectMsg::CallbackTitle.text(lang)),
+        crate::assets::stylesheet_href(),
     )
 }
 

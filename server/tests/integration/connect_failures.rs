@@ -103,7 +103,11 @@ async fn a_code_redeemed_elsewhere_is_recorded_with_its_code(db: DatabaseConnect
 }
 
 /// Redeems the code of `back` at the fake directly, as if someone else got there first.
-async fn redeem_first(fake: &fake_microsoft::FakeMicrosoft, db: &DatabaseConnection, back: &str) {
+pub(crate) async fn redeem_first(
+    fake: &fake_microsoft::FakeMicrosoft,
+    db: &DatabaseConnection,
+    back: &str,
+) {
     let code = url::form_urlencoded::parse(back.split_once('?').unwrap().1.as_bytes())
         .find(|(name, _)| name == "code")
         .unwrap()

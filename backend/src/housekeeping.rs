@@ -36,13 +36,16 @@ pub struct Swept {
     pub sessions: u64,
     pub connection_attempts: u64,
     pub sign_in_failures: u64,
+    /// Chunks of attachment content a sync staged and never stored (`mail::content`).
+    pub staged_attachment_chunks: u64,
 }
 
 /// Removes, as of `now`: sessions past their absolute end or idle too long (they can no
 /// longer be used: the access edge would delete them on their next request, which never
 /// comes), failed sign-ins that have left the throttle's window (they no longer count; a
 /// sign-in removes them too, but a quiet installation has none), and connection attempts
-/// older than their retention.
+/// older than their retention, and attachment content staged by a sync that never stored
+/// its message (older than [`crate::mail::content::STAGED_MAX_AGE`]).
 pub async fn sweep(
     db: &impl ConnectionTrait,
     retention: &Retention,
@@ -85,9 +88,13 @@ pub async fn sweep(
     }
     let attempts = old_attempts.exec(db).await?.rows_affected;
 
+    let staged_attachment_chunks =
+        crate::mail::content::sweep_staged(db, now - crate::mail::content::STAGED_MAX_AGE).await?;
+
     Ok(Swept {
         sessions: ended,
         connection_attempts: attempts,
         sign_in_failures: failures,
+        staged_attachment_chunks,
     })
 }

@@ -28,6 +28,7 @@ pub fn spawn(state: AppState, config: HousekeepingConfig) -> Option<JoinHandle<(
                     sessions = swept.sessions,
                     connection_attempts = swept.connection_attempts,
                     sign_in_failures = swept.sign_in_failures,
+                    staged_attachment_chunks = swept.staged_attachment_chunks,
                     "housekeeping: old rows removed"
                 ),
                 Err(error) => tracing::warn!(%error, "housekeeping failed; trying again later"),

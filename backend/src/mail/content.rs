@@ -7,7 +7,8 @@
 //! never blocked for a download's duration). The message's transaction then links the
 //! staged chunks to the attachment row ([`link`]). Staged chunks that never get linked —
 //! the sync failed or stopped, the message was quarantined, the process died — are deleted
-//! by [`sweep_staged`] once older than any sync keeps them.
+//! by [`sweep_staged`] once older than any sync keeps them (the housekeeping sweep,
+//! `crate::housekeeping`).
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;

@@ -10,15 +10,12 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use super::sync::{run_claimed, syncable_ids, target};
-use super::{content, lease, progress};
+use super::{lease, progress};
 use crate::AppState;
 
 /// The longest pause between two looks for due or requested mailboxes: a request recorded
 /// by another instance is taken up here within it.
 const MAX_TICK: Duration = Duration::from_secs(30);
-
-/// How often staged attachment content no message took is looked for.
-const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 
 /// Starts the scheduler. With `MAIL_SYNC_INTERVAL_SECS` 0 it syncs only the mailboxes
 /// "Nu ophalen" asked for. After [`super::MailSettings::stop`] it claims nothing more; the
@@ -39,7 +36,6 @@ pub fn spawn_scheduler(state: AppState) -> JoinHandle<()> {
         let mut ticks = tokio::time::interval(period);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let wake = state.mail.wake.clone();
-        let mut swept_at: Option<tokio::time::Instant> = None;
         loop {
             tokio::select! {
                 _ = ticks.tick() => {}
@@ -50,10 +46,6 @@ pub fn spawn_scheduler(state: AppState) -> JoinHandle<()> {
             }
             if let Err(error) = tick(&state, &slots).await {
                 tracing::warn!(%error, "mail scheduler tick failed");
-            }
-            if swept_at.is_none_or(|at| at.elapsed() >= SWEEP_EVERY) {
-                swept_at = Some(tokio::time::Instant::now());
-                sweep(&state).await;
             }
         }
         let every_slot = u32::try_from(state.mail.concurrency.max(1)).unwrap_or(u32::MAX);
@@ -94,16 +86,6 @@ pub async fn tick(state: &AppState, slots: &Arc<Semaphore>) -> Result<usize, sup
         });
     }
     Ok(started)
-}
-
-/// Deletes attachment content staged by syncs that never stored its message.
-async fn sweep(state: &AppState) {
-    let before = state.mail.pause.now() - content::STAGED_MAX_AGE;
-    match content::sweep_staged(&state.db, before).await {
-        Ok(0) => {}
-        Ok(chunks) => tracing::info!(chunks, "unclaimed attachment content deleted"),
-        Err(error) => tracing::warn!(%error, "sweeping staged attachment content failed"),
-    }
 }
 
 /// Syncs one claimed mailbox and logs what happened.

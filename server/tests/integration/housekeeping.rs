@@ -115,6 +115,7 @@ async fn old_rows_are_swept_and_what_is_still_used_stays(db: DatabaseConnection)
             sessions: 2,
             connection_attempts: 1,
             sign_in_failures: swept.sign_in_failures,
+            staged_attachment_chunks: 0,
         }
     );
     assert!(swept.sign_in_failures >= 1);

@@ -45,6 +45,7 @@ mod mailbox_form_secrets;
 mod mailbox_list_loads;
 mod mailbox_list_page;
 mod mailboxes_repo;
+mod passwordless;
 mod probes;
 mod process_cli;
 mod secrets_reencrypt;

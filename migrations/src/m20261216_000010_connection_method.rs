@@ -18,7 +18,7 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(MailboxMicrosoftSettings::Table)
                     .add_column(
-                        &mut string_len(Method::ConnectionMethod, 16)
+                        string_len(Method::ConnectionMethod, 16)
                             .default("delegated")
                             .to_owned(),
                     )

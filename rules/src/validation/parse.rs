@@ -202,7 +202,10 @@ mod tests {
             microsoft.tenant,
             TenantRef::Domain("zonnecoop.onmicrosoft.com".into())
         );
-        assert_eq!(microsoft.object_id.map(|id| id.to_string()).as_deref(), Some(OBJECT));
+        assert_eq!(
+            microsoft.object_id.map(|id| id.to_string()).as_deref(),
+            Some(OBJECT)
+        );
         assert_eq!(
             microsoft.client_secret,
             SecretUpdate::Replace(SECRET.into())

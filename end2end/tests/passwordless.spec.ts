@@ -44,7 +44,8 @@ async function saveWithoutPassword(page: Page, upn: string): Promise<void> {
   await page.getByLabel("Zonder wachtwoord (toepassingsmachtigingen)").check();
   await expect(page.getByTestId("field-object_id")).toHaveValue("");
   await page.getByTestId("save").click();
-  await page.waitForURL(/\/instellingen\/mailboxen\/\d+$/);
+  await expect(page).toHaveURL(/\/instellingen\/mailboxen\/\d+\?opgeslagen=1$/);
+  await expect(page.getByTestId("section-connection")).toBeVisible();
 }
 
 test.beforeEach(async ({ page }) => {

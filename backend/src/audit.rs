@@ -91,6 +91,7 @@ const FIELDS: &[(&str, FieldValue)] = &[
     ("client_id", |f| f.client_id.clone()),
     ("tenant_id", |f| f.tenant_id.clone()),
     ("object_id", |f| f.object_id.clone()),
+    ("connection_method", |f| f.connection_method.clone()),
 ];
 
 /// Whether a secret was stored before and after a save, and whether a new value was typed.

@@ -20,6 +20,7 @@ use super::mail::SyncStatus;
 use rules::connection::AttemptProblem;
 use rules::mail::MailSummaryRow;
 use rules::mailbox_list::{MailboxRow, MailboxStatus, ServerType};
+use rules::passwordless::ConnectionMethod;
 
 /// What is needed to create a mailbox; the full form comes with the mailbox screen.
 #[derive(Clone, Debug)]
@@ -111,6 +112,8 @@ struct ListedMailbox {
     valid: bool,
     /// From `mailbox_microsoft_settings`; None without settings.
     reconnect_needed: Option<bool>,
+    /// From `mailbox_microsoft_settings`: `delegated` or `app_only`.
+    connection_method: Option<String>,
     /// From `mail_sync_states`; all None when mail was never fetched.
     sync_status: Option<String>,
     last_success_at: Option<DateTime<Utc>>,
@@ -143,14 +146,27 @@ impl ListedMailbox {
         let uses_microsoft =
             incoming == ServerType::MicrosoftApi || outgoing == ServerType::MicrosoftApi;
         let mail_error = failing.then_some(self.last_error_code);
-        let row = MailboxRow {
-            status: status_of(
+        let app_only = self
+            .connection_method
+            .as_deref()
+            .is_some_and(|m| ConnectionMethod::parse(m) == ConnectionMethod::AppOnly);
+        let status = if app_only {
+            app_only_status(
+                self.last_success_at.is_some(),
+                problem.as_ref(),
+                mail_error.as_ref(),
+            )
+        } else {
+            status_of(
                 uses_microsoft,
                 self.reconnect_needed.unwrap_or(false),
                 self.valid,
                 problem.as_ref(),
                 mail_error.as_ref(),
-            ),
+            )
+        };
+        let row = MailboxRow {
+            status,
             id: self.id,
             name: self.name,
             email: self.email,
@@ -192,6 +208,7 @@ async fn listed_mailboxes(db: &DatabaseConnection) -> Result<Vec<ListedMailbox>,
             mailbox::Column::Valid,
         ])
         .column(mailbox_microsoft_settings::Column::ReconnectNeeded)
+        .column(mailbox_microsoft_settings::Column::ConnectionMethod)
         .column_as(sync_state::Column::Status, "sync_status")
         .columns([
             sync_state::Column::LastSuccessAt,
@@ -269,6 +286,26 @@ fn status_of(
         (true, false, None, Some(code)) => MailboxStatus::Error(code.clone()),
         (true, false, None, None) if connected => MailboxStatus::Connected,
         (true, false, None, None) => MailboxStatus::NotConnected,
+    }
+}
+
+/// The Status column of a mailbox connected without its password: connected once a sync
+/// succeeded. Before that, its latest failed attempt (a sync, a test) is the error with
+/// Microsoft's code, never a silent "Niet verbonden"; after it, as for signed-in mailboxes,
+/// a failed test or `MAIL_MAX_CONSECUTIVE_FAILURES` failed syncs in a row.
+fn app_only_status(
+    fetched: bool,
+    problem: Option<&AttemptProblem>,
+    mail_error: Option<&Option<String>>,
+) -> MailboxStatus {
+    match (fetched, problem, mail_error) {
+        (_, _, Some(code)) => MailboxStatus::Error(code.clone()),
+        (false, Some(problem), None) => MailboxStatus::Error(problem.code()),
+        (true, Some(problem), None) if problem.kind == "preflight" => {
+            MailboxStatus::Error(problem.code())
+        }
+        (true, _, None) => MailboxStatus::ConnectedAppOnly,
+        (false, None, None) => MailboxStatus::NotConnected,
     }
 }
 

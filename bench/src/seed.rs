@@ -96,6 +96,7 @@ async fn microsoft_settings(db: &DatabaseConnection, id: i32, reconnect: bool) -
         client_secret_encrypted: Set(Some(cipher().encrypt(SECRET, SecretColumn::ClientSecret)?)),
         client_secret_hint: Set(Some(SECRET[..3].to_string())),
         reconnect_needed: Set(reconnect),
+        connection_method: Set("delegated".into()),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -239,6 +240,7 @@ pub async fn due_mailboxes(
             client_secret_encrypted: Set(Some(secret.clone())),
             client_secret_hint: Set(Some(SECRET[..3].to_string())),
             reconnect_needed: Set(false),
+            connection_method: Set("delegated".into()),
             created_at: Set(now),
             updated_at: Set(now),
         })

@@ -273,7 +273,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByTestId("test-registration").click();
       const running = page.getByTestId("preflight-running");
       await expect(running).toHaveAttribute("data-check", "credentials");
-      await expect(running).toContainText("Bezig met testen… Controle 2 van 4: Client id en client secret zijn geldig");
+      await expect(running).toContainText("Bezig met testen… Controle 2 van 5: Client id en client secret zijn geldig");
       await expect(running.getByTestId("check-tenant")).toHaveAttribute("data-verdict", "passed");
       // The page reloads itself until the report is complete.
       await expect(page.getByTestId("check-mailbox")).toHaveAttribute("data-verdict", "failed", { timeout: 20_000 });

@@ -14,6 +14,7 @@ mod m20261212_000006_fetch_progress;
 mod m20261214_000007_mail_quarantine;
 mod m20261215_000008_mail_visible_index;
 mod m20261215_000009_attachment_chunks;
+mod m20261216_000010_connection_method;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000007_mail_quarantine::Migration),
             Box::new(m20261215_000008_mail_visible_index::Migration),
             Box::new(m20261215_000009_attachment_chunks::Migration),
+            Box::new(m20261216_000010_connection_method::Migration),
         ]
     }
 }

@@ -56,6 +56,10 @@ pub enum Advice {
     InvalidIdToken,
     RedirectUriNotHttps,
     SecretLooksLikeSecretId,
+    AccountDisabled,
+    AppOnlyOutsideScope,
+    AppOnlyNotFoundByAddress,
+    AppOnlyTenantWide,
 }
 
 /// The part of the manual ("handleiding") an advice points into.
@@ -126,6 +130,9 @@ pub enum Trigger {
     },
     /// An attempt's outcome as this app records it.
     Outcome(&'static [&'static str]),
+    /// An outcome that names what a Graph code alone cannot (app-only refusals, issue 18):
+    /// it decides before the Graph code does.
+    Named(&'static [&'static str]),
     /// Chosen by the preflight itself.
     Preflight,
 }
@@ -206,12 +213,19 @@ pub fn advise(facts: Facts<'_>) -> Option<Advice> {
         Trigger::Outcome(outcomes) => outcomes.contains(&facts.outcome),
         _ => false,
     };
+    let named = |trigger: &Trigger| match *trigger {
+        Trigger::Named(outcomes) => outcomes.contains(&facts.outcome),
+        _ => false,
+    };
     if facts.aadsts.is_some() {
         // A known number decides; an unknown one falls back to Microsoft's description
         // rather than to a generic advice chosen by its `error`.
         return by(&matches);
     }
-    by(&graph).or_else(|| by(&error)).or_else(|| by(&outcome))
+    by(&named)
+        .or_else(|| by(&graph))
+        .or_else(|| by(&error))
+        .or_else(|| by(&outcome))
 }
 
 /// `https://login.microsoftonline.com/error?code=<n>`: Microsoft's page on an AADSTS code.

@@ -90,6 +90,7 @@ pub fn field_label(name: &str) -> Option<FormMsg> {
         "tenant_id" => TenantId,
         "client_secret" => ClientSecret,
         "object_id" => ObjectId,
+        "connection_method" => ConnectionMethod,
         _ => return None,
     })
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::advice::Advice;
+use crate::passwordless::{AppPermission, ConnectionMethod};
 use crate::preflight::PreflightReport;
 
 /// The delegated Graph scopes a mailbox is connected with, besides `openid profile
@@ -120,6 +121,12 @@ pub struct ConnectionView {
     pub preflight: Option<PreflightReport>,
     /// `{PUBLIC_BASE_URL}/api/oauth/ms-azure/callback`, for the technical details.
     pub redirect_uri: String,
+    /// Signed in as the mailbox, or without its password (issue 18).
+    #[serde(default)]
+    pub method: ConnectionMethod,
+    /// App-only: the permission in use, from the latest "Test app-registratie".
+    #[serde(default)]
+    pub permission: Option<AppPermission>,
 }
 
 /// A failed (or abandoned) attempt, with what support needs.

@@ -3,7 +3,7 @@
 //! code, verifier or secret: none of those is in an [`AttemptProblem`]).
 
 use crate::connection::{AttemptProblem, NOT_RETURNED, NOT_RETURNED_YET};
-use crate::i18n::{ConnectMsg, DiagMsg, Lang};
+use crate::i18n::{ConnectMsg, DiagMsg, Lang, PasswordlessMsg};
 use crate::preflight::PreflightReport;
 
 /// A failed preflight as the latest outcome: its first failed check, with the codes and
@@ -122,6 +122,9 @@ pub fn outcome_text(outcome: &str, lang: Lang) -> &'static str {
         "callback_used" => diag(DiagMsg::OutcomeCallbackUsed),
         "callback_other_user" => diag(DiagMsg::OutcomeCallbackOtherUser),
         "sync_failed" => diag(DiagMsg::OutcomeSyncFailed),
+        "outside_scope" => PasswordlessMsg::OutcomeOutsideScope.text(lang),
+        "not_found_by_address" => PasswordlessMsg::OutcomeNotFoundByAddress.text(lang),
+        "app_token_refused" => PasswordlessMsg::OutcomeAppTokenRefused.text(lang),
         "denied" => connect(ConnectMsg::OutcomeDenied),
         "unreachable" => connect(ConnectMsg::OutcomeUnreachable),
         "malformed" => connect(ConnectMsg::OutcomeMalformed),

@@ -7,6 +7,7 @@ mod count;
 mod diagnostics;
 mod form;
 mod mail;
+mod passwordless;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,7 @@ pub use count::{plural, Counted};
 pub use diagnostics::DiagMsg;
 pub use form::FormMsg;
 pub use mail::MailMsg;
+pub use passwordless::PasswordlessMsg;
 
 /// Interface language. Dutch is the default, as in Econobis.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -108,6 +110,7 @@ pub enum Msg {
     Loading,
     LoadFailed,
     StatusConnected,
+    StatusConnectedAppOnly,
     StatusReconnectNeeded,
     StatusError,
     StatusNotConnected,
@@ -182,6 +185,7 @@ impl Msg {
                 "The mailboxes could not be loaded.",
             ),
             StatusConnected => ("Verbonden", "Connected"),
+            StatusConnectedAppOnly => ("Verbonden (zonder wachtwoord)", "Connected (without password)"),
             StatusReconnectNeeded => ("Opnieuw verbinden nodig", "Reconnect needed"),
             StatusError => ("Fout", "Error"),
             StatusNotConnected => ("Niet verbonden", "Not connected"),

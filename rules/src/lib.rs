@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod mail;
 pub mod mailbox_form;
 pub mod mailbox_list;
+pub mod passwordless;
 pub mod preflight;
 pub mod site;
 pub mod time;

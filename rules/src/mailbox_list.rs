@@ -39,6 +39,8 @@ impl ServerType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MailboxStatus {
     Connected,
+    /// Connected without the mailbox's password: the app's own token (issue 18).
+    ConnectedAppOnly,
     ReconnectNeeded,
     /// Repeated failures; carries Microsoft's code where there is one.
     Error(Option<String>),
@@ -51,6 +53,7 @@ impl MailboxStatus {
     pub fn label(&self) -> Msg {
         match self {
             MailboxStatus::Connected => Msg::StatusConnected,
+            MailboxStatus::ConnectedAppOnly => Msg::StatusConnectedAppOnly,
             MailboxStatus::ReconnectNeeded => Msg::StatusReconnectNeeded,
             MailboxStatus::Error(_) => Msg::StatusError,
             MailboxStatus::NotConnected => Msg::StatusNotConnected,
@@ -77,7 +80,7 @@ impl MailboxStatus {
     /// A CSS modifier, so colour is never the only carrier of the meaning.
     pub fn css_class(&self) -> &'static str {
         match self {
-            MailboxStatus::Connected => "status status--ok",
+            MailboxStatus::Connected | MailboxStatus::ConnectedAppOnly => "status status--ok",
             MailboxStatus::ReconnectNeeded | MailboxStatus::Error(_) => "status status--bad",
             MailboxStatus::NotConnected | MailboxStatus::Unchecked => "status status--neutral",
         }

@@ -18,6 +18,10 @@ pub enum Check {
     Mailbox,
     /// The redirect URI this deployment sends.
     RedirectUri,
+    /// How far the app's own access reaches (issue 18): a tenant-wide mail role in the
+    /// token's `roles` (a warning, with the PowerShell that scopes it), limited to
+    /// designated mailboxes (Exchange RBAC for Applications), or this mailbox outside it.
+    Scope,
 }
 
 /// How a check came out.
@@ -28,6 +32,8 @@ pub enum Verdict {
     Failed,
     /// Not run because an earlier check it needs failed.
     Skipped,
+    /// Works, but needs attention (the app reaches every mailbox of the organisation).
+    Warning,
 }
 
 /// The result of one check.
@@ -61,6 +67,10 @@ pub struct CheckResult {
     /// Microsoft's timestamp of the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+    /// Exchange Online PowerShell to run (the scope check), filled in with this app's IDs
+    /// and this mailbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
 }
 
 impl CheckResult {
@@ -76,6 +86,7 @@ impl CheckResult {
             trace_id: None,
             correlation_id: None,
             timestamp: None,
+            script: None,
         }
     }
 
@@ -121,19 +132,25 @@ pub struct PreflightReport {
 impl PreflightReport {
     /// The check under way while running: the first without a result.
     pub fn running_check(&self) -> Option<Check> {
-        const ORDER: [Check; 4] = [
+        const ORDER: [Check; 5] = [
             Check::Tenant,
             Check::Credentials,
             Check::Mailbox,
             Check::RedirectUri,
+            Check::Scope,
         ];
         self.running
             .then(|| ORDER.get(self.results.len()).copied())
             .flatten()
     }
 
+    /// Every check passed (a warning is no failure).
     pub fn passed(&self) -> bool {
-        !self.running && self.results.iter().all(|r| r.verdict == Verdict::Passed)
+        !self.running
+            && self
+                .results
+                .iter()
+                .all(|r| matches!(r.verdict, Verdict::Passed | Verdict::Warning))
     }
 
     /// The first failed check.
@@ -159,7 +176,7 @@ impl PreflightReport {
                                 | Advice::ClientIdNotGuid
                         )
                     ),
-                    Check::Mailbox => false,
+                    Check::Mailbox | Check::Scope => false,
                 },
             })
     }

@@ -56,6 +56,24 @@ pub async fn test_app_registration(id: i32) -> Result<TestOutcome, ServerFnError
     Ok(outcome)
 }
 
+/// Switches mailbox `id` to `method` (`app_only`: without password; `delegated`: signing in
+/// as the mailbox) in one step, keeping its history and mail; audited (issue 18).
+#[server(endpoint = "switch_connection_method")]
+pub async fn switch_connection_method(id: i32, method: String) -> Result<bool, ServerFnError> {
+    let actor = require_role(Role::Beheerder)?;
+    let state = app_state()?;
+    let method = rules::passwordless::ConnectionMethod::parse(&method);
+    let switched = flow::switch_method(&state, &actor, id, method)
+        .await
+        .map_err(|error| {
+            back_with(id, Some(StartProblem::Failed));
+            let message = ConnectMsg::StartFailed.text(Lang::default());
+            unexpected("switching the connection method", &error, message)
+        })?;
+    back_with(id, (!switched).then_some(StartProblem::NotConfigured));
+    Ok(switched)
+}
+
 /// Every attempt of mailbox `id` (connect, refresh, preflight, admin consent, refused
 /// callbacks), newest first.
 #[server(endpoint = "list_connection_history")]

@@ -83,6 +83,14 @@ pub enum Outcome {
     CallbackOtherUser,
     /// Graph refused a mail sync (its error body is kept).
     SyncFailed,
+    /// App-only: Graph refused the mailbox (403) while the app has no tenant-wide mail
+    /// grant: outside its Exchange scope, or no permission or consent (issue 18).
+    OutsideScope,
+    /// App-only: no user has the mailbox's address as user principal name (404); the
+    /// Object ID is needed.
+    NotFoundByAddress,
+    /// App-only: Microsoft refused the app's own token (client credentials).
+    AppTokenRefused,
 }
 
 impl Outcome {
@@ -102,6 +110,9 @@ impl Outcome {
             Outcome::CallbackUsed => "callback_used",
             Outcome::CallbackOtherUser => "callback_other_user",
             Outcome::SyncFailed => "sync_failed",
+            Outcome::OutsideScope => "outside_scope",
+            Outcome::NotFoundByAddress => "not_found_by_address",
+            Outcome::AppTokenRefused => "app_token_refused",
         }
     }
 }

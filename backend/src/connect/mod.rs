@@ -7,6 +7,7 @@
 //! the edges: [`attempts_store`] and [`tokens_store`] (database), and the flows [`start`],
 //! [`complete`], [`refresh`].
 
+pub mod app_only;
 pub mod attempt;
 pub mod attempts_store;
 pub mod callback_query;

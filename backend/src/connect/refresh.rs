@@ -43,6 +43,10 @@ pub enum RefreshError {
     },
     #[error("stored secret unusable: {0}")]
     Secret(String),
+    /// App-only (no refresh token): Microsoft refused the app's own token or did not
+    /// answer; not recorded yet (the sync's bookkeeping records it).
+    #[error("app-only token: {0}")]
+    AppToken(TokenFailure),
     #[error("storage failed: {0}")]
     Storage(String),
 }

@@ -4,14 +4,20 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 
+use super::app_only;
 use super::attempt::Outcome;
 use super::attempts_store;
 use super::tokens_store;
-use crate::entities::{connection_attempt as attempt, mailbox_microsoft_settings as settings};
+use crate::entities::{
+    connection_attempt as attempt, mail_sync_state as sync_state,
+    mailbox_microsoft_settings as settings,
+};
 use crate::preflight::{latest_preflight, report_of};
 use rules::advice::{advise, Facts};
 use rules::connection::{AttemptProblem, ConnectionView, NOT_RETURNED, NOT_RETURNED_YET};
 use rules::diagnostics::PENDING;
+use rules::passwordless::{AppPermission, ConnectionMethod};
+use rules::preflight::{Check, PreflightReport, Verdict};
 
 /// Outcome code shown for a sign-in that was started but never came back in time.
 pub const ABANDONED: &str = NOT_RETURNED;
@@ -22,29 +28,71 @@ pub async fn connection_view(
     mailbox_id: i32,
     now: DateTime<Utc>,
 ) -> Result<ConnectionView, DbErr> {
-    let tokens = tokens_store::load(db, mailbox_id).await?;
-    let reconnect_needed = settings::Entity::find_by_id(mailbox_id)
-        .one(db)
-        .await?
-        .is_some_and(|settings| settings.reconnect_needed);
+    let stored = settings::Entity::find_by_id(mailbox_id).one(db).await?;
     let latest = attempts_store::latest_for_status(db, mailbox_id).await?;
+    let last_problem = latest.and_then(|row| problem_seen_on_return(row, now));
+    let preflight = latest_preflight(db, mailbox_id, now).await?;
+    if stored.as_ref().map(app_only::method_of) == Some(ConnectionMethod::AppOnly) {
+        return app_only_view(db, mailbox_id, last_problem, preflight).await;
+    }
+    let tokens = tokens_store::load(db, mailbox_id).await?;
+    let reconnect_needed = stored.is_some_and(|settings| settings.reconnect_needed);
     Ok(ConnectionView {
         connected: tokens.is_some() && !reconnect_needed,
         reconnect_needed: tokens.is_some() && reconnect_needed,
         signed_in_upn: tokens.as_ref().and_then(|t| t.signed_in_upn.clone()),
         connected_at: tokens.as_ref().map(|t| t.connected_at.to_rfc3339()),
-        last_problem: latest.and_then(|row| problem_seen_on_return(row, now)),
-        preflight: latest_preflight(db, mailbox_id, now).await?,
+        last_problem,
+        preflight,
         redirect_uri: String::new(),
+        method: ConnectionMethod::Delegated,
+        permission: None,
     })
 }
 
-/// Whether the mailbox has no tokens, or needs a reconnect.
-pub async fn needs_connection(db: &impl ConnectionTrait, mailbox_id: i32) -> Result<bool, DbErr> {
-    let reconnect_needed = settings::Entity::find_by_id(mailbox_id)
+/// A mailbox connected without its password: connected since its first successful sync
+/// (nothing is stored to lose), with the permission the latest test found in use.
+async fn app_only_view(
+    db: &impl ConnectionTrait,
+    mailbox_id: i32,
+    last_problem: Option<AttemptProblem>,
+    preflight: Option<PreflightReport>,
+) -> Result<ConnectionView, DbErr> {
+    let fetched_at = sync_state::Entity::find_by_id(mailbox_id)
         .one(db)
         .await?
-        .is_some_and(|settings| settings.reconnect_needed);
+        .and_then(|row| row.last_success_at);
+    let permission = preflight.as_ref().and_then(|report| {
+        let scope = report.results.iter().find(|r| r.check == Check::Scope)?;
+        match scope.verdict {
+            Verdict::Warning => Some(AppPermission::TenantWide(
+                scope.detail.clone().unwrap_or_default(),
+            )),
+            Verdict::Passed => Some(AppPermission::Scoped),
+            _ => None,
+        }
+    });
+    Ok(ConnectionView {
+        connected: fetched_at.is_some(),
+        reconnect_needed: false,
+        signed_in_upn: None,
+        connected_at: fetched_at.map(|at| at.to_rfc3339()),
+        last_problem,
+        preflight,
+        redirect_uri: String::new(),
+        method: ConnectionMethod::AppOnly,
+        permission,
+    })
+}
+
+/// Whether the mailbox has no tokens, or needs a reconnect; never for a mailbox connected
+/// without its password (nobody signs in for it).
+pub async fn needs_connection(db: &impl ConnectionTrait, mailbox_id: i32) -> Result<bool, DbErr> {
+    let stored = settings::Entity::find_by_id(mailbox_id).one(db).await?;
+    if stored.as_ref().map(app_only::method_of) == Some(ConnectionMethod::AppOnly) {
+        return Ok(false);
+    }
+    let reconnect_needed = stored.is_some_and(|settings| settings.reconnect_needed);
     Ok(reconnect_needed || tokens_store::load(db, mailbox_id).await?.is_none())
 }
 

@@ -20,6 +20,9 @@ pub struct Model {
     pub client_secret_hint: Option<String>,
     /// Set when an Azure field changed: the stored connection no longer fits.
     pub reconnect_needed: bool,
+    /// `delegated` (signed in as the mailbox) or `app_only` (the app's own token, no
+    /// password): `rules::passwordless::ConnectionMethod`.
+    pub connection_method: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -8,10 +8,16 @@ use sea_orm::DbErr;
 use rules::connection::{AttemptProblem, ConnectPrompt, StartOutcome, TestOutcome};
 use rules::preflight::Purpose;
 
+use crate::audit::record_audit;
+use crate::auth::Actor;
 use crate::connect::{attempts_store, start_admin_consent, start_connection, StartError};
 use crate::connect::{start::ensure_mailbox, status::history_entry};
+use crate::entities::mailbox_microsoft_settings as settings;
 use crate::preflight::{run_preflight, start_preflight};
 use crate::AppState;
+use rules::audit_log::AuditAction;
+use rules::passwordless::ConnectionMethod;
+use sea_orm::TransactionTrait;
 
 /// What to start.
 #[derive(Clone, Copy, Debug)]
@@ -101,4 +107,48 @@ pub async fn history(state: &AppState, id: i32) -> Result<Vec<AttemptProblem>, D
         .into_iter()
         .map(|row| history_entry(row, now))
         .collect())
+}
+
+/// Switches mailbox `id` between signing in as the mailbox and connecting without its
+/// password (issue 18), in one step from the mailbox page. Its history, fetched mail, tokens
+/// and audit log stay; the switch is audited. Connected without password, a sync is asked
+/// for at once. False when the mailbox has no Microsoft settings.
+pub async fn switch_method(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    method: ConnectionMethod,
+) -> Result<bool, DbErr> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+    let txn = state.db.begin().await?;
+    let Some(stored) = settings::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(false);
+    };
+    if stored.connection_method != method.as_str() {
+        let mut row = stored.into_active_model();
+        row.connection_method = Set(method.as_str().to_string());
+        row.updated_at = Set(Utc::now());
+        row.update(&txn).await?;
+        record_audit(
+            &txn,
+            actor,
+            Some(id),
+            AuditAction::Updated,
+            &["connection_method"],
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    tracing::info!(
+        mailbox_id = id,
+        user_id = actor.user_id,
+        method = method.as_str(),
+        "connection method switched"
+    );
+    if method == ConnectionMethod::AppOnly {
+        if let Err(error) = crate::mail::request_sync(state, id).await {
+            tracing::info!(mailbox_id = id, %error, "no sync requested after the switch");
+        }
+    }
+    Ok(true)
 }

@@ -5,8 +5,10 @@ use rules::access::Role;
 use rules::audit_log::AuditAction;
 use rules::connection::{ConnectPrompt, StartOutcome};
 use rules::mailbox_form::{new_mailbox_form, MailboxFormData, MailboxTarget, SaveOutcome};
+use rules::passwordless::ConnectionMethod;
 use rules::validation::{
-    parse_mailbox, validate_mailbox, IncomingType, MailboxForm, ValidMailbox, ValidationContext,
+    parse_mailbox, validate_mailbox, IncomingType, MailboxForm, MicrosoftSettings, ValidMailbox,
+    ValidationContext,
 };
 
 use crate::audit::{changed_fields, record_audit, SecretChange};
@@ -150,6 +152,27 @@ async fn store_with_audit(
     }
     Ok(Ok((id, valid)))
 }
+/// Connects a Microsoft Api mailbox without its password when the form asks for it (issue
+/// 18): the method is stored (audited with the save), nobody is sent to Microsoft, and a
+/// sync is asked for at once. True when the mailbox is connected that way.
+async fn connect_without_password(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    microsoft: &MicrosoftSettings,
+) -> bool {
+    if microsoft.method != ConnectionMethod::AppOnly {
+        return false;
+    }
+    match flows::connect::switch_method(state, actor, id, ConnectionMethod::AppOnly).await {
+        Ok(switched) => switched,
+        Err(error) => {
+            tracing::error!(mailbox_id = id, %error, "could not connect without password");
+            false
+        }
+    }
+}
+
 /// A Microsoft Api mailbox (incoming) that is not connected is sent to Microsoft right
 /// after saving, through the same gate as "Verbinden": a failing app registration keeps the
 /// admin on the page, which shows what failed. Failing to start only leaves the buttons on
@@ -162,6 +185,11 @@ async fn connect_url_after_save(
 ) -> Option<String> {
     if valid.incoming_type != IncomingType::MicrosoftApi {
         return None;
+    }
+    if let Some(microsoft) = &valid.microsoft {
+        if connect_without_password(state, actor, id, microsoft).await {
+            return None;
+        }
     }
     let start = async {
         if !connect::status::needs_connection(&state.db, id).await? {

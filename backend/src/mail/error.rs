@@ -1,7 +1,9 @@
 //! [`SyncError`]: why a sync of one mailbox failed, with Graph's own error kept whole.
 
+use crate::connect::app_only::Refusal;
 use crate::connect::RefreshError;
 use crate::microsoft::graph::{GraphError, GraphFailure, Transience};
+use crate::microsoft::identity::token_client::TokenFailure;
 
 /// Why a sync failed (or did not start).
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +20,13 @@ pub enum SyncError {
     /// Graph answered with an error (after the retries it allows).
     #[error("Graph answered {}: {} {}", .0.status, .0.code, .0.message)]
     Graph(Box<GraphError>),
+    /// App-only: Graph's refusal, named for the method (outside the app's scope, not found
+    /// by its address); Graph's own error kept whole.
+    #[error("{}: Graph answered {}: {} {}", .refusal.outcome(), .graph.status, .graph.code, .graph.message)]
+    AppOnlyRefused {
+        refusal: Refusal,
+        graph: Box<GraphError>,
+    },
     #[error("Graph did not answer in time")]
     Timeout,
     #[error("Graph unreachable: {0}")]
@@ -56,6 +65,7 @@ impl SyncError {
             SyncError::Graph(error) if error.status == 429 => "429".into(),
             SyncError::Graph(error) if !error.code.is_empty() => error.code.clone(),
             SyncError::Graph(error) => error.status.to_string(),
+            SyncError::AppOnlyRefused { graph, .. } => graph.code.clone(),
             SyncError::Timeout => "timeout".into(),
             SyncError::Unreachable(_) => "unreachable".into(),
             SyncError::Malformed { .. } => "malformed_response".into(),
@@ -121,6 +131,13 @@ fn token_code(error: &RefreshError) -> String {
             .unwrap_or_else(|| error.error.clone()),
         RefreshError::Failed { .. } => "token_unreachable".into(),
         RefreshError::Secret(_) => "secret_unusable".into(),
+        RefreshError::AppToken(TokenFailure::Microsoft(error)) => error
+            .error_codes
+            .first()
+            .map(|code| format!("AADSTS{code}"))
+            .unwrap_or_else(|| error.error.clone()),
+        RefreshError::AppToken(TokenFailure::Timeout) => "timeout".into(),
+        RefreshError::AppToken(_) => "token_unreachable".into(),
         RefreshError::Storage(_) => "storage".into(),
     }
 }

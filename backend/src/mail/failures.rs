@@ -12,9 +12,11 @@ use sea_orm::{
 
 use super::error::SyncError;
 use super::{MailSettings, SyncStatus};
+use crate::connect::app_only::Refusal;
 use crate::connect::attempts_store::{self, ErrorRecord, NewAttempt};
 use crate::connect::{AttemptKind, Outcome, RefreshError};
 use crate::entities::{connection_attempt as attempt, mail_sync_state as sync_state, mailbox};
+use crate::microsoft::identity::token_client::TokenFailure;
 
 /// A sync succeeded at `now`: failures cleared; after failures, a success attempt so the
 /// mailbox page no longer shows the old error as the latest.
@@ -168,6 +170,24 @@ pub fn attempt_of(error: &SyncError) -> (Outcome, ErrorRecord) {
                 ..ErrorRecord::default()
             },
         ),
+        SyncError::AppOnlyRefused { refusal, graph } => (
+            match refusal {
+                Refusal::OutsideScope => Outcome::OutsideScope,
+                Refusal::NotFoundByAddress => Outcome::NotFoundByAddress,
+            },
+            ErrorRecord {
+                error: Some(graph.code.clone()),
+                error_description: Some(graph.message.clone()),
+                trace_id: graph.request_id.clone(),
+                correlation_id: graph.client_request_id.clone(),
+                error_timestamp: graph.date.clone(),
+                error_body: Some(graph.body.clone()).filter(|b| !b.is_empty()),
+                ..ErrorRecord::default()
+            },
+        ),
+        SyncError::Token(RefreshError::AppToken(TokenFailure::Microsoft(error))) => {
+            (Outcome::AppTokenRefused, ErrorRecord::from_microsoft(error))
+        }
         SyncError::Timeout | SyncError::Unreachable(_) => (
             Outcome::Unreachable,
             ErrorRecord::local(&error.code(), error.to_string()),

@@ -15,6 +15,7 @@ use super::error::SyncError;
 use super::quarantine::{Quarantined, Reason};
 use super::store::{self, NewMessage};
 use super::{downloads, failures, lease, progress, SyncReport};
+use crate::connect::app_only::{self, AppCredentials, CredentialsError, MailboxKey};
 use crate::connect::refresh::refresh_rejected_access_token;
 use crate::connect::{ensure_fresh_access_token, RefreshError};
 use crate::entities::{
@@ -22,19 +23,28 @@ use crate::entities::{
     mailbox_token as token,
 };
 use crate::microsoft::graph::{GraphClient, Renew};
+use crate::outgoing::AppToken;
 use crate::AppState;
+use rules::passwordless::ConnectionMethod;
 
 /// Econobis' code for the incoming type "Microsoft Api".
 pub const MICROSOFT_API: &str = "ms-oauth";
 
-/// The Graph client of one sync: a 401 refreshes the mailbox's token once per sync.
+/// The Graph client of one sync: a 401 asks once per sync for a new token.
 type MailGraph<'a> = GraphClient<'a, RefreshedToken<'a>>;
 
-/// A forced refresh of the mailbox's delegated token after Graph refused it (revoked or
-/// expired early).
-struct RefreshedToken<'a> {
-    state: &'a AppState,
-    mailbox_id: i32,
+/// A new token after Graph refused the one in use (revoked or expired early): a forced
+/// refresh of the mailbox's delegated token, or the app's own token fetched again.
+enum RefreshedToken<'a> {
+    Delegated {
+        state: &'a AppState,
+        mailbox_id: i32,
+    },
+    AppOnly {
+        state: &'a AppState,
+        credentials: Box<AppCredentials>,
+        current: AppToken,
+    },
 }
 
 impl Renew for RefreshedToken<'_> {
@@ -44,10 +54,28 @@ impl Renew for RefreshedToken<'_> {
         &mut self,
         rejected: &secrecy::SecretString,
     ) -> Result<Option<secrecy::SecretString>, RefreshError> {
-        let now = self.state.mail.pause.now();
-        refresh_rejected_access_token(self.state, self.mailbox_id, rejected, now)
-            .await
-            .map(Some)
+        match self {
+            RefreshedToken::Delegated { state, mailbox_id } => {
+                let now = state.mail.pause.now();
+                refresh_rejected_access_token(state, *mailbox_id, rejected, now)
+                    .await
+                    .map(Some)
+            }
+            RefreshedToken::AppOnly {
+                state,
+                credentials,
+                current,
+            } => {
+                state
+                    .app_tokens
+                    .forget(&credentials.registration, current)
+                    .await;
+                *current = app_only::fetch_token(state, credentials, state.mail.pause.now())
+                    .await
+                    .map_err(RefreshError::AppToken)?;
+                Ok(Some(current.access_token.clone()))
+            }
+        }
     }
 }
 
@@ -55,13 +83,20 @@ impl Renew for RefreshedToken<'_> {
 #[derive(Clone, Debug)]
 pub struct Target {
     pub mailbox_id: i32,
+    /// How Graph addresses the mailbox: its Object ID, or (app-only, none stored) its
+    /// e-mail address (`connect::app_only::MailboxKey`).
     pub object_id: String,
+    /// Signed in as the mailbox, or the app's own token (issue 18).
+    pub method: ConnectionMethod,
+    /// Addressed by its e-mail address: a 404 then asks for the Object ID.
+    pub by_address: bool,
     /// "Zet email als gelezen op server".
     pub mark_as_read: bool,
 }
 
-/// The mailbox, if it is one to sync: active, incoming type Microsoft Api, connected (tokens
-/// stored, no reconnect needed).
+/// The mailbox, if it is one to sync: active, incoming type Microsoft Api, and connected:
+/// signed in (tokens stored, no reconnect needed), or app-only (a client secret stored; no
+/// tokens, nothing to reconnect).
 pub async fn target(state: &AppState, mailbox_id: i32) -> Result<Option<Target>, SyncError> {
     let db = &state.db;
     let Some(mailbox) = mailbox::Entity::find_by_id(mailbox_id).one(db).await? else {
@@ -74,13 +109,21 @@ pub async fn target(state: &AppState, mailbox_id: i32) -> Result<Option<Target>,
         .one(db)
         .await?
         .is_some();
-    let syncable = mailbox.is_active
-        && mailbox.incoming_server_type == MICROSOFT_API
-        && connected
-        && !settings.reconnect_needed;
+    let method = app_only::method_of(&settings);
+    let ready = match method {
+        ConnectionMethod::Delegated => connected && !settings.reconnect_needed,
+        ConnectionMethod::AppOnly => settings.client_secret_encrypted.is_some(),
+    };
+    let syncable = mailbox.is_active && mailbox.incoming_server_type == MICROSOFT_API && ready;
+    let key = match method {
+        ConnectionMethod::AppOnly => MailboxKey::of(&settings.object_id, &mailbox.email),
+        ConnectionMethod::Delegated => MailboxKey::of(&settings.object_id, ""),
+    };
     Ok(syncable.then_some(Target {
         mailbox_id,
-        object_id: settings.object_id,
+        object_id: key.key,
+        method,
+        by_address: key.by_address,
         mark_as_read: mailbox.email_mark_as_seen,
     }))
 }
@@ -96,11 +139,16 @@ pub async fn syncable_ids(state: &AppState) -> Result<Vec<i32>, SyncError> {
         .into_iter()
         .map(|m| m.id)
         .collect();
-    let ready: std::collections::HashSet<i32> = settings::Entity::find()
-        .filter(settings::Column::ReconnectNeeded.eq(false))
-        .all(db)
-        .await?
+    let stored = settings::Entity::find().all(db).await?;
+    let app_only: std::collections::HashSet<i32> = stored
+        .iter()
+        .filter(|s| app_only::method_of(s) == ConnectionMethod::AppOnly)
+        .filter(|s| s.client_secret_encrypted.is_some())
+        .map(|s| s.mailbox_id)
+        .collect();
+    let ready: std::collections::HashSet<i32> = stored
         .into_iter()
+        .filter(|s| !s.reconnect_needed)
         .map(|s| s.mailbox_id)
         .collect();
     let connected: std::collections::HashSet<i32> = token::Entity::find()
@@ -111,7 +159,7 @@ pub async fn syncable_ids(state: &AppState) -> Result<Vec<i32>, SyncError> {
         .collect();
     Ok(active
         .into_iter()
-        .filter(|id| ready.contains(id) && connected.contains(id))
+        .filter(|id| app_only.contains(id) || (ready.contains(id) && connected.contains(id)))
         .collect())
 }
 
@@ -169,11 +217,7 @@ async fn sync_mailbox(
         .one(&state.db)
         .await?
         .ok_or(SyncError::NotSyncable(id))?;
-    let token = ensure_fresh_access_token(state, id, settings.pause.now()).await?;
-    let renewal = RefreshedToken {
-        state,
-        mailbox_id: id,
-    };
+    let (token, renewal, tenant_wide) = mail_token(state, target).await?;
     let pause = settings.pause.as_ref();
     // Every request asks for immutable ids, the key messages are stored under, and the
     // page size (docs/microsoft.md §6).
@@ -181,6 +225,84 @@ async fn sync_mailbox(
         .with_response_cap(settings.graph_response_max_bytes)
         .preferring(r#"IdType="ImmutableId""#)
         .preferring(format!("odata.maxpagesize={}", settings.page_size));
+    sync_pages(state, target, holder, &mut graph, row)
+        .await
+        .map_err(|error| name_refusal(error, target, tenant_wide))
+}
+
+/// An app-only mailbox's Graph refusal, named for the method (issue 18); others as they are.
+fn name_refusal(error: SyncError, target: &Target, tenant_wide: bool) -> SyncError {
+    let SyncError::Graph(graph) = error else {
+        return error;
+    };
+    let refusal = (target.method == ConnectionMethod::AppOnly)
+        .then(|| app_only::name_refusal(&graph, target.by_address, tenant_wide))
+        .flatten();
+    match refusal {
+        Some(refusal) => SyncError::AppOnlyRefused { refusal, graph },
+        None => SyncError::Graph(graph),
+    }
+}
+
+/// The sync's first token and how a refused one is renewed: the mailbox's delegated token
+/// (refreshed when due), or the app's own from the cache. With whether an Entra grant
+/// reaches every mailbox (app-only: the token's `roles`), which names a 403.
+async fn mail_token<'a>(
+    state: &'a AppState,
+    target: &Target,
+) -> Result<(secrecy::SecretString, RefreshedToken<'a>, bool), SyncError> {
+    let id = target.mailbox_id;
+    let now = state.mail.pause.now();
+    match target.method {
+        ConnectionMethod::Delegated => {
+            let token = ensure_fresh_access_token(state, id, now).await?;
+            let renewal = RefreshedToken::Delegated {
+                state,
+                mailbox_id: id,
+            };
+            Ok((token, renewal, false))
+        }
+        ConnectionMethod::AppOnly => {
+            let credentials = app_only::load(state, &state.db, id)
+                .await
+                .map_err(|error| match error {
+                    CredentialsError::Storage(error) => SyncError::from(error),
+                    CredentialsError::NotConfigured(id) => {
+                        SyncError::Token(RefreshError::NotConnected(id))
+                    }
+                    CredentialsError::Secret => {
+                        SyncError::Token(RefreshError::Secret(error.to_string()))
+                    }
+                })?;
+            let current = app_only::fetch_token(state, &credentials, now)
+                .await
+                .map_err(|error| SyncError::Token(RefreshError::AppToken(error)))?;
+            let tenant_wide = {
+                use secrecy::ExposeSecret as _;
+                app_only::read_claims(current.access_token.expose_secret())
+                    .is_some_and(|claims| claims.tenant_wide())
+            };
+            let token = current.access_token.clone();
+            let renewal = RefreshedToken::AppOnly {
+                state,
+                credentials: Box::new(credentials),
+                current,
+            };
+            Ok((token, renewal, tenant_wide))
+        }
+    }
+}
+
+/// The pages of one sync, from where the last one stopped to the delta link.
+async fn sync_pages(
+    state: &AppState,
+    target: &Target,
+    holder: &str,
+    graph: &mut MailGraph<'_>,
+    row: sync_state::Model,
+) -> Result<SyncReport, SyncError> {
+    let settings = &state.mail;
+    let id = target.mailbox_id;
     let mut budget = RunBudget {
         left: settings.attachment_run_budget_bytes,
     };
@@ -229,7 +351,7 @@ async fn sync_mailbox(
             url: &url,
             budget: &mut budget,
         };
-        let prepared = prepare_page(state, &mut graph, target, page, run).await?;
+        let prepared = prepare_page(state, graph, target, page, run).await?;
         report.new_messages += prepared.stored_apart;
         let next = prepared.next.clone();
         let counts = match &next {

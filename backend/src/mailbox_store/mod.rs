@@ -71,6 +71,10 @@ fn to_stored(model: mailbox::Model, microsoft: Option<settings::Model>) -> Store
         tenant_id: ms.map(|s| s.tenant_id.clone()).unwrap_or_default(),
         client_secret: String::new(),
         object_id: ms.map(|s| s.object_id.clone()).unwrap_or_default(),
+        connection_method: ms
+            .map(|s| rules::passwordless::ConnectionMethod::parse(&s.connection_method))
+            .map(|method| method.as_str().to_string())
+            .unwrap_or_default(),
     };
     StoredMailbox {
         id: model.id,

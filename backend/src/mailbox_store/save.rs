@@ -155,7 +155,11 @@ async fn write_microsoft(
     };
     let client_id = wanted.client_id.to_string();
     let tenant_id = wanted.tenant.to_string();
-    let object_id = wanted.object_id.to_string();
+    let object_id = wanted
+        .object_id
+        .map(|id| id.to_string())
+        .unwrap_or_default();
+    let method = wanted.method.as_str().to_string();
     let Some(existing) = existing else {
         let row = settings::ActiveModel {
             mailbox_id: Set(mailbox_id),
@@ -165,6 +169,7 @@ async fn write_microsoft(
             client_secret_encrypted: Set(secret),
             client_secret_hint: Set(hint),
             reconnect_needed: Set(false),
+            connection_method: Set(method),
             created_at: Set(now),
             updated_at: Set(now),
         };
@@ -182,6 +187,9 @@ async fn write_microsoft(
     row.client_secret_encrypted = Set(secret);
     row.client_secret_hint = Set(hint);
     row.reconnect_needed = Set(reconnect_needed);
+    // Switching keeps the mailbox's history, mail and tokens (a switch back to signing in
+    // uses them again when still valid); the audit entry names the change.
+    row.connection_method = Set(method);
     row.updated_at = Set(now);
     row.update(db).await?;
     Ok(())

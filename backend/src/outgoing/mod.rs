@@ -13,8 +13,7 @@ pub mod token_cache;
 
 use std::time::Duration as StdDuration;
 
-use chrono::{Duration, Utc};
-use oauth2::TokenResponse as _;
+use chrono::Utc;
 use sea_orm::EntityTrait;
 use secrecy::SecretString;
 
@@ -22,10 +21,9 @@ pub use error::SendError;
 pub use message::{OutgoingAttachment, OutgoingBody, OutgoingMail, MAX_INLINE_ATTACHMENT};
 pub use token_cache::{AppRegistration, AppToken, AppTokens};
 
-use crate::cipher::SecretColumn;
-use crate::entities::{mailbox, mailbox_microsoft_settings as settings};
+use crate::connect::app_only::{self, AppCredentials, CredentialsError};
+use crate::entities::mailbox;
 use crate::microsoft::graph::{user_url, GraphClient, GraphFailure, Renew, RetryPolicy};
-use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
 use crate::AppState;
 
 /// What a successful send took.
@@ -68,8 +66,12 @@ pub async fn send_mail_with(
     let sender = Sender::load(state, mailbox_id).await?;
     let token = sender.token(state).await?;
     // `POST {graph}/v1.0/users/{object-id}/sendMail` (docs/microsoft.md §6).
-    let url = user_url(&state.microsoft.graph_url, &sender.object_id, &["sendMail"])
-        .map_err(|error| SendError::Unreachable(format!("invalid Graph URL: {error}")))?;
+    let url = user_url(
+        &state.microsoft.graph_url,
+        &sender.0.mailbox.key,
+        &["sendMail"],
+    )
+    .map_err(|error| SendError::Unreachable(format!("invalid Graph URL: {error}")))?;
     let access_token = token.access_token.clone();
     let renewal = NewAppToken {
         state,
@@ -136,83 +138,40 @@ impl Renew for NewAppToken<'_> {
         let state = self.state;
         state
             .app_tokens
-            .forget(&self.sender.registration, &self.current)
+            .forget(&self.sender.0.registration, &self.current)
             .await;
         self.current = self.sender.token(state).await?;
         Ok(Some(self.current.access_token.clone()))
     }
 }
 
-/// The sending mailbox: its user and app registration, with the secret decrypted.
-struct Sender {
-    object_id: String,
-    registration: AppRegistration,
-    secret: SecretString,
-}
+/// The sending mailbox: its user (by Object ID, or by address when none is stored) and app
+/// registration, with the secret decrypted (`connect::app_only`, shared with the sync).
+struct Sender(AppCredentials);
 
 impl Sender {
     async fn load(state: &AppState, mailbox_id: i32) -> Result<Sender, SendError> {
-        let Some(stored) = settings::Entity::find_by_id(mailbox_id)
-            .one(&state.db)
-            .await?
-        else {
-            let exists = mailbox::Entity::find_by_id(mailbox_id)
-                .one(&state.db)
-                .await?
-                .is_some();
-            return Err(if exists {
-                SendError::NotConfigured
-            } else {
-                SendError::NotFound
-            });
-        };
-        let encrypted = stored
-            .client_secret_encrypted
-            .as_deref()
-            .ok_or(SendError::NotConfigured)?;
-        let secret = state
-            .cipher
-            .decrypt(encrypted, SecretColumn::ClientSecret)
-            .map_err(|error| {
-                tracing::error!(mailbox_id, %error, "the stored client secret cannot be decrypted");
-                SendError::Secret
-            })?
-            .secret;
-        Ok(Sender {
-            object_id: stored.object_id.trim().to_string(),
-            registration: AppRegistration::new(&stored.tenant_id, &stored.client_id),
-            secret,
-        })
+        match app_only::load(state, &state.db, mailbox_id).await {
+            Ok(credentials) => Ok(Sender(credentials)),
+            Err(CredentialsError::Storage(error)) => Err(error.into()),
+            Err(CredentialsError::Secret) => Err(SendError::Secret),
+            Err(CredentialsError::NotConfigured(_)) => {
+                let exists = mailbox::Entity::find_by_id(mailbox_id)
+                    .one(&state.db)
+                    .await?
+                    .is_some();
+                Err(if exists {
+                    SendError::NotConfigured
+                } else {
+                    SendError::NotFound
+                })
+            }
+        }
     }
 
     /// The cached app token, or a new one.
     async fn token(&self, state: &AppState) -> Result<AppToken, SendError> {
-        let registration = &self.registration;
-        state
-            .app_tokens
-            .get_or_fetch(registration, Utc::now(), || async {
-                let response = TokenEndpoint::app(
-                    &state.microsoft.login_url,
-                    registration.tenant_id(),
-                    registration.client_id(),
-                )
-                .client_credentials(&state.http, &self.secret)
-                .await?;
-                let lifetime = response
-                    .expires_in()
-                    .and_then(|d| Duration::from_std(d).ok())
-                    // Microsoft always says; an hour is its usual lifetime.
-                    .unwrap_or_else(|| Duration::hours(1));
-                tracing::info!(
-                    tenant_id = registration.tenant_id(),
-                    client_id = registration.client_id(),
-                    "app-only token fetched"
-                );
-                Ok::<_, TokenFailure>(AppToken {
-                    access_token: SecretString::from(response.access_token().secret().clone()),
-                    expires_at: Utc::now() + lifetime,
-                })
-            })
+        app_only::fetch_token(state, &self.0, Utc::now())
             .await
             .map_err(SendError::Token)
     }

@@ -1,7 +1,9 @@
 //! The app's own Graph token (client credentials, docs/microsoft.md §3), cached per app
-//! registration until less than 5 minutes remain (as MSAL does), so a burst of sends asks
-//! Microsoft once. Fetching happens under a per-registration lock: concurrent senders wait
-//! for one token request instead of each making their own.
+//! registration *and credential* until less than 5 minutes remain (as MSAL does), so a burst
+//! of sends and syncs asks Microsoft once, and a replaced or revoked secret takes effect at
+//! once: the new secret is another key, so no token fetched with the old one is used for it.
+//! Fetching happens under a per-key lock: concurrent callers wait for one token request
+//! instead of each making their own.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -14,19 +16,38 @@ use secrecy::{ExposeSecret, SecretString};
 /// A token with less left than this is treated as expired.
 pub const REFRESH_MARGIN: Duration = Duration::minutes(5);
 
-/// Which app registration a token belongs to: tenant and client ID, compared without case
-/// or surrounding spaces (the same registration however it was typed).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// Which app registration and credential a token belongs to: tenant and client ID,
+/// compared without case or surrounding spaces (the same registration however it was
+/// typed), and a fingerprint of the secret (a SHA-256, never the secret; `Debug` does not
+/// show it either).
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct AppRegistration {
     tenant_id: String,
     client_id: String,
+    credential: [u8; 32],
+}
+
+impl fmt::Debug for AppRegistration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppRegistration")
+            .field("tenant_id", &self.tenant_id)
+            .field("client_id", &self.client_id)
+            .field("credential", &"[fingerprint]")
+            .finish()
+    }
 }
 
 impl AppRegistration {
-    pub fn new(tenant_id: &str, client_id: &str) -> Self {
+    pub fn new(tenant_id: &str, client_id: &str, secret: &SecretString) -> Self {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        // Domain-separated, so the fingerprint is of use for nothing but this cache.
+        hash.update(b"mailboxen app token cache\0");
+        hash.update(secret.expose_secret().as_bytes());
         Self {
             tenant_id: tenant_id.trim().to_ascii_lowercase(),
             client_id: client_id.trim().to_ascii_lowercase(),
+            credential: hash.finalize().into(),
         }
     }
 
@@ -154,22 +175,40 @@ mod tests {
         assert!(!is_usable(now - Duration::minutes(1), now));
     }
 
+    fn app(tenant: &str, client: &str) -> AppRegistration {
+        AppRegistration::new(tenant, client, &SecretString::from("s"))
+    }
+
     #[test]
     fn registrations_compare_without_case_or_spaces() {
-        assert_eq!(
-            AppRegistration::new(" ABC ", "Def"),
-            AppRegistration::new("abc", "def")
-        );
-        assert_ne!(
-            AppRegistration::new("abc", "def"),
-            AppRegistration::new("abc", "xyz")
-        );
+        assert_eq!(app(" ABC ", "Def"), app("abc", "def"));
+        assert_ne!(app("abc", "def"), app("abc", "xyz"));
+    }
+
+    #[tokio::test]
+    async fn a_replaced_secret_never_gets_the_old_secrets_token() {
+        let cache = AppTokens::default();
+        let old = AppRegistration::new("t", "c", &SecretString::from("oud-geheim"));
+        let new = AppRegistration::new("t", "c", &SecretString::from("nieuw-geheim"));
+        assert_ne!(old, new);
+        let now = Utc::now();
+        let later = now + Duration::minutes(60);
+        cache
+            .get_or_fetch(&old, now, || async { Ok::<_, ()>(token("a", later)) })
+            .await
+            .unwrap();
+        let fresh = cache
+            .get_or_fetch(&new, now, || async { Ok::<_, ()>(token("b", later)) })
+            .await
+            .unwrap();
+        assert_eq!(fresh.access_token.expose_secret(), "b");
+        assert!(!format!("{new:?}").contains("geheim"));
     }
 
     #[tokio::test]
     async fn cached_until_due_then_fetched_again() {
         let cache = AppTokens::default();
-        let app = AppRegistration::new("t", "c");
+        let app = app("t", "c");
         let now = Utc::now();
         let fetched = std::sync::atomic::AtomicUsize::new(0);
         let fetch = |value: &'static str, expires_at| {
@@ -201,7 +240,7 @@ mod tests {
     #[tokio::test]
     async fn forgetting_drops_only_the_rejected_token() {
         let cache = AppTokens::default();
-        let app = AppRegistration::new("t", "c");
+        let app = app("t", "c");
         let now = Utc::now();
         let later = now + Duration::minutes(60);
         let a = cache
@@ -232,7 +271,7 @@ mod tests {
     #[tokio::test]
     async fn a_failed_fetch_is_not_cached() {
         let cache = AppTokens::default();
-        let app = AppRegistration::new("t", "c");
+        let app = app("t", "c");
         let now = Utc::now();
         let failed = cache
             .get_or_fetch(&app, now, || async { Err::<AppToken, _>("nee") })

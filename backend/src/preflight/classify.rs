@@ -1,11 +1,13 @@
 //! Each preflight check's answer from Microsoft, classified into ✓ or ✗ with advice. Pure:
 //! the I/O that produced the answers is in `run`.
 
+use crate::connect::app_only::{name_refusal, AppTokenClaims};
 use crate::microsoft::graph::GraphError;
 use crate::microsoft::identity::microsoft_error::MicrosoftError;
 use crate::microsoft::identity::token_client::TokenFailure;
 use rules::advice::{advise, Advice, Facts};
-use rules::preflight::{redirect_uri_allowed, Check, CheckResult};
+use rules::passwordless::{add_to_scope_script, scope_script, tenant_wide_mail_roles, ScopeScript};
+use rules::preflight::{redirect_uri_allowed, Check, CheckResult, Verdict};
 use rules::validation::Guid;
 
 /// Row 1: discovery answered with the tenant's GUID, or failed.
@@ -78,6 +80,69 @@ pub fn mailbox_unreachable(detail: String) -> CheckResult {
     row.detail = Some(detail);
     row.error = Some("unreachable".into());
     row
+}
+
+/// Row 3 for a mailbox connected without its password: a refusal the app-only method
+/// explains better (outside the app's scope, not found by its address) gets that advice.
+pub fn mailbox_error_app_only(
+    error: &GraphError,
+    by_address: bool,
+    tenant_wide: bool,
+) -> CheckResult {
+    let mut row = mailbox_error(error);
+    if let Some(refusal) = name_refusal(error, by_address, tenant_wide) {
+        row.advice = advise(Facts {
+            error: Some(&error.code),
+            description: Some(&error.message),
+            outcome: refusal.outcome(),
+            ..Facts::default()
+        });
+    }
+    row
+}
+
+/// What the scope check knows: the token's claims (None: no token, or unreadable), row 3's
+/// result, and what the script is filled in with.
+pub struct ScopeFacts<'a> {
+    pub claims: Option<&'a AppTokenClaims>,
+    pub mailbox: &'a CheckResult,
+    pub client_id: &'a str,
+    pub mailbox_address: &'a str,
+    pub mark_as_read: bool,
+}
+
+/// Row 5: how far the app's access reaches (docs/microsoft.md §9). A tenant-wide mail role
+/// in the token warns, with the PowerShell that scopes the app; without one, a reachable
+/// mailbox shows the access is limited to designated mailboxes; a 403 puts this mailbox
+/// outside the scope, with the PowerShell that adds it.
+pub fn scope(facts: &ScopeFacts<'_>) -> CheckResult {
+    let Some(claims) = facts.claims else {
+        return CheckResult::skipped(Check::Scope);
+    };
+    let wide = tenant_wide_mail_roles(&claims.roles);
+    if !wide.is_empty() {
+        let mut row = CheckResult::failed(Check::Scope, Some(Advice::AppOnlyTenantWide));
+        row.verdict = Verdict::Warning;
+        row.detail = Some(wide.join(", "));
+        row.script = Some(scope_script(&ScopeScript {
+            app_id: facts.client_id,
+            service_principal_id: claims.oid.as_deref().unwrap_or("<object id>"),
+            mailbox: facts.mailbox_address,
+            tenant_wide_roles: &wide,
+            mark_as_read: facts.mark_as_read,
+        }));
+        return row;
+    }
+    match facts.mailbox.verdict {
+        Verdict::Passed => CheckResult::passed(Check::Scope, None),
+        Verdict::Failed if facts.mailbox.error.as_deref() == Some("ErrorAccessDenied") => {
+            let mut row = CheckResult::failed(Check::Scope, Some(Advice::AppOnlyOutsideScope));
+            row.detail = Some(format!("403 {}", "ErrorAccessDenied"));
+            row.script = Some(add_to_scope_script(facts.mailbox_address));
+            row
+        }
+        _ => CheckResult::skipped(Check::Scope),
+    }
 }
 
 /// Row 4: the redirect URI this deployment sends.

@@ -1,5 +1,5 @@
-//! "Test app-registratie" on the server: the four checks against Microsoft (docs/microsoft.md §6,
-//! preflight), run on demand and before every redirect to Microsoft, each run stored as an
+//! "Test app-registratie" on the server: the five checks against Microsoft (docs/microsoft.md §6,
+//! preflight; §9 for the fifth, the app's reach), run on demand and before every redirect to Microsoft, each run stored as an
 //! attempt of kind `preflight` so it shows in the mailbox's history.
 //!
 //! Pure classification in [`classify`]; the HTTP calls and storage here.
@@ -11,13 +11,17 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::cipher::SecretColumn;
+use crate::connect::app_only::{self, AppTokenClaims, MailboxKey};
 use crate::connect::attempts_store::{self, ErrorRecord, NewAttempt};
 use crate::connect::{AttemptKind, Outcome, StartError};
-use crate::entities::{connection_attempt as attempt, mailbox_microsoft_settings as settings};
+use crate::entities::{
+    connection_attempt as attempt, mailbox, mailbox_microsoft_settings as settings,
+};
 use crate::microsoft::graph::{user_url, GraphClient, GraphFailure, NoRenewal, RetryPolicy};
 use crate::microsoft::identity::discovery::discover_tenant_guid;
 use crate::microsoft::identity::token_client::TokenEndpoint;
 use crate::AppState;
+use rules::passwordless::ConnectionMethod;
 use rules::preflight::{Check, CheckResult, PreflightReport, Verdict};
 
 /// How long a preflight may be under way before the page stops waiting for it: four checks,
@@ -60,14 +64,26 @@ pub async fn start_preflight(
     Ok(attempt_id)
 }
 
+/// The mailbox's Microsoft settings with its address and "mark as read", as the checks need.
+struct Checked {
+    settings: settings::Model,
+    email: String,
+    mark_as_read: bool,
+}
+
 async fn credentials_of(
     state: &AppState,
     mailbox_id: i32,
-) -> Result<(settings::Model, SecretString), StartError> {
+) -> Result<(Checked, SecretString), StartError> {
     let settings = settings::Entity::find_by_id(mailbox_id)
         .one(&state.db)
         .await?
         .ok_or(StartError::NotConfigured)?;
+    let (email, mark_as_read) = mailbox::Entity::find_by_id(mailbox_id)
+        .one(&state.db)
+        .await?
+        .map(|m| (m.email, m.email_mark_as_seen))
+        .unwrap_or_default();
     let stored_secret = settings
         .client_secret_encrypted
         .as_deref()
@@ -76,7 +92,12 @@ async fn credentials_of(
         .cipher
         .decrypt(stored_secret, SecretColumn::ClientSecret)?
         .secret;
-    Ok((settings, secret))
+    let checked = Checked {
+        settings,
+        email,
+        mark_as_read,
+    };
+    Ok((checked, secret))
 }
 
 /// The preflight's attempt, under way with no results yet.
@@ -111,12 +132,13 @@ async fn save_progress(state: &AppState, attempt_id: i32, results: &[CheckResult
 async fn checks(
     state: &AppState,
     attempt_id: i32,
-    settings: &settings::Model,
+    checked: &Checked,
     secret: &SecretString,
 ) -> Vec<CheckResult> {
+    let settings = &checked.settings;
     let login = &state.microsoft.login_url;
     let tenant_id = settings.tenant_id.trim();
-    let mut results = Vec::with_capacity(4);
+    let mut results = Vec::with_capacity(5);
     let tenant = classify::tenant(
         tenant_id,
         discover_tenant_guid(&state.http, login, tenant_id)
@@ -138,25 +160,60 @@ async fn checks(
     };
     results.push(credentials);
     save_progress(state, attempt_id, &results).await;
-    let mailbox = match token {
+    let key = MailboxKey::of(&settings.object_id, &checked.email);
+    let claims = token.as_ref().map(|token| {
+        use oauth2::TokenResponse as _;
+        app_only::read_claims(token.access_token().secret())
+    });
+    let mailbox = match &token {
         Some(token) => {
             use oauth2::TokenResponse as _;
-            inbox(state, settings, token.access_token().secret()).await
+            let tenant_wide = claims
+                .as_ref()
+                .and_then(Option::as_ref)
+                .is_some_and(AppTokenClaims::tenant_wide);
+            let app_only = app_only::method_of(settings) == ConnectionMethod::AppOnly;
+            let target = InboxTarget {
+                key: &key,
+                app_only,
+                tenant_wide,
+            };
+            inbox(state, settings, &target, token.access_token().secret()).await
         }
         None => CheckResult::skipped(Check::Mailbox),
     };
+    let scope = classify::scope(&classify::ScopeFacts {
+        claims: claims.as_ref().and_then(Option::as_ref),
+        mailbox: &mailbox,
+        client_id: settings.client_id.trim(),
+        mailbox_address: checked.email.trim(),
+        mark_as_read: checked.mark_as_read,
+    });
     results.push(mailbox);
     results.push(classify::redirect_uri(&state.redirect_uri()));
+    results.push(scope);
     results
 }
 
-/// Row 3's call: the inbox of the Object ID's user, with the app's own token, once: the
-/// check reports what Graph says, it does not wait it out.
-async fn inbox(state: &AppState, settings: &settings::Model, access_token: &str) -> CheckResult {
-    let object_id = settings.object_id.trim();
+/// How row 3 addresses the mailbox and names a refusal.
+struct InboxTarget<'a> {
+    key: &'a MailboxKey,
+    app_only: bool,
+    tenant_wide: bool,
+}
+
+/// Row 3's call: the inbox of the Object ID's user (or, without one, of the mailbox's
+/// address), with the app's own token, once: the check reports what Graph says, it does
+/// not wait it out.
+async fn inbox(
+    state: &AppState,
+    settings: &settings::Model,
+    target: &InboxTarget<'_>,
+    access_token: &str,
+) -> CheckResult {
     let mut url = match user_url(
         &state.microsoft.graph_url,
-        object_id,
+        &target.key.key,
         &["mailFolders", "inbox"],
     ) {
         Ok(url) => url,
@@ -174,6 +231,9 @@ async fn inbox(state: &AppState, settings: &settings::Model, access_token: &str)
     let mut graph = GraphClient::new(&state.http, once, pause, id, token, NoRenewal);
     match graph.check(url.as_str()).await {
         Ok(()) => classify::mailbox_passed(),
+        Err(GraphFailure::Answered(error)) if target.app_only => {
+            classify::mailbox_error_app_only(&error, target.key.by_address, target.tenant_wide)
+        }
         Err(GraphFailure::Answered(error)) => classify::mailbox_error(&error),
         Err(GraphFailure::NoAnswer { error, .. }) if error.is_timeout() => {
             classify::mailbox_unreachable("no answer within the configured timeout".into())

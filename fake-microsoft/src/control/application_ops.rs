@@ -10,6 +10,19 @@ use crate::directory::{Application, ClientSecret, Directory};
 use crate::ids::new_guid;
 
 impl FakeHandle {
+    /// The object ID of the app's service principal (enterprise application) in its home
+    /// tenant: the app-only token's `oid`, and `-ObjectId` of `New-ServicePrincipal`.
+    pub fn service_principal_id(&self, client_id: Uuid) -> Result<Uuid, ControlError> {
+        let state = self.fake.lock();
+        let (home, _) = state
+            .directory
+            .application(client_id)
+            .ok_or_else(|| ControlError::UnknownApplication(client_id.to_string()))?;
+        Ok(crate::identity::issue::service_principal_id(
+            client_id, home.id,
+        ))
+    }
+
     /// Adds an app registration to a tenant (GUID or domain).
     pub fn add_application(
         &self,
@@ -58,6 +71,9 @@ impl FakeHandle {
             }
             if let Some(v) = patch.mailbox_access_policy {
                 app.mailbox_access_policy = v;
+            }
+            if let Some(v) = patch.exchange_role_assignments {
+                app.exchange_role_assignments = v;
             }
             Ok(())
         })

@@ -63,6 +63,12 @@ impl FakeHandle {
             if let Some(v) = patch.admin {
                 found.admin = v;
             }
+            if let Some(v) = patch.sign_in_blocked {
+                found.sign_in_blocked = v;
+            }
+            if let Some(v) = patch.mail {
+                found.mail = v;
+            }
             Ok(())
         })
     }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
-use crate::directory::RedirectUri;
+use crate::directory::{ExchangeRoleAssignment, RedirectUri};
 use crate::ids::random_bytes;
 
 /// Fields of a user to change; absent fields stay.
@@ -21,6 +21,11 @@ pub struct UserPatch {
     pub mfa_required: Option<bool>,
     /// Global Administrator.
     pub admin: Option<bool>,
+    /// Sign-in blocked (AADSTS50057 on the sign-in page; app-only Graph unaffected).
+    pub sign_in_blocked: Option<bool>,
+    /// Primary SMTP address when it differs from the UPN; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    pub mail: Option<Option<String>>,
 }
 
 /// Fields of an app registration to change; absent fields stay.
@@ -46,6 +51,8 @@ pub struct ApplicationPatch {
     /// Application access policy; `null` removes it.
     #[serde(default, deserialize_with = "present")]
     pub mailbox_access_policy: Option<Option<Vec<Uuid>>>,
+    /// Exchange RBAC for Applications role assignments (replaces the list).
+    pub exchange_role_assignments: Option<Vec<ExchangeRoleAssignment>>,
 }
 
 /// A secret to add; absent fields are generated (value in the current 40-character

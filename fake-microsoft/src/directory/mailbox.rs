@@ -294,6 +294,8 @@ mod tests {
             password: "p".into(),
             mailbox_enabled: true,
             mfa_required: false,
+            sign_in_blocked: false,
+            mail: None,
             admin: false,
             tokens_valid_from: None,
             messages: Vec::new(),

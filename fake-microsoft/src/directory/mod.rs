@@ -69,6 +69,16 @@ pub struct User {
     /// True: refresh tokens obtained without MFA fail with AADSTS50076.
     #[serde(default)]
     pub mfa_required: bool,
+    /// "Block sign-in" (`accountEnabled: false`), as Microsoft advises for a shared
+    /// mailbox's account: the sign-in page shows AADSTS50057 and refresh tokens fail with
+    /// it; app-only Graph calls to the mailbox are unaffected (docs/microsoft.md §9).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sign_in_blocked: bool,
+    /// The primary SMTP address when it differs from the UPN (Graph's `mail`). Graph's
+    /// `/users/{key}` takes the object ID or the UPN, not this address: addressed by it,
+    /// mail calls answer 404 `ErrorInvalidUser` (docs/microsoft.md §9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail: Option<String>,
     /// A Global Administrator, who may grant tenant-wide admin consent.
     #[serde(default)]
     pub admin: bool,
@@ -123,6 +133,42 @@ pub struct Application {
     /// mailbox answer 403 "Access to OData is disabled.".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailbox_access_policy: Option<Vec<Uuid>>,
+    /// Exchange Online "RBAC for Applications" role assignments of this app's service
+    /// principal (`New-ManagementRoleAssignment -App … -Role … -CustomResourceScope …`).
+    /// Independent of the Entra grants: they never appear in the token's `roles`, and
+    /// access is the union of both (docs/microsoft.md §9).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exchange_role_assignments: Vec<ExchangeRoleAssignment>,
+}
+
+/// One Exchange role assignment for an app: a role such as `Application Mail.ReadWrite` on
+/// the mailboxes of a management scope (the scope's filter resolved to its members).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeRoleAssignment {
+    /// `Application Mail.Read`, `Application Mail.ReadWrite`, `Application Mail.Send`, …
+    pub role: String,
+    /// The management scope's name, as `Get-ManagementRoleAssignment` shows it.
+    #[serde(default)]
+    pub scope_name: String,
+    /// The object IDs of the mailboxes in the scope.
+    #[serde(default)]
+    pub mailboxes: Vec<Uuid>,
+}
+
+impl ExchangeRoleAssignment {
+    /// Whether its role grants one of `permissions` (Graph application permission names,
+    /// e.g. `Mail.Read`): the role is `Application ` + the permission's name.
+    pub fn grants_any(&self, permissions: &[&str]) -> bool {
+        self.role
+            .trim()
+            .strip_prefix("Application ")
+            .is_some_and(|granted| {
+                permissions
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(granted.trim()))
+            })
+    }
 }
 
 /// A client secret: Microsoft shows the value once and identifies it by its secret ID.
@@ -161,6 +207,10 @@ pub enum Platform {
 
 fn yes() -> bool {
     true
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 impl Application {
@@ -211,8 +261,8 @@ impl Application {
 }
 
 impl User {
-    /// The mail address Graph reports (the UPN in this fake).
+    /// The mail address Graph reports: the primary SMTP address, the UPN unless set.
     pub fn mail(&self) -> &str {
-        &self.user_principal_name
+        self.mail.as_deref().unwrap_or(&self.user_principal_name)
     }
 }

@@ -1,9 +1,11 @@
-//! Who may do what on Graph: the bearer token (401), the permission it carries (403), the
-//! mailbox it addresses (404), application access policies (403 OData).
+//! Who may do what on Graph: the bearer token (401), the permission it carries or Exchange's
+//! RBAC for Applications grants (403), the mailbox it addresses (404), application access
+//! policies (403 OData).
 
 use uuid::Uuid;
 
 use super::error::GraphError;
+use crate::directory::ExchangeRoleAssignment;
 use crate::identity::grants::{AccessGrant, AccessSubject};
 use crate::identity::scopes;
 use crate::state::FakeState;
@@ -89,11 +91,27 @@ pub fn authorize(
     permission: Permission,
     user_key: &str,
 ) -> Result<Uuid, GraphError> {
-    let granted = match &grant.subject {
+    let entra = match &grant.subject {
         AccessSubject::App { roles } => has_any(roles, permission.app_roles()),
         AccessSubject::User { scopes, .. } => has_any(scopes, permission.delegated_scopes()),
     };
-    if !granted {
+    // Exchange RBAC for Applications: grants of the app's service principal in its home
+    // tenant, never in the token (docs/microsoft.md §9).
+    let rbac: Vec<&ExchangeRoleAssignment> = match &grant.subject {
+        AccessSubject::App { .. } => state
+            .directory
+            .application(grant.client_id)
+            .filter(|(home, _)| home.id == grant.tenant_id)
+            .map(|(_, app)| {
+                app.exchange_role_assignments
+                    .iter()
+                    .filter(|a| a.grants_any(permission.app_roles()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        AccessSubject::User { .. } => Vec::new(),
+    };
+    if !entra && rbac.is_empty() {
         return Err(permission.denied());
     }
     let not_found = || match permission {
@@ -111,6 +129,13 @@ pub fn authorize(
         // Delegated Mail.* reaches only the signed-in user's own mailbox.
         AccessSubject::User { object_id, .. } if *object_id != user.object_id => {
             return Err(permission.denied());
+        }
+        // Only RBAC grants: the mailbox must be in one of their scopes. Exchange answers
+        // a mailbox outside them as it answers a missing permission.
+        AccessSubject::App { .. }
+            if !entra && !rbac.iter().any(|a| a.mailboxes.contains(&user.object_id)) =>
+        {
+            return Err(GraphError::access_denied());
         }
         AccessSubject::App { .. } if permission != Permission::ReadUser => {
             let policy = state
@@ -211,5 +236,59 @@ mod tests {
         assert_eq!(check(&state, Permission::ReadMail, INFO), Ok(me));
         let other = "ledenadministratie@energiedemo.onmicrosoft.com";
         assert_eq!(check(&state, Permission::ReadMail, other), Err(403));
+    }
+
+    fn scoped(state: &mut FakeState, roles: &[&str], mailboxes: &[&str]) {
+        let app = &mut state.directory.tenants[0].applications[0];
+        app.exchange_role_assignments = roles
+            .iter()
+            .map(|role| ExchangeRoleAssignment {
+                role: (*role).to_owned(),
+                scope_name: "CRM-mailboxen".into(),
+                mailboxes: mailboxes
+                    .iter()
+                    .filter_map(|m| Uuid::parse_str(m).ok())
+                    .collect(),
+            })
+            .collect();
+    }
+
+    #[test]
+    fn exchange_rbac_grants_reach_only_their_scope_and_never_the_token() {
+        const LEDEN: &str = "4b2b0927-3782-4a8a-a3bf-c627a9e9cf77";
+        let mut state = state_with("t", app(&[]), Duration::minutes(5));
+        assert_eq!(check(&state, Permission::ReadMail, INFO), Err(403));
+        scoped(&mut state, &["Application Mail.ReadWrite"], &[INFO]);
+        assert!(check(&state, Permission::ReadMail, INFO).is_ok());
+        assert!(check(&state, Permission::WriteMail, INFO).is_ok());
+        assert_eq!(check(&state, Permission::SendMail, INFO), Err(403));
+        // Outside the scope: the same 403 as a missing permission.
+        let outside = authenticate(&state, Some("Bearer t"))
+            .and_then(|grant| authorize(&state, &grant, Permission::ReadMail, LEDEN));
+        assert_eq!(outside.err(), Some(GraphError::access_denied()));
+        // A read-only role does not write.
+        scoped(&mut state, &["Application Mail.Read"], &[INFO]);
+        assert_eq!(check(&state, Permission::WriteMail, INFO), Err(403));
+        // A tenant-wide Entra grant reaches every mailbox whatever the scope says.
+        let mut wide = state_with("t", app(&["Mail.Read"]), Duration::minutes(5));
+        scoped(&mut wide, &["Application Mail.Read"], &[INFO]);
+        assert!(check(&wide, Permission::ReadMail, LEDEN).is_ok());
+    }
+
+    #[test]
+    fn a_primary_address_that_is_not_the_upn_is_not_a_key() {
+        let mut state = state_with("t", app(&["Mail.Read"]), Duration::minutes(5));
+        state.directory.tenants[0].users[0].mail = Some("contact@energiedemo.nl".into());
+        assert!(check(&state, Permission::ReadMail, INFO).is_ok());
+        assert!(check(
+            &state,
+            Permission::ReadMail,
+            "info@energiedemo.onmicrosoft.com"
+        )
+        .is_ok());
+        assert_eq!(
+            check(&state, Permission::ReadMail, "contact@energiedemo.nl"),
+            Err(404)
+        );
     }
 }

@@ -37,6 +37,10 @@ pub fn routes() -> Router<Arc<Fake>> {
             post(invalidate_delta_tokens),
         )
         .route("/applications/{client_id}", patch(update_application))
+        .route(
+            "/applications/{client_id}/service-principal",
+            get(service_principal),
+        )
         .route("/applications/{client_id}/secrets", post(add_secret))
         .route(
             "/applications/{client_id}/secrets/{secret_id}",
@@ -145,6 +149,13 @@ async fn update_application(
     Json(patch): Json<ApplicationPatch>,
 ) -> Response {
     done(handle(fake).update_application(client_id, patch))
+}
+
+async fn service_principal(State(fake): State<Arc<Fake>>, Path(client_id): Path<Uuid>) -> Response {
+    match handle(fake).service_principal_id(client_id) {
+        Ok(object_id) => Json(json!({ "object_id": object_id })).into_response(),
+        Err(e) => control_error(&e),
+    }
 }
 
 async fn add_secret(

@@ -266,6 +266,16 @@ pub fn user_not_found() -> AadError {
     AadError::new(50034, "invalid_grant", "The user account {EUII Hidden} does not exist in the directory. To sign into this application, the account must be added to the directory.")
 }
 
+/// 50057: the account's sign-in is blocked (`accountEnabled: false`), as Microsoft advises
+/// for a shared mailbox's account.
+pub fn account_disabled() -> AadError {
+    AadError::new(
+        50057,
+        "invalid_grant",
+        "The user account is disabled. The account has been disabled by an administrator.",
+    )
+}
+
 /// 50058: `prompt=none` and nobody signed in.
 pub fn login_required() -> AadError {
     AadError::new(

@@ -232,7 +232,7 @@ fn pairwise_subject(client_id: Uuid, user: Uuid) -> String {
 }
 
 /// The object ID of the app's service principal in a tenant (stable, derived).
-fn service_principal_id(client_id: Uuid, tenant_id: Uuid) -> Uuid {
+pub fn service_principal_id(client_id: Uuid, tenant_id: Uuid) -> Uuid {
     let input = format!("{client_id}:{tenant_id}");
     let digest = ring::digest::digest(&ring::digest::SHA256, input.as_bytes());
     let mut bytes = [0u8; 16];

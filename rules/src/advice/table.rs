@@ -3,7 +3,7 @@
 
 use super::Advice::*;
 use super::ManualPart::{AppRegistration as App, Mailbox};
-use super::Trigger::{Aadsts, Error, Graph, Outcome, Preflight};
+use super::Trigger::{Aadsts, Error, Graph, Named, Outcome, Preflight};
 use super::{Entry, ManualStep};
 
 const fn app(steps: &'static str) -> Option<ManualStep> {
@@ -299,8 +299,8 @@ pub const TABLE: &[Entry] = &[
         advice: NotReturned,
         trigger: Outcome(&["expired", "not_returned"]),
         step: app("6, 7, 15"),
-        nl: "Microsoft stuurde de browser niet terug. Toonde Microsoft een foutpagina, kijk dan naar de code: AADSTS50011 — de Redirect url is niet (precies zo) als platformtype Web geregistreerd (stap 7); AADSTS700016 — Client id of Tenant ID hoort niet bij deze app-registratie (stap 15); AADSTS90002 — de tenant bestaat niet (stap 15); AADSTS50194 — de app is single-tenant en er is geen Tenant ID ingevuld (stap 6).",
-        en: "Microsoft did not send the browser back. If Microsoft showed an error page, look at its code: AADSTS50011 — the Redirect url is not registered (exactly) as platform type Web (step 7); AADSTS700016 — Client id or Tenant ID does not belong to this app registration (step 15); AADSTS90002 — the tenant does not exist (step 15); AADSTS50194 — the app is single-tenant and no Tenant ID was filled in (step 6).",
+        nl: "Microsoft stuurde de browser niet terug. Toonde Microsoft een foutpagina, kijk dan naar de code: AADSTS50057 — de account van de mailbox is geblokkeerd voor aanmelden (zo hoort het bij een gedeelde mailbox): kies \"Zonder wachtwoord\" hieronder; AADSTS50011 — de Redirect url is niet (precies zo) als platformtype Web geregistreerd (stap 7); AADSTS700016 — Client id of Tenant ID hoort niet bij deze app-registratie (stap 15); AADSTS90002 — de tenant bestaat niet (stap 15); AADSTS50194 — de app is single-tenant en er is geen Tenant ID ingevuld (stap 6).",
+        en: "Microsoft did not send the browser back. If Microsoft showed an error page, look at its code: AADSTS50057 — the mailbox's account has sign-in blocked (as it should for a shared mailbox): choose \"Without password\" below; AADSTS50011 — the Redirect url is not registered (exactly) as platform type Web (step 7); AADSTS700016 — Client id or Tenant ID does not belong to this app registration (step 15); AADSTS90002 — the tenant does not exist (step 15); AADSTS50194 — the app is single-tenant and no Tenant ID was filled in (step 6).",
     },
     Entry {
         advice: InvalidIdToken,
@@ -322,5 +322,33 @@ pub const TABLE: &[Entry] = &[
         step: app("14"),
         nl: "Het opgeslagen client secret heeft de vorm van een Secret ID (een GUID). Vul de Waarde (Value) van het secret in, niet de Secret ID.",
         en: "The stored client secret has the shape of a Secret ID (a GUID). Fill in the secret's Value, not the Secret ID.",
+    },
+    Entry {
+        advice: AccountDisabled,
+        trigger: Aadsts(&[50057]),
+        step: None,
+        nl: "De account van deze mailbox is geblokkeerd voor aanmelden (AADSTS50057). Microsoft raadt dat aan voor gedeelde mailboxen: laat de blokkade staan en verbind de mailbox zonder wachtwoord (toepassingsmachtigingen).",
+        en: "This mailbox's account has sign-in blocked (AADSTS50057). Microsoft advises that for shared mailboxes: keep it blocked and connect the mailbox without password (application permissions).",
+    },
+    Entry {
+        advice: AppOnlyOutsideScope,
+        trigger: Named(&["outside_scope"]),
+        step: None,
+        nl: "Microsoft Graph weigert deze mailbox (403) en het token van de app bevat geen organisatiebrede Mail-toestemming. De mailbox valt dus buiten de Exchange-scope van de app (RBAC for Applications): voeg hem toe aan de management scope (Set-ManagementScope, zie de test van de app-registratie). Of er is nog geen toestemming: geef de app de Exchange-rol Application Mail.ReadWrite op een scope met deze mailbox. Een wijziging kan bij Microsoft tot twee uur duren.",
+        en: "Microsoft Graph refuses this mailbox (403) and the app's token holds no organisation-wide Mail permission. So the mailbox is outside the app's Exchange scope (RBAC for Applications): add it to the management scope (Set-ManagementScope, see the app registration test). Or there is no permission yet: give the app the Exchange role Application Mail.ReadWrite on a scope with this mailbox. A change may take up to two hours at Microsoft.",
+    },
+    Entry {
+        advice: AppOnlyNotFoundByAddress,
+        trigger: Named(&["not_found_by_address"]),
+        step: app("16–18"),
+        nl: "Microsoft vindt geen gebruiker met dit e-mailadres als aanmeldnaam (UPN): het is waarschijnlijk een alias. Vul het Object ID van de mailbox in (Entra ID > Gebruikers > de mailbox > Object ID).",
+        en: "Microsoft finds no user with this e-mail address as sign-in name (UPN): it is probably an alias. Fill in the mailbox's Object ID (Entra ID > Users > the mailbox > Object ID).",
+    },
+    Entry {
+        advice: AppOnlyTenantWide,
+        trigger: Preflight,
+        step: app("10–12"),
+        nl: "Let op: het token van de app bevat een organisatiebrede Mail-toestemming, dus de app kan elke mailbox van de organisatie lezen. Beperk haar tot de mailboxen van het CRM met het PowerShell-script hieronder (Exchange Online RBAC for Applications) en verwijder daarna de organisatiebrede toestemming.",
+        en: "Note: the app's token holds an organisation-wide Mail permission, so the app can read every mailbox of the organisation. Limit it to the CRM's mailboxes with the PowerShell script below (Exchange Online RBAC for Applications) and then remove the organisation-wide permission.",
     },
 ];

@@ -235,6 +235,10 @@ fn every_advice_has_one_row_and_both_languages() {
         Advice::InvalidIdToken,
         Advice::RedirectUriNotHttps,
         Advice::SecretLooksLikeSecretId,
+        Advice::AccountDisabled,
+        Advice::AppOnlyOutsideScope,
+        Advice::AppOnlyNotFoundByAddress,
+        Advice::AppOnlyTenantWide,
     ];
     assert_eq!(all.len(), TABLE.len());
     for advice in all {
@@ -267,4 +271,29 @@ fn lookup_links_name_the_code() {
         aadsts_lookup_url(50020),
         "https://login.microsoftonline.com/error?code=50020"
     );
+}
+
+#[test]
+fn app_only_refusals_are_named_before_graphs_code() {
+    let advise_for = |outcome, error| {
+        advise(Facts {
+            error: Some(error),
+            description: Some("Access is denied. Check credentials and try again."),
+            outcome,
+            ..Facts::default()
+        })
+    };
+    assert_eq!(
+        advise_for("outside_scope", "ErrorAccessDenied"),
+        Some(Advice::AppOnlyOutsideScope)
+    );
+    assert_eq!(
+        advise_for("sync_failed", "ErrorAccessDenied"),
+        Some(Advice::GraphAccessDenied)
+    );
+    assert_eq!(
+        advise_for("not_found_by_address", "ErrorInvalidUser"),
+        Some(Advice::AppOnlyNotFoundByAddress)
+    );
+    assert_eq!(aadsts(50057), Some(Advice::AccountDisabled));
 }

@@ -80,7 +80,7 @@ impl DiagMsg {
             ),
             PreflightTitle => ("Test van de app-registratie", "App registration test"),
             PreflightRunning => ("Bezig met testen…", "Testing…"),
-            CheckOf => ("Controle {n} van 4:", "Check {n} of 4:"),
+            CheckOf => ("Controle {n} van 5:", "Check {n} of 5:"),
             PreflightPassed => ("Alle controles zijn geslaagd.", "All checks passed."),
             PreflightFailed => ("De app-registratie is niet in orde.", "The app registration is not in order."),
             PreflightStopped => (

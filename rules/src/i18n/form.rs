@@ -33,6 +33,11 @@ pub enum FormMsg {
     TenantId,
     ClientSecret,
     ObjectId,
+    ConnectionMethod,
+    MethodAppOnly,
+    MethodDelegated,
+    HelpMethodAppOnly,
+    HelpMethodDelegated,
     RedirectUrl,
     EncryptionNone,
     EncryptionSsl,
@@ -109,6 +114,20 @@ impl FormMsg {
             TenantId => ("Tenant ID", "Tenant ID"),
             ClientSecret => ("Client secret waarde", "Client secret value"),
             ObjectId => ("Object ID", "Object ID"),
+            ConnectionMethod => ("Verbindingsmethode", "Connection method"),
+            MethodAppOnly => (
+                "Zonder wachtwoord (toepassingsmachtigingen)",
+                "Without password (application permissions)",
+            ),
+            MethodDelegated => ("Inloggen als de mailbox", "Sign in as the mailbox"),
+            HelpMethodAppOnly => (
+                "De app leest de mailbox met haar eigen toestemming (client secret), beperkt tot aangewezen mailboxen met Exchange Online RBAC for Applications. Geen wachtwoord, geen inlogscherm; werkt ook voor een gedeelde mailbox met geblokkeerde aanmelding. Object ID mag leeg blijven: dan zoekt Microsoft de mailbox op zijn e-mailadres (UPN).",
+                "The app reads the mailbox with its own permission (client secret), limited to designated mailboxes with Exchange Online RBAC for Applications. No password, no sign-in screen; also works for a shared mailbox whose sign-in is blocked. Object ID may stay empty: Microsoft then finds the mailbox by its e-mail address (UPN).",
+            ),
+            HelpMethodDelegated => (
+                "U logt één keer bij Microsoft in als de mailbox zelf (het wachtwoord van de mailbox is nodig); de app bewaart en ververst daarna de tokens.",
+                "You sign in at Microsoft once as the mailbox itself (the mailbox's password is needed); the app then keeps and refreshes the tokens.",
+            ),
             RedirectUrl => ("Redirect url", "Redirect url"),
             EncryptionNone => ("Geen", "None"),
             EncryptionSsl => ("SSL", "SSL"),
@@ -131,8 +150,8 @@ impl FormMsg {
                 "The client secret's Value, not its Secret ID (manual, step 14).",
             ),
             HelpObjectId => (
-                "De Object ID van de gebruiker van deze mailbox in Microsoft Entra ID > Gebruikers (handleiding, stap 16–18). Verschilt per mailbox.",
-                "The Object ID of this mailbox's user in Microsoft Entra ID > Users (manual, steps 16–18). Differs per mailbox.",
+                "De Object ID van de gebruiker van deze mailbox in Microsoft Entra ID > Gebruikers (handleiding, stap 16–18). Verschilt per mailbox. Verplicht bij \"Inloggen als de mailbox\"; bij \"Zonder wachtwoord\" mag het leeg blijven.",
+                "The Object ID of this mailbox's user in Microsoft Entra ID > Users (manual, steps 16–18). Differs per mailbox. Required for \"Sign in as the mailbox\"; may stay empty for \"Without password\".",
             ),
             HelpRedirectUrl => (
                 "Registreer deze url in de app-registratie als Redirect URI van het platformtype Web, niet als Single-page application (handleiding, stap 7).",

@@ -53,8 +53,12 @@ pub struct MailboxForm {
     pub tenant_id: String,
     /// Client secret waarde.
     pub client_secret: String,
-    /// Object ID of the mailbox's user in Microsoft Entra ID.
+    /// Object ID of the mailbox's user in Microsoft Entra ID; may stay empty for a
+    /// mailbox connected without its password (then addressed by its e-mail address).
     pub object_id: String,
+    /// How a Microsoft Api mailbox is connected: `delegated` ("Inloggen als de mailbox",
+    /// also when empty) or `app_only` ("Zonder wachtwoord"), `passwordless::ConnectionMethod`.
+    pub connection_method: String,
 }
 
 /// A checkbox as JSON (`true`/`false`) or as an HTML form sends it (`on` when checked,
@@ -110,6 +114,7 @@ impl fmt::Debug for MailboxForm {
             .field("tenant_id", &self.tenant_id)
             .field("client_secret", &redacted(&self.client_secret))
             .field("object_id", &self.object_id)
+            .field("connection_method", &self.connection_method)
             .finish()
     }
 }

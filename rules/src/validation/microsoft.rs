@@ -7,6 +7,7 @@ use super::guid::{Guid, TenantRef};
 use super::issue::IssueCode;
 use super::others;
 use super::ValidationContext;
+use crate::passwordless::ConnectionMethod;
 
 /// The GUID typed in another field, if it is one; used only for comparisons.
 fn typed_guid(form: &MailboxForm, field: Field) -> Option<Guid> {
@@ -66,7 +67,16 @@ pub(crate) fn tenant(form: &MailboxForm) -> Result<TenantRef, IssueCode> {
 }
 
 /// Object ID of the mailbox's user: differs from the app's IDs and from other mailboxes'.
-pub(crate) fn object_id(form: &MailboxForm, ctx: &ValidationContext) -> Result<Guid, IssueCode> {
+/// Optional for a mailbox connected without its password: Graph then addresses it by its
+/// e-mail address (docs/microsoft.md §9).
+pub(crate) fn object_id(
+    form: &MailboxForm,
+    ctx: &ValidationContext,
+) -> Result<Option<Guid>, IssueCode> {
+    let app_only = ConnectionMethod::parse(&form.connection_method) == ConnectionMethod::AppOnly;
+    if app_only && form.trimmed(Field::ObjectId).is_empty() {
+        return Ok(None);
+    }
     let object_id = guid_field(form, Field::ObjectId, IssueCode::ObjectIdNotGuid)?;
     if typed_guid(form, Field::ClientId) == Some(object_id) {
         return Err(IssueCode::ClientIdEqualsObjectId);
@@ -77,7 +87,7 @@ pub(crate) fn object_id(form: &MailboxForm, ctx: &ValidationContext) -> Result<G
     if others::object_id_in_use(object_id, ctx) {
         return Err(IssueCode::ObjectIdInUse);
     }
-    Ok(object_id)
+    Ok(Some(object_id))
 }
 
 #[cfg(test)]
@@ -204,7 +214,7 @@ mod tests {
             ..ValidationContext::default()
         };
         let cases = [
-            (form(CLIENT, TENANT, OBJECT), &none, Ok(guid(OBJECT))),
+            (form(CLIENT, TENANT, OBJECT), &none, Ok(Some(guid(OBJECT)))),
             (
                 form(CLIENT, TENANT, ""),
                 &none,
@@ -235,5 +245,15 @@ mod tests {
         for (form, ctx, expected) in cases {
             assert_eq!(object_id(&form, ctx), expected, "{form:?}");
         }
+        let app_only = |object_id: &str| MailboxForm {
+            connection_method: "app_only".into(),
+            ..form(CLIENT, TENANT, object_id)
+        };
+        assert_eq!(object_id(&app_only(""), &none), Ok(None));
+        assert_eq!(object_id(&app_only(OBJECT), &none), Ok(Some(guid(OBJECT))));
+        assert_eq!(
+            object_id(&app_only("user@coop.nl"), &none),
+            Err(IssueCode::ObjectIdNotGuid)
+        );
     }
 }

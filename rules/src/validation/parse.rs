@@ -9,6 +9,7 @@ use super::microsoft;
 use super::secret::{self, SecretUpdate};
 use super::server_type::{Encryption, IncomingType, OutgoingType};
 use super::{validate_mailbox, Validation, ValidationContext};
+use crate::passwordless::ConnectionMethod;
 
 /// A mailbox form that passed validation. `Debug` redacts secrets.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,8 +84,10 @@ pub struct MicrosoftSettings {
     pub tenant: TenantRef,
     /// Client secret value, or keep the stored one.
     pub client_secret: SecretUpdate,
-    /// Object ID of the mailbox's user.
-    pub object_id: Guid,
+    /// Object ID of the mailbox's user; None: addressed by its e-mail address (app-only).
+    pub object_id: Option<Guid>,
+    /// How the mailbox is connected (left open: signing in, as before issue 18).
+    pub method: ConnectionMethod,
 }
 
 /// Validates and, when nothing blocks, returns the typed mailbox with its warnings.
@@ -150,6 +153,7 @@ fn build(
             tenant: microsoft::tenant(form).map_err(at(Field::TenantId))?,
             client_secret: secret::client_secret(form, ctx).map_err(at(Field::ClientSecret))?,
             object_id: microsoft::object_id(form, ctx).map_err(at(Field::ObjectId))?,
+            method: ConnectionMethod::parse(&form.connection_method),
         })
     } else {
         None
@@ -198,7 +202,10 @@ mod tests {
             microsoft.tenant,
             TenantRef::Domain("zonnecoop.onmicrosoft.com".into())
         );
-        assert_eq!(microsoft.object_id.to_string(), OBJECT);
+        assert_eq!(
+            microsoft.object_id.map(|id| id.to_string()).as_deref(),
+            Some(OBJECT)
+        );
         assert_eq!(
             microsoft.client_secret,
             SecretUpdate::Replace(SECRET.into())

@@ -38,7 +38,7 @@ fn field_value() -> impl Strategy<Value = String> {
 
 fn form() -> impl Strategy<Value = MailboxForm> {
     let texts = prop::collection::vec(field_value(), 17);
-    let flags = prop::collection::vec(any::<bool>(), 4);
+    let flags = prop::collection::vec(any::<bool>(), 6);
     (texts, flags).prop_map(|(texts, flags)| {
         let mut text = texts.into_iter();
         let mut next = move || text.next().unwrap_or_default();
@@ -66,6 +66,9 @@ fn form() -> impl Strategy<Value = MailboxForm> {
             tenant_id: next(),
             client_secret: next(),
             object_id: next(),
+            // Either method, or left open (a form without the choice).
+            connection_method: ["", "delegated", "app_only"][usize::from(on()) + usize::from(on())]
+                .to_string(),
         }
     })
 }

@@ -34,6 +34,10 @@ fn sample_arguments(path: &str, kept: i32, deletable: i32) -> Fields {
         "/api/get_mail_status" => Fields::default().set("id", &kept.to_string()),
         "/api/fetch_mail_now" => Fields::default().set("id", &kept.to_string()),
         "/api/send_test_mail" => Fields::default().set("id", &kept.to_string()),
+        // Its own method again: the mailboxes after it stay as they are.
+        "/api/switch_connection_method" => Fields::default()
+            .set("id", &kept.to_string())
+            .set("method", "delegated"),
         _ => Fields::default(),
     }
 }

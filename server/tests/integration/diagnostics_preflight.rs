@@ -98,7 +98,8 @@ async fn every_check_passes_for_a_good_registration(db: DatabaseConnection) {
             Check::Tenant,
             Check::Credentials,
             Check::Mailbox,
-            Check::RedirectUri
+            Check::RedirectUri,
+            Check::Scope
         ]
     );
     assert_eq!(row(&report, Check::Tenant).detail.as_deref(), Some(TENANT));
@@ -427,7 +428,7 @@ async fn a_test_runs_in_the_background_and_shows_each_check_as_it_finishes(db: D
     assert_eq!(running.running_check(), Some(Check::Credentials));
     assert!(!running.passed());
     let finished = finished_preflight(&setup.state, id).await;
-    assert_eq!(finished.results.len(), 4);
+    assert_eq!(finished.results.len(), 5);
     assert!(finished.passed(), "{finished:?}");
 }
 

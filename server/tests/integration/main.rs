@@ -47,6 +47,7 @@ mod mailbox_list_loads;
 mod mailbox_list_page;
 mod mailboxes_repo;
 mod metrics_endpoint;
+mod passwordless;
 mod probes;
 mod process_cli;
 mod secrets_reencrypt;

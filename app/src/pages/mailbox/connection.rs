@@ -9,12 +9,15 @@ use leptos_router::hooks::use_query_map;
 
 use super::diagnostics::ProblemReport;
 use super::preflight::{PreflightPanel, PreflightRunning};
-use crate::api::connect::{GrantAdminConsent, StartMicrosoftLogin, TestAppRegistration};
+use crate::api::connect::{
+    GrantAdminConsent, StartMicrosoftLogin, SwitchConnectionMethod, TestAppRegistration,
+};
 use crate::components::{shown, Time};
 use rules::connection::{ConnectPrompt, ConnectionView, StartProblem};
 use rules::diagnostics::problem_of_report;
-use rules::i18n::{ConnectMsg, DiagMsg, Lang, Msg};
+use rules::i18n::{ConnectMsg, DiagMsg, FormMsg, Lang, Msg, PasswordlessMsg};
 use rules::mailbox_form::MailboxTarget;
+use rules::passwordless::{AppPermission, ConnectionMethod};
 
 /// The section, for a saved Microsoft Api mailbox. `context` names the mailbox's address
 /// and IDs for the text support gets.
@@ -28,6 +31,8 @@ pub(super) fn ConnectionSection(
     let sign_in = ServerAction::<StartMicrosoftLogin>::new();
     let consent = ServerAction::<GrantAdminConsent>::new();
     let test = ServerAction::<TestAppRegistration>::new();
+    let switch = ServerAction::<SwitchConnectionMethod>::new();
+    let app_only = view.method == ConnectionMethod::AppOnly;
     let start_problem = use_query_map()
         .with_untracked(|q| StartProblem::from_param(q.get_str(StartProblem::PARAM)));
     // The latest preflight. When the latest attempt is a failed preflight, it kept the
@@ -50,7 +55,7 @@ pub(super) fn ConnectionSection(
                 <ProblemReport problem context=context.clone() lang/>
             })}
             <PreflightPanel report stopped=latest_is_preflight lang/>
-            {(!passed).then(|| view! { <ContinueAnyway action=sign_in id lang/> })}
+            {(!passed && !app_only).then(|| view! { <ContinueAnyway action=sign_in id lang/> })}
         }
         .into_any()
     });
@@ -70,13 +75,27 @@ pub(super) fn ConnectionSection(
                     <p class="alert alert--error" role="alert" data-testid="connect-start-failed">{msg.text(lang)}</p>
                 }
             })}
+            {(!app_only && !view.connected).then(|| view! {
+                <SwitchMethod action=switch id method=ConnectionMethod::AppOnly
+                    label=PasswordlessMsg::SwitchToAppOnly
+                    help=HelpText::Passwordless(PasswordlessMsg::SwitchToAppOnlyHelp)
+                    testid="switch-app-only" lang/>
+            })}
             <div class="form-actions connection__actions">
-                <StartButton action=sign_in id prompt=ConnectPrompt::SelectAccount
-                    label=if view.connected { ConnectMsg::SelectAccountAgain } else { ConnectMsg::Connect }
-                    testid=if view.connected { "connect-select-account" } else { "connect" } lang/>
-                {view.connected.then(|| view! {
+                {(!app_only).then(|| view! {
+                    <StartButton action=sign_in id prompt=ConnectPrompt::SelectAccount
+                        label=if view.connected { ConnectMsg::SelectAccountAgain } else { ConnectMsg::Connect }
+                        testid=if view.connected { "connect-select-account" } else { "connect" } lang/>
+                })}
+                {(!app_only && view.connected).then(|| view! {
                     <StartButton action=sign_in id prompt=ConnectPrompt::Login
                         label=ConnectMsg::ForceReconnect testid="connect-force" lang/>
+                })}
+                {app_only.then(|| view! {
+                    <SwitchMethod action=switch id method=ConnectionMethod::Delegated
+                        label=PasswordlessMsg::SwitchToDelegated
+                        help=HelpText::Form(FormMsg::HelpMethodDelegated)
+                        testid="switch-delegated" lang/>
                 })}
                 <ActionForm action=test>
                     <input type="hidden" name="id" value=id.to_string()/>
@@ -93,6 +112,9 @@ pub(super) fn ConnectionSection(
                     </button>
                 </ActionForm>
             </div>
+            {app_only.then(|| view! {
+                <p class="field__help" data-testid="help-app-only">{PasswordlessMsg::NoSignInNeeded.text(lang)}</p>
+            })}
             <p class="field__help" data-testid="help-scopes">{ConnectMsg::HelpScopes.text(lang)}</p>
             <p id="help-test-registration" class="field__help">{DiagMsg::TestRegistrationHelp.text(lang)}</p>
             <p id="help-admin-consent" class="field__help">{ConnectMsg::HelpAdminConsent.text(lang)}</p>
@@ -117,10 +139,63 @@ fn ContinueAnyway(action: ServerAction<StartMicrosoftLogin>, id: i32, lang: Lang
     }
 }
 
-/// "Verbonden als …" or "Nog niet verbonden" / "Opnieuw verbinden nodig".
+/// One form posting `id` and `method` to `switch_connection_method`: the one-step switch.
+#[component]
+fn SwitchMethod(
+    action: ServerAction<SwitchConnectionMethod>,
+    id: i32,
+    method: ConnectionMethod,
+    label: PasswordlessMsg,
+    help: HelpText,
+    testid: &'static str,
+    lang: Lang,
+) -> impl IntoView {
+    let help_id = format!("help-{testid}");
+    view! {
+        <ActionForm action>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="method" value=method.as_str()/>
+            <button type="submit" class="button" data-testid=testid aria-describedby=help_id.clone()>
+                {label.text(lang)}
+            </button>
+            <p id=help_id class="field__help">{help.text(lang)}</p>
+        </ActionForm>
+    }
+}
+
+/// A help text from either catalogue.
+#[derive(Clone, Copy)]
+enum HelpText {
+    Form(FormMsg),
+    Passwordless(PasswordlessMsg),
+}
+
+impl HelpText {
+    fn text(self, lang: Lang) -> &'static str {
+        match self {
+            HelpText::Form(msg) => msg.text(lang),
+            HelpText::Passwordless(msg) => msg.text(lang),
+        }
+    }
+}
+
+/// "Verbonden als …", "Verbonden (zonder wachtwoord)" with the permission in use, or "Nog
+/// niet verbonden" / "Opnieuw verbinden nodig".
 #[component]
 fn Status(view: ConnectionView, lang: Lang) -> impl IntoView {
+    let app_only = view.method == ConnectionMethod::AppOnly;
+    let permission =
+        view.permission
+            .clone()
+            .filter(|_| app_only)
+            .map(|permission| match permission {
+                AppPermission::TenantWide(roles) => {
+                    format!("{roles} — {}", PasswordlessMsg::ScopeTenantWide.text(lang))
+                }
+                AppPermission::Scoped => PasswordlessMsg::ScopedPermission.text(lang).to_string(),
+            });
     let (label, class) = match (view.connected, view.reconnect_needed) {
+        (true, _) if app_only => (Msg::StatusConnectedAppOnly, "status status--ok"),
         (true, _) => (Msg::StatusConnected, "status status--ok"),
         (false, true) => (Msg::StatusReconnectNeeded, "status status--bad"),
         (false, false) => (Msg::StatusNotConnected, "status status--neutral"),
@@ -139,6 +214,11 @@ fn Status(view: ConnectionView, lang: Lang) -> impl IntoView {
                 <Time shown=shown(&at)/>
             })}
         </p>
+        {permission.map(|permission| view! {
+            <p data-testid="permission-in-use">
+                {PasswordlessMsg::PermissionInUse.text(lang)} ": " <strong>{permission}</strong>
+            </p>
+        })}
         {(!view.connected && !view.reconnect_needed).then(|| view! {
             <p class="muted">{ConnectMsg::NotConnected.text(lang)}</p>
         })}

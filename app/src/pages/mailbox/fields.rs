@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::components::browser::ControlValue;
 use rules::i18n::{FormMsg, Lang};
+use rules::passwordless::ConnectionMethod;
 use rules::validation::{
     validate_field, validate_mailbox, Field, Issue, MailboxForm, ValidationContext,
 };
@@ -234,6 +235,57 @@ pub(super) fn SelectField(
             </select>
             <Messages field issues lang/>
         </div>
+    }
+}
+
+/// The connection method of a Microsoft Api mailbox (issue 18): two radio buttons, each with
+/// its visible label and help. Choosing one checks the Object ID again (optional without
+/// password).
+#[component]
+pub(super) fn MethodField(state: FormState) -> impl IntoView {
+    let lang = state.lang;
+    let initial = state
+        .form
+        .with_untracked(|form| ConnectionMethod::parse(&form.connection_method));
+    let chosen = state
+        .form
+        .with_untracked(|form| !form.connection_method.is_empty());
+    let options = [
+        (
+            ConnectionMethod::AppOnly,
+            FormMsg::MethodAppOnly,
+            FormMsg::HelpMethodAppOnly,
+        ),
+        (
+            ConnectionMethod::Delegated,
+            FormMsg::MethodDelegated,
+            FormMsg::HelpMethodDelegated,
+        ),
+    ];
+    view! {
+        <fieldset class="field field--radios" data-testid="field-connection_method">
+            <legend>{FormMsg::ConnectionMethod.text(lang)}</legend>
+            {options.into_iter().map(|(method, label, help)| {
+                let id = format!("field-connection_method-{}", method.as_str());
+                let help_id = format!("help-connection_method-{}", method.as_str());
+                view! {
+                    <div class="field--check">
+                        <input id=id.clone() name="connection_method" type="radio"
+                            value=method.as_str() checked=chosen && initial == method
+                            data-testid=format!("method-{}", method.as_str())
+                            aria-describedby=help_id.clone()
+                            on:change=move |_| {
+                                state.form.update(|form| {
+                                    form.connection_method = method.as_str().to_string();
+                                });
+                                state.mark_live(Field::ObjectId);
+                            }/>
+                        <label for=id>{label.text(lang)}</label>
+                        <p id=help_id class="field__help">{help.text(lang)}</p>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 

@@ -6,15 +6,17 @@ use leptos::prelude::*;
 use super::diagnostics::AdviceText;
 use crate::components::{shown, Time};
 use rules::advice::aadsts_lookup_url;
-use rules::i18n::{ConnectMsg, DiagMsg, Lang};
+use rules::i18n::{ConnectMsg, DiagMsg, FormMsg, Lang, PasswordlessMsg};
+use rules::passwordless::{least_permissions, ConnectionMethod};
 use rules::preflight::{Check, CheckResult, PreflightReport, Verdict};
 
-fn check_label(check: Check) -> DiagMsg {
+fn check_label(check: Check, lang: Lang) -> &'static str {
     match check {
-        Check::Tenant => DiagMsg::CheckTenant,
-        Check::Credentials => DiagMsg::CheckCredentials,
-        Check::Mailbox => DiagMsg::CheckMailbox,
-        Check::RedirectUri => DiagMsg::CheckRedirectUri,
+        Check::Tenant => DiagMsg::CheckTenant.text(lang),
+        Check::Credentials => DiagMsg::CheckCredentials.text(lang),
+        Check::Mailbox => DiagMsg::CheckMailbox.text(lang),
+        Check::RedirectUri => DiagMsg::CheckRedirectUri.text(lang),
+        Check::Scope => PasswordlessMsg::CheckScope.text(lang),
     }
 }
 
@@ -24,6 +26,7 @@ fn check_name(check: Check) -> &'static str {
         Check::Credentials => "credentials",
         Check::Mailbox => "mailbox",
         Check::RedirectUri => "redirect_uri",
+        Check::Scope => "scope",
     }
 }
 
@@ -70,7 +73,7 @@ pub(super) fn PreflightRunning(
                 <strong>{DiagMsg::PreflightRunning.text(lang)}</strong>
                 {check.map(|check| view! {
                     " " {DiagMsg::CheckOf.text(lang).replace("{n}", &number)} " "
-                    <span data-testid="preflight-running-check">{check_label(check).text(lang)}</span>
+                    <span data-testid="preflight-running-check">{check_label(check, lang)}</span>
                 })}
             </p>
             <ol class="checks">
@@ -83,12 +86,32 @@ pub(super) fn PreflightRunning(
 
 #[component]
 fn CheckRow(result: CheckResult, lang: Lang) -> impl IntoView {
+    let scope = result.check == Check::Scope;
     let (mark, verdict, class) = match result.verdict {
-        Verdict::Passed => ("✓", DiagMsg::Passed, "check check--ok"),
-        Verdict::Failed => ("✗", DiagMsg::Failed, "check check--bad"),
-        Verdict::Skipped => ("–", DiagMsg::Skipped, "check check--skipped"),
+        Verdict::Passed if scope => (
+            "✓",
+            PasswordlessMsg::ScopeLimited.text(lang),
+            "check check--ok",
+        ),
+        Verdict::Passed => ("✓", DiagMsg::Passed.text(lang), "check check--ok"),
+        Verdict::Failed if scope => (
+            "✗",
+            PasswordlessMsg::ScopeOutside.text(lang),
+            "check check--bad",
+        ),
+        Verdict::Failed => ("✗", DiagMsg::Failed.text(lang), "check check--bad"),
+        Verdict::Skipped => ("–", DiagMsg::Skipped.text(lang), "check check--skipped"),
+        Verdict::Warning => (
+            "!",
+            PasswordlessMsg::ScopeTenantWide.text(lang),
+            "check check--warning",
+        ),
     };
-    let failed = result.verdict == Verdict::Failed;
+    let failed = matches!(result.verdict, Verdict::Failed | Verdict::Warning);
+    let script_title = match result.verdict {
+        Verdict::Warning => PasswordlessMsg::ScopeScriptTitle.text(lang),
+        _ => PasswordlessMsg::AddToScopeTitle.text(lang),
+    };
     let ids = [
         (ConnectMsg::DiagTrace, result.trace_id.clone()),
         (ConnectMsg::DiagCorrelation, result.correlation_id.clone()),
@@ -101,8 +124,8 @@ fn CheckRow(result: CheckResult, lang: Lang) -> impl IntoView {
         <li class=class data-testid=format!("check-{}", check_name(result.check))
             data-verdict=format!("{:?}", result.verdict).to_lowercase()>
             <span class="check__mark" aria-hidden="true">{mark}</span>
-            <strong>{check_label(result.check).text(lang)}</strong>
-            ": " <span class="check__verdict">{verdict.text(lang)}</span>
+            <strong>{check_label(result.check, lang)}</strong>
+            ": " <span class="check__verdict">{verdict}</span>
             {result.detail.clone().map(|detail| view! {
                 " — " <code data-testid="check-detail">{detail}</code>
             })}
@@ -113,6 +136,11 @@ fn CheckRow(result: CheckResult, lang: Lang) -> impl IntoView {
                 <AdviceText advice=result.advice description=result.description.clone()
                     lang testid="check-advice"/>
             })}
+            {result.script.clone().map(|script| view! {
+                <p><strong>{script_title}</strong></p>
+                <pre class="script" data-testid="scope-script"><code>{script}</code></pre>
+            })}
+            {scope.then(|| view! { <LeastPermissions lang/> })}
             {(result.check == Check::RedirectUri).then(|| view! {
                 <p class="field__help">{DiagMsg::RedirectUriReminder.text(lang)}</p>
             })}
@@ -129,5 +157,36 @@ fn CheckRow(result: CheckResult, lang: Lang) -> impl IntoView {
                 </a></p>
             })}
         </li>
+    }
+}
+
+/// The manual's five application permissions and which each method needs (issue 18), with
+/// "Zet email als gelezen op server" on (its common setting).
+#[component]
+fn LeastPermissions(lang: Lang) -> impl IntoView {
+    let methods = [
+        (ConnectionMethod::AppOnly, FormMsg::MethodAppOnly),
+        (ConnectionMethod::Delegated, FormMsg::MethodDelegated),
+    ];
+    view! {
+        <details class="least-permissions" data-testid="least-permissions">
+            <summary>{PasswordlessMsg::LeastPermissionsTitle.text(lang)}</summary>
+            {methods.into_iter().map(|(method, name)| view! {
+                <p><strong>{name.text(lang)}</strong></p>
+                <ul>
+                    {least_permissions(method, true).into_iter().map(|need| {
+                        let verdict = if need.needed {
+                            PasswordlessMsg::Needed
+                        } else {
+                            PasswordlessMsg::NotNeeded
+                        };
+                        view! {
+                            <li><code>{need.permission}</code> " — " {verdict.text(lang)} ": "
+                                {lang.pick(need.why)}</li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }).collect_view()}
+        </details>
     }
 }

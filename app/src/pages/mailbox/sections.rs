@@ -150,7 +150,8 @@ pub(super) fn MicrosoftSection(
                 <TextField state field=Field::ClientSecret label=FormMsg::ClientSecret
                     required=!secret_stored kind=Kind::Secret help=FormMsg::HelpClientSecret
                     stored=stored.clone()/>
-                <TextField state field=Field::ObjectId label=FormMsg::ObjectId required=true
+                <super::fields::MethodField state/>
+                <TextField state field=Field::ObjectId label=FormMsg::ObjectId
                     help=FormMsg::HelpObjectId/>
                 <super::redirect_url::RedirectUrl uri=redirect_uri.get_value() lang/>
             </fieldset>

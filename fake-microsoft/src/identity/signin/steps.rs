@@ -59,6 +59,11 @@ pub fn after_sign_in(directory: &Directory, flow: &SignInFlow, user_id: Uuid) ->
             error: Some(aadsts::user_not_found()),
         };
     };
+    // Checked once the password is right, on Microsoft's own page: the browser never
+    // comes back to the app.
+    if user.sign_in_blocked {
+        return Step::Page(aadsts::account_disabled());
+    }
     let Some((home, app)) = directory.application(flow.kind.client_id()) else {
         return Step::Page(aadsts::flow_not_found());
     };
@@ -276,6 +281,21 @@ mod tests {
             check_password(&dir, INFO, "Zonnepaneel-2026").map_err(|e| e.code),
             Err(50034),
             "object IDs are not sign-in names"
+        );
+    }
+
+    #[test]
+    fn a_blocked_account_stops_on_microsofts_page_with_50057() {
+        let (mut dir, flow) = flow(Prompt::Unspecified, None);
+        dir.tenants[0].users[1].sign_in_blocked = true;
+        let step = after_sign_in(&dir, &flow, id(LEDEN));
+        assert!(
+            matches!(&step, Step::Page(error) if error.code == 50057),
+            "{step:?}"
+        );
+        assert_eq!(
+            after_sign_in(&dir, &flow, id(INFO)),
+            Step::Complete { user: id(INFO) }
         );
     }
 }

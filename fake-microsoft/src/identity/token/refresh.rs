@@ -42,6 +42,9 @@ pub(super) fn redeem_refresh_token(
     if grant.is_inactive(now) {
         return Err(aadsts::refresh_token_expired(grant.issued_at));
     }
+    if user.sign_in_blocked {
+        return Err(aadsts::account_disabled());
+    }
     if user.mfa_required && !grant.mfa {
         return Err(aadsts::mfa_required());
     }

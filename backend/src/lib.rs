@@ -14,6 +14,7 @@ pub mod form_attempts;
 pub mod mail;
 pub mod mailbox_store;
 pub mod mailboxes;
+pub mod mailserver;
 pub mod microsoft;
 pub mod outgoing;
 pub mod preflight;

@@ -13,6 +13,7 @@ mod m20261210_000005_mail;
 mod m20261212_000006_fetch_progress;
 mod m20261214_000007_mail_quarantine;
 mod m20261215_000008_mail_visible_index;
+mod m20261217_000011_imap_position;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000006_fetch_progress::Migration),
             Box::new(m20261214_000007_mail_quarantine::Migration),
             Box::new(m20261215_000008_mail_visible_index::Migration),
+            Box::new(m20261217_000011_imap_position::Migration),
         ]
     }
 }

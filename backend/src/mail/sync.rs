@@ -58,6 +58,8 @@ pub struct Target {
     pub object_id: String,
     /// "Zet email als gelezen op server".
     pub mark_as_read: bool,
+    /// Set for an IMAP mailbox (issue 23): the sync then reads its folder instead of Graph.
+    pub imap: Option<Box<super::imap_fetch::ImapTarget>>,
 }
 
 /// The mailbox, if it is one to sync: active, incoming type Microsoft Api, connected (tokens
@@ -67,6 +69,16 @@ pub async fn target(state: &AppState, mailbox_id: i32) -> Result<Option<Target>,
     let Some(mailbox) = mailbox::Entity::find_by_id(mailbox_id).one(db).await? else {
         return Ok(None);
     };
+    if mailbox.incoming_server_type == super::imap_fetch::IMAP {
+        return Ok(
+            super::imap_fetch::imap_target(state, &mailbox).map(|imap| Target {
+                mailbox_id,
+                object_id: String::new(),
+                mark_as_read: mailbox.email_mark_as_seen,
+                imap: Some(Box::new(imap)),
+            }),
+        );
+    }
     let Some(settings) = settings::Entity::find_by_id(mailbox_id).one(db).await? else {
         return Ok(None);
     };
@@ -82,6 +94,7 @@ pub async fn target(state: &AppState, mailbox_id: i32) -> Result<Option<Target>,
         mailbox_id,
         object_id: settings.object_id,
         mark_as_read: mailbox.email_mark_as_seen,
+        imap: None,
     }))
 }
 
@@ -109,10 +122,12 @@ pub async fn syncable_ids(state: &AppState) -> Result<Vec<i32>, SyncError> {
         .into_iter()
         .map(|t| t.mailbox_id)
         .collect();
-    Ok(active
+    let mut ids: Vec<i32> = active
         .into_iter()
         .filter(|id| ready.contains(id) && connected.contains(id))
-        .collect())
+        .collect();
+    ids.extend(super::imap_fetch::active_ids(state).await?);
+    Ok(ids)
 }
 
 /// Runs a sync under the lease `holder` already holds, does the bookkeeping, and releases
@@ -127,7 +142,10 @@ pub async fn run_claimed(
     let until = started_at + settings.lease_duration();
     let result =
         match progress::start_run(&state.db, target.mailbox_id, holder, started_at, until).await {
-            Ok(()) => sync_mailbox(state, target, holder).await,
+            Ok(()) => match &target.imap {
+                Some(imap) => super::imap_fetch::fetch(state, target, imap, holder).await,
+                None => sync_mailbox(state, target, holder).await,
+            },
             Err(error) => Err(error.into()),
         };
     let now = settings.pause.now();

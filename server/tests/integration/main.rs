@@ -29,6 +29,7 @@ mod diagnostics_preflight;
 mod language;
 mod mail_attachments;
 mod mail_fetch_request;
+mod mail_imap_smtp;
 mod mail_multi_instance;
 mod mail_poison;
 mod mail_queries;

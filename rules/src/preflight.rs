@@ -18,6 +18,11 @@ pub enum Check {
     Mailbox,
     /// The redirect URI this deployment sends.
     RedirectUri,
+    /// "Test verbinding" of an IMAP mailbox (issue 23): DNS, TCP, TLS (certificate name and
+    /// validity), login, and the folder exists.
+    Imap,
+    /// "Test verbinding" of an SMTP mailbox: DNS, TCP, TLS, login.
+    Smtp,
 }
 
 /// How a check came out.
@@ -159,7 +164,7 @@ impl PreflightReport {
                                 | Advice::ClientIdNotGuid
                         )
                     ),
-                    Check::Mailbox => false,
+                    Check::Mailbox | Check::Imap | Check::Smtp => false,
                 },
             })
     }

@@ -3,6 +3,7 @@
 //! the admin ([`MailServerError`], each kind named with what to change), and the IMAP session
 //! the fetch and "Test verbinding" use. SMTP sending is in [`crate::outgoing::smtp`].
 
+pub mod check;
 pub mod error;
 pub mod imap;
 pub mod tls;

@@ -293,7 +293,10 @@ fn mail_server_codes_get_their_advice() {
     };
     assert_eq!(of("mail_login_refused"), Some(Advice::MailLoginRefused));
     assert_eq!(of("mail_tls_expected"), Some(Advice::MailTlsExpected));
-    assert_eq!(of("mail_certificate_name"), Some(Advice::MailCertificateName));
+    assert_eq!(
+        of("mail_certificate_name"),
+        Some(Advice::MailCertificateName)
+    );
     assert!(Advice::MailLoginRefused
         .text(crate::i18n::Lang::Nl)
         .starts_with("Gebruikersnaam of wachtwoord onjuist"));

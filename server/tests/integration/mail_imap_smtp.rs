@@ -156,6 +156,7 @@ on_every_database!(
     a_changed_uidvalidity_refetches_without_duplicates,
     a_large_attachment_is_listed_and_the_message_kept,
     a_malformed_message_is_kept,
+    test_connection_checks_imap_and_smtp,
 );
 
 async fn sent_over_smtp_fetched_over_imap(db: DatabaseConnection) {
@@ -359,5 +360,63 @@ async fn a_malformed_message_is_kept(db: DatabaseConnection) {
     assert!(
         stored[0].internet_message_id.starts_with("sha256:"),
         "known by its content"
+    );
+}
+
+async fn test_connection_checks_imap_and_smtp(db: DatabaseConnection) {
+    use rules::advice::Advice;
+    use rules::connection::TestOutcome;
+    use rules::preflight::{Check, Verdict};
+    let Some(s) = setup(db.clone(), |f, _| f).await else {
+        return;
+    };
+    // The folder exists once something was delivered into it.
+    session(&s.servers, &s.folder).await;
+    let outcome = backend::flows::connect::test(&s.state, s.id, None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, TestOutcome::Started { .. }),
+        "{outcome:?}"
+    );
+    let report = backend::preflight::latest_preflight(&s.state.db, s.id, chrono::Utc::now())
+        .await
+        .unwrap()
+        .expect("the test is stored");
+    let checks: Vec<(Check, Verdict)> = report
+        .results
+        .iter()
+        .map(|r| (r.check, r.verdict))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            (Check::Imap, Verdict::Passed),
+            (Check::Smtp, Verdict::Passed)
+        ],
+        "{report:?}"
+    );
+    // A wrong password: both named, with what to change, and kept in the history.
+    let Some(s) = setup(db, |f, _| f.set("password", "fout")).await else {
+        return;
+    };
+    backend::flows::connect::test(&s.state, s.id, None)
+        .await
+        .unwrap();
+    let report = backend::preflight::latest_preflight(&s.state.db, s.id, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    for result in &report.results {
+        assert_eq!(result.verdict, Verdict::Failed);
+        assert_eq!(result.advice, Some(Advice::MailLoginRefused), "{result:?}");
+    }
+    let history = backend::flows::connect::history(&s.state, s.id)
+        .await
+        .unwrap();
+    assert!(
+        history.iter().any(|entry| entry.kind == "preflight"
+            && entry.error.as_deref() == Some("mail_login_refused")),
+        "{history:?}"
     );
 }

@@ -15,6 +15,8 @@ fn check_label(check: Check) -> DiagMsg {
         Check::Credentials => DiagMsg::CheckCredentials,
         Check::Mailbox => DiagMsg::CheckMailbox,
         Check::RedirectUri => DiagMsg::CheckRedirectUri,
+        Check::Imap => DiagMsg::CheckImap,
+        Check::Smtp => DiagMsg::CheckSmtp,
     }
 }
 
@@ -24,6 +26,8 @@ fn check_name(check: Check) -> &'static str {
         Check::Credentials => "credentials",
         Check::Mailbox => "mailbox",
         Check::RedirectUri => "redirect_uri",
+        Check::Imap => "imap",
+        Check::Smtp => "smtp",
     }
 }
 

@@ -81,7 +81,12 @@ pub fn parse(
             }
         }
     }
-    let (body_content_type, body) = match parsed.body_html(0) {
+    // HTML only when the message has an HTML part (the parser also offers text as HTML).
+    let html = parsed
+        .html_part(0)
+        .filter(|part| part.is_text_html())
+        .and_then(|_| parsed.body_html(0));
+    let (body_content_type, body) = match html {
         Some(html) => ("html", html.into_owned()),
         None => (
             "text",
@@ -91,6 +96,14 @@ pub fn parse(
                 .unwrap_or_default(),
         ),
     };
+    // No text found in a structure that does not hold together: the raw text is kept, so
+    // nothing of the message is lost.
+    let (body_content_type, body) = if body.trim().is_empty() {
+        let cut = &raw[..raw.len().min(RAW_BODY_MAX)];
+        ("text", String::from_utf8_lossy(cut).into_owned())
+    } else {
+        (body_content_type, body)
+    };
     let received_at = envelope.internal_date.or_else(|| {
         parsed
             .date()
@@ -98,10 +111,11 @@ pub fn parse(
     });
     let incoming = IncomingMessage {
         internet_message_id: message_key(
+            // With its angle brackets, as Graph's `internetMessageId` has it.
             Some(
                 parsed
                     .message_id()
-                    .map_or_else(|| content_key(raw), str::to_string),
+                    .map_or_else(|| content_key(raw), |id| format!("<{id}>")),
             )
             .as_deref(),
             &envelope.key,
@@ -180,7 +194,6 @@ pub fn too_large(size: u64) -> FetchedAttachment {
 }
 
 #[cfg(test)]
-#[expect(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
 

@@ -20,6 +20,11 @@ step "cargo leptos build (server + WASM bundle)"
 cargo leptos build $LEPTOS_BUILD_ARGS
 cargo build -p fake-microsoft
 
+step "Dovecot and Postfix on loopback for the IMAP/SMTP tests (stopped on exit)"
+scripts/mailservers.sh start
+trap 'scripts/mailservers.sh stop' EXIT
+eval "$(scripts/mailservers.sh env)"
+
 step "Rust tests on SQLite, PostgreSQL ($TEST_POSTGRES_URL) and MariaDB ($TEST_MYSQL_URL)"
 REQUIRE_ALL_DATABASES=1 cargo test --workspace --exclude frontend
 

@@ -15,6 +15,7 @@ pub mod housekeeping;
 pub mod mail;
 pub mod mailbox_store;
 pub mod mailboxes;
+pub mod mailserver;
 pub mod microsoft;
 pub mod outgoing;
 pub mod preflight;

@@ -15,6 +15,7 @@ mod m20261214_000007_mail_quarantine;
 mod m20261215_000008_mail_visible_index;
 mod m20261215_000009_attachment_chunks;
 mod m20261216_000010_connection_method;
+mod m20261217_000011_imap_position;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000008_mail_visible_index::Migration),
             Box::new(m20261215_000009_attachment_chunks::Migration),
             Box::new(m20261216_000010_connection_method::Migration),
+            Box::new(m20261217_000011_imap_position::Migration),
         ]
     }
 }

@@ -60,6 +60,20 @@ pub enum Advice {
     AppOnlyOutsideScope,
     AppOnlyNotFoundByAddress,
     AppOnlyTenantWide,
+    // IMAP and SMTP mailboxes (issue 23): codes `mail_*` of `backend::mailserver::Problem`.
+    MailHostUnknown,
+    MailUnreachable,
+    MailTimeout,
+    MailTlsExpected,
+    MailNotTls,
+    MailStarttlsMissing,
+    MailCertificateName,
+    MailCertificateExpired,
+    MailCertificateUntrusted,
+    MailLoginRefused,
+    MailFolderMissing,
+    MailMessageRefused,
+    MailProtocol,
 }
 
 /// The part of the manual ("handleiding") an advice points into.

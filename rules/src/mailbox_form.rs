@@ -114,6 +114,10 @@ pub struct MailboxFormData {
     pub from_attempt: bool,
     /// The connection with Microsoft, for a saved mailbox with Microsoft settings.
     pub connection: Option<ConnectionView>,
+    /// The latest "Test verbinding" of an IMAP/SMTP mailbox (issue 23); Some (maybe
+    /// without a report) for a saved mailbox that uses its own mail servers.
+    #[serde(default)]
+    pub mail_servers: Option<MailServerView>,
     /// The signed-in user may change mailboxes (`beheerder`); a `lezer` sees the form
     /// disabled, without Opslaan and Verwijderen.
     #[serde(default)]
@@ -153,4 +157,10 @@ mod tests {
         );
         assert_eq!(MailboxTarget::New.path(), "/instellingen/mailboxen/nieuw");
     }
+}
+
+/// The IMAP/SMTP section of a saved mailbox: its latest "Test verbinding".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailServerView {
+    pub latest: Option<crate::preflight::PreflightReport>,
 }

@@ -22,6 +22,11 @@ pub enum Check {
     /// token's `roles` (a warning, with the PowerShell that scopes it), limited to
     /// designated mailboxes (Exchange RBAC for Applications), or this mailbox outside it.
     Scope,
+    /// "Test verbinding" of an IMAP mailbox (issue 23): DNS, TCP, TLS (certificate name and
+    /// validity), login, and the folder exists.
+    Imap,
+    /// "Test verbinding" of an SMTP mailbox: DNS, TCP, TLS, login.
+    Smtp,
 }
 
 /// How a check came out.
@@ -176,7 +181,7 @@ impl PreflightReport {
                                 | Advice::ClientIdNotGuid
                         )
                     ),
-                    Check::Mailbox | Check::Scope => false,
+                    Check::Mailbox | Check::Scope | Check::Imap | Check::Smtp => false,
                 },
             })
     }

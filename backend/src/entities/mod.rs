@@ -4,6 +4,7 @@ pub mod audit_log;
 pub mod connection_attempt;
 pub mod mail_attachment;
 pub mod mail_attachment_chunk;
+pub mod mail_imap_state;
 pub mod mail_message;
 pub mod mail_quarantine;
 pub mod mail_sync_state;

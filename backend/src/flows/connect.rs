@@ -83,6 +83,18 @@ pub async fn test(
     id: i32,
     started_by_user_id: Option<i32>,
 ) -> Result<TestOutcome, StartError> {
+    // An IMAP or SMTP mailbox (issue 23): "Test verbinding" against its own servers.
+    if uses_mail_servers(state, id).await? {
+        return match crate::mailserver::check::test_connection(state, id, started_by_user_id).await
+        {
+            Ok(report) => Ok(TestOutcome::Started {
+                attempt_id: report.attempt_id,
+            }),
+            Err(StartError::NotFound) => Ok(TestOutcome::NotFound),
+            Err(StartError::NotConfigured) => Ok(TestOutcome::NotConfigured),
+            Err(error) => Err(error),
+        };
+    }
     let result = match ensure_mailbox(state, id).await {
         Ok(()) => start_preflight(state, id, started_by_user_id, Utc::now()).await,
         Err(error) => Err(error),
@@ -93,6 +105,23 @@ pub async fn test(
         Err(StartError::NotConfigured) => Ok(TestOutcome::NotConfigured),
         Err(error) => Err(error),
     }
+}
+
+/// Whether mailbox `id` fetches over IMAP or sends over SMTP, and nothing over Microsoft Api.
+async fn uses_mail_servers(state: &AppState, id: i32) -> Result<bool, StartError> {
+    use sea_orm::EntityTrait;
+    let Some(mailbox) = crate::entities::mailbox::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let microsoft = "ms-oauth";
+    let servers = mailbox.incoming_server_type == crate::mail::imap_fetch::IMAP
+        || mailbox.outgoing_server_type == crate::outgoing::smtp::SMTP;
+    Ok(servers
+        && mailbox.incoming_server_type != microsoft
+        && mailbox.outgoing_server_type != microsoft)
 }
 
 /// The history shows the latest attempts; older ones stay in the database.

@@ -202,8 +202,12 @@ pub async fn status(state: &AppState, id: i32, viewer: Role) -> Result<Option<Ma
     Ok(Some(MailStatus {
         mailbox_id: id,
         email: mailbox.email,
-        incoming_microsoft: mailbox.incoming_server_type == MICROSOFT_API,
-        outgoing_microsoft: mailbox.outgoing_server_type == MICROSOFT_API,
+        // The Mail section ("Nu ophalen", "Stuur testmail") for every type this app fetches
+        // or sends with: Microsoft Api, and IMAP and SMTP (issue 23).
+        incoming_microsoft: mailbox.incoming_server_type == MICROSOFT_API
+            || mailbox.incoming_server_type == crate::mail::imap_fetch::IMAP,
+        outgoing_microsoft: mailbox.outgoing_server_type == MICROSOFT_API
+            || mailbox.outgoing_server_type == crate::outgoing::smtp::SMTP,
         last_fetched_at: summary.last_fetched_at.map(rfc3339),
         message_count: summary.message_count,
         last_error: summary.last_error,
@@ -264,7 +268,9 @@ pub async fn fetch_now(state: &AppState, id: i32) -> Result<FetchOutcome, DbErr>
     let Some(mailbox) = find_mailbox(&state.db, id).await? else {
         return Ok(FetchOutcome::NotFound);
     };
-    if mailbox.incoming_server_type != MICROSOFT_API {
+    if mailbox.incoming_server_type != MICROSOFT_API
+        && mailbox.incoming_server_type != crate::mail::imap_fetch::IMAP
+    {
         return Ok(FetchOutcome::NotMicrosoft);
     }
     Ok(match crate::mail::request_sync(state, id).await {

@@ -75,6 +75,14 @@ pub async fn form_data(
         view.redirect_uri = state.redirect_uri();
         data.connection = Some(view);
     }
+    let uses_servers = data.form.incoming_type == "imap" || data.form.outgoing_type == "smtp";
+    if let Some(id) = target
+        .id()
+        .filter(|_| uses_servers && data.connection.is_none())
+    {
+        let latest = crate::preflight::latest_preflight(&state.db, id, chrono::Utc::now()).await?;
+        data.mail_servers = Some(rules::mailbox_form::MailServerView { latest });
+    }
     // Belt and braces: the stored form never holds secrets, an attempt has them cleared.
     data.form.password.clear();
     data.form.client_secret.clear();

@@ -42,6 +42,9 @@ pub enum SyncError {
     LeaseLost(i32),
     #[error("storage failed: {0}")]
     Storage(String),
+    /// An IMAP server refused or failed (issue 23): named by what to change.
+    #[error("{}: {}", .0.problem.code(), .0.detail)]
+    MailServer(#[from] crate::mailserver::MailServerError),
     /// The server is shutting down: the sync stopped after its last stored page and goes on
     /// from there on the next instance that claims the mailbox.
     #[error("stopped for shutdown after the last stored page")]
@@ -71,6 +74,7 @@ impl SyncError {
             SyncError::Malformed { .. } => "malformed_response".into(),
             SyncError::LeaseLost(_) => "lease_lost".into(),
             SyncError::Storage(_) => "storage".into(),
+            SyncError::MailServer(error) => error.problem.code().into(),
             SyncError::Stopped => "stopped".into(),
         }
     }
@@ -80,6 +84,7 @@ impl SyncError {
         match self {
             SyncError::Graph(error) => error.transience(),
             SyncError::Timeout | SyncError::Unreachable(_) => Transience::Transient,
+            SyncError::MailServer(error) if error.problem.is_transient() => Transience::Transient,
             _ => Transience::Permanent,
         }
     }

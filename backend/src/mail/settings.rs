@@ -50,6 +50,9 @@ pub struct MailSettings {
     pub lease: Duration,
     /// Retries of one Graph request (`MAIL_RETRY_MAX_ATTEMPTS`).
     pub retry: RetryPolicy,
+    /// `MAIL_EXTRA_CA_FILE`: authorities an IMAP or SMTP server's certificate may chain to
+    /// besides the public roots.
+    pub tls_roots: crate::mailserver::TlsRoots,
     /// The clock and the sleep of retries.
     pub pause: Arc<dyn Pause>,
     /// Wakes this instance's scheduler when "Nu ophalen" recorded a request, so the sync
@@ -79,6 +82,7 @@ impl Default for MailSettings {
             concurrency: 4,
             lease: Duration::from_secs(300),
             retry: RetryPolicy::default(),
+            tls_roots: crate::mailserver::TlsRoots::default(),
             pause: Arc::new(RealPause),
             wake: Arc::new(tokio::sync::Notify::new()),
             stopping: Arc::default(),

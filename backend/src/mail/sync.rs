@@ -92,6 +92,8 @@ pub struct Target {
     pub by_address: bool,
     /// "Zet email als gelezen op server".
     pub mark_as_read: bool,
+    /// Set for an IMAP mailbox (issue 23): the sync then reads its folder instead of Graph.
+    pub imap: Option<Box<super::imap_fetch::ImapTarget>>,
 }
 
 /// The mailbox, if it is one to sync: active, incoming type Microsoft Api, and connected:
@@ -102,6 +104,19 @@ pub async fn target(state: &AppState, mailbox_id: i32) -> Result<Option<Target>,
     let Some(mailbox) = mailbox::Entity::find_by_id(mailbox_id).one(db).await? else {
         return Ok(None);
     };
+    if mailbox.incoming_server_type == super::imap_fetch::IMAP {
+        return Ok(
+            super::imap_fetch::imap_target(state, &mailbox).map(|imap| Target {
+                mailbox_id,
+                object_id: String::new(),
+                // Not used for IMAP: no Graph token, no Graph address.
+                method: ConnectionMethod::Delegated,
+                by_address: false,
+                mark_as_read: mailbox.email_mark_as_seen,
+                imap: Some(Box::new(imap)),
+            }),
+        );
+    }
     let Some(settings) = settings::Entity::find_by_id(mailbox_id).one(db).await? else {
         return Ok(None);
     };
@@ -125,6 +140,7 @@ pub async fn target(state: &AppState, mailbox_id: i32) -> Result<Option<Target>,
         method,
         by_address: key.by_address,
         mark_as_read: mailbox.email_mark_as_seen,
+        imap: None,
     }))
 }
 
@@ -157,10 +173,12 @@ pub async fn syncable_ids(state: &AppState) -> Result<Vec<i32>, SyncError> {
         .into_iter()
         .map(|t| t.mailbox_id)
         .collect();
-    Ok(active
+    let mut ids: Vec<i32> = active
         .into_iter()
         .filter(|id| app_only.contains(id) || (ready.contains(id) && connected.contains(id)))
-        .collect())
+        .collect();
+    ids.extend(super::imap_fetch::active_ids(state).await?);
+    Ok(ids)
 }
 
 /// Runs a sync under the lease `holder` already holds, does the bookkeeping, and releases
@@ -176,7 +194,10 @@ pub async fn run_claimed(
     let took = std::time::Instant::now();
     let result =
         match progress::start_run(&state.db, target.mailbox_id, holder, started_at, until).await {
-            Ok(()) => sync_mailbox(state, target, holder).await,
+            Ok(()) => match &target.imap {
+                Some(imap) => super::imap_fetch::fetch(state, target, imap, holder).await,
+                None => sync_mailbox(state, target, holder).await,
+            },
             Err(error) => Err(error.into()),
         };
     crate::telemetry::mail_sync_finished(&result, took.elapsed());

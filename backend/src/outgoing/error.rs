@@ -30,6 +30,9 @@ pub enum SendError {
     Unreachable(String),
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
+    /// The SMTP server refused or failed (issue 23), named by what to change.
+    #[error("{}: {}", .0.problem.code(), .0.detail)]
+    MailServer(crate::mailserver::MailServerError),
 }
 
 impl SendError {
@@ -52,6 +55,7 @@ impl SendError {
             SendError::Graph(error) if error.has_graph_body() => error.code.clone(),
             SendError::Graph(error) => error.status.to_string(),
             SendError::Database(_) => "database".into(),
+            SendError::MailServer(error) => error.problem.code().into(),
         }
     }
 
@@ -66,6 +70,7 @@ impl SendError {
             SendError::Message(problem) => Some(problem.to_string()),
             SendError::Token(other) => Some(other.to_string()),
             SendError::Unreachable(detail) => Some(detail.clone()),
+            SendError::MailServer(error) => Some(error.detail.clone()),
             _ => None,
         }
     }

@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod message;
+pub mod smtp;
 pub mod token_cache;
 
 use std::time::Duration as StdDuration;
@@ -61,8 +62,26 @@ pub async fn send_mail_with(
     mail: &OutgoingMail,
     policy: &RetryPolicy,
 ) -> Result<Sent, SendError> {
-    // Checked before anything goes to Microsoft: a too-large file is refused, not dropped.
+    // Checked before anything goes out: a too-large file is refused, not dropped.
     let body = message::send_mail_body(mail)?;
+    // An SMTP mailbox sends through its own server (issue 23).
+    if let Some(mailbox) = mailbox::Entity::find_by_id(mailbox_id)
+        .one(&state.db)
+        .await?
+        .filter(|m| m.outgoing_server_type == smtp::SMTP)
+    {
+        let account = smtp::SmtpAccount::of(state, &mailbox)?;
+        return match smtp::send(&account, &state.mail.tls_roots, mail).await {
+            Ok(()) => {
+                tracing::info!(mailbox_id, "mail sent over SMTP");
+                Ok(Sent { attempts: 1 })
+            }
+            Err(error) => {
+                tracing::warn!(mailbox_id, code = %error.code(), %error, "SMTP send failed");
+                Err(error)
+            }
+        };
+    }
     let sender = Sender::load(state, mailbox_id).await?;
     let token = sender.token(state).await?;
     // `POST {graph}/v1.0/users/{object-id}/sendMail` (docs/microsoft.md §6).

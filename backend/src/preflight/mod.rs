@@ -101,7 +101,7 @@ async fn credentials_of(
 }
 
 /// The preflight's attempt, under way with no results yet.
-async fn begin(
+pub(crate) async fn begin(
     state: &AppState,
     mailbox_id: i32,
     started_by_user_id: Option<i32>,
@@ -248,7 +248,7 @@ async fn inbox(
 
 /// Finishes the preflight's attempt with its report; the first failure's codes and IDs go
 /// in the attempt's error columns so history and support see them like any attempt's.
-async fn store(
+pub(crate) async fn store(
     state: &AppState,
     attempt_id: i32,
     mailbox_id: i32,

@@ -239,6 +239,19 @@ fn every_advice_has_one_row_and_both_languages() {
         Advice::AppOnlyOutsideScope,
         Advice::AppOnlyNotFoundByAddress,
         Advice::AppOnlyTenantWide,
+        Advice::MailHostUnknown,
+        Advice::MailUnreachable,
+        Advice::MailTimeout,
+        Advice::MailTlsExpected,
+        Advice::MailNotTls,
+        Advice::MailStarttlsMissing,
+        Advice::MailCertificateName,
+        Advice::MailCertificateExpired,
+        Advice::MailCertificateUntrusted,
+        Advice::MailLoginRefused,
+        Advice::MailFolderMissing,
+        Advice::MailMessageRefused,
+        Advice::MailProtocol,
     ];
     assert_eq!(all.len(), TABLE.len());
     for advice in all {
@@ -296,4 +309,24 @@ fn app_only_refusals_are_named_before_graphs_code() {
         Some(Advice::AppOnlyNotFoundByAddress)
     );
     assert_eq!(aadsts(50057), Some(Advice::AccountDisabled));
+}
+
+#[test]
+fn mail_server_codes_get_their_advice() {
+    let of = |code| {
+        advise(Facts {
+            error: Some(code),
+            outcome: "failed",
+            ..Facts::default()
+        })
+    };
+    assert_eq!(of("mail_login_refused"), Some(Advice::MailLoginRefused));
+    assert_eq!(of("mail_tls_expected"), Some(Advice::MailTlsExpected));
+    assert_eq!(
+        of("mail_certificate_name"),
+        Some(Advice::MailCertificateName)
+    );
+    assert!(Advice::MailLoginRefused
+        .text(crate::i18n::Lang::Nl)
+        .starts_with("Gebruikersnaam of wachtwoord onjuist"));
 }

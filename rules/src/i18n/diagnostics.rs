@@ -5,6 +5,9 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DiagMsg {
     TestRegistration,
+    TestConnection,
+    TestConnectionHelp,
+    MailServersSection,
     TestRegistrationHelp,
     PreflightTitle,
     /// While "Test app-registratie" runs; then "Controle 2 van 4: …".
@@ -19,6 +22,8 @@ pub enum DiagMsg {
     CheckCredentials,
     CheckMailbox,
     CheckRedirectUri,
+    CheckImap,
+    CheckSmtp,
     Passed,
     Failed,
     Skipped,
@@ -74,6 +79,12 @@ impl DiagMsg {
         use DiagMsg::*;
         match self {
             TestRegistration => ("Test app-registratie", "Test app registration"),
+            TestConnection => ("Test verbinding", "Test connection"),
+            TestConnectionHelp => (
+                "Maakt verbinding met de IMAP- en SMTP-server zoals hierboven opgeslagen: servernaam, poort, versleuteling en certificaat, aanmelding en de map. Elke test staat in de geschiedenis.",
+                "Connects to the IMAP and SMTP server as saved above: server name, port, encryption and certificate, login and the folder. Each test is kept in the history.",
+            ),
+            MailServersSection => ("Verbinding met de mailserver", "Connection with the mail server"),
             TestRegistrationHelp => (
                 "Controleert bij Microsoft, zonder iemand daarheen te sturen: bestaat de tenant, zijn Client id en secret geldig, zijn de rechten verleend en is de mailbox van het Object ID bereikbaar, en welke Redirect url deze installatie meestuurt. Dit gebeurt ook vóór elke doorverwijzing naar Microsoft.",
                 "Checks with Microsoft, without sending anyone there: does the tenant exist, are Client id and secret valid, are the permissions granted and is the Object ID's mailbox reachable, and which Redirect url this installation sends. This also runs before every redirect to Microsoft.",
@@ -96,6 +107,14 @@ impl DiagMsg {
             CheckCredentials => ("Client id en client secret zijn geldig", "Client id and client secret are valid"),
             CheckMailbox => ("Rechten verleend en mailbox bereikbaar", "Permissions granted and mailbox reachable"),
             CheckRedirectUri => ("Redirect url", "Redirect url"),
+            CheckImap => (
+                "IMAP: server, certificaat, aanmelding en map",
+                "IMAP: server, certificate, login and folder",
+            ),
+            CheckSmtp => (
+                "SMTP: server, certificaat en aanmelding",
+                "SMTP: server, certificate and login",
+            ),
             Passed => ("Geslaagd", "Passed"),
             Failed => ("Mislukt", "Failed"),
             Skipped => ("Niet getest", "Not tested"),

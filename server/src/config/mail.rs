@@ -2,11 +2,13 @@
 //! `MAIL_ATTACHMENT_MAX_BYTES`, `MAIL_ATTACHMENT_MESSAGE_BUDGET_BYTES`,
 //! `MAIL_ATTACHMENT_RUN_BUDGET_BYTES`, `MAIL_GRAPH_RESPONSE_MAX_BYTES`,
 //! `MAIL_MAX_CONSECUTIVE_FAILURES`, `MAIL_FAILURE_BACKOFF_MAX_SECS`, `MAIL_FAILURE_HISTORY`,
-//! `MAIL_SYNC_CONCURRENCY`, `MAIL_SYNC_LEASE_SECS`, `MAIL_RETRY_MAX_ATTEMPTS`.
+//! `MAIL_SYNC_CONCURRENCY`, `MAIL_SYNC_LEASE_SECS`, `MAIL_RETRY_MAX_ATTEMPTS`,
+//! `MAIL_EXTRA_CA_FILE`.
 
 use std::time::Duration;
 
 use backend::mail::MailSettings;
+use backend::mailserver::TlsRoots;
 use backend::microsoft::graph::RetryPolicy;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -50,6 +52,10 @@ pub struct MailConfig {
     pub lease: Duration,
     /// `MAIL_RETRY_MAX_ATTEMPTS`: attempts per Graph request, 1–10. Default 4.
     pub retry_max_attempts: u32,
+    /// `MAIL_EXTRA_CA_FILE`: a PEM file of authorities an IMAP or SMTP server's certificate
+    /// may chain to besides the public roots (a company CA; the test servers' own). Read and
+    /// checked at start-up. Default: none.
+    pub extra_ca_file: Option<String>,
 }
 
 impl MailConfig {
@@ -112,6 +118,7 @@ impl MailConfig {
             concurrency: usize::try_from(number("MAIL_SYNC_CONCURRENCY", 4, 1, 64)?).unwrap_or(4),
             lease: Duration::from_secs(number("MAIL_SYNC_LEASE_SECS", 300, 2, 86_400)?),
             retry_max_attempts: small("MAIL_RETRY_MAX_ATTEMPTS", 4, 1, 10)?,
+            extra_ca_file: extra_ca_file(lookup)?,
         })
     }
 
@@ -134,9 +141,26 @@ impl MailConfig {
                 max_attempts: self.retry_max_attempts,
                 ..RetryPolicy::default()
             },
+            tls_roots: self
+                .extra_ca_file
+                .as_deref()
+                .and_then(|path| TlsRoots::from_pem_file(path).ok())
+                .unwrap_or_default(),
             ..MailSettings::default()
         }
     }
+}
+
+fn extra_ca_file(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(path) = lookup("MAIL_EXTRA_CA_FILE").filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let path = path.trim().to_string();
+    TlsRoots::from_pem_file(&path).map_err(|problem| ConfigError {
+        variable: "MAIL_EXTRA_CA_FILE",
+        problem,
+    })?;
+    Ok(Some(path))
 }
 
 fn start_date(

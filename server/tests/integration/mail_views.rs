@@ -278,9 +278,12 @@ async fn the_mailbox_page_has_a_mail_section(db: DatabaseConnection) {
     );
 
     let (_, html) = get(&beheerder, &format!("/instellingen/mailboxen/{imap}")).await;
+    // Issue 23: IMAP/SMTP mailboxes fetch and send too.
     assert!(
-        !html.contains("data-testid=\"section-mail\""),
-        "not for IMAP/SMTP"
+        html.contains("data-testid=\"section-mail\"")
+            && html.contains("data-testid=\"fetch-now\"")
+            && html.contains("data-testid=\"test-connection\""),
+        "IMAP/SMTP mailboxes have the Mail section and Test verbinding"
     );
 
     let (status, body) = call(

@@ -30,6 +30,7 @@ mod housekeeping;
 mod language;
 mod mail_attachments;
 mod mail_fetch_request;
+mod mail_imap_smtp;
 mod mail_multi_instance;
 mod mail_poison;
 mod mail_queries;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::connection::ConnectionSection;
 use super::delete::DeleteConfirmation;
 use super::fields::FormState;
+use super::mail_servers::MailServerSection;
 use super::sections::{
     GeneralSection, ImapSection, LoginSection, MicrosoftSection, ServerSection, SmtpSection,
 };
@@ -64,6 +65,10 @@ pub(super) fn MailboxPageBody(data: MailboxFormData) -> impl IntoView {
         }
         _ => None,
     };
+    let mail_servers = data
+        .id
+        .zip(data.mail_servers.clone())
+        .map(|(id, view)| view! { <MailServerSection id view lang/> });
     let delete = data
         .id
         .filter(|_| confirm_delete && data.can_change)
@@ -86,6 +91,7 @@ pub(super) fn MailboxPageBody(data: MailboxFormData) -> impl IntoView {
             issues=data.issues notice can_change=data.can_change redirect_uri=data.redirect_uri
             secret_hint=data.client_secret_hint reconnect_needed=data.reconnect_needed lang/>
         {connection}
+        {mail_servers}
     }
 }
 

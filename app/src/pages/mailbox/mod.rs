@@ -15,6 +15,7 @@ mod diagnostics;
 mod editor;
 mod fields;
 mod history;
+mod mail_servers;
 mod preflight;
 mod redirect_url;
 mod sections;

@@ -17,6 +17,8 @@ fn check_label(check: Check, lang: Lang) -> &'static str {
         Check::Mailbox => DiagMsg::CheckMailbox.text(lang),
         Check::RedirectUri => DiagMsg::CheckRedirectUri.text(lang),
         Check::Scope => PasswordlessMsg::CheckScope.text(lang),
+        Check::Imap => DiagMsg::CheckImap.text(lang),
+        Check::Smtp => DiagMsg::CheckSmtp.text(lang),
     }
 }
 
@@ -27,6 +29,8 @@ fn check_name(check: Check) -> &'static str {
         Check::Mailbox => "mailbox",
         Check::RedirectUri => "redirect_uri",
         Check::Scope => "scope",
+        Check::Imap => "imap",
+        Check::Smtp => "smtp",
     }
 }
 

@@ -332,11 +332,15 @@ async fn a_large_attachment_is_listed_and_the_message_kept(db: DatabaseConnectio
     let stored = messages(&s.state.db, s.id).await;
     assert_eq!(stored[0].subject, "Groot");
     assert!(stored[0].has_attachments);
-    let files = mail_attachment::Entity::find()
-        .filter(mail_attachment::Column::MessageId.eq(stored[0].id))
-        .all(&s.state.db)
-        .await
-        .unwrap();
+    let files = crate::mail_sync::with_contents(
+        &s.state.db,
+        mail_attachment::Entity::find()
+            .filter(mail_attachment::Column::MessageId.eq(stored[0].id))
+            .all(&s.state.db)
+            .await
+            .unwrap(),
+    )
+    .await;
     let big = files.iter().find(|f| f.name == "groot.bin").unwrap();
     assert_eq!(big.skipped_reason.as_deref(), Some("too_large"));
     assert_eq!(big.size, 25_000_000);

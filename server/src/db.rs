@@ -23,6 +23,9 @@ pub async fn connect_and_migrate(database_url: &str) -> Result<DatabaseConnectio
 /// The pool size when `DATABASE_MAX_CONNECTIONS` is not set.
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
 
+/// The most memory SQLite aims to use in this process, all connections together (bytes).
+const SQLITE_SOFT_HEAP_LIMIT: i64 = 48 * 1024 * 1024;
+
 /// What [`migrate`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Migrated {
@@ -158,6 +161,13 @@ pub async fn connect(
     // the log itself. In memory it is a few hundred KiB for the length of one statement.
     // Sorts that outgrow the page cache stay in memory too, so a query that sorts many rows
     // reads only small columns (the mail list: `api::mail::imp::list_messages`).
+    //
+    // The page caches together stay under a soft limit for the whole process
+    // (`SQLITE_SOFT_HEAP_LIMIT`): each of the pool's connections keeps its own cache, and
+    // a sync writing attachment chunks (1 MiB each, `backend::mail::content`) through
+    // whichever connection is free filled every one of them to its 16 MiB — 160 MiB for
+    // content nobody reads again (bench row 7). Near the limit SQLite reuses cached pages
+    // instead of allocating more; one connection can still use its whole cache.
     options.map_sqlx_sqlite_opts(|sqlite| {
         sqlite
             .journal_mode(SqliteJournalMode::Wal)
@@ -165,6 +175,7 @@ pub async fn connect(
             .pragma("wal_autocheckpoint", "10000")
             .pragma("cache_size", "-16384")
             .pragma("temp_store", "memory")
+            .pragma("soft_heap_limit", SQLITE_SOFT_HEAP_LIMIT.to_string())
     });
     // SQLite has no connection to lose: checking it before every query was one more round
     // trip to sqlx's SQLite thread per query (a page of the list makes three queries).
@@ -246,6 +257,7 @@ mod tests {
             "synchronous",
             "temp_store",
             "wal_autocheckpoint",
+            "soft_heap_limit",
         ] {
             let statement =
                 Statement::from_string(DatabaseBackend::Sqlite, format!("PRAGMA {pragma}"));
@@ -265,6 +277,7 @@ mod tests {
                 ("synchronous", "1".to_string()),
                 ("temp_store", "2".to_string()),
                 ("wal_autocheckpoint", "10000".to_string()),
+                ("soft_heap_limit", SQLITE_SOFT_HEAP_LIMIT.to_string()),
             ]
         );
         let _ = db.close().await;

@@ -233,7 +233,7 @@ Content-Transfer-Encoding: base64\r\n\r\nQUJDREVGR0hJSktMTU5PUA==\r\n--b--\r\n";
             "the Date header without INTERNALDATE"
         );
         assert_eq!(files.len(), 2);
-        assert_eq!(files[0].content.as_deref(), Some(&b"1234"[..]));
+        assert_eq!(files[0].content, Some(Content::Bytes(b"1234".to_vec())));
         assert_eq!(files[1].skipped, Some(SkipReason::TooLarge));
         assert_eq!(files[1].size, 16);
         assert_eq!(run.left, 996);

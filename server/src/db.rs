@@ -231,7 +231,7 @@ fn sqlite_file_path(url: &str) -> Option<&str> {
 mod tests {
     use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 
-    use super::{connect_and_migrate, sqlite_file_path};
+    use super::{connect_and_migrate, sqlite_file_path, SQLITE_SOFT_HEAP_LIMIT};
 
     #[test]
     fn finds_the_file_of_a_sqlite_url() {

@@ -49,6 +49,8 @@ cleanup() {
   if [ "$keep_work" = 0 ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
+# Killed (a CI timeout, Ctrl-C): still through cleanup.
+trap 'exit 143' TERM INT
 
 # --- Setting up --------------------------------------------------------------------------
 
@@ -116,6 +118,7 @@ instance_env() {
   set_env "$file" RUST_LOG info,sqlx=warn
   set_env "$file" MAIL_SYNC_INTERVAL_SECS 0
   set_env "$file" MAIL_PAGE_SIZE 3
+  set_env "$file" MAIL_SYNC_START_DATE 2026-01-01
   echo "$file"
 }
 
@@ -267,7 +270,7 @@ check_readiness_and_migrations() {
 # POSTs the sign-in form through nginx from ADDRESS; prints where it redirects.
 sign_in_from() {
   local address=$1 password=$2
-  through_nginx "$address" -o /dev/null -w '%{redirect_url}' \
+  through_nginx "$address" -o /dev/null -w '%{redirect_url}' -c "$work/cookies-$address.txt" \
     -H "Origin: $public" \
     --data-urlencode "email=$admin_email" --data-urlencode "password=$password" \
     "$public/inloggen"
@@ -322,6 +325,154 @@ check_client_address() {
   say "(c) ok: 127.0.0.2 locked, the administrator at 127.0.0.3 signed in; logs and throttle name both"
 }
 
+# The instance (instance-a or instance-b) whose log has request id ID.
+instance_with_request() {
+  local id=$1
+  for name in instance-a instance-b; do
+    if grep -q "$id" "$work/$name.log"; then echo "$name"; return 0; fi
+  done
+  fail "no instance logged request $id"
+}
+
+port_of() { if [ "$1" = instance-a ]; then echo "$port_a"; else echo "$port_b"; fi; }
+other_than() { if [ "$1" = instance-a ]; then echo instance-b; else echo instance-a; fi; }
+
+# The administrator's session (signed in at 127.0.0.3 in check (c)).
+session_cookie() { awk '$6 == "sessie" { print $7 }' "$work/cookies-127.0.0.3.txt"; }
+
+# A server function through nginx, as the administrator at 127.0.0.3; the answer's body
+# in $work/$1.json, its headers in $work/$1.headers.
+call_function() {
+  local name=$1
+  shift
+  through_nginx 127.0.0.3 -b "$work/cookies-127.0.0.3.txt" -H "Origin: $public" \
+    -D "$work/$name.headers" -o "$work/$name.json" "$@" "$public/api/$name"
+}
+
+request_id_of() { sed -n 's/^x-request-id: *\([0-9a-f]*\).*/\1/ip' "$work/$1.headers" | head -1; }
+
+json_field() { python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); exec("print(d" + sys.argv[2] + ")")' "$@"; }
+
+fake_admin() {
+  local method=$1 path=$2
+  shift 2
+  curl -sf --max-time 10 -X "$method" -H 'content-type: application/json' "$@" \
+    "http://127.0.0.1:$port_fake/admin$path"
+}
+
+# (d) The connect flow across instances: the mailbox is saved (and the sign-in started)
+# through nginx, on whichever instance nginx picked; Microsoft's redirect is then delivered
+# to the *other* instance, addressed directly, because nginx's round robin cannot be steered
+# without changing the shipped site. The attempt's state is in the database, so the other
+# instance completes it.
+check_connect_across_instances() {
+  say "(d) the connect flow's callback on the other instance"
+  call_function save_mailbox \
+    --data-urlencode version=0 --data-urlencode name=Info \
+    --data-urlencode email=info@energiedemo.onmicrosoft.com --data-urlencode is_active=on \
+    --data-urlencode incoming_type=ms-oauth --data-urlencode outgoing_type=ms-oauth \
+    --data-urlencode client_id=80aef83a-368f-4a54-a387-8c794cf71106 \
+    --data-urlencode tenant_id=8c10395e-14fe-46db-a8b6-699ac4a65109 \
+    --data-urlencode 'client_secret=dr48Q~7NZM5JoQtqE93R~3NHLi7~M.SmMSM0FvQF' \
+    --data-urlencode connection_method=delegated \
+    --data-urlencode object_id=1d00a927-92e1-4f8f-bcee-77a5d6ad3bf5
+  local connect_url started
+  connect_url=$(json_field "$work/save_mailbox.json" '["Saved"]["connect_url"]' 2>/dev/null) \
+    || fail "(d) saving the mailbox gave no sign-in URL: $(head -c 300 "$work/save_mailbox.json")"
+  mailbox_id=$(json_field "$work/save_mailbox.json" '["Saved"]["id"]')
+  started=$(instance_with_request "$(request_id_of save_mailbox)")
+  # The fake Microsoft's sign-in page, as a browser would post it.
+  curl -s -c "$work/fake-cookies.txt" -b "$work/fake-cookies.txt" -o "$work/ms-login.html" "$connect_url"
+  local action redirect
+  action=$(sed -n 's/.*<form method="post" action="\([^"]*\/password\)".*/\1/p' "$work/ms-login.html" | head -1)
+  [ -n "$action" ] || fail "(d) the fake Microsoft showed no sign-in form (see $work/ms-login.html)"
+  redirect=$(curl -s -c "$work/fake-cookies.txt" -b "$work/fake-cookies.txt" -o /dev/null \
+    -w '%{redirect_url}' --data-urlencode login=info@energiedemo.onmicrosoft.com \
+    --data-urlencode passwd=Zonnepaneel-2026 "$action")
+  case "$redirect" in
+    "$public/api/oauth/ms-azure/callback?"*) ;;
+    *) fail "(d) Microsoft did not send the browser to the callback (got '$redirect')" ;;
+  esac
+  local other code
+  other=$(other_than "$started")
+  code=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H "Cookie: sessie=$(session_cookie)" \
+    "http://127.0.0.1:$(port_of "$other")${redirect#"$public"}")
+  [ "$code" = "303 http://127.0.0.1:$(port_of "$other")/instellingen/mailboxen/$mailbox_id" ] \
+    || fail "(d) the callback on $other answered '$code', not a 303 to the mailbox page"
+  local outcome tokens
+  outcome=$(psql -tA "$pg/$db" -c "select outcome from connection_attempts where mailbox_id = $mailbox_id and kind = 'connect'")
+  [ "$outcome" = success ] || fail "(d) the connect attempt's outcome is '$outcome', not success"
+  tokens=$(psql -tA "$pg/$db" -c "select count(*) from mailbox_tokens where mailbox_id = $mailbox_id")
+  [ "$tokens" = 1 ] || fail "(d) $tokens token rows for the mailbox, not 1"
+  say "(d) ok: started on $started (through nginx), completed on $other"
+}
+
+messages_stored() { psql -tA "$pg/$db" -c "select count(*) from mail_messages where mailbox_id = $mailbox_id"; }
+
+# "Nu ophalen" through nginx; prints the instance that took it.
+fetch_now() {
+  call_function fetch_mail_now --data-urlencode "id=$mailbox_id"
+  grep -q '^HTTP/[0-9.]* 200' "$work/fetch_mail_now.headers" \
+    || fail "(e) \"Nu ophalen\" was not accepted: $(head -1 "$work/fetch_mail_now.headers")"
+  instance_with_request "$(request_id_of fetch_mail_now)"
+}
+
+# (e) A sync running while its instance gets SIGTERM: the instance stops after the page it
+# is storing and gives the mailbox back; "Nu ophalen" again (through nginx, which now has
+# only the other instance) lets the other instance go on from the stored page. In the end
+# PostgreSQL holds every message of the fake mailbox once.
+check_sync_survives_sigterm() {
+  say "(e) a sync while its instance gets SIGTERM"
+  local upn=info@energiedemo.onmicrosoft.com
+  for n in $(seq 1 45); do
+    fake_admin POST "/users/$upn/messages" -o /dev/null --data "{\"subject\": \"Deploy-test $n\",
+      \"from\": {\"name\": \"Test\", \"address\": \"test@example.nl\"},
+      \"to\": [{\"name\": \"Info\", \"address\": \"$upn\"}],
+      \"received_at\": \"2026-06-01T10:$(printf %02d $((n % 60))):00Z\",
+      \"body\": {\"content_type\": \"text\", \"content\": \"Bericht $n\"}}" \
+      || fail "(e) the fake Microsoft refused message $n"
+  done
+  local expected
+  expected=$(fake_admin GET /directory | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sum(len(u.get("messages", [])) for t in d["tenants"] for u in t["users"] if u["user_principal_name"] == sys.argv[1]))' "$upn")
+  # Each delta page takes a while, so the sync is still running when the signal comes.
+  fake_admin POST /faults -o /dev/null --data '{"endpoint": "graph_delta", "kind": "latency", "millis": 400}'
+  local syncing stored=0
+  syncing=$(fetch_now)
+  for _ in $(seq 1 120); do
+    stored=$(messages_stored)
+    [ "$stored" -gt 0 ] && break
+    sleep 0.25
+  done
+  [ "$stored" -gt 0 ] && [ "$stored" -lt "$expected" ] \
+    || fail "(e) expected a sync under way on $syncing, found $stored of $expected messages"
+  kill -TERM "${pids[$syncing]}"
+  wait "${pids[$syncing]}" || fail "(e) $syncing did not stop cleanly on SIGTERM (see $work/$syncing.log)"
+  unset "pids[$syncing]"
+  local at_stop holder
+  at_stop=$(messages_stored)
+  holder=$(psql -tA "$pg/$db" -c "select coalesce(lease_holder, '') from mail_sync_states where mailbox_id = $mailbox_id")
+  [ -z "$holder" ] || fail "(e) $syncing stopped but still holds the mailbox's lease ($holder)"
+  [ "$at_stop" -lt "$expected" ] || fail "(e) the sync finished before SIGTERM; nothing was taken over"
+  fake_admin DELETE /faults -o /dev/null
+  local taker
+  taker=$(fetch_now)
+  [ "$taker" != "$syncing" ] || fail "(e) nginx sent \"Nu ophalen\" to the stopped instance"
+  for _ in $(seq 1 240); do
+    stored=$(messages_stored)
+    holder=$(psql -tA "$pg/$db" -c "select coalesce(lease_holder, '') from mail_sync_states where mailbox_id = $mailbox_id")
+    [ "$stored" -ge "$expected" ] && [ -z "$holder" ] && break
+    sleep 0.25
+  done
+  local distinct
+  distinct=$(psql -tA "$pg/$db" -c "select count(distinct graph_id) from mail_messages where mailbox_id = $mailbox_id")
+  [ "$stored" = "$expected" ] && [ "$distinct" = "$expected" ] \
+    || fail "(e) PostgreSQL holds $stored messages ($distinct distinct), the fake mailbox $expected"
+  say "(e) ok: $syncing stopped at $at_stop of $expected, $taker stored the rest; $expected rows, none twice"
+}
+
 main() {
   ensure_nginx
   ports_free
@@ -335,6 +486,8 @@ main() {
   wait_ready instance-a "$public/readyz" --cacert "$work/fullchain.pem"
   check_readiness_and_migrations
   check_client_address
+  check_connect_across_instances
+  check_sync_survives_sigterm
   say "all checks passed"
 }
 

@@ -16,10 +16,11 @@ cd "$(dirname "$0")/.."
 export PGOPTIONS="--client-min-messages=warning"
 
 say() { echo "[deploy-test] $*"; }
+# Also from inside $(…): the marker, not a variable, keeps the logs.
 fail() {
   echo "[deploy-test] FAILED: $*" >&2
   echo "[deploy-test] logs: $work/*.log" >&2
-  keep_work=1
+  touch "$work/failed"
   exit 1
 }
 
@@ -34,19 +35,22 @@ admin_email=beheerder@example.org
 admin_password=Deploy-beheerder-wachtwoord-2026
 
 work="$(mktemp -d /tmp/mailboxen-deploy.XXXXXX)"
-keep_work=0
 declare -A pids=()
 
-# (f) Everything stops by itself: every process this script started, then its files
-# (kept after a failure, for the logs).
-cleanup() {
+# Stops every process this script started (SIGTERM, then waits for each).
+stop_all() {
   for name in "${!pids[@]}"; do
     kill "${pids[$name]}" 2>/dev/null || true
   done
   for name in "${!pids[@]}"; do
     wait "${pids[$name]}" 2>/dev/null || true
+    unset "pids[$name]"
   done
-  if [ "$keep_work" = 0 ]; then rm -rf "$work"; fi
+}
+# On any exit: the processes, then the files (kept after a failure, for the logs).
+cleanup() {
+  stop_all
+  if [ ! -e "$work/failed" ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
 # Killed (a CI timeout, Ctrl-C): still through cleanup.
@@ -64,12 +68,17 @@ ensure_nginx() {
   PATH="$PATH:/usr/sbin"
 }
 
-ports_free() {
+# Prints the first of this test's ports that something listens on.
+port_taken() {
   for port in $port_a $port_b $port_https $port_c $port_http $port_fake; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      fail "port $port is taken (DEPLOY_TEST_PORT=$base): another run, or set DEPLOY_TEST_PORT"
-    fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
+}
+
+ports_free() {
+  local port
+  port=$(port_taken)
+  [ -z "$port" ] || fail "port $port is taken (DEPLOY_TEST_PORT=$base): another run, or set DEPLOY_TEST_PORT"
 }
 
 fresh_database() {
@@ -474,6 +483,17 @@ print(sum(len(u.get("messages", [])) for t in d["tenants"] for u in t["users"] i
   say "(e) ok: $syncing stopped at $at_stop of $expected, $taker stored the rest; $expected rows, none twice"
 }
 
+# (f) Everything stops: nginx, the instances and the fake end on SIGTERM, and nothing of
+# this test listens any more.
+check_everything_stops() {
+  say "(f) stopping everything"
+  stop_all
+  local port
+  port=$(port_taken)
+  [ -z "$port" ] || fail "(f) port $port still answers after everything was stopped"
+  say "(f) ok: nothing listens on the test's ports"
+}
+
 main() {
   ensure_nginx
   ports_free
@@ -489,6 +509,7 @@ main() {
   check_client_address
   check_connect_across_instances
   check_sync_survives_sigterm
+  check_everything_stops
   say "all checks passed"
 }
 

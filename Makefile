@@ -1,11 +1,16 @@
 # The two commands: `make run` and `make test`. Both install what is missing first.
-.PHONY: run test size bench fuzz lint fmt setup dist
+.PHONY: run test test-deploy size bench fuzz lint fmt setup dist
 
 run:
 	@bash scripts/run.sh
 
 test:
 	@bash scripts/test.sh
+
+# the tarball installed behind nginx with TLS, on PostgreSQL, two instances (DEPLOY.md);
+# packages the debug build that `make test` made (run that, or `cargo leptos build`, first)
+test-deploy:
+	@bash scripts/deploy-test.sh
 
 # gzip bytes of the release bundle the Mailboxen page loads
 size:

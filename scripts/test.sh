@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: formatting, lints (server and browser builds), Rust tests on SQLite,
-# PostgreSQL and MariaDB, then Playwright in Chromium against the built server.
+# PostgreSQL and MariaDB, then Playwright in Chromium against the built server, then the
+# deploy test (the tarball behind nginx, two instances on PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -37,3 +38,6 @@ step "Playwright in Chromium"
 rm -rf end2end/screenshots
 (cd end2end && npx playwright test)
 echo "Screenshots: end2end/screenshots/ ($(ls end2end/screenshots 2>/dev/null | wc -l) files)"
+
+step "deploy test: the tarball behind nginx with TLS, two instances on PostgreSQL"
+scripts/deploy-test.sh

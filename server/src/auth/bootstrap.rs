@@ -28,10 +28,17 @@ pub async fn ensure_first_admin(
         );
         return Ok(());
     };
-    users::create(db, email, Role::Beheerder, password, Utc::now()).await?;
-    tracing::info!(
-        email = %users::normalize_email(email),
-        "created the first administrator (beheerder) from BOOTSTRAP_ADMIN_EMAIL"
-    );
+    match users::create(db, email, Role::Beheerder, password, Utc::now()).await {
+        Ok(_) => tracing::info!(
+            email = %users::normalize_email(email),
+            "created the first administrator (beheerder) from BOOTSTRAP_ADMIN_EMAIL"
+        ),
+        // Instances started together each saw no accounts; the unique e-mail address let
+        // one of them create it. There is a first administrator now, which is all this asks.
+        Err(UserError::Exists | UserError::Database(_)) if users::count(db).await? > 0 => {
+            tracing::info!("another instance created the first administrator")
+        }
+        Err(error) => return Err(error),
+    }
     Ok(())
 }

@@ -43,6 +43,17 @@ async fn the_first_admin_is_created_once(db: DatabaseConnection) {
     );
 }
 
+/// Instances started together against an empty database each see no accounts; every one of
+/// them must still start (the deploy test's check (a) found the loser refusing to).
+async fn instances_starting_together_share_one_first_admin(db: DatabaseConnection) {
+    let config = bootstrap_config("eerste@zonnecoop.nl", "Eerste-beheerder-2026");
+    let starts = (0..4).map(|_| ensure_first_admin(&db, &config));
+    for started in futures_util::future::join_all(starts).await {
+        started.expect("every instance starts");
+    }
+    assert_eq!(users::count(&db).await.unwrap(), 1);
+}
+
 async fn emails_are_unique_in_any_case_and_resets_end_sessions(db: DatabaseConnection) {
     let password = SecretString::from("Een-wachtwoord-van-lezer");
     let id = users::create(
@@ -90,5 +101,6 @@ async fn emails_are_unique_in_any_case_and_resets_end_sessions(db: DatabaseConne
 
 on_every_database!(
     the_first_admin_is_created_once,
+    instances_starting_together_share_one_first_admin,
     emails_are_unique_in_any_case_and_resets_end_sessions,
 );

@@ -346,6 +346,9 @@ mod tests {
             "TEST_POSTGRES_URL",
             "TEST_MYSQL_URL",
             "REQUIRE_ALL_DATABASES",
+            "DIST_PROFILE",
+            "DIST_DIR",
+            "DEPLOY_TEST_PORT",
         ];
         let names: Vec<&str> = section
             .lines()

@@ -93,6 +93,9 @@ $dh
 # The tests also try a connection without encryption (the form offers it).
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# The tests refuse logins on purpose, many at once: no 2 s delay per refusal, which under
+# load made Postfix answer 454 (temporary) instead of 535 (refused).
+auth_failure_delay = 0
 first_valid_uid = 1
 mail_location = maildir:$DIR/mail/%u
 mail_uid = $uid

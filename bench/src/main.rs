@@ -16,6 +16,7 @@ mod seed;
 mod server_process;
 mod stats;
 mod timing;
+mod worker;
 mod wrk;
 
 use std::path::PathBuf;
@@ -100,6 +101,8 @@ impl Settings {
 }
 
 fn main() -> ExitCode {
+    // As the server does: the workers measure the server's sync, allocator included.
+    server::allocator::tune();
     timing::install();
     let settings = Settings::from_env();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

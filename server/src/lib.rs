@@ -5,6 +5,7 @@
 // The mailbox page is one deeply nested view type; its layout needs more than the default.
 #![recursion_limit = "512"]
 
+pub mod allocator;
 pub mod assets;
 pub mod auth;
 pub mod callback;

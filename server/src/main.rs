@@ -35,9 +35,24 @@ enum Command {
     ResetPassword { email: String },
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Before the runtime starts its threads: glibc reads these settings once per arena.
+    server::allocator::tune();
     let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> ExitCode {
     // The log first, so a configuration error below is the only thing not in its format.
     match server::config::LogFormat::from_lookup(&|name| std::env::var(name).ok()) {
         Ok(format) => server::logging::init(format),

@@ -7,7 +7,6 @@
 //! 30 MiB, so every attachment is downloaded and stored (3 GiB through the sync). The
 //! reference, in the same run: the same sync of 100 messages without attachments.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use backend::entities::mail_attachment as attachment;
@@ -190,27 +189,16 @@ async fn worker(
     mailbox_id: i32,
     limits: Limits,
 ) -> Result<Synced> {
-    let mut command = std::process::Command::new(std::env::current_exe()?);
-    command
-        .args([
-            "attachment-worker",
-            db_url,
-            fake_url,
-            &mailbox_id.to_string(),
-            &limits.cap.to_string(),
-            &limits.message_budget.to_string(),
-            &limits.run_budget.to_string(),
-        ])
-        .current_dir(&settings.work_dir)
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit());
-    // Waited for off the runtime: the fake it talks to runs on this one.
-    let output = tokio::task::spawn_blocking(move || command.output()).await??;
-    let text = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        return Err(format!("attachment worker failed ({}): {text}", output.status).into());
-    }
-    let fields: Vec<&str> = text.split_whitespace().collect();
+    let args = [
+        "attachment-worker",
+        db_url,
+        fake_url,
+        &mailbox_id.to_string(),
+        &limits.cap.to_string(),
+        &limits.message_budget.to_string(),
+        &limits.run_budget.to_string(),
+    ];
+    let fields = crate::worker::report(settings, args.map(str::to_owned).to_vec()).await?;
     match fields.as_slice() {
         [messages, files, bytes, seconds, rss] => Ok(Synced {
             messages: messages.parse()?,
@@ -220,7 +208,7 @@ async fn worker(
             time: Duration::from_secs_f64(seconds.parse()?),
             peak_rss_kib: rss.parse()?,
         }),
-        _ => Err(format!("unexpected worker report: {text}").into()),
+        _ => Err(format!("unexpected attachment worker report: {fields:?}").into()),
     }
 }
 

@@ -6,7 +6,6 @@
 //! Peak RSS is the sync's own: it runs in a child process (`bench sync-worker`), which reports
 //! its `VmHWM`, so the fake's 100,000 messages are not counted.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use backend::connect::ensure_fresh_access_token;
@@ -233,26 +232,15 @@ async fn worker(
     fake_url: &str,
     mailbox_id: i32,
 ) -> Result<Synced> {
-    let mut command = std::process::Command::new(std::env::current_exe()?);
-    command
-        .args(["sync-worker", db_url, fake_url, &mailbox_id.to_string()])
-        .current_dir(&settings.work_dir)
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit());
-    // Waited for off the runtime: the fake it talks to runs on this one.
-    let output = tokio::task::spawn_blocking(move || command.output()).await??;
-    let text = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        return Err(format!("sync worker failed ({}): {text}", output.status).into());
-    }
-    let fields: Vec<&str> = text.split_whitespace().collect();
+    let args = ["sync-worker", db_url, fake_url, &mailbox_id.to_string()];
+    let fields = crate::worker::report(settings, args.map(str::to_owned).to_vec()).await?;
     match fields.as_slice() {
         [stored, seconds, rss] => Ok(Synced {
             stored: stored.parse()?,
             time: Duration::from_secs_f64(seconds.parse()?),
             peak_rss_kib: rss.parse()?,
         }),
-        _ => Err(format!("unexpected worker report: {text}").into()),
+        _ => Err(format!("unexpected sync worker report: {fields:?}").into()),
     }
 }
 

@@ -50,6 +50,7 @@ mod mailbox_list_page;
 mod mailboxes_repo;
 mod metrics_endpoint;
 mod passwordless;
+mod passwordless_auto;
 mod probes;
 mod process_cli;
 mod secrets_reencrypt;

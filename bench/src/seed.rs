@@ -97,6 +97,7 @@ async fn microsoft_settings(db: &DatabaseConnection, id: i32, reconnect: bool) -
         client_secret_hint: Set(Some(SECRET[..3].to_string())),
         reconnect_needed: Set(reconnect),
         connection_method: Set("delegated".into()),
+        connection_method_reason: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -241,6 +242,7 @@ pub async fn due_mailboxes(
             client_secret_hint: Set(Some(SECRET[..3].to_string())),
             reconnect_needed: Set(false),
             connection_method: Set("delegated".into()),
+            connection_method_reason: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })

@@ -15,6 +15,8 @@ async function createMailbox(page: Page, name: string, user: { upn: string; obje
   await page.getByTestId("field-tenant_id").fill(azure.tenant_id);
   await page.getByTestId("field-client_secret").fill(azure.client_secret);
   await page.getByTestId("field-object_id").fill(user.objectId);
+  // Signing in as the mailbox, explicitly: "Automatisch" would connect it without password.
+  await page.getByTestId("method-delegated").check();
   await page.getByTestId("save").click();
   await page.waitForURL(/\/oauth2\/v2\.0\/authorize|\/signin\//);
 }
@@ -64,5 +66,35 @@ test.describe("wrong account", () => {
     await page.getByTestId("back-to-mailbox").click();
     await expect(page.getByTestId("last-problem")).toHaveAttribute("data-outcome", "wrong_account");
     await expect(page.getByTestId("connection-state")).toHaveText("Niet verbonden");
+  });
+});
+
+test.describe("without an Object ID", () => {
+  // The refusal page answers 403, which Chromium reports on the console.
+  test.use({
+    allowedConsoleErrors: [[fakeFavicon, /status of 403 .*\/api\/oauth\/ms-azure\/callback/], { option: true }],
+  });
+
+  test("another account is refused by the address; the mailbox's own account fills in the Object ID", async ({
+    page,
+  }) => {
+    await createMailbox(page, "Info", { upn: info.upn, objectId: "" });
+    await signInToMicrosoft(page, leden);
+    await expect(page.getByTestId("callback-error")).toHaveAttribute("data-code", "CB13");
+    await expect(page.getByTestId("wrong-address")).toContainText("U bent ingelogd als");
+    await expect(page.getByTestId("signed-in-account")).toHaveText(leden.upn);
+    await expect(page.getByTestId("expected-account")).toHaveText(info.upn);
+    await expect(page.getByTestId("callback-advice")).toContainText("Zonder Object ID herkent de app de mailbox");
+    await page.getByTestId("back-to-mailbox").click();
+    await expect(page.getByTestId("last-problem")).toHaveAttribute("data-outcome", "wrong_address");
+    await expect(page.getByTestId("connection-state")).toHaveText("Niet verbonden");
+    await expect(page.getByTestId("field-object_id")).toHaveValue("");
+
+    await page.getByTestId("connect").click();
+    await signInToMicrosoft(page, info);
+    await page.waitForURL(/\/instellingen\/mailboxen\/\d+$/);
+    await expect(page.getByTestId("connection-state")).toHaveText("Verbonden");
+    await expect(page.getByTestId("connected-account")).toHaveText(info.upn);
+    await expect(page.getByTestId("field-object_id")).toHaveValue(info.objectId);
   });
 });

@@ -42,6 +42,8 @@ async function saveMailbox(page: Page, name: string, fields: MailboxFields, hydr
   await page.getByTestId("field-tenant_id").fill(fields.tenant ?? TENANT);
   await page.getByTestId("field-client_secret").fill(fields.secret);
   await page.getByTestId("field-object_id").fill(fields.objectId);
+  // Signing in as the mailbox, explicitly: "Automatisch" would connect it without password.
+  await page.getByTestId("method-delegated").check();
   await page.getByTestId("save").click();
 }
 

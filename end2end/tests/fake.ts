@@ -46,6 +46,8 @@ export async function saveInfo(page: Page, name: string, hydrated = true) {
   await page.getByTestId("field-tenant_id").fill(azure.tenant_id);
   await page.getByTestId("field-client_secret").fill(azure.client_secret);
   await page.getByTestId("field-object_id").fill(info.objectId);
+  // Signing in as the mailbox, explicitly: "Automatisch" would connect it without password.
+  await page.getByTestId("method-delegated").check();
   await page.getByTestId("save").click();
   await page.waitForURL(/\/oauth2\/v2\.0\/authorize|\/signin\//);
 }

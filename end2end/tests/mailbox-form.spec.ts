@@ -70,6 +70,8 @@ test("manual's flow: each mistake is explained before submitting, then saved and
   await expect(error(page, "client_id")).toHaveCount(0);
   await expect(error(page, "client_secret")).toHaveCount(0);
   await expect(error(page, "object_id")).toHaveCount(0);
+  // Signing in as the mailbox, explicitly: "Automatisch" would connect it without password.
+  await page.getByTestId("method-delegated").check();
   await page.getByTestId("save").click();
   // Saved, and — not yet connected — on its way to Microsoft's sign-in for this mailbox.
   await expect(page).toHaveURL(/\/oauth2\/v2\.0\/authorize\?.*login_hint=info%40energiedemo\.onmicrosoft\.com/);
@@ -105,6 +107,8 @@ test("Opslaan with a mistake left: stopped in the browser, every value kept, the
   await page.getByLabel("Tenant ID").fill(TENANT_ID);
   await page.getByLabel("Client secret waarde").fill(SECRET_VALUE);
   await page.getByLabel("Object ID").fill(OBJECT_ID);
+  // Signing in as the mailbox, explicitly: "Automatisch" would connect it without password.
+  await page.getByTestId("method-delegated").check();
   await page.getByTestId("save").click();
 
   await expect(page.getByTestId("save-invalid")).toBeVisible();
@@ -170,6 +174,7 @@ test("no serious accessibility violations on the new and the edit page", async (
   await page.getByLabel("Tenant ID").fill(TENANT_ID);
   await page.getByLabel("Client secret waarde").fill(SECRET_VALUE);
   await page.getByLabel("Object ID").fill(OBJECT_ID);
+  await page.getByTestId("method-delegated").check();
   await page.getByTestId("save").click();
   await expect(page).toHaveURL(/\/oauth2\/v2\.0\/authorize/);
   await page.goto("/instellingen/mailboxen");

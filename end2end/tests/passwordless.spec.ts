@@ -5,8 +5,8 @@
 // filled in with the app's IDs. connect.spec.ts keeps the delegated flow covered.
 import { randomUUID } from "node:crypto";
 import { type Page } from "@playwright/test";
-import { azure, FAKE, fakeAdmin } from "./fake";
-import { clearMailboxes, expect, expectAccessible, signIn as signInToApp, test, waitForHydration } from "./support";
+import { azure, FAKE, fakeAdmin, fakeFavicon } from "./fake";
+import { clearMailboxes, expect, expectAccessible, mailboxId, signIn as signInToApp, test, waitForHydration } from "./support";
 
 const DOMAIN = "energiedemo.onmicrosoft.com";
 
@@ -32,8 +32,8 @@ async function sharedMailbox(): Promise<{ upn: string; subject: string }> {
   return { upn, subject };
 }
 
-/** The new-mailbox form with only the address and "Zonder wachtwoord": saved, no Object ID. */
-async function saveWithoutPassword(page: Page, upn: string): Promise<void> {
+/** The new-mailbox form with only the address (no Object ID) and the app registration. */
+async function fillAddressOnly(page: Page, upn: string): Promise<void> {
   await page.goto("/instellingen/mailboxen/nieuw");
   await waitForHydration(page);
   await page.getByTestId("field-name").fill("Secretariaat");
@@ -41,6 +41,11 @@ async function saveWithoutPassword(page: Page, upn: string): Promise<void> {
   await page.getByTestId("field-client_id").fill(azure.client_id);
   await page.getByTestId("field-tenant_id").fill(azure.tenant_id);
   await page.getByTestId("field-client_secret").fill(azure.client_secret);
+}
+
+/** The new-mailbox form with only the address and "Zonder wachtwoord": saved, no Object ID. */
+async function saveWithoutPassword(page: Page, upn: string): Promise<void> {
+  await fillAddressOnly(page, upn);
   await page.getByLabel("Zonder wachtwoord (toepassingsmachtigingen)").check();
   await expect(page.getByTestId("field-object_id")).toHaveValue("");
   await page.getByTestId("save").click();
@@ -96,4 +101,64 @@ test("the tenant-wide warning gives the PowerShell with the app's IDs", async ({
   await expect(script).toContainText("New-ManagementRoleAssignment");
   await expect(scope.getByTestId("least-permissions")).toBeVisible();
   await expectAccessible(page);
+});
+
+test("Automatisch: a new mailbox the app can read is connected without password, and the page says why", async ({
+  page,
+}) => {
+  const shared = await sharedMailbox();
+  const visited: string[] = [];
+  page.on("request", (request) => visited.push(request.url()));
+  await fillAddressOnly(page, shared.upn);
+  await expect(page.getByTestId("method-auto")).toBeChecked();
+  await page.getByTestId("save").click();
+  await expect(page).toHaveURL(/\/instellingen\/mailboxen\/\d+\?opgeslagen=1$/);
+  const method = page.getByTestId("connection-method");
+  await expect(method).toHaveAttribute("data-reason", "auto_app_only");
+  await expect(page.getByTestId("connection-method-name")).toHaveText("Zonder wachtwoord (toepassingsmachtigingen)");
+  await expect(method).toContainText("automatisch gekozen");
+  await expect(page.getByTestId("check-mailbox")).toHaveAttribute("data-verdict", "passed");
+  // The form of the saved mailbox offers the two methods only, with this one chosen.
+  await expect(page.getByTestId("method-auto")).toHaveCount(0);
+  await expect(page.getByTestId("method-app_only")).toBeChecked();
+  await expectAccessible(page);
+  expect(visited.filter((url) => url.startsWith(FAKE))).toEqual([]);
+});
+
+test.describe("signing in as a shared mailbox with sign-in blocked", () => {
+  // The fake Microsoft's pages have no favicon: Chromium reports its 404 on the console.
+  test.use({ allowedConsoleErrors: [[fakeFavicon], { option: true }] });
+
+  test("never comes back from Microsoft; the mailbox page offers the switch in one step", async ({ page }) => {
+    const shared = await sharedMailbox();
+    await fillAddressOnly(page, shared.upn);
+    await page.getByTestId("method-delegated").check();
+    await page.getByTestId("save").click();
+    await page.waitForURL(/\/oauth2\/v2\.0\/authorize|\/signin\//);
+    const picker = page.getByTestId("use-another-account");
+    const email = page.getByTestId("login-email");
+    await expect(picker.or(email)).toBeVisible();
+    if (await picker.isVisible()) await picker.click();
+    await page.getByTestId("login-email").fill(shared.upn);
+    await page.getByTestId("login-password").fill("niemand-kent-dit");
+    await page.getByTestId("login-submit").click();
+    // Microsoft's own page, which never sends the browser back to the app.
+    await expect(page.getByTestId("error-code")).toHaveText("AADSTS50057");
+
+    await page.goto(`/instellingen/mailboxen/${mailboxId(shared.upn)}`);
+    await expect(page.getByTestId("problem-title")).toHaveText("Niet teruggekomen van Microsoft");
+    const advice = page.getByTestId("blocked-sign-in-advice");
+    await expect(advice).toContainText("AADSTS50057");
+    await expect(advice).toContainText("gedeelde mailbox");
+    await expect(page.getByTestId("connection-method")).toHaveAttribute("data-reason", "chosen");
+    await expectAccessible(page);
+    await waitForHydration(page);
+    await page.getByTestId("switch-app-only").click();
+    await expect(page.getByTestId("connection-method-name")).toHaveText("Zonder wachtwoord (toepassingsmachtigingen)");
+    await expect(page.getByTestId("blocked-sign-in-advice")).toHaveCount(0);
+    await page.getByTestId("section-mail").getByTestId("fetch-now").click();
+    await expect(page.getByTestId("fetch-success")).toBeVisible({ timeout: 20_000 });
+    await page.reload();
+    await expect(page.getByTestId("connection-state")).toHaveText("Verbonden (zonder wachtwoord)");
+  });
 });

@@ -88,6 +88,8 @@ test.describe("signed in", () => {
     }
     await waitForHydration(page);
     await expect(page.getByTestId("error-name")).toHaveCount(0);
+    // Signing in as the mailbox, explicitly: "Automatisch" would connect it without password.
+    await page.getByTestId("method-delegated").check();
     await page.getByTestId("save").click();
     // Saved, and on its way to Microsoft's sign-in for this mailbox.
     await expect(page).toHaveURL(/\/oauth2\/v2\.0\/authorize\?.*login_hint=info%40energiedemo/);
@@ -106,6 +108,7 @@ test.describe("signed in", () => {
     }, azure);
     await waitForHydration(page);
     await expect(page.getByTestId("field-object_id")).toHaveValue(azure.object_id);
+    await page.getByTestId("method-delegated").check();
     await page.getByTestId("save").click();
     await expect(page.getByTestId("error-object_id")).toHaveCount(0);
     await expect(page).toHaveURL(/\/oauth2\/v2\.0\/authorize\?/);

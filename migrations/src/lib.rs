@@ -16,6 +16,7 @@ mod m20261215_000008_mail_visible_index;
 mod m20261215_000009_attachment_chunks;
 mod m20261216_000010_connection_method;
 mod m20261217_000011_imap_position;
+mod m20261218_000012_method_choice_reason;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000009_attachment_chunks::Migration),
             Box::new(m20261216_000010_connection_method::Migration),
             Box::new(m20261217_000011_imap_position::Migration),
+            Box::new(m20261218_000012_method_choice_reason::Migration),
         ]
     }
 }

@@ -52,6 +52,7 @@ pub enum Advice {
     GraphTokenInvalid,
     GraphThrottled,
     WrongAccount,
+    WrongAddress,
     NotReturned,
     InvalidIdToken,
     RedirectUriNotHttps,

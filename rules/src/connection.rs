@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::advice::Advice;
-use crate::passwordless::{AppPermission, ConnectionMethod};
+use crate::passwordless::{AppPermission, ConnectionMethod, MethodReason};
 use crate::preflight::PreflightReport;
 
 /// The delegated Graph scopes a mailbox is connected with, besides `openid profile
@@ -124,6 +124,10 @@ pub struct ConnectionView {
     /// Signed in as the mailbox, or without its password (issue 18).
     #[serde(default)]
     pub method: ConnectionMethod,
+    /// Why it has that method: chosen by an administrator, or by "Automatisch" on the
+    /// save's preflight.
+    #[serde(default)]
+    pub method_reason: MethodReason,
     /// App-only: the permission in use, from the latest "Test app-registratie".
     #[serde(default)]
     pub permission: Option<AppPermission>,
@@ -163,6 +167,21 @@ pub const NOT_RETURNED: &str = "expired";
 /// mailbox page without a callback.
 pub const NOT_RETURNED_YET: &str = "not_returned";
 
+/// Whether the mailbox page offers the switch to app-only with the advice about blocked
+/// sign-in (issue 18): a mailbox signing in as itself, not connected, whose last sign-in
+/// never came back or was never started. A blocked account gets AADSTS50057 on Microsoft's
+/// own page only, so this app never sees the code. (A failed test that kept the sign-in
+/// from starting has its own report, which says what to fix.)
+pub fn sign_in_may_be_blocked(view: &ConnectionView) -> bool {
+    if view.method != ConnectionMethod::Delegated || view.connected || view.reconnect_needed {
+        return false;
+    }
+    match &view.last_problem {
+        None => true,
+        Some(problem) => [NOT_RETURNED, NOT_RETURNED_YET].contains(&problem.outcome.as_str()),
+    }
+}
+
 impl AttemptProblem {
     /// Microsoft's code for the Status column: `AADSTS7000215`, else the error or Graph code.
     pub fn code(&self) -> Option<String> {
@@ -182,6 +201,51 @@ impl AttemptProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocked_sign_in_is_suggested_when_signing_in_never_came_back_or_never_started() {
+        let problem = |kind: &str, outcome: &str| AttemptProblem {
+            kind: kind.into(),
+            outcome: outcome.into(),
+            ..AttemptProblem::default()
+        };
+        let view = |last_problem| ConnectionView {
+            last_problem,
+            ..ConnectionView::default()
+        };
+        assert!(sign_in_may_be_blocked(&view(None)), "never started");
+        assert!(sign_in_may_be_blocked(&view(Some(problem(
+            "connect",
+            NOT_RETURNED
+        )))));
+        assert!(sign_in_may_be_blocked(&view(Some(problem(
+            "connect",
+            NOT_RETURNED_YET
+        )))));
+        // A failed test kept the sign-in from starting: its own report explains why.
+        assert!(!sign_in_may_be_blocked(&view(Some(problem(
+            "preflight",
+            "failed"
+        )))));
+        // Microsoft answered: its own advice says what happened.
+        assert!(!sign_in_may_be_blocked(&view(Some(problem(
+            "connect", "denied"
+        )))));
+        assert!(!sign_in_may_be_blocked(&view(Some(problem(
+            "connect",
+            "wrong_address"
+        )))));
+        let connected = ConnectionView {
+            connected: true,
+            ..view(None)
+        };
+        assert!(!sign_in_may_be_blocked(&connected));
+        let app_only = ConnectionView {
+            method: ConnectionMethod::AppOnly,
+            ..view(None)
+        };
+        assert!(!sign_in_may_be_blocked(&app_only));
+    }
 
     #[test]
     fn prompts_are_select_account_or_login_only() {

@@ -129,6 +129,7 @@ pub fn outcome_text(outcome: &str, lang: Lang) -> &'static str {
         "unreachable" => connect(ConnectMsg::OutcomeUnreachable),
         "malformed" => connect(ConnectMsg::OutcomeMalformed),
         "wrong_account" => connect(ConnectMsg::OutcomeWrongAccount),
+        "wrong_address" => connect(ConnectMsg::OutcomeWrongAddress),
         "invalid_id_token" => connect(ConnectMsg::OutcomeInvalidIdToken),
         _ => connect(ConnectMsg::OutcomeTokenFailed),
     }
@@ -241,6 +242,7 @@ mod tests {
             ("token_failed", Failed),
             ("failed", Failed),
             ("wrong_account", Failed),
+            ("wrong_address", Failed),
             ("callback_used", Failed),
         ];
         for (outcome, group) in cases {

@@ -130,6 +130,7 @@ pub fn new_mailbox_form() -> MailboxForm {
         is_active: true,
         incoming_type: "ms-oauth".to_string(),
         outgoing_type: "ms-oauth".to_string(),
+        connection_method: crate::passwordless::AUTOMATIC.to_string(),
         ..MailboxForm::default()
     }
 }

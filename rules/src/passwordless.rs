@@ -36,6 +36,63 @@ impl ConnectionMethod {
     }
 }
 
+/// The form's value for "Automatisch" (new mailboxes only): without password when the
+/// preflight shows that the app reads the mailbox that way, else signing in.
+pub const AUTOMATIC: &str = "auto";
+
+/// The method a form asks for: None for "Automatisch" (also an empty value, as a form from
+/// before the choice existed sends), Some for an explicit choice.
+pub fn chosen_method(value: &str) -> Option<ConnectionMethod> {
+    match value.trim() {
+        "app_only" => Some(ConnectionMethod::AppOnly),
+        "delegated" => Some(ConnectionMethod::Delegated),
+        _ => None,
+    }
+}
+
+/// Why a mailbox has its method, shown on the mailbox page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodReason {
+    /// Chosen by an administrator (in the form or with the switch on the mailbox page).
+    #[default]
+    Chosen,
+    /// "Automatisch": the preflight read the mailbox with the app's own token.
+    AutoAppOnly,
+    /// "Automatisch": the preflight could not read the mailbox with the app's own token.
+    AutoDelegated,
+}
+
+impl MethodReason {
+    /// The stored value; None for [`MethodReason::Chosen`].
+    pub fn stored(self) -> Option<&'static str> {
+        match self {
+            MethodReason::Chosen => None,
+            MethodReason::AutoAppOnly => Some("auto_app_only"),
+            MethodReason::AutoDelegated => Some("auto_delegated"),
+        }
+    }
+
+    /// Reads a stored value; anything else was chosen by an administrator.
+    pub fn parse(stored: Option<&str>) -> MethodReason {
+        match stored.map(str::trim) {
+            Some("auto_app_only") => MethodReason::AutoAppOnly,
+            Some("auto_delegated") => MethodReason::AutoDelegated,
+            _ => MethodReason::Chosen,
+        }
+    }
+
+    /// The automatic choice after a preflight: `app_only_works` when its mailbox check
+    /// read the mailbox with the app's own token and the mailbox is inside the app's scope.
+    pub fn automatic(app_only_works: bool) -> (ConnectionMethod, MethodReason) {
+        if app_only_works {
+            (ConnectionMethod::AppOnly, MethodReason::AutoAppOnly)
+        } else {
+            (ConnectionMethod::Delegated, MethodReason::AutoDelegated)
+        }
+    }
+}
+
 /// Which permission an app-only mailbox uses, as the latest scope check found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -204,6 +261,34 @@ mod tests {
         }
         assert_eq!(ConnectionMethod::parse(""), ConnectionMethod::Delegated);
         assert_eq!(ConnectionMethod::default(), ConnectionMethod::Delegated);
+    }
+
+    #[test]
+    fn the_form_chooses_a_method_or_leaves_it_to_the_preflight() {
+        assert_eq!(chosen_method("app_only"), Some(ConnectionMethod::AppOnly));
+        assert_eq!(
+            chosen_method(" delegated "),
+            Some(ConnectionMethod::Delegated)
+        );
+        for automatic in [AUTOMATIC, "", "something else"] {
+            assert_eq!(chosen_method(automatic), None, "{automatic}");
+        }
+        assert_eq!(
+            MethodReason::automatic(true),
+            (ConnectionMethod::AppOnly, MethodReason::AutoAppOnly)
+        );
+        assert_eq!(
+            MethodReason::automatic(false),
+            (ConnectionMethod::Delegated, MethodReason::AutoDelegated)
+        );
+        for reason in [
+            MethodReason::Chosen,
+            MethodReason::AutoAppOnly,
+            MethodReason::AutoDelegated,
+        ] {
+            assert_eq!(MethodReason::parse(reason.stored()), reason);
+        }
+        assert_eq!(MethodReason::parse(Some("other")), MethodReason::Chosen);
     }
 
     #[test]

@@ -158,6 +158,24 @@ impl PreflightReport {
                 .all(|r| matches!(r.verdict, Verdict::Passed | Verdict::Warning))
     }
 
+    /// Whether the app reads the mailbox with its own token (issue 18): the mailbox check
+    /// passed and the scope check did not find the mailbox outside the app's reach. What
+    /// "Automatisch" connects a new mailbox without its password on.
+    pub fn reads_mailbox_app_only(&self) -> bool {
+        let verdict = |check| {
+            self.results
+                .iter()
+                .find(|r| r.check == check)
+                .map(|r| r.verdict)
+        };
+        !self.running
+            && matches!(
+                verdict(Check::Mailbox),
+                Some(Verdict::Passed | Verdict::Warning)
+            )
+            && verdict(Check::Scope) != Some(Verdict::Failed)
+    }
+
     /// The first failed check.
     pub fn first_failure(&self) -> Option<&CheckResult> {
         self.results.iter().find(|r| r.verdict == Verdict::Failed)
@@ -231,6 +249,30 @@ mod tests {
         running.running = false;
         assert_eq!(running.running_check(), None);
         assert!(running.passed());
+    }
+
+    #[test]
+    fn app_only_reading_needs_the_mailbox_check_and_no_scope_refusal() {
+        let with = |mailbox: Verdict, scope: Verdict| {
+            let mut results = vec![
+                CheckResult::passed(Check::Tenant, None),
+                CheckResult::passed(Check::Mailbox, None),
+                CheckResult::passed(Check::Scope, None),
+            ];
+            results[1].verdict = mailbox;
+            results[2].verdict = scope;
+            report(results)
+        };
+        assert!(with(Verdict::Passed, Verdict::Passed).reads_mailbox_app_only());
+        // A tenant-wide grant reads the mailbox too; the page warns about it.
+        assert!(with(Verdict::Passed, Verdict::Warning).reads_mailbox_app_only());
+        assert!(!with(Verdict::Failed, Verdict::Failed).reads_mailbox_app_only());
+        assert!(!with(Verdict::Skipped, Verdict::Skipped).reads_mailbox_app_only());
+        assert!(!with(Verdict::Passed, Verdict::Failed).reads_mailbox_app_only());
+        let mut running = with(Verdict::Passed, Verdict::Passed);
+        running.running = true;
+        assert!(!running.reads_mailbox_app_only());
+        assert!(!report(vec![]).reads_mailbox_app_only());
     }
 
     #[test]

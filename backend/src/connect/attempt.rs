@@ -71,6 +71,9 @@ pub enum Outcome {
     Malformed,
     /// Another account than the mailbox's signed in; nothing was stored.
     WrongAccount,
+    /// The mailbox has no Object ID and the account that signed in does not carry its
+    /// address; nothing was stored.
+    WrongAddress,
     /// The id_token failed a check (audience, tenant, expiry).
     InvalidIdToken,
     /// A preflight with at least one failed check.
@@ -104,6 +107,7 @@ impl Outcome {
             Outcome::Unreachable => "unreachable",
             Outcome::Malformed => "malformed",
             Outcome::WrongAccount => "wrong_account",
+            Outcome::WrongAddress => "wrong_address",
             Outcome::InvalidIdToken => "invalid_id_token",
             Outcome::Failed => "failed",
             Outcome::CallbackExpired => "callback_expired",

@@ -168,6 +168,14 @@ impl ErrorRecord {
         }
     }
 
+    /// An account without the mailbox's address signed in (the mailbox has no Object ID).
+    pub fn wrong_address(account: &SignedInAccount) -> Self {
+        ErrorRecord {
+            error: Some("wrong_address".into()),
+            ..Self::wrong_account(account)
+        }
+    }
+
     /// A problem found by this app rather than by Microsoft.
     pub fn local(error: &str, description: String) -> Self {
         ErrorRecord {

@@ -26,8 +26,15 @@ use rules::validation::Guid;
 /// A callback that did what it was for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Completed {
-    Connected { mailbox_id: i32 },
-    AdminConsented { mailbox_id: i32 },
+    /// `object_id_learned`: the mailbox had no Object ID and now has the signed-in
+    /// account's (issue 18), for the audit entry.
+    Connected {
+        mailbox_id: i32,
+        object_id_learned: bool,
+    },
+    AdminConsented {
+        mailbox_id: i32,
+    },
 }
 
 /// Handles the raw query of `GET /api/oauth/ms-azure/callback`.
@@ -111,7 +118,9 @@ pub async fn complete_callback(
             )
             .await?;
             let result = match redeem(state, &row, code, now).await {
-                Ok(connected) => store_connected(state, &row, &connected, now).await,
+                Ok(connected) => store_connected(state, &row, &connected, now)
+                    .await
+                    .map(|()| connected.learned_object_id),
                 Err(error) => Err(error),
             };
             if let Err(error) = &result {
@@ -121,17 +130,19 @@ pub async fn complete_callback(
                     .map_err(storage)?;
             }
             match &result {
-                Ok(()) => tracing::info!(
+                Ok(learned) => tracing::info!(
                     mailbox_id = row.mailbox_id,
                     attempt_id = row.id,
+                    object_id_learned = learned,
                     "mailbox connected"
                 ),
                 Err(error) => {
                     tracing::warn!(mailbox_id = row.mailbox_id, attempt_id = row.id, %error, "connecting failed")
                 }
             }
-            result.map(|()| Completed::Connected {
+            result.map(|object_id_learned| Completed::Connected {
                 mailbox_id: row.mailbox_id,
+                object_id_learned,
             })
         }
     }
@@ -220,6 +231,8 @@ struct Connected {
     tokens: FreshTokens,
     object_id: String,
     upn: Option<String>,
+    /// The mailbox had no Object ID: the account's `oid` is stored as its Object ID.
+    learned_object_id: bool,
 }
 
 /// Redeems the code and checks that the right account signed in.
@@ -300,6 +313,7 @@ async fn redeem(
         tenant_guid: &tenant_guid,
         login_url: &state.microsoft.login_url,
         object_id: &settings.object_id,
+        address: &mailbox.email,
     };
     let account = match check_claims(&claims, expected, now) {
         Ok(account) => account,
@@ -310,6 +324,14 @@ async fn redeem(
                 signed_in,
                 mailbox_email: mailbox.email,
                 object_id: settings.object_id,
+            })
+        }
+        Err(IdTokenProblem::WrongAddress(signed_in)) => {
+            return Err(ConnectError::WrongAddress {
+                mailbox_id,
+                attempt_id,
+                signed_in,
+                mailbox_email: mailbox.email,
             })
         }
         Err(problem) => return Err(id_problem(problem)),
@@ -328,11 +350,13 @@ async fn redeem(
         tokens: fresh,
         object_id: account.object_id,
         upn: account.upn,
+        learned_object_id: settings.object_id.trim().is_empty(),
     })
 }
 
-/// Stores the tokens and finishes the attempt as a success in one transaction: a mailbox is
-/// never connected by an attempt that still looks unfinished, nor the other way round.
+/// Stores the tokens (and a learned Object ID) and finishes the attempt as a success in one
+/// transaction: a mailbox is never connected by an attempt that still looks unfinished, nor
+/// the other way round, nor connected without the Object ID its sync addresses it by.
 async fn store_connected(
     state: &AppState,
     row: &attempt::Model,
@@ -340,6 +364,20 @@ async fn store_connected(
     now: DateTime<Utc>,
 ) -> Result<(), ConnectError> {
     let txn = state.db.begin().await.map_err(storage)?;
+    if connected.learned_object_id
+        && !tokens_store::store_learned_object_id(&txn, row.mailbox_id, &connected.object_id)
+            .await
+            .map_err(storage)?
+    {
+        // A save filled in an Object ID while the admin was at Microsoft: that one was
+        // not checked against this account. Nothing is stored.
+        txn.rollback().await.map_err(storage)?;
+        return Err(ConnectError::Settings {
+            mailbox_id: row.mailbox_id,
+            attempt_id: row.id,
+            detail: "an Object ID was saved during the sign-in".into(),
+        });
+    }
     tokens_store::store_connected(
         &txn,
         &state.cipher,
@@ -370,6 +408,9 @@ fn record_of(error: &ConnectError) -> (Outcome, ErrorRecord) {
         }
         ConnectError::WrongAccount { signed_in, .. } => {
             (Outcome::WrongAccount, ErrorRecord::wrong_account(signed_in))
+        }
+        ConnectError::WrongAddress { signed_in, .. } => {
+            (Outcome::WrongAddress, ErrorRecord::wrong_address(signed_in))
         }
         ConnectError::IdToken { problem, .. } => (
             Outcome::InvalidIdToken,

@@ -64,6 +64,15 @@ pub enum ConnectError {
         mailbox_email: String,
         object_id: String,
     },
+    /// The mailbox has no Object ID and the account that signed in does not carry the
+    /// mailbox's address (issue 18): nothing was stored.
+    #[error("an account without the mailbox's address signed in")]
+    WrongAddress {
+        mailbox_id: i32,
+        attempt_id: i32,
+        signed_in: SignedInAccount,
+        mailbox_email: String,
+    },
     #[error("storage failed: {0}")]
     Storage(String),
 }
@@ -104,6 +113,7 @@ impl ConnectError {
             ConnectError::IdToken { .. } => "CB09",
             ConnectError::WrongAccount { .. } => "CB10",
             ConnectError::Storage(_) => "CB11",
+            ConnectError::WrongAddress { .. } => "CB13",
         }
     }
 
@@ -124,7 +134,7 @@ impl ConnectError {
                 ..
             } => 403,
             ConnectError::Denied { .. } => 400,
-            ConnectError::WrongAccount { .. } => 403,
+            ConnectError::WrongAccount { .. } | ConnectError::WrongAddress { .. } => 403,
             ConnectError::Settings { .. } => 409,
             ConnectError::Token {
                 failure: TokenFailure::Timeout,
@@ -165,6 +175,7 @@ impl ConnectError {
             }
             ConnectError::IdToken { .. } => ConnectMsg::CallbackIdToken,
             ConnectError::WrongAccount { .. } => ConnectMsg::WrongAccountTitle,
+            ConnectError::WrongAddress { .. } => ConnectMsg::WrongAddressTitle,
             ConnectError::Storage(_) => ConnectMsg::CallbackStorage,
         }
     }
@@ -181,7 +192,8 @@ impl ConnectError {
             | ConnectError::Discovery { mailbox_id, .. }
             | ConnectError::Token { mailbox_id, .. }
             | ConnectError::IdToken { mailbox_id, .. }
-            | ConnectError::WrongAccount { mailbox_id, .. } => Some(*mailbox_id),
+            | ConnectError::WrongAccount { mailbox_id, .. }
+            | ConnectError::WrongAddress { mailbox_id, .. } => Some(*mailbox_id),
         }
     }
 
@@ -193,7 +205,8 @@ impl ConnectError {
             | ConnectError::Discovery { attempt_id, .. }
             | ConnectError::Token { attempt_id, .. }
             | ConnectError::IdToken { attempt_id, .. }
-            | ConnectError::WrongAccount { attempt_id, .. } => Some(*attempt_id),
+            | ConnectError::WrongAccount { attempt_id, .. }
+            | ConnectError::WrongAddress { attempt_id, .. } => Some(*attempt_id),
             _ => None,
         }
     }

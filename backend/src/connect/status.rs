@@ -16,7 +16,7 @@ use crate::preflight::{latest_preflight, report_of};
 use rules::advice::{advise, Facts};
 use rules::connection::{AttemptProblem, ConnectionView, NOT_RETURNED, NOT_RETURNED_YET};
 use rules::diagnostics::PENDING;
-use rules::passwordless::{AppPermission, ConnectionMethod};
+use rules::passwordless::{AppPermission, ConnectionMethod, MethodReason};
 use rules::preflight::{Check, PreflightReport, Verdict};
 
 /// Outcome code shown for a sign-in that was started but never came back in time.
@@ -32,8 +32,17 @@ pub async fn connection_view(
     let latest = attempts_store::latest_for_status(db, mailbox_id).await?;
     let last_problem = latest.and_then(|row| problem_seen_on_return(row, now));
     let preflight = latest_preflight(db, mailbox_id, now).await?;
+    let method_reason = MethodReason::parse(
+        stored
+            .as_ref()
+            .and_then(|s| s.connection_method_reason.as_deref()),
+    );
     if stored.as_ref().map(app_only::method_of) == Some(ConnectionMethod::AppOnly) {
-        return app_only_view(db, mailbox_id, last_problem, preflight).await;
+        let view = app_only_view(db, mailbox_id, last_problem, preflight).await?;
+        return Ok(ConnectionView {
+            method_reason,
+            ..view
+        });
     }
     let tokens = tokens_store::load(db, mailbox_id).await?;
     let reconnect_needed = stored.is_some_and(|settings| settings.reconnect_needed);
@@ -46,6 +55,7 @@ pub async fn connection_view(
         preflight,
         redirect_uri: String::new(),
         method: ConnectionMethod::Delegated,
+        method_reason,
         permission: None,
     })
 }
@@ -81,6 +91,7 @@ async fn app_only_view(
         preflight,
         redirect_uri: String::new(),
         method: ConnectionMethod::AppOnly,
+        method_reason: MethodReason::Chosen,
         permission,
     })
 }

@@ -113,6 +113,36 @@ pub async fn store_connected(
     Ok(())
 }
 
+/// Stores the `oid` of the account that signed in as the Object ID of a mailbox that had
+/// none (issue 18), inside the callback's transaction. The mailbox's version goes up, so a
+/// form opened before (with the empty field) cannot clear it unnoticed. False when the
+/// mailbox has an Object ID by now: nothing written.
+pub async fn store_learned_object_id(
+    txn: &impl ConnectionTrait,
+    mailbox_id: i32,
+    object_id: &str,
+) -> Result<bool, DbErr> {
+    let object_id = object_id.trim().to_ascii_lowercase();
+    let result = settings::Entity::update_many()
+        .col_expr(settings::Column::ObjectId, Expr::value(object_id))
+        .filter(settings::Column::MailboxId.eq(mailbox_id))
+        .filter(settings::Column::ObjectId.eq(""))
+        .exec(txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    mailbox::Entity::update_many()
+        .col_expr(
+            mailbox::Column::Version,
+            Expr::col(mailbox::Column::Version).add(1),
+        )
+        .filter(mailbox::Column::Id.eq(mailbox_id))
+        .exec(txn)
+        .await?;
+    Ok(true)
+}
+
 fn encrypt_refresh(
     cipher: &Cipher,
     refresh: Option<&SecretString>,

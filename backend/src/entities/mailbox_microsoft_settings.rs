@@ -23,6 +23,10 @@ pub struct Model {
     /// `delegated` (signed in as the mailbox) or `app_only` (the app's own token, no
     /// password): `rules::passwordless::ConnectionMethod`.
     pub connection_method: String,
+    /// Why it has that method: `auto_app_only`, `auto_delegated` (chosen when the mailbox
+    /// was saved with "Automatisch"), or None (chosen by an administrator):
+    /// `rules::passwordless::MethodReason`.
+    pub connection_method_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -16,7 +16,7 @@ use crate::entities::mailbox_microsoft_settings as settings;
 use crate::preflight::{run_preflight, start_preflight};
 use crate::AppState;
 use rules::audit_log::AuditAction;
-use rules::passwordless::ConnectionMethod;
+use rules::passwordless::{ConnectionMethod, MethodReason};
 use sea_orm::TransactionTrait;
 
 /// What to start.
@@ -156,6 +156,7 @@ pub async fn switch_method(
     if stored.connection_method != method.as_str() {
         let mut row = stored.into_active_model();
         row.connection_method = Set(method.as_str().to_string());
+        row.connection_method_reason = Set(MethodReason::Chosen.stored().map(str::to_string));
         row.updated_at = Set(Utc::now());
         row.update(&txn).await?;
         record_audit(
@@ -180,4 +181,50 @@ pub async fn switch_method(
         }
     }
     Ok(true)
+}
+
+/// "Automatisch" for a mailbox whose Microsoft settings were just saved (issue 18): without
+/// password when `report` (the save's preflight) read the mailbox with the app's own token,
+/// else signing in as the mailbox. The method and why are stored together, audited when the
+/// method changes; connected without password, a sync is asked for at once.
+pub async fn choose_method_automatically(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+    report: &rules::preflight::PreflightReport,
+) -> Result<ConnectionMethod, DbErr> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+    let (method, reason) = MethodReason::automatic(report.reads_mailbox_app_only());
+    let txn = state.db.begin().await?;
+    let Some(stored) = settings::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(method);
+    };
+    let changed = stored.connection_method != method.as_str();
+    let mut row = stored.into_active_model();
+    row.connection_method = Set(method.as_str().to_string());
+    row.connection_method_reason = Set(reason.stored().map(str::to_string));
+    row.update(&txn).await?;
+    if changed {
+        record_audit(
+            &txn,
+            actor,
+            Some(id),
+            AuditAction::Updated,
+            &["connection_method"],
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    tracing::info!(
+        mailbox_id = id,
+        method = method.as_str(),
+        preflight = report.attempt_id,
+        "connection method chosen automatically"
+    );
+    if method == ConnectionMethod::AppOnly {
+        if let Err(error) = crate::mail::request_sync(state, id).await {
+            tracing::info!(mailbox_id = id, %error, "no sync requested after the choice");
+        }
+    }
+    Ok(method)
 }

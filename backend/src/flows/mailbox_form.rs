@@ -6,6 +6,7 @@ use rules::audit_log::AuditAction;
 use rules::connection::{ConnectPrompt, StartOutcome};
 use rules::mailbox_form::{new_mailbox_form, MailboxFormData, MailboxTarget, SaveOutcome};
 use rules::passwordless::ConnectionMethod;
+use rules::preflight::Purpose;
 use rules::validation::{
     parse_mailbox, validate_mailbox, IncomingType, MailboxForm, MicrosoftSettings, ValidMailbox,
     ValidationContext,
@@ -101,23 +102,25 @@ pub async fn save(
     version: i32,
     form: &MailboxForm,
 ) -> Result<SaveOutcome, StoreError> {
-    let (id, valid) = match store_with_audit(state, actor, id, version, form).await? {
+    let (id, valid, new_settings) = match store_with_audit(state, actor, id, version, form).await? {
         Ok(saved) => saved,
         Err(unsaved) => return Ok(unsaved),
     };
-    let connect_url = connect_url_after_save(state, actor, id, &valid).await;
+    let connect_url = connect_url_after_save(state, actor, id, &valid, new_settings).await;
     Ok(SaveOutcome::Saved { id, connect_url })
 }
 
 /// Validates and stores the form with its audit entry in one transaction: both or neither.
-/// Ok(Err(outcome)) when nothing was stored (invalid, conflict, gone).
+/// Ok(Err(outcome)) when nothing was stored (invalid, conflict, gone); with the id and the
+/// valid form, whether the mailbox had no Microsoft settings before (its method is then
+/// open to "Automatisch").
 async fn store_with_audit(
     state: &AppState,
     actor: &Actor,
     id: Option<i32>,
     version: i32,
     form: &MailboxForm,
-) -> Result<Result<(i32, ValidMailbox), SaveOutcome>, StoreError> {
+) -> Result<Result<(i32, ValidMailbox, bool), SaveOutcome>, StoreError> {
     let txn = state.db.begin().await?;
     let stored = match id {
         Some(id) => match mailbox_store::load(&txn, id).await? {
@@ -132,6 +135,8 @@ async fn store_with_audit(
         password_stored: stored.as_ref().is_some_and(|s| s.password_stored),
         other_mailboxes: mailbox_store::other_mailboxes(&txn, id).await?,
     };
+    // Every stored Microsoft settings row has a client secret.
+    let new_settings = !context.secret_stored;
     let valid = match parse_mailbox(form, &context) {
         Ok(valid) => valid,
         Err(validation) => {
@@ -158,7 +163,7 @@ async fn store_with_audit(
         }
         _ => tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox updated"),
     }
-    Ok(Ok((id, valid)))
+    Ok(Ok((id, valid, new_settings)))
 }
 /// Connects a Microsoft Api mailbox without its password when the form asks for it (issue
 /// 18): the method is stored (audited with the save), nobody is sent to Microsoft, and a
@@ -169,7 +174,7 @@ async fn connect_without_password(
     id: i32,
     microsoft: &MicrosoftSettings,
 ) -> bool {
-    if microsoft.method != ConnectionMethod::AppOnly {
+    if microsoft.method != Some(ConnectionMethod::AppOnly) {
         return false;
     }
     match flows::connect::switch_method(state, actor, id, ConnectionMethod::AppOnly).await {
@@ -190,11 +195,15 @@ async fn connect_url_after_save(
     actor: &Actor,
     id: i32,
     valid: &ValidMailbox,
+    new_settings: bool,
 ) -> Option<String> {
     if valid.incoming_type != IncomingType::MicrosoftApi {
         return None;
     }
     if let Some(microsoft) = &valid.microsoft {
+        if microsoft.method.is_none() && new_settings {
+            return choose_automatically_then_connect(state, actor, id).await;
+        }
         if connect_without_password(state, actor, id, microsoft).await {
             return None;
         }
@@ -213,6 +222,39 @@ async fn connect_url_after_save(
         .await
         .inspect_err(|error: &connect::StartError| {
             tracing::error!(mailbox_id = id, %error, "could not start connecting after save")
+        })
+        .ok()
+        .flatten()
+}
+
+/// "Automatisch" (issue 18): the save's preflight decides. When it reads the mailbox with the
+/// app's own token, the mailbox is connected without its password; otherwise it signs in as
+/// the mailbox, and the admin goes to Microsoft unless the preflight stopped that (the page
+/// then shows what failed). The preflight runs once: the sign-in starts without repeating it.
+async fn choose_automatically_then_connect(
+    state: &AppState,
+    actor: &Actor,
+    id: i32,
+) -> Option<String> {
+    let chosen = async {
+        let now = chrono::Utc::now();
+        let report = crate::preflight::run_preflight(state, id, Some(actor.user_id), now).await?;
+        let method = flows::connect::choose_method_automatically(state, actor, id, &report)
+            .await
+            .map_err(connect::StartError::from)?;
+        if method == ConnectionMethod::AppOnly || report.blocks(Purpose::Connect) {
+            return Ok(None);
+        }
+        let what = Start::SignIn(ConnectPrompt::SelectAccount);
+        match flows::connect::start(state, id, what, true, Some(actor.user_id)).await? {
+            StartOutcome::Redirect { url } => Ok(Some(url)),
+            _ => Ok(None),
+        }
+    };
+    chosen
+        .await
+        .inspect_err(|error: &connect::StartError| {
+            tracing::error!(mailbox_id = id, %error, "could not choose the connection method after save")
         })
         .ok()
         .flatten()

@@ -11,6 +11,7 @@ use secrecy::ExposeSecret;
 use super::StoreError;
 use crate::cipher::{Cipher, SecretColumn};
 use crate::entities::{mailbox, mailbox_microsoft_settings as settings};
+use rules::passwordless::{ConnectionMethod, MethodReason};
 use rules::validation::{MicrosoftSettings, SecretUpdate, ValidMailbox};
 
 /// What became of an update.
@@ -159,8 +160,10 @@ async fn write_microsoft(
         .object_id
         .map(|id| id.to_string())
         .unwrap_or_default();
-    let method = wanted.method.as_str().to_string();
     let Some(existing) = existing else {
+        // "Automatisch" starts as signing in; the save's preflight may choose again
+        // (`flows::mailbox_form`).
+        let method = wanted.method.unwrap_or_default().as_str().to_string();
         let row = settings::ActiveModel {
             mailbox_id: Set(mailbox_id),
             client_id: Set(client_id),
@@ -170,6 +173,7 @@ async fn write_microsoft(
             client_secret_hint: Set(hint),
             reconnect_needed: Set(false),
             connection_method: Set(method),
+            connection_method_reason: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         };
@@ -180,6 +184,15 @@ async fn write_microsoft(
         || existing.tenant_id != tenant_id
         || existing.object_id != object_id;
     let reconnect_needed = existing.reconnect_needed || ids_changed || secret_changed;
+    // "Automatisch" keeps an existing mailbox's method and its reason; another method
+    // than the stored one is the administrator's choice.
+    let stored_method = ConnectionMethod::parse(&existing.connection_method);
+    let method = wanted.method.unwrap_or(stored_method);
+    let reason = if method == stored_method {
+        existing.connection_method_reason.clone()
+    } else {
+        MethodReason::Chosen.stored().map(str::to_string)
+    };
     let mut row = existing.into_active_model();
     row.client_id = Set(client_id);
     row.tenant_id = Set(tenant_id);
@@ -189,7 +202,8 @@ async fn write_microsoft(
     row.reconnect_needed = Set(reconnect_needed);
     // Switching keeps the mailbox's history, mail and tokens (a switch back to signing in
     // uses them again when still valid); the audit entry names the change.
-    row.connection_method = Set(method);
+    row.connection_method = Set(method.as_str().to_string());
+    row.connection_method_reason = Set(reason);
     row.updated_at = Set(now);
     row.update(db).await?;
     Ok(())

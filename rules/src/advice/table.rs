@@ -296,6 +296,13 @@ pub const TABLE: &[Entry] = &[
         en: "Another account than this mailbox's signed in. Connect again and choose \"Use another account\" at Microsoft if the wrong one is offered.",
     },
     Entry {
+        advice: WrongAddress,
+        trigger: Outcome(&["wrong_address"]),
+        step: mailbox("13"),
+        nl: "Er is ingelogd met een account dat niet het adres van deze mailbox heeft. Zonder Object ID herkent de app de mailbox aan dat adres. Verbind opnieuw en log in met het account van deze mailbox (kies bij Microsoft \"Ander account gebruiken\" als het verkeerde account wordt voorgesteld). Is het adres een alias, vul dan de Object ID van de mailbox in.",
+        en: "An account without this mailbox's address signed in. Without an Object ID the app recognises the mailbox by that address. Connect again and sign in with this mailbox's account (choose \"Use another account\" at Microsoft if the wrong one is offered). If the address is an alias, fill in the mailbox's Object ID.",
+    },
+    Entry {
         advice: NotReturned,
         trigger: Outcome(&["expired", "not_returned"]),
         step: app("6, 7, 15"),

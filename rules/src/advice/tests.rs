@@ -163,6 +163,7 @@ fn this_apps_own_outcomes() {
         })
     };
     assert_eq!(by_outcome("wrong_account"), Some(Advice::WrongAccount));
+    assert_eq!(by_outcome("wrong_address"), Some(Advice::WrongAddress));
     assert_eq!(by_outcome("expired"), Some(Advice::NotReturned));
     assert_eq!(by_outcome("not_returned"), Some(Advice::NotReturned));
     assert_eq!(by_outcome("invalid_id_token"), Some(Advice::InvalidIdToken));
@@ -231,6 +232,7 @@ fn every_advice_has_one_row_and_both_languages() {
         Advice::GraphTokenInvalid,
         Advice::GraphThrottled,
         Advice::WrongAccount,
+        Advice::WrongAddress,
         Advice::NotReturned,
         Advice::InvalidIdToken,
         Advice::RedirectUriNotHttps,

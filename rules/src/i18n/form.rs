@@ -150,8 +150,8 @@ impl FormMsg {
                 "The client secret's Value, not its Secret ID (manual, step 14).",
             ),
             HelpObjectId => (
-                "De Object ID van de gebruiker van deze mailbox in Microsoft Entra ID > Gebruikers (handleiding, stap 16–18). Verschilt per mailbox. Verplicht bij \"Inloggen als de mailbox\"; bij \"Zonder wachtwoord\" mag het leeg blijven.",
-                "The Object ID of this mailbox's user in Microsoft Entra ID > Users (manual, steps 16–18). Differs per mailbox. Required for \"Sign in as the mailbox\"; may stay empty for \"Without password\".",
+                "De Object ID van de gebruiker van deze mailbox in Microsoft Entra ID > Gebruikers (handleiding, stap 16–18). Verschilt per mailbox. Mag leeg blijven: bij \"Inloggen als de mailbox\" controleert de app dan of het account dat inlogt het adres van deze mailbox heeft en bewaart de Object ID die Microsoft teruggeeft; bij \"Zonder wachtwoord\" spreekt de app de mailbox aan met zijn adres.",
+                "The Object ID of this mailbox's user in Microsoft Entra ID > Users (manual, steps 16–18). Differs per mailbox. May stay empty: for \"Sign in as the mailbox\" the app then checks that the account signing in has this mailbox's address and keeps the Object ID Microsoft returns; for \"Without password\" the app addresses the mailbox by its address.",
             ),
             HelpRedirectUrl => (
                 "Registreer deze url in de app-registratie als Redirect URI van het platformtype Web, niet als Single-page application (handleiding, stap 7).",

@@ -24,6 +24,12 @@ pub enum PasswordlessMsg {
     SwitchToDelegated,
     MethodSwitched,
     NoSignInNeeded,
+    MethodAutomatic,
+    HelpMethodAutomatic,
+    ReasonChosen,
+    ReasonAutoAppOnly,
+    ReasonAutoDelegated,
+    BlockedSignInAdvice,
 }
 
 impl PasswordlessMsg {
@@ -86,6 +92,24 @@ impl PasswordlessMsg {
             NoSignInNeeded => (
                 "Zonder wachtwoord hoeft niemand bij Microsoft in te loggen: de app haalt de mail op met haar eigen toestemming.",
                 "Without password nobody needs to sign in at Microsoft: the app fetches mail with its own permission.",
+            ),
+            MethodAutomatic => ("Automatisch (aanbevolen)", "Automatic (recommended)"),
+            HelpMethodAutomatic => (
+                "Bij het opslaan test de app de app-registratie. Kan de app deze mailbox met haar eigen toestemming lezen, dan wordt hij zonder wachtwoord verbonden; anders logt u in als de mailbox. Op de mailboxpagina staat welke methode gekozen is en waarom.",
+                "Saving tests the app registration. If the app can read this mailbox with its own permission, it is connected without password; otherwise you sign in as the mailbox. The mailbox page says which method was chosen and why.",
+            ),
+            ReasonChosen => ("gekozen door een beheerder", "chosen by an administrator"),
+            ReasonAutoAppOnly => (
+                "automatisch gekozen: de test van de app-registratie kon deze mailbox met de eigen toestemming van de app lezen",
+                "chosen automatically: the app registration test could read this mailbox with the app's own permission",
+            ),
+            ReasonAutoDelegated => (
+                "automatisch gekozen: de test van de app-registratie kon deze mailbox niet met de eigen toestemming van de app lezen (zie de test hieronder). Geeft u de app toegang, kies dan \"Verbinden zonder wachtwoord\"",
+                "chosen automatically: the app registration test could not read this mailbox with the app's own permission (see the test below). Once you give the app access, choose \"Connect without password\"",
+            ),
+            BlockedSignInAdvice => (
+                "Kwam het inloggen niet terug van Microsoft, of heeft u het wachtwoord van deze mailbox niet? Bij een gedeelde mailbox is aanmelden meestal geblokkeerd, zoals Microsoft aanraadt: Microsoft toont dan AADSTS50057 (\"The user account is disabled\") op zijn eigen pagina en stuurt de browser niet terug. Verbind de mailbox dan zonder wachtwoord; dat werkt ook met geblokkeerde aanmelding.",
+                "Did signing in never come back from Microsoft, or do you not have this mailbox's password? A shared mailbox usually has sign-in blocked, as Microsoft advises: Microsoft then shows AADSTS50057 (\"The user account is disabled\") on its own page and does not send the browser back. Connect the mailbox without password instead; that works with sign-in blocked too.",
             ),
         }
     }

@@ -7,7 +7,6 @@ use super::guid::{Guid, TenantRef};
 use super::issue::IssueCode;
 use super::others;
 use super::ValidationContext;
-use crate::passwordless::ConnectionMethod;
 
 /// The GUID typed in another field, if it is one; used only for comparisons.
 fn typed_guid(form: &MailboxForm, field: Field) -> Option<Guid> {
@@ -67,14 +66,14 @@ pub(crate) fn tenant(form: &MailboxForm) -> Result<TenantRef, IssueCode> {
 }
 
 /// Object ID of the mailbox's user: differs from the app's IDs and from other mailboxes'.
-/// Optional for a mailbox connected without its password: Graph then addresses it by its
-/// e-mail address (docs/microsoft.md §9).
+/// Optional for either method (issue 18): without it, app-only Graph addresses the mailbox
+/// by its e-mail address (docs/microsoft.md §9), and signing in checks the account against
+/// that address and stores the Object ID Microsoft returns (§4).
 pub(crate) fn object_id(
     form: &MailboxForm,
     ctx: &ValidationContext,
 ) -> Result<Option<Guid>, IssueCode> {
-    let app_only = ConnectionMethod::parse(&form.connection_method) == ConnectionMethod::AppOnly;
-    if app_only && form.trimmed(Field::ObjectId).is_empty() {
+    if form.trimmed(Field::ObjectId).is_empty() {
         return Ok(None);
     }
     let object_id = guid_field(form, Field::ObjectId, IssueCode::ObjectIdNotGuid)?;
@@ -215,11 +214,8 @@ mod tests {
         };
         let cases = [
             (form(CLIENT, TENANT, OBJECT), &none, Ok(Some(guid(OBJECT)))),
-            (
-                form(CLIENT, TENANT, ""),
-                &none,
-                Err(IssueCode::Required(Field::ObjectId)),
-            ),
+            // Signing in as the mailbox: the sign-in is checked against its address.
+            (form(CLIENT, TENANT, " "), &none, Ok(None)),
             (
                 form(CLIENT, TENANT, "user@coop.nl"),
                 &none,

@@ -9,7 +9,7 @@ use super::microsoft;
 use super::secret::{self, SecretUpdate};
 use super::server_type::{Encryption, IncomingType, OutgoingType};
 use super::{validate_mailbox, Validation, ValidationContext};
-use crate::passwordless::ConnectionMethod;
+use crate::passwordless::{chosen_method, ConnectionMethod};
 
 /// A mailbox form that passed validation. `Debug` redacts secrets.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,8 +86,9 @@ pub struct MicrosoftSettings {
     pub client_secret: SecretUpdate,
     /// Object ID of the mailbox's user; None: addressed by its e-mail address (app-only).
     pub object_id: Option<Guid>,
-    /// How the mailbox is connected (left open: signing in, as before issue 18).
-    pub method: ConnectionMethod,
+    /// How the mailbox is connected; None: "Automatisch" (a new mailbox gets the method
+    /// the preflight allows, an existing one keeps its own).
+    pub method: Option<ConnectionMethod>,
 }
 
 /// Validates and, when nothing blocks, returns the typed mailbox with its warnings.
@@ -153,7 +154,7 @@ fn build(
             tenant: microsoft::tenant(form).map_err(at(Field::TenantId))?,
             client_secret: secret::client_secret(form, ctx).map_err(at(Field::ClientSecret))?,
             object_id: microsoft::object_id(form, ctx).map_err(at(Field::ObjectId))?,
-            method: ConnectionMethod::parse(&form.connection_method),
+            method: chosen_method(&form.connection_method),
         })
     } else {
         None

@@ -23,15 +23,27 @@ pub async fn handle(state: AppState, actor: Option<Actor>, RawQuery(query): RawQ
     let query = query.as_deref().unwrap_or_default();
     let signed_in_user_id = actor.as_ref().map(|actor| actor.user_id);
     let result = complete_callback(&state, query, signed_in_user_id, Utc::now()).await;
-    if let (Ok(Completed::Connected { mailbox_id }), Some(actor)) = (&result, &actor) {
-        // Who connected the mailbox, in its Wijzigingslog; a failure here must not undo
-        // a connection that succeeded.
+    if let (
+        Ok(Completed::Connected {
+            mailbox_id,
+            object_id_learned,
+        }),
+        Some(actor),
+    ) = (&result, &actor)
+    {
+        // Who connected the mailbox, in its Wijzigingslog (with the Object ID when the
+        // sign-in filled it in); a failure here must not undo a connection that succeeded.
+        let fields: &[&str] = if *object_id_learned {
+            &["object_id"]
+        } else {
+            &[]
+        };
         let recorded = record_audit(
             &state.db,
             actor,
             Some(*mailbox_id),
             AuditAction::Connected,
-            &[],
+            fields,
         )
         .await;
         if let Err(error) = recorded {
@@ -40,7 +52,7 @@ pub async fn handle(state: AppState, actor: Option<Actor>, RawQuery(query): RawQ
     }
     let mut response = match result {
         // A fixed internal path: never a URL taken from the request (no open redirect).
-        Ok(Completed::Connected { mailbox_id } | Completed::AdminConsented { mailbox_id }) => {
+        Ok(Completed::Connected { mailbox_id, .. } | Completed::AdminConsented { mailbox_id }) => {
             let location = MailboxTarget::Existing(mailbox_id).path();
             (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
         }

@@ -22,6 +22,7 @@ pub fn render(error: &ConnectError) -> String {
     let diagnostics = error.diagnostics().unwrap_or_default();
     let outcome = match error {
         ConnectError::WrongAccount { .. } => "wrong_account",
+        ConnectError::WrongAddress { .. } => "wrong_address",
         _ => "",
     };
     let facts = Facts {
@@ -104,6 +105,32 @@ fn headline(error: &ConnectError, lang: Lang) -> String {
                 );
             format!("<span data-testid=\"wrong-account\">{text}</span>")
         }
+        ConnectError::WrongAddress {
+            signed_in,
+            mailbox_email,
+            ..
+        } => {
+            let who = signed_in
+                .upn
+                .clone()
+                .unwrap_or_else(|| signed_in.object_id.clone());
+            let text = escape(ConnectMsg::WrongAddress.text(lang))
+                .replace(
+                    "{signed_in}",
+                    &format!(
+                        "<strong data-testid=\"signed-in-account\">{}</strong>",
+                        escape(&who)
+                    ),
+                )
+                .replace(
+                    "{expected}",
+                    &format!(
+                        "<strong data-testid=\"expected-account\">{}</strong>",
+                        escape(mailbox_email)
+                    ),
+                );
+            format!("<span data-testid=\"wrong-address\">{text}</span>")
+        }
         other => escape(other.headline().text(lang)),
     }
 }
@@ -118,7 +145,7 @@ fn actions(error: &ConnectError, lang: Lang) -> String {
         );
     };
     let (prompt, label, testid) = match error {
-        ConnectError::WrongAccount { .. } => (
+        ConnectError::WrongAccount { .. } | ConnectError::WrongAddress { .. } => (
             ConnectPrompt::Login,
             ConnectMsg::SignInAgain,
             "sign-in-again",

@@ -13,11 +13,11 @@ use crate::api::connect::{
     GrantAdminConsent, StartMicrosoftLogin, SwitchConnectionMethod, TestAppRegistration,
 };
 use crate::components::{shown, Time};
-use rules::connection::{ConnectPrompt, ConnectionView, StartProblem};
+use rules::connection::{sign_in_may_be_blocked, ConnectPrompt, ConnectionView, StartProblem};
 use rules::diagnostics::problem_of_report;
 use rules::i18n::{ConnectMsg, DiagMsg, FormMsg, Lang, Msg, PasswordlessMsg};
 use rules::mailbox_form::MailboxTarget;
-use rules::passwordless::{AppPermission, ConnectionMethod};
+use rules::passwordless::{AppPermission, ConnectionMethod, MethodReason};
 
 /// The section, for a saved Microsoft Api mailbox. `context` names the mailbox's address
 /// and IDs for the text support gets.
@@ -74,6 +74,11 @@ pub(super) fn ConnectionSection(
                 view! {
                     <p class="alert alert--error" role="alert" data-testid="connect-start-failed">{msg.text(lang)}</p>
                 }
+            })}
+            {sign_in_may_be_blocked(&view).then(|| view! {
+                <p class="alert alert--info" data-testid="blocked-sign-in-advice">
+                    {PasswordlessMsg::BlockedSignInAdvice.text(lang)}
+                </p>
             })}
             {(!app_only && !view.connected).then(|| view! {
                 <SwitchMethod action=switch id method=ConnectionMethod::AppOnly
@@ -200,6 +205,15 @@ fn Status(view: ConnectionView, lang: Lang) -> impl IntoView {
         (false, true) => (Msg::StatusReconnectNeeded, "status status--bad"),
         (false, false) => (Msg::StatusNotConnected, "status status--neutral"),
     };
+    let method = match view.method {
+        ConnectionMethod::AppOnly => FormMsg::MethodAppOnly,
+        ConnectionMethod::Delegated => FormMsg::MethodDelegated,
+    };
+    let (reason, reason_code) = match view.method_reason {
+        MethodReason::Chosen => (PasswordlessMsg::ReasonChosen, "chosen"),
+        MethodReason::AutoAppOnly => (PasswordlessMsg::ReasonAutoAppOnly, "auto_app_only"),
+        MethodReason::AutoDelegated => (PasswordlessMsg::ReasonAutoDelegated, "auto_delegated"),
+    };
     let account = view.signed_in_upn.clone().filter(|_| view.connected);
     let since = view.connected_at.clone().filter(|_| view.connected);
     view! {
@@ -213,6 +227,11 @@ fn Status(view: ConnectionView, lang: Lang) -> impl IntoView {
                 " " {ConnectMsg::ConnectedSince.text(lang)} " "
                 <Time shown=shown(&at)/>
             })}
+        </p>
+        <p data-testid="connection-method" data-reason=reason_code>
+            {FormMsg::ConnectionMethod.text(lang)} ": "
+            <strong data-testid="connection-method-name">{method.text(lang)}</strong>
+            " — " <span data-testid="connection-method-reason">{reason.text(lang)}</span>
         </p>
         {permission.map(|permission| view! {
             <p data-testid="permission-in-use">

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use crate::components::browser::ControlValue;
-use rules::i18n::{FormMsg, Lang};
-use rules::passwordless::ConnectionMethod;
+use rules::i18n::{FormMsg, Lang, PasswordlessMsg};
+use rules::passwordless::{chosen_method, ConnectionMethod, AUTOMATIC};
 use rules::validation::{
     validate_field, validate_mailbox, Field, Issue, MailboxForm, ValidationContext,
 };
@@ -238,50 +238,57 @@ pub(super) fn SelectField(
     }
 }
 
-/// The connection method of a Microsoft Api mailbox (issue 18): two radio buttons, each with
-/// its visible label and help. Choosing one checks the Object ID again (optional without
-/// password).
+/// The connection method of a Microsoft Api mailbox (issue 18): radio buttons, each with its
+/// visible label and help. Mailboxes without stored Microsoft settings also get
+/// "Automatisch" (checked for a new mailbox): the save's preflight then decides. Choosing
+/// one checks the Object ID again.
 #[component]
 pub(super) fn MethodField(state: FormState) -> impl IntoView {
     let lang = state.lang;
     let initial = state
         .form
-        .with_untracked(|form| ConnectionMethod::parse(&form.connection_method));
-    let chosen = state
-        .form
-        .with_untracked(|form| !form.connection_method.is_empty());
-    let options = [
+        .with_untracked(|form| chosen_method(&form.connection_method));
+    let automatic_offered = !state.context.with_value(|ctx| ctx.secret_stored);
+    let automatic = automatic_offered.then_some((
+        AUTOMATIC,
+        None,
+        PasswordlessMsg::MethodAutomatic.text(lang),
+        PasswordlessMsg::HelpMethodAutomatic.text(lang),
+    ));
+    let options = automatic.into_iter().chain([
         (
-            ConnectionMethod::AppOnly,
-            FormMsg::MethodAppOnly,
-            FormMsg::HelpMethodAppOnly,
+            ConnectionMethod::AppOnly.as_str(),
+            Some(ConnectionMethod::AppOnly),
+            FormMsg::MethodAppOnly.text(lang),
+            FormMsg::HelpMethodAppOnly.text(lang),
         ),
         (
-            ConnectionMethod::Delegated,
-            FormMsg::MethodDelegated,
-            FormMsg::HelpMethodDelegated,
+            ConnectionMethod::Delegated.as_str(),
+            Some(ConnectionMethod::Delegated),
+            FormMsg::MethodDelegated.text(lang),
+            FormMsg::HelpMethodDelegated.text(lang),
         ),
-    ];
+    ]);
     view! {
         <fieldset class="field field--radios" data-testid="field-connection_method">
             <legend>{FormMsg::ConnectionMethod.text(lang)}</legend>
-            {options.into_iter().map(|(method, label, help)| {
-                let id = format!("field-connection_method-{}", method.as_str());
-                let help_id = format!("help-connection_method-{}", method.as_str());
+            {options.map(|(value, method, label, help)| {
+                let id = format!("field-connection_method-{value}");
+                let help_id = format!("help-connection_method-{value}");
                 view! {
                     <div class="field--check">
                         <input id=id.clone() name="connection_method" type="radio"
-                            value=method.as_str() checked=chosen && initial == method
-                            data-testid=format!("method-{}", method.as_str())
+                            value=value checked=initial == method
+                            data-testid=format!("method-{value}")
                             aria-describedby=help_id.clone()
                             on:change=move |_| {
                                 state.form.update(|form| {
-                                    form.connection_method = method.as_str().to_string();
+                                    form.connection_method = value.to_string();
                                 });
                                 state.mark_live(Field::ObjectId);
                             }/>
-                        <label for=id>{label.text(lang)}</label>
-                        <p id=help_id class="field__help">{help.text(lang)}</p>
+                        <label for=id>{label}</label>
+                        <p id=help_id class="field__help">{help}</p>
                     </div>
                 }
             }).collect_view()}

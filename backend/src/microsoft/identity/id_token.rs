@@ -1,6 +1,7 @@
 //! The id_token's claims and the checks on them (docs/microsoft.md §4). Received straight from
 //! the token endpoint over TLS, its signature may be skipped (OIDC Core §3.1.3.7), but
-//! `aud`, `iss`/`tid`, `exp` and the account (`oid`) are checked.
+//! `aud`, `iss`/`tid`, `exp` and the account are checked: its `oid` against the mailbox's
+//! Object ID, or, when the mailbox has none, its sign-in names against the mailbox's address.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -20,6 +21,12 @@ pub struct IdTokenClaims {
     pub oid: Option<String>,
     #[serde(default)]
     pub preferred_username: Option<String>,
+    /// The account's e-mail address (with the `email` scope, or as optional claim).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The user principal name (an optional claim an app registration may add).
+    #[serde(default)]
+    pub upn: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
 }
@@ -39,8 +46,11 @@ pub struct ExpectedAccount<'a> {
     pub tenant_guid: &'a str,
     /// `MICROSOFT_LOGIN_URL`: the issuer is `{login}/{tid}/v2.0`.
     pub login_url: &'a str,
-    /// The mailbox's Object ID.
+    /// The mailbox's Object ID; empty when none was filled in (issue 18): the account is then
+    /// checked against `address`.
     pub object_id: &'a str,
+    /// The mailbox's e-mail address.
+    pub address: &'a str,
 }
 
 /// Why an id_token is refused.
@@ -62,6 +72,10 @@ pub enum IdTokenProblem {
     MissingObjectId,
     #[error("another account signed in ({})", .0.object_id)]
     WrongAccount(SignedInAccount),
+    /// No Object ID to compare with, and none of the account's names is the mailbox's
+    /// address.
+    #[error("an account without the mailbox's address signed in ({})", .0.object_id)]
+    WrongAddress(SignedInAccount),
 }
 
 /// Reads the claims of a compact JWT (no signature check, see the module docs).
@@ -102,11 +116,27 @@ pub fn check_claims(
         return Err(IdTokenProblem::Expired);
     }
     let object_id = claims.oid.clone().ok_or(IdTokenProblem::MissingObjectId)?;
+    let names = [&claims.preferred_username, &claims.email, &claims.upn];
     let account = SignedInAccount {
         object_id,
-        upn: claims.preferred_username.clone(),
+        upn: names.iter().find_map(|name| (*name).clone()),
     };
-    if !account.object_id.eq_ignore_ascii_case(expected.object_id) {
+    let expected_id = expected.object_id.trim();
+    if expected_id.is_empty() {
+        // No Object ID: the account must carry the mailbox's address as one of its names;
+        // its `oid` then becomes the mailbox's Object ID.
+        let address = expected.address.trim();
+        let matches = |name: &Option<String>| {
+            name.as_deref().is_some_and(|name| {
+                !address.is_empty() && name.trim().eq_ignore_ascii_case(address)
+            })
+        };
+        if !names.into_iter().any(matches) {
+            return Err(IdTokenProblem::WrongAddress(account));
+        }
+        return Ok(account);
+    }
+    if !account.object_id.eq_ignore_ascii_case(expected_id) {
         return Err(IdTokenProblem::WrongAccount(account));
     }
     Ok(account)
@@ -158,6 +188,7 @@ mod tests {
             tenant_guid: TENANT,
             login_url: LOGIN,
             object_id: INFO,
+            address: "info@energiedemo.onmicrosoft.com",
         }
     }
 
@@ -200,6 +231,43 @@ mod tests {
         assert!(matches!(
             check_claims(&wrong_issuer, expected(), now()),
             Err(IdTokenProblem::WrongIssuer(_))
+        ));
+    }
+
+    #[test]
+    fn without_object_id_the_address_decides() {
+        let exp = now().timestamp() + 3600;
+        let other = "4b2b0927-3782-4a8a-a3bf-c627a9e9cf77";
+        let by_address = |address| ExpectedAccount {
+            object_id: "",
+            address,
+            ..expected()
+        };
+        let account = check_claims(
+            &claims(other, TENANT, exp),
+            by_address(" INFO@EnergieDemo.onmicrosoft.com "),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(account.object_id, other, "the oid Microsoft returned");
+        assert!(matches!(
+            check_claims(&claims(other, TENANT, exp), by_address("leden@energiedemo.onmicrosoft.com"), now()),
+            Err(IdTokenProblem::WrongAddress(account)) if account.object_id == other
+        ));
+        // The address may be the account's `email` or `upn` rather than its sign-in name.
+        let mut alias = claims(other, TENANT, exp);
+        alias.preferred_username = Some("x@energiedemo.onmicrosoft.com".into());
+        alias.email = Some("info@zonnecoop.nl".into());
+        assert!(check_claims(&alias, by_address("Info@zonnecoop.nl"), now()).is_ok());
+        alias.email = None;
+        alias.upn = Some("info@zonnecoop.nl".into());
+        assert!(check_claims(&alias, by_address("info@zonnecoop.nl"), now()).is_ok());
+        // No names at all, or no address: never a match.
+        alias.preferred_username = None;
+        alias.upn = None;
+        assert!(matches!(
+            check_claims(&alias, by_address(""), now()),
+            Err(IdTokenProblem::WrongAddress(_))
         ));
     }
 

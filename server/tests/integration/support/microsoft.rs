@@ -60,7 +60,9 @@ pub async fn router_of(state: AppState) -> Router {
     )
 }
 
-/// A Microsoft Api mailbox of the demo tenant for the user `email` / `object_id`.
+/// A Microsoft Api mailbox of the demo tenant for the user `email` / `object_id`, signing in
+/// as the mailbox (chosen explicitly: "Automatisch" would connect it without password, as
+/// the demo app may read every mailbox).
 pub fn demo_fields(email: &str, object_id: &str) -> Fields {
     Fields::default()
         .set("name", email.split('@').next().unwrap_or("mailbox"))
@@ -72,6 +74,7 @@ pub fn demo_fields(email: &str, object_id: &str) -> Fields {
         .set("tenant_id", TENANT)
         .set("client_secret", SECRET)
         .set("object_id", object_id)
+        .set("connection_method", "delegated")
 }
 
 /// Saves `fields` as the hydrated page does: the new id and the authorize URL to go to.

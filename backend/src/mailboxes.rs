@@ -110,6 +110,8 @@ struct ListedMailbox {
     is_primary: bool,
     is_active: bool,
     valid: bool,
+    imap_host: Option<String>,
+    smtp_host: Option<String>,
     /// From `mailbox_microsoft_settings`; None without settings.
     reconnect_needed: Option<bool>,
     /// From `mailbox_microsoft_settings`: `delegated` or `app_only`.
@@ -165,8 +167,15 @@ impl ListedMailbox {
                 mail_error.as_ref(),
             )
         };
+        let basic_auth_ending = basic_auth_ending(
+            incoming,
+            outgoing,
+            self.imap_host.as_deref(),
+            self.smtp_host.as_deref(),
+        );
         let row = MailboxRow {
             status,
+            basic_auth_ending,
             id: self.id,
             name: self.name,
             email: self.email,
@@ -177,6 +186,20 @@ impl ListedMailbox {
         };
         (row, mail)
     }
+}
+
+/// Whether a mailbox with these types and hosts fetches or sends with a password at Microsoft
+/// 365 (issue 23): a host counts only for the type that uses it.
+pub fn basic_auth_ending(
+    incoming: ServerType,
+    outgoing: ServerType,
+    imap_host: Option<&str>,
+    smtp_host: Option<&str>,
+) -> bool {
+    rules::basic_auth::basic_auth_ending(
+        imap_host.filter(|_| incoming == ServerType::Imap),
+        smtp_host.filter(|_| outgoing == ServerType::Smtp),
+    )
 }
 
 /// Every mailbox with its settings' reconnect flag, its sync state and its message count:
@@ -206,6 +229,8 @@ async fn listed_mailboxes(db: &DatabaseConnection) -> Result<Vec<ListedMailbox>,
             mailbox::Column::IsPrimary,
             mailbox::Column::IsActive,
             mailbox::Column::Valid,
+            mailbox::Column::ImapHost,
+            mailbox::Column::SmtpHost,
         ])
         .column(mailbox_microsoft_settings::Column::ReconnectNeeded)
         .column(mailbox_microsoft_settings::Column::ConnectionMethod)

@@ -117,3 +117,16 @@ export const test = base.extend<{ allowedConsoleErrors: RegExp[]; consoleErrors:
   ],
 });
 export { expect };
+
+/**
+ * Stores a message for mailbox `id` as the IMAP fetch would: under its IMAP key
+ * (`imap:{folder}:{uidvalidity}:{uid}`) with the sender's Message-ID.
+ */
+export function insertImapMessage(id: number, message: { uid: number; messageId: string; subject: string }): void {
+  const now = quote(new Date().toISOString());
+  sql(`INSERT INTO mail_messages (mailbox_id, graph_id, internet_message_id, from_address, from_name,
+    to_addresses, cc_addresses, subject, received_at, body_is_html, body, has_attachments, created_at,
+    graph_id_immutable)
+    VALUES (${id}, ${quote(`imap:INBOX:1:${message.uid}`)}, ${quote(message.messageId)}, 'piet@example.org', NULL,
+    '[]', '[]', ${quote(message.subject)}, ${now}, 0, 'Opgehaald over IMAP.', 0, ${now}, 1);`);
+}

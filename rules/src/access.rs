@@ -151,6 +151,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("/api/grant_admin_consent", Access::Change),
     ("/api/test_app_registration", Access::Change),
     ("/api/switch_connection_method", Access::Change),
+    ("/api/switch_to_microsoft_api", Access::Change),
     ("/api/list_connection_history", Access::Read),
     ("/api/list_mail_messages", Access::ReadMail),
     ("/api/get_mail_message", Access::ReadMail),

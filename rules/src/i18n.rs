@@ -2,6 +2,7 @@
 //! English. Components ask for a [`Msg`] in the current [`Lang`]; no literals in views.
 
 mod access;
+mod basic_auth;
 mod connect;
 mod count;
 mod diagnostics;
@@ -12,6 +13,7 @@ mod passwordless;
 use serde::{Deserialize, Serialize};
 
 pub use access::AccessMsg;
+pub use basic_auth::BasicAuthMsg;
 pub use connect::ConnectMsg;
 pub use count::{plural, Counted};
 pub use diagnostics::DiagMsg;

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod advice;
 pub mod audit_log;
+pub mod basic_auth;
 pub mod connection;
 pub mod diagnostics;
 pub mod i18n;

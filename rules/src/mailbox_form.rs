@@ -122,6 +122,10 @@ pub struct MailboxFormData {
     /// disabled, without Opslaan and Verwijderen.
     #[serde(default)]
     pub can_change: bool,
+    /// A saved IMAP/SMTP mailbox on a password at Microsoft 365 (`crate::basic_auth`): the
+    /// page says basic authentication ends and offers the switch to Microsoft Api.
+    #[serde(default)]
+    pub basic_auth_ending: bool,
 }
 
 /// The defaults of a new mailbox: active, Microsoft Api both ways (this screen's purpose).

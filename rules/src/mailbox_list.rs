@@ -98,6 +98,10 @@ pub struct MailboxRow {
     pub is_primary: bool,
     pub is_active: bool,
     pub status: MailboxStatus,
+    /// An IMAP/SMTP mailbox on a password at Microsoft 365, about to stop
+    /// (`crate::basic_auth`): the row is marked.
+    #[serde(default)]
+    pub basic_auth_ending: bool,
 }
 
 /// The Actief filter: Ja / Nee / Alle.

@@ -15,7 +15,7 @@ use crate::api::list_mailboxes;
 use crate::api::mail::list_mail_summaries;
 use crate::components::browser::{control_values, replace_url, ControlValue};
 use crate::components::{clock, ChangeOnly, PageShell, Time};
-use rules::i18n::{plural, Counted, Lang, MailMsg, Msg};
+use rules::i18n::{plural, BasicAuthMsg, Counted, Lang, MailMsg, Msg};
 use rules::mail::MailSummaryRow;
 use rules::mailbox_form::DELETED_PARAM;
 use rules::mailbox_list::{ActiveFilter, MailboxFilter, MailboxRow};
@@ -94,6 +94,8 @@ pub struct ListRow {
     messages: String,
     last_error: String,
     failing: bool,
+    /// The mark of a mailbox on a password at Microsoft 365 (issue 23) and its tooltip.
+    basic_auth: Option<(String, String)>,
 }
 
 impl ListRow {
@@ -130,6 +132,12 @@ impl ListRow {
                 .and_then(|mail| mail.last_error.clone())
                 .unwrap_or_else(|| NONE.to_string()),
             failing: mail.is_some_and(|mail| mail.failing),
+            basic_auth: row.basic_auth_ending.then(|| {
+                (
+                    BasicAuthMsg::ListMark.text(lang).to_string(),
+                    BasicAuthMsg::ListMarkTitle.text(lang).to_string(),
+                )
+            }),
         }
     }
 }
@@ -405,6 +413,10 @@ fn MailboxTable(
                                 <tr data-testid="mailbox-row">
                                     <td data-label=column(Column::Status)>
                                         <span class=row.status_class data-testid="mailbox-status">{row.status}</span>
+                                        {row.basic_auth.map(|(mark, title)| view! {
+                                            " " <span class="mark mark--warn" title=title
+                                                data-testid="mailbox-basic-auth">{mark}</span>
+                                        })}
                                     </td>
                                     <td data-label=column(Column::LastError) class="cell-error"
                                         data-testid="mailbox-last-error">

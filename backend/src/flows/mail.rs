@@ -331,6 +331,7 @@ fn test_mail(mailbox: &mailbox::Model, to: &str, clock: Clock, lang: Lang) -> Ou
         body: OutgoingBody::Text(
             MailMsg::TestMailBody
                 .text(lang)
+                .replace("{path}", &sent_through(mailbox, lang))
                 .replace("{mailbox}", &mailbox.email)
                 .replace("{at}", &when),
         ),
@@ -338,9 +339,92 @@ fn test_mail(mailbox: &mailbox::Model, to: &str, clock: Clock, lang: Lang) -> Ou
     }
 }
 
+/// The way the test mail goes out, as its text names it: the mailbox's SMTP server (host
+/// and port) for an SMTP mailbox, else Microsoft Graph.
+fn sent_through(mailbox: &mailbox::Model, lang: Lang) -> String {
+    if mailbox.outgoing_server_type != crate::outgoing::smtp::SMTP {
+        return MailMsg::TestMailViaGraph.text(lang).to_string();
+    }
+    let host = mailbox.smtp_host.as_deref().unwrap_or_default();
+    let server = match mailbox.smtp_port {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
+    MailMsg::TestMailViaSmtp
+        .text(lang)
+        .replace("{server}", &server)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_test_mail_names_the_way_it_went_out() {
+        let mut mailbox = a_mailbox();
+        let text = |mailbox: &mailbox::Model, lang| match test_mail(
+            mailbox,
+            "a@example.org",
+            a_clock(),
+            lang,
+        )
+        .body
+        {
+            OutgoingBody::Text(text) => text,
+            OutgoingBody::Html(_) => panic!("a plain-text test mail"),
+        };
+        assert!(text(&mailbox, Lang::Nl).contains("via Microsoft Graph namens"));
+        mailbox.outgoing_server_type = "smtp".into();
+        mailbox.smtp_host = Some("smtp.zonnecoop.nl".into());
+        mailbox.smtp_port = Some(587);
+        let nl = text(&mailbox, Lang::Nl);
+        assert!(
+            nl.contains("via de SMTP-server smtp.zonnecoop.nl:587 namens"),
+            "{nl}"
+        );
+        assert!(!nl.contains("Graph"), "{nl}");
+        let en = text(&mailbox, Lang::En);
+        assert!(
+            en.contains("through the SMTP server smtp.zonnecoop.nl:587 on behalf"),
+            "{en}"
+        );
+    }
+
+    fn a_clock() -> Clock {
+        Clock {
+            zone: rules::time::DEFAULT_ZONE,
+            now: rules::time::parse("2026-12-04T17:20:08.289Z").unwrap_or_default(),
+        }
+    }
+
+    fn a_mailbox() -> mailbox::Model {
+        mailbox::Model {
+            id: 1,
+            name: "Info".into(),
+            email: "info@example.org".into(),
+            only_outgoing: false,
+            incoming_server_type: "ms-oauth".into(),
+            outgoing_server_type: "ms-oauth".into(),
+            imap_host: None,
+            imap_port: None,
+            imap_encryption: None,
+            imap_inbox_prefix: None,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_encryption: None,
+            username: None,
+            password_encrypted: None,
+            email_mark_as_seen: false,
+            is_active: true,
+            is_primary: false,
+            valid: true,
+            login_tries: 0,
+            date_last_fetched: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            version: 1,
+        }
+    }
 
     #[test]
     fn the_test_mail_names_mailbox_and_time() {

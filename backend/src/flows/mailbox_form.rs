@@ -61,6 +61,11 @@ pub async fn form_data(
             data.from_attempt = true;
         }
         (None, Some(stored)) => {
+            let form = &stored.form;
+            data.basic_auth_ending = rules::basic_auth::basic_auth_ending(
+                Some(form.imap_host.as_str()).filter(|_| form.incoming_type == "imap"),
+                Some(form.smtp_host.as_str()).filter(|_| form.outgoing_type == "smtp"),
+            );
             // Warnings of the stored values (e.g. another Client id than the other
             // mailboxes) are shown at once.
             let validation = validate_mailbox(&stored.form, &context);

@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr,
-    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend,
+    DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use super::attachments::FetchedAttachment;
@@ -46,7 +46,8 @@ pub struct PageCounts {
 pub struct PageToStore<'a> {
     /// The page's messages to store, each Graph id once.
     pub new: Vec<NewMessage>,
-    /// Rows stored before immutable ids that a listed message takes over:
+    /// Rows stored before immutable ids, or fetched over IMAP before the mailbox switched to
+    /// Microsoft Api, that a listed message takes over:
     /// (row id, immutable id); see [`sort_listed`].
     pub adopted: Vec<(i32, String)>,
     /// Messages skipped before storing (Graph no longer had them).
@@ -108,6 +109,7 @@ pub async fn sort_listed(
             .all(db)
             .await?
     };
+    let mut fetched_over_imap = fetched_over_imap(db, mailbox_id, &rest).await?;
     let mut listed = Listed::default();
     for m in rest {
         if listed.new.contains(&m.graph_id) || listed.adopt.contains_key(&m.graph_id) {
@@ -116,17 +118,62 @@ pub async fn sort_listed(
         let same = legacy
             .iter()
             .position(|(_, key, at)| *key == m.internet_message_id && Some(*at) == m.received_at);
-        match same {
-            Some(index) => {
+        let over_imap = || {
+            fetched_over_imap
+                .iter()
+                .position(|(_, key)| *key == m.internet_message_id)
+        };
+        match (same, over_imap()) {
+            (Some(index), _) => {
                 let (row, _, _) = legacy.swap_remove(index);
                 listed.adopt.insert(m.graph_id.clone(), row);
             }
-            None => {
+            (None, Some(index)) => {
+                let (row, _) = fetched_over_imap.swap_remove(index);
+                listed.adopt.insert(m.graph_id.clone(), row);
+            }
+            (None, None) => {
                 listed.new.insert(m.graph_id.clone());
             }
         }
     }
     Ok(listed)
+}
+
+/// The start of the key of a message fetched over IMAP (`imap:{folder}:{uidvalidity}:{uid}`,
+/// `mail::imap_fetch`); Graph's ids never start so.
+pub const IMAP_KEY_PREFIX: &str = "imap:";
+
+/// Rows fetched over IMAP with the Message-ID of one of Graph's `messages`: a mailbox that
+/// switched from IMAP to Microsoft Api (issue 23) lists them again on its first Graph sync,
+/// which takes them over instead of storing them twice. The Message-ID is the only key the
+/// two share (IMAP's receive time is the server's, not Exchange's). None for messages that
+/// came over IMAP themselves: two of those with one Message-ID are two messages.
+async fn fetched_over_imap(
+    db: &impl ConnectionTrait,
+    mailbox_id: i32,
+    messages: &[&IncomingMessage],
+) -> Result<Vec<(i32, String)>, DbErr> {
+    let keys: Vec<String> = messages
+        .iter()
+        .filter(|m| !m.graph_id.starts_with(IMAP_KEY_PREFIX))
+        .map(|m| m.internet_message_id.clone())
+        .filter(|key| !key.is_empty())
+        .collect();
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    message::Entity::find()
+        .select_only()
+        .column(message::Column::Id)
+        .column(message::Column::InternetMessageId)
+        .filter(message::Column::MailboxId.eq(mailbox_id))
+        .filter(message::Column::GraphId.starts_with(IMAP_KEY_PREFIX))
+        .filter(message::Column::InternetMessageId.is_in(keys))
+        .order_by_asc(message::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// The page as one transaction, under the lease of `holder` (renewed until `lease_until`).
@@ -176,7 +223,11 @@ pub async fn store_page(
             .col_expr(message::Column::GraphId, Expr::value(graph_id))
             .col_expr(message::Column::GraphIdImmutable, Expr::value(true))
             .filter(message::Column::Id.eq(row))
-            .filter(message::Column::GraphIdImmutable.eq(false))
+            .filter(
+                Condition::any()
+                    .add(message::Column::GraphIdImmutable.eq(false))
+                    .add(message::Column::GraphId.starts_with(IMAP_KEY_PREFIX)),
+            )
             .exec(&txn)
             .await?;
     }

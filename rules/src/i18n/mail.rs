@@ -69,6 +69,10 @@ pub enum MailMsg {
     LoadFailed,
     TestMailSubject,
     TestMailBody,
+    /// How a test mail went out (`{path}` of the body): over Graph …
+    TestMailViaGraph,
+    /// … or over the mailbox's SMTP server (`{server}`: host and port).
+    TestMailViaSmtp,
     Quarantined,
     QuarantineHelp,
     QuarantineGone,
@@ -224,9 +228,11 @@ impl MailMsg {
             QuarantineMore => ("en nog {count} eerder", "and {count} earlier"),
             TestMailSubject => ("Testmail van {mailbox}", "Test mail from {mailbox}"),
             TestMailBody => (
-                "Dit is een testmail, verstuurd door Mailboxen koppelen via Microsoft Graph namens {mailbox} op {at}.\n\nKomt deze mail aan, dan werkt het verzenden voor deze mailbox. U hoeft niets te doen.",
-                "This is a test mail, sent by Mailbox connections through Microsoft Graph on behalf of {mailbox} at {at}.\n\nIf this mail arrives, sending works for this mailbox. No action is needed.",
+                "Dit is een testmail, verstuurd door Mailboxen koppelen via {path} namens {mailbox} op {at}.\n\nKomt deze mail aan, dan werkt het verzenden voor deze mailbox. U hoeft niets te doen.",
+                "This is a test mail, sent by Mailbox connections through {path} on behalf of {mailbox} at {at}.\n\nIf this mail arrives, sending works for this mailbox. No action is needed.",
             ),
+            TestMailViaGraph => ("Microsoft Graph", "Microsoft Graph"),
+            TestMailViaSmtp => ("de SMTP-server {server}", "the SMTP server {server}"),
         }
     }
 }

@@ -19,6 +19,7 @@ mod access_mail;
 mod access_no_leaks;
 mod access_sign_in;
 mod access_sign_in_flood;
+mod basic_auth_switch;
 mod connect_by_address;
 mod connect_failures;
 mod connect_flow;

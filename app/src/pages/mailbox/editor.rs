@@ -7,6 +7,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use super::basic_auth::{BasicAuthNotice, SwitchedNotice};
 use super::connection::ConnectionSection;
 use super::delete::DeleteConfirmation;
 use super::fields::FormState;
@@ -16,6 +17,7 @@ use super::sections::{
 };
 use crate::api::mailbox_form::SaveMailbox;
 use crate::components::browser::control_values;
+use rules::basic_auth::SWITCHED_PARAM;
 use rules::i18n::{AccessMsg, DiagMsg, FormMsg, Lang};
 use rules::mailbox_form::{MailboxFormData, MailboxTarget, DELETE_PARAM, SAVED_PARAM};
 use rules::validation::{Issue, MailboxForm, ValidationContext};
@@ -49,8 +51,18 @@ impl Notice {
 #[component]
 pub(super) fn MailboxPageBody(data: MailboxFormData) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
-    let (saved, confirm_delete) = use_query_map()
-        .with_untracked(|q| (q.get(SAVED_PARAM).is_some(), q.get(DELETE_PARAM).is_some()));
+    let (saved, confirm_delete, switched) = use_query_map().with_untracked(|q| {
+        (
+            q.get(SAVED_PARAM).is_some(),
+            q.get(DELETE_PARAM).is_some(),
+            q.get(SWITCHED_PARAM),
+        )
+    });
+    let switched = switched.map(|value| view! { <SwitchedNotice value lang/> });
+    let basic_auth = data
+        .id
+        .filter(|_| data.basic_auth_ending)
+        .map(|id| view! { <BasicAuthNotice id can_change=data.can_change lang/> });
     let connection = match (data.id, data.connection.clone()) {
         (Some(id), Some(view)) => {
             let form = &data.form;
@@ -86,6 +98,8 @@ pub(super) fn MailboxPageBody(data: MailboxFormData) -> impl IntoView {
     // The island gets what the form shows and checks, nothing of the connection.
     view! {
         {delete}
+        {switched}
+        {basic_auth}
         {read_only}
         <MailboxEditor id=data.id version=data.version form=data.form context=data.context
             issues=data.issues notice can_change=data.can_change redirect_uri=data.redirect_uri

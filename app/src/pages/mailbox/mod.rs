@@ -9,6 +9,7 @@
 //! buttons are plain forms the server answers with a 303 back to this page.
 
 mod audit;
+mod basic_auth;
 mod connection;
 mod delete;
 mod diagnostics;

@@ -6,7 +6,7 @@ pub mod microsoft;
 mod session;
 
 pub use database::{Backend, TestDatabase};
-pub use forms::{post, Fields, Poster};
+pub use forms::{post, Answer, Fields, Poster};
 pub use session::{router_as, session_as, signed_in_router, with_session, SITE_ORIGIN};
 
 use axum::body::Body;

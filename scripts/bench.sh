@@ -4,6 +4,7 @@
 # README.md.   ROWS=2,6 make bench   runs rows 2 and 6 only.
 # Knobs (defaults as issue 9 states them): BENCH_WRK_SECONDS=10, BENCH_CALLBACKS=1000,
 # BENCH_REFRESH_MAILBOXES=10000, BENCH_SYNC_MESSAGES=100000, BENCH_ATTACHMENT_MESSAGES=100 (row 7).
+# Row 9 runs Debian's nginx with the shipped site (scripts/nginx-conf.sh), installed when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
@@ -13,6 +14,12 @@ say() { echo "[bench] $*" >&2; }
 if ! command -v wrk >/dev/null; then
   say "installing wrk (Debian), the load generator of row 2"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  say "installing nginx (Debian), the proxy of row 9"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  # Debian starts the packaged site on port 80; row 9 runs its own nginx only.
+  if [ -f /run/nginx.pid ]; then /usr/sbin/nginx -s quit 2>/dev/null || true; fi
 fi
 say "release bundle: cargo leptos build --release --frontend-only"
 # shellcheck disable=SC2086

@@ -125,7 +125,8 @@ instance_env() {
   set_env "$file" BOOTSTRAP_ADMIN_EMAIL "$admin_email"
   set_env "$file" BOOTSTRAP_ADMIN_PASSWORD "$admin_password"
   set_env "$file" RUST_LOG info,sqlx=warn
-  set_env "$file" MAIL_SYNC_INTERVAL_SECS 0
+  # Periodic sync every 2 s: in (e) the surviving instance takes the mailbox over by itself.
+  set_env "$file" MAIL_SYNC_INTERVAL_SECS 2
   set_env "$file" MAIL_PAGE_SIZE 3
   set_env "$file" MAIL_SYNC_START_DATE 2026-01-01
   echo "$file"
@@ -177,36 +178,10 @@ start_fake() {
   fail "the fake Microsoft did not start (see $work/fake.log)"
 }
 
-# The shipped nginx site, templated only where an installation differs: ports, paths, the
-# certificate; inside a minimal nginx.conf of this test's own (its own prefix, pid and logs).
+# The shipped nginx site as scripts/nginx-conf.sh templates it (ports, paths, the
+# certificate), in nginx's own process with its prefix, pid and logs in $work.
 start_nginx() {
-  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 \
-    -keyout "$work/privkey.pem" -out "$work/fullchain.pem" 2>/dev/null
-  sed -e "s|127.0.0.1:3000|127.0.0.1:$port_a|; s|127.0.0.1:3002|127.0.0.1:$port_b|" \
-    -e "s|listen 80;|listen 127.0.0.1:$port_http;|; s|listen 443 |listen 127.0.0.1:$port_https |" \
-    -e '/listen \[::\]/d' \
-    -e "s|/etc/ssl/mailboxen/|$work/|" \
-    -e "s|/var/log/nginx/|$work/|" \
-    "$app/nginx-mailboxen.conf" >"$work/site.conf"
-  local user=""
-  if [ "$(id -u)" = 0 ]; then user="user root;"; fi
-  cat >"$work/nginx.conf" <<EOF
-$user
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 256; }
-http {
-    access_log $work/nginx-default.log;
-    client_body_temp_path $work/nginx-body;
-    proxy_temp_path $work/nginx-proxy;
-    fastcgi_temp_path $work/nginx-fastcgi;
-    uwsgi_temp_path $work/nginx-uwsgi;
-    scgi_temp_path $work/nginx-scgi;
-    include $work/site.conf;
-}
-EOF
+  scripts/nginx-conf.sh "$app/nginx-mailboxen.conf" "$work" "$port_https" "$port_http" "$port_a" "$port_b"
   nginx -t -p "$work" -c "$work/nginx.conf" >"$work/nginx-t.log" 2>&1 \
     || fail "nginx refuses the shipped site: $(cat "$work/nginx-t.log")"
   nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' >>"$work/nginx-error.log" 2>&1 &
@@ -237,44 +212,95 @@ check_start_together() {
   say "(a) ok: both ready, one administrator"
 }
 
-# (b) /readyz and migrations: an instance with MIGRATE_AT_START=false does not serve an
-# unmigrated database (it exits, naming `server migrate`) and serves once that ran; a
-# ready instance reports 503 while the database holds a migration it does not know
-# (a newer version's, during an upgrade) and 200 again once it does not.
+# Prints "BODY CODE" of a GET (the body's newlines dropped).
+answer_of() { curl -s --max-time 10 -w ' %{http_code}' "$@" | tr -d '\n' || true; }
+
+# Asserts instance-c is up but not ready for REASON: /healthz 200, /readyz 503 REASON, a
+# page 503 with the plain "starting" text (not an error page).
+assert_up_not_ready() {
+  local reason=$1 url="http://127.0.0.1:$port_c" code
+  kill -0 "${pids[instance-c]}" 2>/dev/null || fail "(b) instance-c exited (see $work/instance-c.log)"
+  code=$(status_of "$url/healthz")
+  [ "$code" = 200 ] || fail "(b) /healthz answered $code while waiting for the schema"
+  code=$(answer_of "$url/readyz")
+  [ "$code" = "$reason 503" ] || fail "(b) /readyz answered '$code', not '$reason 503'"
+  code=$(answer_of "$url/inloggen")
+  case "$code" in
+    "Mailboxen start nog"*" 503") ;;
+    *) fail "(b) the sign-in page answered '$code' while not ready, not the 503 text" ;;
+  esac
+}
+
+# The migration lock's key (server/src/db.rs, MIGRATION_LOCK_KEY).
+migration_lock_key=30789041832683378
+
+# (b) /readyz and migrations: an instance with MIGRATE_AT_START=false on an unmigrated
+# database stays up but not ready (/readyz 503 "migrations pending", pages 503) and serves
+# by itself once `server migrate`, another process, has run; a ready instance answers 503
+# "database newer than this binary" while the database holds a migration it does not know
+# (a newer version's, during an upgrade) and 200 once it does not. Then an instance that
+# migrates at start while another session holds the migration lock is not ready until the
+# lock is free and it has migrated.
 check_readiness_and_migrations() {
   say "(b) readiness and migrations"
   fresh_database "$db_migrate"
-  local env
+  local env code
   env="$(instance_env instance-c "$port_c" "$db_migrate")"
   set_env "$env" MIGRATE_AT_START false
   start_server instance-c "$env" serve
-  local code
-  for _ in $(seq 1 120); do
-    kill -0 "${pids[instance-c]}" 2>/dev/null || break
-    code=$(status_of "http://127.0.0.1:$port_c/readyz")
-    [ "$code" = 200 ] && fail "(b) an instance on an unmigrated database answered /readyz 200"
-    sleep 0.5
-  done
-  kill -0 "${pids[instance-c]}" 2>/dev/null && fail "(b) MIGRATE_AT_START=false on an unmigrated database kept running"
-  grep -q "server migrate" "$work/instance-c.log" \
-    || fail "(b) the refusal does not name \`server migrate\` (see $work/instance-c.log)"
+  wait_ready instance-c "http://127.0.0.1:$port_c/healthz"
+  assert_up_not_ready "migrations pending"
+  # Still waiting a recheck later (server/src/probes.rs, SCHEMA_RECHECK: 5 s).
+  sleep 6
+  assert_up_not_ready "migrations pending"
   start_server migrate "$env" migrate
   wait "${pids[migrate]}" || fail "(b) \`server migrate\` failed (see $work/migrate.log)"
   unset 'pids[migrate]'
-  start_server instance-c "$env" serve
   wait_ready instance-c "http://127.0.0.1:$port_c/readyz"
+  code=$(status_of "http://127.0.0.1:$port_c/inloggen")
+  [ "$code" = 200 ] || fail "(b) the sign-in page answered $code once ready"
   local newer=m99991231_000001_from_a_newer_version
   psql -q "$pg/$db_migrate" -c "insert into seaql_migrations (version, applied_at) values ('$newer', 0)"
-  code=$(curl -s --max-time 5 -w ' %{http_code}' "http://127.0.0.1:$port_c/readyz" | tr -d '\n')
-  [ "$code" = "migrations unknown 503" ] \
-    || fail "(b) /readyz answered '$code' with a newer version's migration in the database, not 503"
+  code=$(answer_of "http://127.0.0.1:$port_c/readyz")
+  [ "$code" = "database newer than this binary 503" ] \
+    || fail "(b) /readyz answered '$code' with a newer version's migration in the database"
   psql -q "$pg/$db_migrate" -c "delete from seaql_migrations where version = '$newer'"
   code=$(status_of "http://127.0.0.1:$port_c/readyz")
   [ "$code" = 200 ] || fail "(b) /readyz answered $code once the database was current again"
   kill "${pids[instance-c]}"
   wait "${pids[instance-c]}" || true
   unset 'pids[instance-c]'
-  say "(b) ok: refused before \`server migrate\`, ready after; 503 with an unknown migration"
+
+  fresh_database "$db_migrate"
+  # Another session holds the lock, as an instance or `server migrate` in the middle of
+  # migrations would.
+  psql -q "$pg/$db_migrate" -c "select pg_advisory_lock($migration_lock_key)" \
+    -c "select pg_sleep(300)" >"$work/lock-holder.log" 2>&1 &
+  pids[lock-holder]=$!
+  local held="from pg_locks where locktype = 'advisory' and granted
+    and database = (select oid from pg_database where datname = current_database())"
+  for _ in $(seq 1 40); do
+    code=$(psql -tA "$pg/$db_migrate" -c "select count(*) $held")
+    [ "$code" = 1 ] && break
+    sleep 0.25
+  done
+  [ "$code" = 1 ] || fail "(b) the lock holder did not get the migration lock"
+  set_env "$env" MIGRATE_AT_START true
+  start_server instance-c "$env" serve
+  wait_ready instance-c "http://127.0.0.1:$port_c/healthz"
+  assert_up_not_ready "migrations pending"
+  sleep 2
+  assert_up_not_ready "migrations pending"
+  # Its session ends (PostgreSQL would not notice a killed psql inside pg_sleep).
+  psql -q "$pg/$db_migrate" -c "select pg_terminate_backend(pid) $held" >/dev/null
+  wait "${pids[lock-holder]}" 2>/dev/null || true
+  unset 'pids[lock-holder]'
+  wait_ready instance-c "http://127.0.0.1:$port_c/readyz"
+  kill "${pids[instance-c]}"
+  wait "${pids[instance-c]}" || true
+  unset 'pids[instance-c]'
+  say "(b) ok: 503 until \`server migrate\` ran, then ready by itself; 503 with a newer migration;"
+  say "(b) ok: 503 while another held the migration lock, ready once it let go"
 }
 
 # POSTs the sign-in form through nginx from ADDRESS; prints where it redirects.
@@ -291,6 +317,10 @@ sign_in_from() {
 # the instances' request logs and the throttle's rows name the real addresses.
 check_client_address() {
   say "(c) sign-ins through nginx from 127.0.0.2 and 127.0.0.3"
+  # One owner of HSTS (the app; the shipped site leaves it out): one header, not two.
+  local hsts
+  hsts=$(through_nginx 127.0.0.3 -D - -o /dev/null "$public/inloggen" | grep -ci '^strict-transport-security:' || true)
+  [ "$hsts" = 1 ] || fail "(c) $hsts Strict-Transport-Security headers arrived through nginx, not 1"
   local target
   for attempt in 1 2 3 4 5; do
     target=$(sign_in_from 127.0.0.2 "wrong-password-$attempt")
@@ -332,7 +362,7 @@ check_client_address() {
   [ -n "$id" ] || fail "(c) nginx's log has no sign-in from 127.0.0.3"
   grep -q "id=\"$id\" client=127.0.0.3" "$work/instances.txt" \
     || fail "(c) nginx's request id $id is not in the instances' logs"
-  say "(c) ok: 127.0.0.2 locked, the administrator at 127.0.0.3 signed in; logs and throttle name both"
+  say "(c) ok: 127.0.0.2 locked, the administrator at 127.0.0.3 signed in; logs and throttle name both; one HSTS header"
 }
 
 # The instance (instance-a or instance-b) whose log has request id ID.
@@ -419,21 +449,38 @@ check_connect_across_instances() {
 
 messages_stored() { psql -tA "$pg/$db" -c "select count(*) from mail_messages where mailbox_id = $mailbox_id"; }
 
-# "Nu ophalen" through nginx; prints the instance that took it.
-fetch_now() {
-  call_function fetch_mail_now --data-urlencode "id=$mailbox_id"
-  grep -q '^HTTP/[0-9.]* 200' "$work/fetch_mail_now.headers" \
-    || fail "(e) \"Nu ophalen\" was not accepted: $(head -1 "$work/fetch_mail_now.headers")"
-  instance_with_request "$(request_id_of fetch_mail_now)"
+sync_lease() { psql -tA "$pg/$db" -c "select coalesce(lease_holder, '') from mail_sync_states where mailbox_id = $mailbox_id"; }
+
+# The instance whose process holds the mailbox's sync lease (its holder is
+# host:pid:random, backend::mail::lease::new_holder), "" when nobody does.
+lease_instance() {
+  local holder pid name
+  holder=$(sync_lease)
+  [ -n "$holder" ] || return 0
+  pid=$(echo "$holder" | awk -F: '{ print $(NF - 1) }')
+  for name in instance-a instance-b; do
+    if [ "${pids[$name]:-}" = "$pid" ]; then echo "$name"; return 0; fi
+  done
+  echo "another process ($holder)"
 }
 
-# (e) A sync running while its instance gets SIGTERM: the instance stops after the page it
-# is storing and gives the mailbox back; "Nu ophalen" again (through nginx, which now has
-# only the other instance) lets the other instance go on from the stored page. In the end
-# PostgreSQL holds every message of the fake mailbox once.
+# (e) A periodic sync running while its instance gets SIGTERM: the instance stops after the
+# page it is storing and gives the mailbox back, due at once; the other instance's
+# scheduler takes it over by itself (MAIL_SYNC_INTERVAL_SECS=2, no "Nu ophalen") and goes
+# on from the stored page. In the end PostgreSQL holds every message of the fake mailbox
+# once.
 check_sync_survives_sigterm() {
-  say "(e) a sync while its instance gets SIGTERM"
-  local upn=info@energiedemo.onmicrosoft.com
+  say "(e) a periodic sync while its instance gets SIGTERM"
+  local upn=info@energiedemo.onmicrosoft.com stored=0 before
+  # The first sync after connecting (d) done, so the next one is the one to interrupt.
+  for _ in $(seq 1 240); do
+    [ "$(psql -tA "$pg/$db" -c "select count(*) from mail_sync_states where mailbox_id = $mailbox_id
+      and last_success_at is not null and lease_holder is null")" = 1 ] && break
+    sleep 0.25
+  done
+  before=$(messages_stored)
+  # Each delta page takes a while, so the sync is still running when the signal comes.
+  fake_admin POST /faults -o /dev/null --data '{"endpoint": "graph_delta", "kind": "latency", "millis": 400}'
   for n in $(seq 1 45); do
     fake_admin POST "/users/$upn/messages" -o /dev/null --data "{\"subject\": \"Deploy-test $n\",
       \"from\": {\"name\": \"Test\", \"address\": \"test@example.nl\"},
@@ -447,32 +494,42 @@ check_sync_survives_sigterm() {
 import json, sys
 d = json.load(sys.stdin)
 print(sum(len(u.get("messages", [])) for t in d["tenants"] for u in t["users"] if u["user_principal_name"] == sys.argv[1]))' "$upn")
-  # Each delta page takes a while, so the sync is still running when the signal comes.
-  fake_admin POST /faults -o /dev/null --data '{"endpoint": "graph_delta", "kind": "latency", "millis": 400}'
-  local syncing stored=0
-  syncing=$(fetch_now)
-  for _ in $(seq 1 120); do
-    stored=$(messages_stored)
-    [ "$stored" -gt 0 ] && break
-    sleep 0.25
-  done
-  [ "$stored" -gt 0 ] && [ "$stored" -lt "$expected" ] \
-    || fail "(e) expected a sync under way on $syncing, found $stored of $expected messages"
-  kill -TERM "${pids[$syncing]}"
-  wait "${pids[$syncing]}" || fail "(e) $syncing did not stop cleanly on SIGTERM (see $work/$syncing.log)"
-  unset "pids[$syncing]"
-  local at_stop holder
-  at_stop=$(messages_stored)
-  holder=$(psql -tA "$pg/$db" -c "select coalesce(lease_holder, '') from mail_sync_states where mailbox_id = $mailbox_id")
-  [ -z "$holder" ] || fail "(e) $syncing stopped but still holds the mailbox's lease ($holder)"
-  [ "$at_stop" -lt "$expected" ] || fail "(e) the sync finished before SIGTERM; nothing was taken over"
-  fake_admin DELETE /faults -o /dev/null
-  local taker
-  taker=$(fetch_now)
-  [ "$taker" != "$syncing" ] || fail "(e) nginx sent \"Nu ophalen\" to the stopped instance"
+  local syncing=""
   for _ in $(seq 1 240); do
     stored=$(messages_stored)
-    holder=$(psql -tA "$pg/$db" -c "select coalesce(lease_holder, '') from mail_sync_states where mailbox_id = $mailbox_id")
+    syncing=$(lease_instance)
+    [ "$stored" -gt "$before" ] && [ -n "$syncing" ] && break
+    sleep 0.25
+  done
+  case "$syncing" in
+    instance-a | instance-b) ;;
+    *) fail "(e) expected a periodic sync under way, found $stored of $expected messages, lease: '$syncing'" ;;
+  esac
+  [ "$stored" -lt "$expected" ] || fail "(e) the sync on $syncing finished before SIGTERM"
+  kill -TERM "${pids[$syncing]}"
+  wait "${pids[$syncing]}" || fail "(e) $syncing did not stop cleanly on SIGTERM (see $work/$syncing.log)"
+  local stopped_pid=${pids[$syncing]}
+  unset "pids[$syncing]"
+  local at_stop holder survivor
+  at_stop=$(messages_stored)
+  survivor=$(other_than "$syncing")
+  holder=$(sync_lease)
+  case "$holder" in
+    *":$stopped_pid:"*) fail "(e) $syncing stopped but still holds the mailbox's lease ($holder)" ;;
+  esac
+  [ "$at_stop" -lt "$expected" ] || fail "(e) the sync finished before SIGTERM; nothing was taken over"
+  # No click: the survivor's scheduler finds the mailbox due and claims it.
+  local taken=""
+  for _ in $(seq 1 120); do
+    [ "$(lease_instance)" = "$survivor" ] && { taken=yes; break; }
+    [ "$(messages_stored)" -gt "$at_stop" ] && { taken=yes; break; }
+    sleep 0.25
+  done
+  [ -n "$taken" ] || fail "(e) $survivor did not take the mailbox over within 30 s (lease: '$(sync_lease)')"
+  fake_admin DELETE /faults -o /dev/null
+  for _ in $(seq 1 240); do
+    stored=$(messages_stored)
+    holder=$(sync_lease)
     [ "$stored" -ge "$expected" ] && [ -z "$holder" ] && break
     sleep 0.25
   done
@@ -480,7 +537,7 @@ print(sum(len(u.get("messages", [])) for t in d["tenants"] for u in t["users"] i
   distinct=$(psql -tA "$pg/$db" -c "select count(distinct graph_id) from mail_messages where mailbox_id = $mailbox_id")
   [ "$stored" = "$expected" ] && [ "$distinct" = "$expected" ] \
     || fail "(e) PostgreSQL holds $stored messages ($distinct distinct), the fake mailbox $expected"
-  say "(e) ok: $syncing stopped at $at_stop of $expected, $taker stored the rest; $expected rows, none twice"
+  say "(e) ok: $syncing stopped at $at_stop of $expected, $survivor took over by itself; $expected rows, none twice"
 }
 
 # (f) Everything stops: nginx, the instances and the fake end on SIGTERM, and nothing of

@@ -1,4 +1,4 @@
-//! `make bench`: the numbers of issue 9 (and row 7 of issue 21), each beside a reference measured in the same run
+//! `make bench`: the numbers of issue 9 (rows 7 and 8 of issue 21, row 9 of issue 20), each beside a reference measured in the same run
 //! (absolute times on shared machines are noise; ratios are not). Prints one table; a run of
 //! every row also writes it into `bench/RESULTS.md` and `README.md` between
 //! `<!-- bench:start -->` and `<!-- bench:end -->`.
@@ -49,7 +49,7 @@ pub struct Settings {
 }
 
 /// Every row `make bench` runs without `ROWS`.
-const ALL_ROWS: &[u8] = &[1, 2, 3, 4, 5, 6, 7, 8];
+const ALL_ROWS: &[u8] = &[1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Result<T> = std::result::Result<T, Error>;
@@ -198,6 +198,14 @@ async fn run(settings: &Settings) -> Vec<Row> {
             rows::sign_in::run(settings)
                 .await
                 .unwrap_or_else(|error| Row::failed(rows::sign_in::NAME, error)),
+        );
+    }
+    if settings.wants(9) {
+        progress("row 9: the list page through nginx");
+        rows.push(
+            rows::nginx::run(settings)
+                .await
+                .unwrap_or_else(|error| Row::failed(rows::nginx::NAME, error)),
         );
     }
     rows.sort_by_key(|row| row.number);

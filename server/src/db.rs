@@ -33,32 +33,62 @@ pub struct Migrated {
     pub applied: usize,
 }
 
-/// Runs pending migrations under a database-wide lock, so instances starting together (or
-/// `server migrate` beside a starting instance) take turns: the second finds the schema
-/// current. PostgreSQL: a session advisory lock; MariaDB: `GET_LOCK`. Both belong to one
-/// connection, so the migrations run on a pool of exactly that one connection. SQLite: an
-/// exclusive lock on a file beside the database (`….migrations-lock`), held until done.
+/// Runs pending migrations under the database-wide [`MigrationLock`], so instances starting
+/// together (or `server migrate` beside a starting instance) take turns: the second finds
+/// the schema current.
 pub async fn migrate(database_url: &str) -> Result<Migrated, DbErr> {
-    let _file_lock = match sqlite_file_path(database_url) {
-        Some(path) => Some(lock_beside(path).await?),
-        None => None,
+    let lock = MigrationLock::acquire(database_url).await?;
+    let outcome = match Migrator::get_pending_migrations(&lock.db).await {
+        Ok(pending) if pending.is_empty() => Ok(0),
+        Ok(pending) => {
+            tracing::info!(pending = pending.len(), "applying migrations");
+            Migrator::up(&lock.db, None).await.map(|()| pending.len())
+        }
+        Err(error) => Err(error),
     };
-    let db = connect(database_url, 1).await?;
-    let backend = db.get_database_backend();
-    let (lock, unlock) = match backend {
-        DatabaseBackend::Postgres => (
-            format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"),
-            format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"),
-        ),
-        DatabaseBackend::MySql => (
-            format!("SELECT GET_LOCK('{MIGRATION_LOCK_NAME}', {MIGRATION_LOCK_WAIT_SECS})"),
-            format!("SELECT RELEASE_LOCK('{MIGRATION_LOCK_NAME}')"),
-        ),
-        DatabaseBackend::Sqlite => (String::new(), String::new()),
-    };
-    if !lock.is_empty() {
+    lock.release().await;
+    outcome.map(|applied| Migrated { applied })
+}
+
+/// The lock migrations run under, held until [`MigrationLock::release`]. PostgreSQL: a
+/// session advisory lock; MariaDB: `GET_LOCK`. Both belong to one connection, so the
+/// migrations run on a pool of exactly that one connection. SQLite: an exclusive lock on a
+/// file beside the database (`….migrations-lock`).
+pub struct MigrationLock {
+    db: DatabaseConnection,
+    unlock: Option<Statement>,
+    _file: Option<std::fs::File>,
+}
+
+impl MigrationLock {
+    /// Waits for the lock (on MariaDB up to `MIGRATION_LOCK_WAIT_SECS`).
+    pub async fn acquire(database_url: &str) -> Result<MigrationLock, DbErr> {
+        let file = match sqlite_file_path(database_url) {
+            Some(path) => Some(lock_beside(path).await?),
+            None => None,
+        };
+        let db = connect(database_url, 1).await?;
+        let backend = db.get_database_backend();
+        let statement = |sql: String| Statement::from_string(backend, sql);
+        let (lock, unlock) = match backend {
+            DatabaseBackend::Postgres => (
+                format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"),
+                format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"),
+            ),
+            DatabaseBackend::MySql => (
+                format!("SELECT GET_LOCK('{MIGRATION_LOCK_NAME}', {MIGRATION_LOCK_WAIT_SECS})"),
+                format!("SELECT RELEASE_LOCK('{MIGRATION_LOCK_NAME}')"),
+            ),
+            DatabaseBackend::Sqlite => {
+                return Ok(MigrationLock {
+                    db,
+                    unlock: None,
+                    _file: file,
+                })
+            }
+        };
         let granted = db
-            .query_one(Statement::from_string(backend, lock))
+            .query_one(statement(lock))
             .await?
             .and_then(|row| row.try_get_by_index::<Option<i64>>(0).ok().flatten());
         // pg_advisory_lock returns void (NULL here) once it holds the lock; GET_LOCK 1.
@@ -67,20 +97,21 @@ pub async fn migrate(database_url: &str) -> Result<Migrated, DbErr> {
                 "another instance held the migration lock for {MIGRATION_LOCK_WAIT_SECS} s"
             )));
         }
+        Ok(MigrationLock {
+            db,
+            unlock: Some(statement(unlock)),
+            _file: file,
+        })
     }
-    let pending = Migrator::get_pending_migrations(&db).await?.len();
-    let outcome = if pending > 0 {
-        tracing::info!(pending, "applying migrations");
-        Migrator::up(&db, None).await
-    } else {
-        Ok(())
-    };
-    if !unlock.is_empty() {
-        // Closing the connection releases the lock too.
-        let _ = db.execute(Statement::from_string(backend, unlock)).await;
+
+    /// Lets the next one in.
+    pub async fn release(self) {
+        if let Some(unlock) = self.unlock {
+            // Closing the connection releases the lock too.
+            let _ = self.db.execute(unlock).await;
+        }
+        let _ = self.db.close().await;
     }
-    let _ = db.close().await;
-    outcome.map(|()| Migrated { applied: pending })
 }
 
 /// Waits for an exclusive lock on `{path}.migrations-lock` (created when missing); the lock
@@ -108,6 +139,49 @@ async fn lock_beside(path: &str) -> Result<std::fs::File, DbErr> {
 /// Migrations this build knows that the database does not hold yet.
 pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
     Ok(Migrator::get_pending_migrations(db).await?.len())
+}
+
+/// The database's schema as this build sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaStatus {
+    /// Exactly the migrations this build knows.
+    Current,
+    /// This many of this build's migrations are not applied yet.
+    Pending(usize),
+    /// This many applied migrations are unknown to this build: a newer version migrated.
+    Newer(usize),
+}
+
+/// Reads which migrations the database holds, without creating or locking anything (unlike
+/// `Migrator::get_pending_migrations`, which creates the bookkeeping table and so could
+/// wait behind another process's migrations): cheap enough for every `/readyz`.
+pub async fn schema_status(db: &DatabaseConnection) -> Result<SchemaStatus, DbErr> {
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|migration| migration.name().to_string())
+        .collect();
+    let backend = db.get_database_backend();
+    let select = Statement::from_string(backend, "SELECT version FROM seaql_migrations");
+    let applied: Vec<String> = match db.query_all(select).await {
+        Ok(rows) => rows
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0))
+            .collect::<Result<_, _>>()?,
+        Err(error) => {
+            // No bookkeeping table yet (an empty database), if the database itself answers.
+            db.execute_unprepared("SELECT 1").await.map_err(|_| error)?;
+            Vec::new()
+        }
+    };
+    let newer = applied.iter().filter(|name| !known.contains(name)).count();
+    let pending = known.iter().filter(|name| !applied.contains(name)).count();
+    Ok(if newer > 0 {
+        SchemaStatus::Newer(newer)
+    } else if pending > 0 {
+        SchemaStatus::Pending(pending)
+    } else {
+        SchemaStatus::Current
+    })
 }
 
 /// The advisory lock's key on PostgreSQL: any fixed number; this one spells "mbxmigr".

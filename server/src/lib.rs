@@ -16,14 +16,15 @@ pub mod housekeeping;
 mod language;
 pub mod logging;
 pub mod metrics;
-mod probes;
+pub mod probes;
 pub mod reencrypt;
 mod routes;
 pub mod serve;
 mod service;
 pub mod users_cli;
 
-pub use routes::{route_list, router};
+pub use probes::Readiness;
+pub use routes::{route_list, router, router_until_ready};
 pub use service::{service, Serving, REQUEST_ID};
 
 use backend::microsoft::identity::token_client::http_client;
@@ -47,25 +48,12 @@ pub enum StartError {
     HttpClient(String),
     #[error("creating the first administrator (BOOTSTRAP_ADMIN_EMAIL) failed: {0}")]
     Bootstrap(#[from] backend::auth::users::UserError),
-    #[error(
-        "the database lacks {0} migration(s) of this version and MIGRATE_AT_START is false: \
-         run `server migrate` first"
-    )]
-    MigrationsPending(usize),
 }
 
-/// Connects to the database, migrates it, creates the first administrator if needed and
-/// assembles the state.
+/// Connects to the database and assembles the state; the schema may still be behind
+/// (or ahead): [`become_ready`] waits for it.
 pub async fn start(config: &Config) -> Result<Application, StartError> {
-    if config.migrate_at_start {
-        db::migrate(&config.database_url).await?;
-    }
     let db = db::connect(&config.database_url, config.database_max_connections).await?;
-    let pending = db::pending_migrations(&db).await?;
-    if pending > 0 {
-        return Err(StartError::MigrationsPending(pending));
-    }
-    auth::bootstrap::ensure_first_admin(&db, &config.auth).await?;
     if config.encryption.development_key {
         tracing::warn!(
             app_env = ?config.app_env,
@@ -107,4 +95,47 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .site_addr(config.site_addr)
         .hash_files(assets::hash_file().is_some())
         .build()
+}
+
+/// Brings a started instance to ready: migrates (`MIGRATE_AT_START`, under the database lock,
+/// so this waits while another process migrates), then waits until the database holds
+/// exactly this build's migrations — looking again every [`probes::SCHEMA_RECHECK`] and at
+/// each `/readyz` — so an instance started before `server migrate` (or beside a newer
+/// version) stays up, answering 503, and serves once the schema is current. Then creates the
+/// first administrator if needed and marks `readiness`. An error (a failed migration, the
+/// first administrator) ends the start-up.
+pub async fn become_ready(
+    config: &Config,
+    state: &AppState,
+    readiness: &Readiness,
+) -> Result<(), StartError> {
+    if config.migrate_at_start {
+        db::migrate(&config.database_url).await?;
+    }
+    let mut seen = None;
+    loop {
+        let status = db::schema_status(&state.db).await;
+        let text = match &status {
+            Ok(db::SchemaStatus::Current) => break,
+            Ok(db::SchemaStatus::Pending(pending)) => format!(
+                "{pending} migration(s) of this version pending: not serving until \
+                 `server migrate` has run (or an instance migrating at start is done)"
+            ),
+            Ok(db::SchemaStatus::Newer(unknown)) => format!(
+                "the database holds {unknown} migration(s) of a newer version: not serving; \
+                 start the newer version"
+            ),
+            Err(error) => format!("cannot read the migrations: {error}"),
+        };
+        // Said once for each state it waits in, not every few seconds.
+        if seen.as_ref() != Some(&text) {
+            tracing::warn!("{text}");
+            seen = Some(text);
+        }
+        readiness.recheck_after(probes::SCHEMA_RECHECK).await;
+    }
+    auth::bootstrap::ensure_first_admin(&state.db, &config.auth).await?;
+    readiness.mark_ready();
+    tracing::info!("ready: the schema is current");
+    Ok(())
 }

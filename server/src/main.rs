@@ -128,17 +128,21 @@ async fn run(cli: Cli) -> ExitCode {
         microsoft_login_url = %config.microsoft_login_url,
         "listening"
     );
-    // Incoming mail on a schedule (MAIL_SYNC_INTERVAL_SECS; 0: only on "Nu ophalen").
-    let mail = application.state.mail.clone();
-    let mail_scheduler = backend::mail::spawn_scheduler(application.state.clone());
-    // Old sessions, connection attempts and failed sign-ins (HOUSEKEEPING_INTERVAL_SECS).
-    let _housekeeping = server::housekeeping::spawn(application.state.clone(), config.housekeeping);
+    let state = application.state.clone();
+    let mail = state.mail.clone();
+    // Listening before the schema is current: /healthz answers at once, /readyz and
+    // everything else 503 until `become_ready` below is done.
+    let readiness = server::Readiness::starting();
     let serving = server::Serving {
         request_timeout: config.http.request_timeout,
         trusted_proxies: config.auth.trusted_proxies.clone(),
     };
     let app = server::service(
-        server::router(application.state, application.leptos_options),
+        server::router_until_ready(
+            application.state,
+            application.leptos_options,
+            readiness.clone(),
+        ),
         &serving,
     );
     if let Some(addr) = config.metrics.addr {
@@ -148,10 +152,34 @@ async fn run(cli: Cli) -> ExitCode {
         }
     }
     let (stopping, mut stopped) = tokio::sync::watch::channel(false);
-    let serve = server::serve::serve(listener, app, config.http.header_read_timeout, async move {
-        shutdown_signal().await;
-        mail.stop();
-        let _ = stopping.send(true);
+    let serve = tokio::spawn(server::serve::serve(
+        listener,
+        app,
+        config.http.header_read_timeout,
+        async move {
+            shutdown_signal().await;
+            mail.stop();
+            let _ = stopping.send(true);
+        },
+    ));
+    // Migrations (MIGRATE_AT_START) or waiting for `server migrate`; a stop ends the wait.
+    let ready = tokio::select! {
+        result = server::become_ready(&config, &state, &readiness) => result,
+        _ = stopped.wait_for(|stopping| *stopping) => Ok(()),
+    };
+    if let Err(error) = ready {
+        eprintln!(
+            "start-up failed ({}): {error}",
+            redact_url(&config.database_url)
+        );
+        return ExitCode::FAILURE;
+    }
+    // Only on a current schema: the scheduler and the sweep read and write its tables.
+    let mail_scheduler = readiness.is_ready().then(|| {
+        // Old sessions, connection attempts and failed sign-ins (HOUSEKEEPING_INTERVAL_SECS).
+        let _housekeeping = server::housekeeping::spawn(state.clone(), config.housekeeping);
+        // Incoming mail on a schedule (MAIL_SYNC_INTERVAL_SECS; 0: only on "Nu ophalen").
+        backend::mail::spawn_scheduler(state.clone())
     });
     // Requests in flight get SHUTDOWN_GRACE to finish; a slow client does not hold the
     // process (systemd's and Kubernetes' own kill follows at 90 and 30 s).
@@ -160,15 +188,17 @@ async fn run(cli: Cli) -> ExitCode {
         tokio::time::sleep(SHUTDOWN_GRACE).await;
     };
     tokio::select! {
-        () = serve => {}
+        _ = serve => {}
         () = deadline => tracing::warn!("requests still in flight after the grace period: stopping"),
     }
     // Running syncs stop after the page they are storing and hand their mailbox back.
-    if tokio::time::timeout(SHUTDOWN_GRACE, mail_scheduler)
-        .await
-        .is_err()
-    {
-        tracing::warn!("mail syncs still running after the grace period: their leases expire");
+    if let Some(mail_scheduler) = mail_scheduler {
+        if tokio::time::timeout(SHUTDOWN_GRACE, mail_scheduler)
+            .await
+            .is_err()
+        {
+            tracing::warn!("mail syncs still running after the grace period: their leases expire");
+        }
     }
     tracing::info!("stopped");
     ExitCode::SUCCESS

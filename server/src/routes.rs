@@ -23,14 +23,25 @@ pub fn route_list() -> Vec<AxumRouteListing> {
 }
 
 use crate::callback;
+use crate::probes::Readiness;
 
 use crate::auth::csrf::{refuse_cross_site, SiteOrigin};
 use crate::auth::edge::resolve_actor;
 use crate::auth::headers::{set_security_headers, CspNonce, SecurityHeaders};
 use crate::auth::sign_in_routes::{post_sign_in, post_sign_out};
 
-/// Builds the whole HTTP surface of the server.
+/// Builds the whole HTTP surface of the server, over a database already migrated.
 pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
+    router_until_ready(state, leptos_options, Readiness::ready())
+}
+
+/// [`router`] for an instance still starting: until `readiness` is marked, only the probes
+/// answer (`probes::serve_when_ready`).
+pub fn router_until_ready(
+    state: AppState,
+    leptos_options: LeptosOptions,
+    readiness: Readiness,
+) -> Router {
     let routes = route_list();
     let page_state = state.clone();
     let fallback_state = state.clone();
@@ -48,7 +59,10 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route(crate::probes::HEALTH_PATH, get(crate::probes::health))
         .route(
             crate::probes::READY_PATH,
-            get(move || crate::probes::ready(ready_state.clone())),
+            get({
+                let readiness = readiness.clone();
+                move || crate::probes::ready(ready_state.clone(), readiness.clone())
+            }),
         )
         .route("/taal", post(crate::language::choose_language))
         .route(
@@ -95,6 +109,11 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         ))
         .with_state(leptos_options)
         .layer(from_fn_with_state(state, resolve_actor))
+        // Outside the access edge, which reads the sessions table.
+        .layer(from_fn_with_state(
+            readiness,
+            crate::probes::serve_when_ready,
+        ))
         .layer(from_fn_with_state(site, refuse_cross_site))
         .layer(from_fn_with_state(headers, set_security_headers))
 }

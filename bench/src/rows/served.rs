@@ -22,11 +22,11 @@ pub const RENDER: (u8, &str, &str) = (
     "ratio ≥ 0.5",
 );
 
-const PAGE: &str = "/instellingen/mailboxen";
+pub(crate) const PAGE: &str = "/instellingen/mailboxen";
 /// The page's bytes as a file in the site's `pkg/` (public, served by the same fallback
 /// that serves the bundle).
-const STATIC_FILE: &str = "bench-mailboxen.html";
-const MAILBOXES: usize = 50;
+pub(crate) const STATIC_FILE: &str = "bench-mailboxen.html";
+pub(crate) const MAILBOXES: usize = 50;
 /// Row 2 alternates this many static and page runs.
 const ROUNDS: u64 = 5;
 
@@ -57,7 +57,7 @@ async fn measure(settings: &Settings) -> Result<Vec<Row>> {
     seed::list_page_mailboxes(&db, MAILBOXES).await?;
     db.close().await?;
 
-    let server = start_server(settings, &dir, &site, &url, &cookie).await?;
+    let server = start_server(settings, &dir, &site, &url, &cookie, &[]).await?;
     let page_url = format!("{}{PAGE}", server.base_url);
     let static_path = site.join("pkg").join(STATIC_FILE);
     std::fs::write(&static_path, page_bytes(&page_url, &cookie).await?)?;
@@ -87,13 +87,15 @@ async fn measure(settings: &Settings) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
-/// The release server over the seeded database, serving the site copy.
-async fn start_server(
+/// The release server over the seeded database, serving the site copy; `settings_env`
+/// overrides its environment (row 9: behind nginx).
+pub(crate) async fn start_server(
     settings: &Settings,
     dir: &Path,
     site: &Path,
     database_url: &str,
     cookie: &str,
+    settings_env: &[(&str, String)],
 ) -> Result<Process> {
     let port = free_port()?;
     let mut command = Command::new(settings.bin_dir.join("server"));
@@ -112,11 +114,14 @@ async fn start_server(
         .env("APP_ENV", "production")
         .env("ENCRYPTION_KEY", seed::encryption_key_base64())
         .env("RUST_LOG", "info,sqlx=warn");
+    for (name, value) in settings_env {
+        command.env(name, value);
+    }
     Process::start(command, port, PAGE, Some(cookie), &dir.join("server.log")).await
 }
 
 /// The page as the signed-in admin gets it, checked to be the seeded list.
-async fn page_bytes(page_url: &str, cookie: &str) -> Result<Vec<u8>> {
+pub(crate) async fn page_bytes(page_url: &str, cookie: &str) -> Result<Vec<u8>> {
     let html = reqwest::Client::new()
         .get(page_url)
         .header(reqwest::header::COOKIE, cookie)
@@ -201,7 +206,7 @@ fn profile(pid: u32, dir: &Path) -> Option<std::process::Child> {
         .ok()
 }
 
-async fn load(url: &str, seconds: u64, cookie: Option<&str>) -> Result<Load> {
+pub(crate) async fn load(url: &str, seconds: u64, cookie: Option<&str>) -> Result<Load> {
     let (url, cookie) = (url.to_string(), cookie.map(str::to_string));
     tokio::task::spawn_blocking(move || wrk::run(&url, seconds, cookie.as_deref())).await?
 }
@@ -233,7 +238,7 @@ fn render_row(round: Round) -> Row {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)
         .map_err(|error| format!("{}: {error} (build the site first)", from.display()))?

@@ -132,6 +132,8 @@ async fn prefill_app_registration(
         client_secret_hint: Set(donor.client_secret_hint),
         reconnect_needed: Set(false),
         connection_method: Set(ConnectionMethod::Delegated.as_str().to_string()),
+        // Stored as chosen: the admin completes the Azure section and picks the method there.
+        connection_method_reason: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })

@@ -94,6 +94,9 @@ export default defineConfig({
         MAIL_SYNC_START_DATE: "2026-01-01",
         // Small pages, so a fetch takes several (fetch-progress.spec.ts follows one).
         MAIL_PAGE_SIZE: "3",
+        // The CA of the test Dovecot and Postfix (`scripts/mailservers.sh env`), for
+        // tests/imap.spec.ts; unset without them (the server then trusts the public roots).
+        ...(process.env.TEST_MAIL_CA_FILE ? { MAIL_EXTRA_CA_FILE: process.env.TEST_MAIL_CA_FILE } : {}),
       },
     },
   ],

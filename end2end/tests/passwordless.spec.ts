@@ -11,14 +11,15 @@ import { clearMailboxes, expect, expectAccessible, mailboxId, signIn as signInTo
 const DOMAIN = "energiedemo.onmicrosoft.com";
 
 /** A shared mailbox in the fake with sign-in blocked and one message in its inbox. */
-async function sharedMailbox(): Promise<{ upn: string; subject: string }> {
+async function sharedMailbox(): Promise<{ upn: string; subject: string; password: string }> {
   const tag = randomUUID().slice(0, 8);
   const upn = `secretariaat-${tag}@${DOMAIN}`;
+  const password = `niemand-kent-dit-${tag}`;
   await fakeAdmin(`/tenants/${DOMAIN}/users`, "POST", {
     object_id: randomUUID(),
     user_principal_name: upn,
     display_name: `Secretariaat ${tag}`,
-    password: `niemand-kent-dit-${tag}`,
+    password,
     sign_in_blocked: true,
   });
   const subject = `Vraag aan het secretariaat ${tag}`;
@@ -29,7 +30,7 @@ async function sharedMailbox(): Promise<{ upn: string; subject: string }> {
     received_at: new Date().toISOString(),
     body: { content_type: "text", content: "Beste secretariaat, een vraag." },
   });
-  return { upn, subject };
+  return { upn, subject, password };
 }
 
 /** The new-mailbox form with only the address (no Object ID) and the app registration. */
@@ -140,7 +141,8 @@ test.describe("signing in as a shared mailbox with sign-in blocked", () => {
     await expect(picker.or(email)).toBeVisible();
     if (await picker.isVisible()) await picker.click();
     await page.getByTestId("login-email").fill(shared.upn);
-    await page.getByTestId("login-password").fill("niemand-kent-dit");
+    // The right password: Microsoft checks it before it says the account is blocked.
+    await page.getByTestId("login-password").fill(shared.password);
     await page.getByTestId("login-submit").click();
     // Microsoft's own page, which never sends the browser back to the app.
     await expect(page.getByTestId("error-code")).toHaveText("AADSTS50057");

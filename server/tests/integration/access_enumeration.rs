@@ -38,6 +38,8 @@ fn sample_arguments(path: &str, kept: i32, deletable: i32) -> Fields {
         "/api/switch_connection_method" => Fields::default()
             .set("id", &kept.to_string())
             .set("method", "delegated"),
+        // A Microsoft Api mailbox already: answered as not applicable, nothing changes.
+        "/api/switch_to_microsoft_api" => Fields::default().set("id", &kept.to_string()),
         _ => Fields::default(),
     }
 }

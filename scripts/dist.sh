@@ -15,6 +15,9 @@ case "$profile" in
   release)
     scripts/setup.sh
     . scripts/env.sh
+    # cargo-leptos adds each build's hashed files beside the earlier ones: start from an
+    # empty pkg/ so the tarball holds this bundle only (not the debug builds' before it).
+    rm -rf target/site/pkg
     # shellcheck disable=SC2086
     cargo leptos build --release --precompress $LEPTOS_BUILD_ARGS
     suffix=""

@@ -366,6 +366,27 @@ mod tests {
     }
 
     #[test]
+    fn the_deploy_guide_names_every_setting_of_the_example_environment() {
+        let deploy = include_str!("../../DEPLOY.md");
+        let example = include_str!("../../deploy/mailboxen.env.example");
+        let names: Vec<&str> = example
+            .lines()
+            .map(|line| line.trim_start_matches('#'))
+            .filter_map(|line| line.split_once('=').map(|(name, _)| name))
+            .filter(|name| {
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            })
+            .collect();
+        assert!(names.len() > 30, "the example's settings were not found");
+        for name in names {
+            assert!(
+                deploy.contains(&format!("`{name}`")),
+                "{name} is missing from DEPLOY.md"
+            );
+        }
+    }
+
+    #[test]
     fn bad_values_name_their_variable() {
         let cases = [
             ("DATABASE_URL", "oracle://x"),

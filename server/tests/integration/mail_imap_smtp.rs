@@ -128,9 +128,14 @@ async fn messages(db: &DatabaseConnection, id: i32) -> Vec<mail_message::Model> 
 }
 
 /// Syncs until a message is stored (Postfix delivers on its own time), at most 40 tries.
+/// Until the first delivery the folder does not exist: Dovecot creates it then.
 async fn sync_until_stored(state: &AppState, id: i32) -> Vec<mail_message::Model> {
     for _ in 0..40 {
-        sync_now(state, id).await.expect("the sync succeeds");
+        match sync_now(state, id).await {
+            Ok(_) => {}
+            Err(SyncError::MailServer(error)) if error.problem == Problem::FolderMissing => {}
+            Err(error) => panic!("the sync fails: {error:?}"),
+        }
         let stored = messages(&state.db, id).await;
         if !stored.is_empty() {
             return stored;

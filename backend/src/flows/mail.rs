@@ -428,36 +428,8 @@ mod tests {
 
     #[test]
     fn the_test_mail_names_mailbox_and_time() {
-        let mailbox = mailbox::Model {
-            id: 1,
-            name: "Info".into(),
-            email: "info@example.org".into(),
-            only_outgoing: false,
-            incoming_server_type: "ms-oauth".into(),
-            outgoing_server_type: "ms-oauth".into(),
-            imap_host: None,
-            imap_port: None,
-            imap_encryption: None,
-            imap_inbox_prefix: None,
-            smtp_host: None,
-            smtp_port: None,
-            smtp_encryption: None,
-            username: None,
-            password_encrypted: None,
-            email_mark_as_seen: false,
-            is_active: true,
-            is_primary: false,
-            valid: true,
-            login_tries: 0,
-            date_last_fetched: None,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-            version: 1,
-        };
-        let clock = Clock {
-            zone: rules::time::DEFAULT_ZONE,
-            now: rules::time::parse("2026-12-04T17:20:08.289Z").unwrap_or_default(),
-        };
+        let mailbox = a_mailbox();
+        let clock = a_clock();
         let mail = test_mail(&mailbox, "a@example.org", clock, Lang::Nl);
         assert_eq!(mail.to, vec!["a@example.org".to_string()]);
         assert!(mail.subject.contains("Info"), "{}", mail.subject);

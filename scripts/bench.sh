@@ -5,6 +5,8 @@
 # Knobs (defaults as issue 9 states them): BENCH_WRK_SECONDS=10, BENCH_CALLBACKS=1000,
 # BENCH_REFRESH_MAILBOXES=10000, BENCH_SYNC_MESSAGES=100000, BENCH_ATTACHMENT_MESSAGES=100 (row 7).
 # Row 9 runs Debian's nginx with the shipped site (scripts/nginx-conf.sh), installed when missing.
+# Row 10 fetches from the test Dovecot (scripts/mailservers.sh), started here and stopped after.
+# BENCH_IMAP_MESSAGES=5000 (row 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
@@ -26,6 +28,10 @@ say "release bundle: cargo leptos build --release --frontend-only"
 cargo leptos build --release --frontend-only $LEPTOS_BUILD_ARGS >&2
 say "release binaries: server, fake-microsoft, bench"
 cargo build --release -p server -p fake-microsoft -p bench >&2
+
+scripts/mailservers.sh start >&2
+trap 'scripts/mailservers.sh stop >&2' EXIT
+eval "$(scripts/mailservers.sh env)"
 
 BENCH_REPO="$PWD" \
 BENCH_BIN_DIR="$CARGO_TARGET_DIR/release" \

@@ -29,6 +29,8 @@ SUBMISSION_PORT="${SUBMISSION_PORT:-10587}"
 SUBMISSIONS_PORT="${SUBMISSIONS_PORT:-10465}"
 LMTP_PORT="${LMTP_PORT:-10024}"
 AUTH_PORT="${AUTH_PORT:-10025}"
+# IMAP on this address shows an expired certificate (loopback answers all of 127/8).
+EXPIRED_ADDRESS=127.0.0.2
 USERS=(alice bob)
 PASSWORD=geheim
 
@@ -67,6 +69,41 @@ make_certificate() {
   chmod 0644 "$tls/cert.pem" "$tls/ca.pem"
 }
 
+# A certificate of the same CA for 127.0.0.2 that expired in 2021: Dovecot shows it to
+# connections on that address (the expired-certificate test). `openssl x509` of Debian 12
+# cannot set dates in the past; `openssl ca` can.
+make_expired_certificate() {
+  local tls="$DIR/tls" db="$DIR/tls/ca-db"
+  [ -f "$tls/expired.pem" ] && return
+  say "making an expired certificate for $EXPIRED_ADDRESS"
+  mkdir -p "$db"
+  : >"$db/index.txt"
+  echo 1000 >"$db/serial"
+  cat >"$db/ca.cnf" <<EOF
+[ ca ]
+default_ca = test
+[ test ]
+database = $db/index.txt
+new_certs_dir = $db
+serial = $db/serial
+default_md = sha256
+policy = any
+x509_extensions = server
+[ any ]
+commonName = supplied
+[ server ]
+subjectAltName = IP:$EXPIRED_ADDRESS
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+EOF
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=$EXPIRED_ADDRESS" \
+    -keyout "$tls/expired-key.pem" -out "$db/expired.csr" 2>/dev/null
+  openssl ca -batch -notext -config "$db/ca.cnf" -cert "$tls/ca.pem" -keyfile "$tls/ca.key" \
+    -startdate 20200101000000Z -enddate 20210101000000Z \
+    -in "$db/expired.csr" -out "$tls/expired.pem" 2>/dev/null
+  chmod 0644 "$tls/expired.pem"
+}
+
 write_dovecot() {
   local d="$DIR/dovecot" uid gid
   mkdir -p "$d/run" "$d/state" "$DIR/mail"
@@ -85,10 +122,14 @@ base_dir = $d/run
 state_dir = $d/state
 log_path = $d/dovecot.log
 protocols = imap lmtp
-listen = 127.0.0.1
+listen = 127.0.0.1, $EXPIRED_ADDRESS
 ssl = yes
 ssl_cert = <$DIR/tls/cert.pem
 ssl_key = <$DIR/tls/key.pem
+local $EXPIRED_ADDRESS {
+  ssl_cert = <$DIR/tls/expired.pem
+  ssl_key = <$DIR/tls/expired-key.pem
+}
 $dh
 # The tests also try a connection without encryption (the form offers it).
 disable_plaintext_auth = no
@@ -220,6 +261,13 @@ EOF
 start() {
   install_packages
   make_certificate
+  make_expired_certificate
+  # A running instance with another configuration (an older version of this script) is
+  # restarted with this one.
+  if dovecot_running && ! config_current dovecot; then
+    say "Dovecot's configuration changed: restarting it"
+    stop_dovecot
+  fi
   if ! dovecot_running; then
     write_dovecot
     say "starting Dovecot (IMAP $IMAPS_PORT TLS, $IMAP_PORT STARTTLS)"
@@ -243,11 +291,26 @@ stop() {
     postfix -c "$DIR/postfix" stop >/dev/null 2>&1 || true
     for _ in $(seq 1 40); do postfix_running || break; sleep 0.25; done
   fi
+  stop_dovecot
+}
+
+stop_dovecot() {
   if dovecot_running; then
     say "stopping Dovecot"
     kill "$(cat "$DIR/dovecot/run/master.pid")" 2>/dev/null || true
     for _ in $(seq 1 40); do dovecot_running || break; sleep 0.25; done
   fi
+}
+
+# Whether the running instance's configuration is the one this script writes now.
+config_current() {
+  local file="$DIR/$1/$1.conf"
+  [ -f "$file" ] || return 1
+  cp "$file" "$file.running"
+  "write_$1"
+  if cmp -s "$file" "$file.running"; then rm -f "$file.running"; return 0; fi
+  rm -f "$file.running"
+  return 1
 }
 
 # What the tests read to find the servers (sourced by scripts/test.sh).
@@ -259,6 +322,7 @@ export TEST_IMAP_PORT=$IMAP_PORT
 export TEST_SUBMISSION_PORT=$SUBMISSION_PORT
 export TEST_SUBMISSIONS_PORT=$SUBMISSIONS_PORT
 export TEST_MAIL_CA_FILE=$DIR/tls/ca.pem
+export TEST_MAIL_EXPIRED_HOST=$EXPIRED_ADDRESS
 EOF
 }
 

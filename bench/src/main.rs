@@ -1,4 +1,5 @@
-//! `make bench`: the numbers of issue 9 (rows 7 and 8 of issue 21, row 9 of issue 20), each beside a reference measured in the same run
+//! `make bench`: the numbers of issue 9 (rows 7 and 8 of issue 21, row 9 of issue 20, row 10
+//! of issue 23), each beside a reference measured in the same run
 //! (absolute times on shared machines are noise; ratios are not). Prints one table; a run of
 //! every row also writes it into `bench/RESULTS.md` and `README.md` between
 //! `<!-- bench:start -->` and `<!-- bench:end -->`.
@@ -46,10 +47,12 @@ pub struct Settings {
     pub sync_messages: usize,
     /// Messages with a 30 MiB attachment to sync (row 7).
     pub attachment_messages: usize,
+    /// Messages in the Dovecot folder an IMAP mailbox fetches (row 10).
+    pub imap_messages: usize,
 }
 
 /// Every row `make bench` runs without `ROWS`.
-const ALL_ROWS: &[u8] = &[1, 2, 3, 4, 5, 6, 7, 8, 9];
+const ALL_ROWS: &[u8] = &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Result<T> = std::result::Result<T, Error>;
@@ -88,6 +91,7 @@ impl Settings {
             refresh_mailboxes: env_number("BENCH_REFRESH_MAILBOXES", 10_000),
             sync_messages: env_number("BENCH_SYNC_MESSAGES", 100_000),
             attachment_messages: env_number("BENCH_ATTACHMENT_MESSAGES", 100),
+            imap_messages: env_number("BENCH_IMAP_MESSAGES", 5_000),
         }
     }
 
@@ -206,6 +210,14 @@ async fn run(settings: &Settings) -> Vec<Row> {
             rows::nginx::run(settings)
                 .await
                 .unwrap_or_else(|error| Row::failed(rows::nginx::NAME, error)),
+        );
+    }
+    if settings.wants(10) {
+        progress("row 10: IMAP fetch throughput");
+        rows.push(
+            rows::imap::run(settings)
+                .await
+                .unwrap_or_else(|error| Row::failed(rows::imap::NAME, error)),
         );
     }
     rows.sort_by_key(|row| row.number);

@@ -3,13 +3,13 @@
 //! whose incoming type is IMAP). The folder (inbox prefix, or INBOX) is read from the UID
 //! after the last one stored, under the folder's `UIDVALIDITY` (`mail_imap_states`); when
 //! that changed, the folder is read again and what is stored already (by Message-ID) is
-//! skipped. Messages are fetched one by one (`BODY.PEEK[]`, or `BODY[]` when the mailbox
-//! marks mail read on the server), stored like a Graph page — a message with attachments on
-//! its own — and the position saved after each batch; a sync that stops half-way fetches
+//! skipped. Messages are fetched in batches (`BODY.PEEK[]`, or `BODY[]` when the mailbox
+//! marks mail read on the server; small ones several to a command), stored like a Graph
+//! page — a message with attachments on its own — and the position saved after each batch; a sync that stops half-way fetches
 //! the rest next time, and the key `imap:{folder}:{uidvalidity}:{uid}` keeps what is stored
 //! from being stored twice.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
@@ -127,24 +127,23 @@ pub async fn fetch(
         left: settings.attachment_run_budget_bytes,
     };
     for batch in uids.chunks(BATCH) {
+        let mut fetched = fetch_batch(
+            &mut session,
+            imap,
+            target,
+            settings,
+            validity,
+            batch,
+            &mut run,
+        )
+        .await?;
         let mut page = Vec::new();
         let mut quarantined = Vec::new();
         for &uid in batch {
-            let key = format!("imap:{}:{validity}:{uid}", imap.folder);
-            match fetch_one(
-                &mut session,
-                imap,
-                target,
-                settings,
-                uid,
-                key.clone(),
-                &mut run,
-            )
-            .await?
-            {
+            match fetched.remove(&uid) {
                 Some(new) => page.push(new),
                 None => quarantined.push(Quarantined {
-                    graph_id: key,
+                    graph_id: key_of(&imap.folder, validity, uid),
                     subject: None,
                     reason: Reason::Gone,
                     detail: Some(format!("UID {uid} was gone when fetched")),
@@ -203,40 +202,145 @@ async fn new_uids(
     Ok(uids)
 }
 
-/// Fetches and parses one message; None when the server no longer has it.
-async fn fetch_one(
+/// The key a message of `folder` is stored under: unique per folder generation and UID.
+fn key_of(folder: &str, validity: i64, uid: u32) -> String {
+    format!("imap:{folder}:{validity}:{uid}")
+}
+
+/// How many bytes of messages one `UID FETCH` may ask for: small messages share a command
+/// (one round trip for many), a large one has its own, so the step timeout is per message
+/// rather than per batch of big ones.
+const FETCH_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Fetches and parses the messages of `batch`, by UID; a UID the server no longer has is
+/// missing from the answer. Sizes are asked first, for the whole batch in one command; the
+/// messages then in groups of at most [`FETCH_BYTES`], each parsed as it arrives, so only
+/// one raw message is held at a time.
+async fn fetch_batch(
     session: &mut ImapSession,
     imap: &ImapTarget,
     target: &Target,
     settings: &MailSettings,
-    uid: u32,
-    key: String,
+    validity: i64,
+    batch: &[u32],
     run: &mut RunBudget,
-) -> Result<Option<NewMessage>, SyncError> {
-    let (host, port) = (imap.endpoint.host.as_str(), imap.endpoint.port);
-    let sized = collect(host, port, session, uid, "(UID RFC822.SIZE)").await?;
-    let Some(size) = sized.and_then(|f| f.size) else {
-        return Ok(None);
-    };
+) -> Result<BTreeMap<u32, NewMessage>, SyncError> {
+    let sizes = sizes(session, imap, batch).await?;
     let limit = whole_message_limit(settings.attachment_message_budget_bytes);
-    let body = if target.mark_as_read {
-        "BODY[]"
-    } else {
-        "BODY.PEEK[]"
+    let mut found = BTreeMap::new();
+    for group in groups(batch, &sizes, limit) {
+        let too_large = group.too_large;
+        let (body, header) = if target.mark_as_read {
+            ("BODY[]", "BODY[HEADER]")
+        } else {
+            ("BODY.PEEK[]", "BODY.PEEK[HEADER]")
+        };
+        let query = format!(
+            "(UID FLAGS INTERNALDATE {})",
+            if too_large { header } else { body }
+        );
+        let wanted: HashSet<u32> = group.uids.iter().copied().collect();
+        let (host, port) = (imap.endpoint.host.as_str(), imap.endpoint.port);
+        let fetch = async {
+            let mut stream = session.uid_fetch(uid_set(&group.uids), &query).await?;
+            while let Some(fetched) = stream.try_next().await? {
+                // Other answers (a flag changed elsewhere) may arrive in between.
+                let Some(uid) = fetched.uid.filter(|uid| wanted.contains(uid)) else {
+                    continue;
+                };
+                let size = sizes.get(&uid).copied().unwrap_or_default();
+                let key = key_of(&imap.folder, validity, uid);
+                let new = parse(&fetched, key, target, settings, size, too_large, run);
+                found.insert(uid, new);
+            }
+            Ok(())
+        };
+        step(host, port, fetch)
+            .await
+            .map_err(|refused| refused.or(Problem::Protocol, "UID FETCH"))?;
+    }
+    Ok(found)
+}
+
+/// UIDs fetched in one command: whole messages up to [`FETCH_BYTES`] together, or one
+/// message too large to fetch whole (its header only).
+struct Group {
+    uids: Vec<u32>,
+    too_large: bool,
+}
+
+fn groups(batch: &[u32], sizes: &HashMap<u32, u32>, limit: u64) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut bytes = 0u64;
+    for &uid in batch {
+        let Some(&size) = sizes.get(&uid) else {
+            continue;
+        };
+        let size = u64::from(size);
+        if size > limit {
+            groups.push(Group {
+                uids: vec![uid],
+                too_large: true,
+            });
+            continue;
+        }
+        match groups.last_mut() {
+            Some(group) if !group.too_large && bytes + size <= FETCH_BYTES => {
+                group.uids.push(uid);
+                bytes += size;
+            }
+            _ => {
+                groups.push(Group {
+                    uids: vec![uid],
+                    too_large: false,
+                });
+                bytes = size;
+            }
+        }
+    }
+    groups
+}
+
+/// `1,5,7`: the UIDs of one command.
+fn uid_set(uids: &[u32]) -> String {
+    uids.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `UID FETCH (UID RFC822.SIZE)` for the batch: the size of each message the server has.
+async fn sizes(
+    session: &mut ImapSession,
+    imap: &ImapTarget,
+    batch: &[u32],
+) -> Result<HashMap<u32, u32>, MailServerError> {
+    let (host, port) = (imap.endpoint.host.as_str(), imap.endpoint.port);
+    let fetch = async {
+        let stream = session
+            .uid_fetch(uid_set(batch), "(UID RFC822.SIZE)")
+            .await?;
+        let all: Vec<async_imap::types::Fetch> = stream.try_collect().await?;
+        Ok(all
+            .into_iter()
+            .filter_map(|f| Some((f.uid?, f.size?)))
+            .collect())
     };
-    let header = if target.mark_as_read {
-        "BODY[HEADER]"
-    } else {
-        "BODY.PEEK[HEADER]"
-    };
-    let too_large = u64::from(size) > limit;
-    let query = format!(
-        "(UID FLAGS INTERNALDATE {})",
-        if too_large { header } else { body }
-    );
-    let Some(fetched) = collect(host, port, session, uid, &query).await? else {
-        return Ok(None);
-    };
+    step(host, port, fetch)
+        .await
+        .map_err(|refused| refused.or(Problem::Protocol, "UID FETCH"))
+}
+
+/// One fetched message as it is stored (the header only of one too large to fetch whole).
+fn parse(
+    fetched: &async_imap::types::Fetch,
+    key: String,
+    target: &Target,
+    settings: &MailSettings,
+    size: u32,
+    too_large: bool,
+    run: &mut RunBudget,
+) -> NewMessage {
     let envelope = Envelope {
         key,
         internal_date: fetched.internal_date().map(|d| d.with_timezone(&Utc)),
@@ -260,34 +364,16 @@ async fn fetch_one(
     }
     let mut message = message;
     message.has_attachments = !attachments.is_empty();
-    Ok(Some(NewMessage {
+    NewMessage {
         message,
         attachments,
-    }))
+    }
 }
 
 /// The largest message fetched whole: its attachments within the message budget, in
 /// base64 (4/3), and room for the text.
 fn whole_message_limit(message_budget: u64) -> u64 {
     message_budget.saturating_mul(4) / 3 + 2 * 1024 * 1024
-}
-
-/// `UID FETCH uid query`: the answer for that UID, if the server has it.
-async fn collect(
-    host: &str,
-    port: u16,
-    session: &mut ImapSession,
-    uid: u32,
-    query: &str,
-) -> Result<Option<async_imap::types::Fetch>, MailServerError> {
-    let fetch = async {
-        let stream = session.uid_fetch(uid.to_string(), query).await?;
-        let all: Vec<async_imap::types::Fetch> = stream.try_collect().await?;
-        Ok(all.into_iter().find(|f| f.uid == Some(uid)))
-    };
-    step(host, port, fetch)
-        .await
-        .map_err(|refused| refused.or(Problem::Protocol, "UID FETCH"))
 }
 
 /// Leaves out what is stored already: by key, and after a changed `UIDVALIDITY` also by
@@ -391,4 +477,54 @@ async fn save_position(
         .exec_without_returning(&state.db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grouped(sizes: &[(u32, u32)], limit: u64) -> Vec<(Vec<u32>, bool)> {
+        let batch: Vec<u32> = sizes.iter().map(|(uid, _)| *uid).collect();
+        let known: HashMap<u32, u32> = sizes.iter().copied().filter(|(_, s)| *s > 0).collect();
+        groups(&batch, &known, limit)
+            .into_iter()
+            .map(|group| (group.uids, group.too_large))
+            .collect()
+    }
+
+    #[test]
+    fn small_messages_share_a_command_until_the_byte_limit() {
+        let mib = 1024 * 1024;
+        let groups = grouped(
+            &[(1, mib), (2, mib), (3, 2 * mib), (4, 1), (5, 10)],
+            50 * 1024 * 1024,
+        );
+        assert_eq!(groups, [(vec![1, 2, 3], false), (vec![4, 5], false)]);
+    }
+
+    #[test]
+    fn a_message_too_large_is_fetched_alone_and_headers_only() {
+        let groups = grouped(&[(1, 10), (2, 900), (3, 20), (4, 30)], 500);
+        assert_eq!(
+            groups,
+            [(vec![1], false), (vec![2], true), (vec![3, 4], false)]
+        );
+    }
+
+    #[test]
+    fn a_uid_without_a_size_is_gone_and_not_asked_for() {
+        assert_eq!(
+            grouped(&[(1, 10), (2, 0), (3, 10)], 500),
+            [(vec![1, 3], false)]
+        );
+    }
+
+    #[test]
+    fn one_message_larger_than_a_command_still_gets_one() {
+        let big = 5 * 1024 * 1024;
+        assert_eq!(
+            grouped(&[(1, big), (2, big)], 50 * 1024 * 1024),
+            [(vec![1], false), (vec![2], false)]
+        );
+    }
 }

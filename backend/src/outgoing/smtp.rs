@@ -9,13 +9,15 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::rustls;
 
 use super::message::{OutgoingBody, OutgoingMail};
 use super::SendError;
 use crate::cipher::SecretColumn;
 use crate::entities::mailbox;
-use crate::mailserver::{Endpoint, MailServerError, Problem, TlsRoots};
+use crate::mailserver::tls::connect_tcp;
+use crate::mailserver::{Endpoint, MailServerError, Problem, TlsRoots, GREETING_TIMEOUT};
 use crate::AppState;
 use rules::validation::Encryption;
 
@@ -111,6 +113,39 @@ fn transport(
     )
 }
 
+/// Without TLS from the first byte, the server must greet first. A port that expects TLS
+/// from the first byte (465) says nothing and waits for our handshake, which lettre would
+/// notice only when its timeout for the whole session ends; a short connection of our own
+/// reads the first bytes and names the mistake within [`GREETING_TIMEOUT`].
+async fn expect_greeting(endpoint: &Endpoint) -> Result<(), MailServerError> {
+    if endpoint.encryption == Some(Encryption::Ssl) {
+        return Ok(());
+    }
+    let (host, port) = (endpoint.host.as_str(), endpoint.port);
+    let mut tcp = connect_tcp(host, port).await?;
+    let mut first = [0u8; 64];
+    match tokio::time::timeout(GREETING_TIMEOUT, tcp.read(&mut first)).await {
+        Ok(Ok(read)) if read > 0 => {
+            // Said goodbye, so the server logs a quit and not a lost connection.
+            let _ = tokio::time::timeout(GREETING_TIMEOUT, tcp.write_all(b"QUIT\r\n")).await;
+            Ok(())
+        }
+        Ok(Ok(_)) => Err(MailServerError::new(
+            Problem::Protocol,
+            format!("{host}:{port} closed the connection without a greeting"),
+        )),
+        Ok(Err(error)) => Err(MailServerError::io(&error, host, port)),
+        Err(_) => Err(tls_expected(port)),
+    }
+}
+
+fn tls_expected(port: u16) -> MailServerError {
+    MailServerError::new(
+        Problem::TlsExpected,
+        format!("port {port} expects TLS from the first byte (SSL), not STARTTLS or none"),
+    )
+}
+
 /// Sends `mail` from the account's address.
 pub async fn send(
     account: &SmtpAccount,
@@ -118,6 +153,9 @@ pub async fn send(
     mail: &OutgoingMail,
 ) -> Result<(), SendError> {
     let message = build(account, mail)?;
+    expect_greeting(&account.endpoint)
+        .await
+        .map_err(SendError::MailServer)?;
     let transport = transport(account, roots).map_err(SendError::MailServer)?;
     transport
         .send(message)
@@ -128,6 +166,7 @@ pub async fn send(
 
 /// Connects and logs in without sending: "Test verbinding".
 pub async fn check(account: &SmtpAccount, roots: &TlsRoots) -> Result<(), MailServerError> {
+    expect_greeting(&account.endpoint).await?;
     let transport = transport(account, roots)?;
     match transport.test_connection().await {
         Ok(true) => Ok(()),
@@ -199,10 +238,7 @@ fn classify(error: &lettre::transport::smtp::Error, endpoint: &Endpoint) -> Mail
     if error.is_timeout() {
         return match endpoint.encryption {
             // Silence where a greeting belongs: the port waits for a TLS handshake.
-            Some(Encryption::Tls) | None => MailServerError::new(
-                Problem::TlsExpected,
-                format!("port {port} expects TLS from the first byte (SSL), not STARTTLS or none"),
-            ),
+            Some(Encryption::Tls) | None => tls_expected(port),
             Some(Encryption::Ssl) => {
                 MailServerError::new(Problem::Timeout, format!("{host}:{port}: {error}"))
             }

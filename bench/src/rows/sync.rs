@@ -28,7 +28,7 @@ pub const NAME: (u8, &str, &str) = (
     "ratio ≥ 0.5, RSS < 150 MB",
 );
 
-/// The bench's own PostgreSQL database, dropped and created for every run.
+/// The bench's own PostgreSQL database, dropped and created for every run (rows 5 and 10).
 const POSTGRES_DATABASE: &str = "mailboxen_bench";
 /// Messages are dated within the last days; the first sync looks back this far.
 pub const LOOK_BACK_DAYS: i64 = 30;
@@ -204,7 +204,7 @@ async fn download(state: &AppState, mailbox_id: i32) -> Result<usize> {
 }
 
 /// A fresh, migrated PostgreSQL database next to the tests' (`TEST_POSTGRES_URL`'s server).
-async fn fresh_postgres() -> Result<(DatabaseConnection, String)> {
+pub async fn fresh_postgres() -> Result<(DatabaseConnection, String)> {
     let tests = std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/mailboxen_test".into());
     let server = tests

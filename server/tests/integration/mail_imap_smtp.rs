@@ -1,9 +1,10 @@
 //! IMAP and SMTP mailboxes against real servers (issue 23): Dovecot and Postfix on loopback,
 //! started by `scripts/mailservers.sh` (`make test` does; its `env` command prints the
 //! variables read here). A message sent over SMTP through the app is fetched over IMAP by
-//! the app; wrong password, wrong port/encryption pair, a certificate for another name, a
-//! missing folder, a changed `UIDVALIDITY`, a 25 MB attachment and a malformed message each
-//! give their named outcome and lose nothing.
+//! the app; wrong password, wrong port/encryption pair (IMAP and SMTP), a certificate for
+//! another name or expired, a missing folder or one removed after a fetch, a changed
+//! `UIDVALIDITY`, a 25 MB attachment and a malformed message each give their named outcome
+//! and lose nothing.
 //!
 //! Without the servers these tests say so and pass, except under `REQUIRE_ALL_DATABASES=1`
 //! or in CI, where a missing server fails them.
@@ -31,6 +32,9 @@ struct Servers {
     imaps: u16,
     imap: u16,
     submission: u16,
+    submissions: u16,
+    /// An address where Dovecot shows a certificate that expired in 2021.
+    expired_host: String,
     roots: TlsRoots,
 }
 
@@ -45,6 +49,8 @@ fn servers() -> Option<Servers> {
             imaps: port("TEST_IMAPS_PORT")?,
             imap: port("TEST_IMAP_PORT")?,
             submission: port("TEST_SUBMISSION_PORT")?,
+            submissions: port("TEST_SUBMISSIONS_PORT")?,
+            expired_host: std::env::var("TEST_MAIL_EXPIRED_HOST").ok()?,
             roots: TlsRoots::from_pem_file(&std::env::var("TEST_MAIL_CA_FILE").ok()?).ok()?,
         })
     })();
@@ -157,7 +163,9 @@ on_every_database!(
     wrong_password_is_named,
     wrong_port_encryption_pairs_are_named,
     a_certificate_for_another_name_is_named,
+    an_expired_certificate_is_named,
     a_missing_folder_is_named,
+    a_folder_removed_after_a_fetch_keeps_its_mail,
     a_changed_uidvalidity_refetches_without_duplicates,
     a_large_attachment_is_listed_and_the_message_kept,
     a_malformed_message_is_kept,
@@ -217,6 +225,8 @@ async fn wrong_password_is_named(db: DatabaseConnection) {
 }
 
 async fn wrong_port_encryption_pairs_are_named(db: DatabaseConnection) {
+    // No test asserts on time; STARTTLS on a TLS port is named after a short wait for the
+    // greeting (5 s), not after a session's timeout.
     // STARTTLS on the port that expects TLS from the first byte.
     let Some(s) = setup(db.clone(), |f, _| f.set("imap_encryption", "tls")).await else {
         return;
@@ -225,7 +235,7 @@ async fn wrong_port_encryption_pairs_are_named(db: DatabaseConnection) {
     assert_eq!(problem, Problem::TlsExpected, "{detail}");
     assert!(detail.contains(&s.servers.imaps.to_string()), "{detail}");
     // SSL on the port that speaks plain text first.
-    let Some(s) = setup(db, |f, servers| {
+    let Some(s) = setup(db.clone(), |f, servers| {
         f.set("imap_port", &servers.imap.to_string())
     })
     .await
@@ -234,6 +244,28 @@ async fn wrong_port_encryption_pairs_are_named(db: DatabaseConnection) {
     };
     let (problem, detail) = problem_of(sync_now(&s.state, s.id).await);
     assert_eq!(problem, Problem::NotTls, "{detail}");
+    // The same two mistakes on the SMTP side, for "Stuur testmail" and "Test verbinding".
+    let smtp_problem = |s: Setup| async move {
+        let sent = backend::flows::mail::send_test(&s.state, s.id, "", Lang::Nl)
+            .await
+            .unwrap();
+        match sent {
+            TestMailOutcome::Failed { problem } => problem.code,
+            other => panic!("expected a named failure, got {other:?}"),
+        }
+    };
+    let Some(s) = setup(db.clone(), |f, servers| {
+        f.set("smtp_port", &servers.submissions.to_string())
+    })
+    .await
+    else {
+        return;
+    };
+    assert_eq!(smtp_problem(s).await, "mail_tls_expected");
+    let Some(s) = setup(db, |f, _| f.set("smtp_encryption", "ssl")).await else {
+        return;
+    };
+    assert_eq!(smtp_problem(s).await, "mail_not_tls");
 }
 
 async fn a_certificate_for_another_name_is_named(db: DatabaseConnection) {
@@ -246,6 +278,42 @@ async fn a_certificate_for_another_name_is_named(db: DatabaseConnection) {
         detail.contains("localhost") && detail.contains("127.0.0.1"),
         "{detail}"
     );
+}
+
+async fn an_expired_certificate_is_named(db: DatabaseConnection) {
+    let Some(s) = setup(db, |f, servers| f.set("imap_host", &servers.expired_host)).await else {
+        return;
+    };
+    let (problem, detail) = problem_of(sync_now(&s.state, s.id).await);
+    assert_eq!(problem, Problem::CertificateExpired, "{detail}");
+    assert!(detail.contains(&s.servers.expired_host), "{detail}");
+    assert!(messages(&s.state.db, s.id).await.is_empty());
+}
+
+async fn a_folder_removed_after_a_fetch_keeps_its_mail(db: DatabaseConnection) {
+    let Some(s) = setup(db, |f, _| f).await else {
+        return;
+    };
+    let mut session = session(&s.servers, &s.folder).await;
+    session
+        .append(&s.folder, None, None, plain_message(1))
+        .await
+        .unwrap();
+    assert_eq!(sync_now(&s.state, s.id).await.unwrap().new_messages, 1);
+    session.select("INBOX").await.unwrap();
+    session.delete(&s.folder).await.unwrap();
+    let (problem, detail) = problem_of(sync_now(&s.state, s.id).await);
+    assert_eq!(problem, Problem::FolderMissing, "{detail}");
+    assert!(detail.contains(&s.folder), "{detail}");
+    let kept = messages(&s.state.db, s.id).await;
+    assert_eq!(kept.len(), 1, "what was fetched stays");
+    assert_eq!(kept[0].subject, "Bericht 1");
+    let row = mail_sync_state::Entity::find_by_id(s.id)
+        .one(&s.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.last_error_code.as_deref(), Some("mail_folder_missing"));
 }
 
 async fn a_missing_folder_is_named(db: DatabaseConnection) {

@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use backend::entities::{audit_log, mailbox, mailbox_microsoft_settings as settings};
-use fake_microsoft::SignInBrowser;
 use http::StatusCode;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -73,13 +72,7 @@ async fn signing_in_without_object_id_stores_the_oid(db: DatabaseConnection) {
         "saved without an Object ID"
     );
     let version = version_of(&db, id).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, INFO, INFO_PASSWORD).await;
     let answer = callback(&router, &back).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     assert_eq!(
@@ -103,20 +96,8 @@ async fn signing_in_without_object_id_stores_the_oid(db: DatabaseConnection) {
     assert!(html.contains(INFO_ID));
     // A second sign-in now checks the stored Object ID, as for any mailbox.
     let url = start_sign_in(&router, id).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        LEDEN,
-        LEDEN_PASSWORD,
-    )
-    .await;
-    let answer = callback(&router, &back).await;
-    assert_eq!(answer.status, StatusCode::FORBIDDEN);
-    assert!(
-        answer.body.contains("data-code=\"CB10\""),
-        "{}",
-        answer.body
-    );
+    let back = signed_in_as(&url, LEDEN, LEDEN_PASSWORD).await;
+    refused_at_callback(&router, &back, "CB10").await;
     assert_eq!(last_attempt(&db).await.outcome, "wrong_account");
 }
 
@@ -125,20 +106,8 @@ async fn another_account_is_refused_by_address_and_nothing_stored(db: DatabaseCo
     let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, "")).await;
     let version = version_of(&db, id).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        LEDEN,
-        LEDEN_PASSWORD,
-    )
-    .await;
-    let answer = callback(&router, &back).await;
-    assert_eq!(answer.status, StatusCode::FORBIDDEN);
-    assert!(
-        answer.body.contains("data-code=\"CB13\""),
-        "{}",
-        answer.body
-    );
+    let back = signed_in_as(&url, LEDEN, LEDEN_PASSWORD).await;
+    let answer = refused_at_callback(&router, &back, "CB13").await;
     assert!(answer.body.contains("data-testid=\"wrong-address\""));
     assert!(
         answer.body.contains(LEDEN) && answer.body.contains(INFO),
@@ -162,13 +131,7 @@ async fn another_account_is_refused_by_address_and_nothing_stored(db: DatabaseCo
     assert!(html.contains(LEDEN));
     // The right account still connects afterwards.
     let url = start_sign_in(&router, id).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, INFO, INFO_PASSWORD).await;
     assert_eq!(callback(&router, &back).await.status, StatusCode::SEE_OTHER);
     assert_eq!(object_id_of(&db, id).await, INFO_ID);
 }
@@ -178,33 +141,15 @@ async fn with_an_object_id_nothing_changes(db: DatabaseConnection) {
     let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
     let version = version_of(&db, id).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, INFO, INFO_PASSWORD).await;
     assert_eq!(callback(&router, &back).await.status, StatusCode::SEE_OTHER);
     assert_eq!(object_id_of(&db, id).await, INFO_ID);
     assert_eq!(version_of(&db, id).await, version, "nothing learned");
     assert_eq!(connected_audit(&db, id).await, [""]);
     // Another account with the mailbox's Object ID set: the Object ID decides (CB10).
     let (other, url) = save_new(&router, &demo_fields(LEDEN, LEDEN_ID)).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
-    let answer = callback(&router, &back).await;
-    assert_eq!(answer.status, StatusCode::FORBIDDEN);
-    assert!(
-        answer.body.contains("data-code=\"CB10\""),
-        "{}",
-        answer.body
-    );
+    let back = signed_in_as(&url, INFO, INFO_PASSWORD).await;
+    refused_at_callback(&router, &back, "CB10").await;
     assert_eq!(last_attempt(&db).await.outcome, "wrong_account");
     assert!(tokens_of(&db, other).await.is_none());
     assert_eq!(object_id_of(&db, other).await, LEDEN_ID);

@@ -21,13 +21,7 @@ async fn another_account_is_refused_and_both_are_named(db: DatabaseConnection) {
     let fake = fake().await;
     let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        LEDEN,
-        LEDEN_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, LEDEN, LEDEN_PASSWORD).await;
     let answer = callback(&router, &back).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
     assert!(
@@ -79,13 +73,7 @@ async fn a_code_redeemed_elsewhere_is_recorded_with_its_code(db: DatabaseConnect
     let fake = fake().await;
     let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, INFO, INFO_PASSWORD).await;
     redeem_first(&fake, &db, &back).await;
     let answer = callback(&router, &back).await;
     assert_eq!(answer.status, StatusCode::BAD_GATEWAY);
@@ -142,13 +130,7 @@ async fn a_double_callback_redeems_the_code_once(db: DatabaseConnection) {
     let fake = fake().await;
     let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, INFO, INFO_PASSWORD).await;
     let (a, b) = tokio::join!(callback(&router, &back), callback(&router, &back));
     let mut statuses = [a.status, b.status];
     statuses.sort();
@@ -166,13 +148,7 @@ async fn expired_and_unknown_states_are_refused(db: DatabaseConnection) {
     let fake = fake().await;
     let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (_, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, INFO, INFO_PASSWORD).await;
     let unknown = callback(
         &router,
         "/api/oauth/ms-azure/callback?code=x&state=onbekend",
@@ -201,13 +177,7 @@ async fn a_pkce_mismatch_is_recorded(db: DatabaseConnection) {
     let fake = fake().await;
     let router = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (_, url) = save_new(&router, &demo_fields(INFO, INFO_ID)).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, INFO, INFO_PASSWORD).await;
     let other = test_cipher()
         .encrypt(
             "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",

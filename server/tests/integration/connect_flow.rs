@@ -131,13 +131,7 @@ async fn another_instance_completes_the_callback(db: DatabaseConnection) {
     let first = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let second = router_of(state_with(db.clone(), &fake, Duration::from_secs(5))).await;
     let (id, url) = save_new(&first, &demo_fields(INFO, INFO_ID)).await;
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, INFO, INFO_PASSWORD).await;
     let answer = callback(&second, &back).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     assert!(tokens_of(&db, id).await.is_some());
@@ -152,13 +146,7 @@ async fn a_domain_tenant_is_resolved_through_discovery(db: DatabaseConnection) {
         url.contains(&format!("/{DOMAIN}/oauth2/v2.0/authorize?")),
         "{url}"
     );
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        INFO,
-        INFO_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, INFO, INFO_PASSWORD).await;
     let answer = callback(&router, &back).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     assert!(tokens_of(&db, id).await.is_some());
@@ -208,13 +196,7 @@ async fn the_buttons_start_with_their_prompt_and_admin_consent_uses_the_same_cal
         params(&url)["scope"],
         "https://graph.microsoft.com/.default"
     );
-    let back = sign_in(
-        &mut SignInBrowser::new().unwrap(),
-        &url,
-        ADMIN,
-        ADMIN_PASSWORD,
-    )
-    .await;
+    let back = signed_in_as(&url, ADMIN, ADMIN_PASSWORD).await;
     assert!(back.contains("admin_consent=True"), "{back}");
     let answer = callback(&router, &back).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);

@@ -118,6 +118,25 @@ pub async fn sign_in(
     }
 }
 
+/// [`sign_in`] in a browser of its own, with no Microsoft session yet: where Microsoft
+/// sends it back (path+query).
+pub async fn signed_in_as(authorize_url: &str, upn: &str, password: &str) -> String {
+    let mut browser = SignInBrowser::new().expect("a sign-in browser");
+    sign_in(&mut browser, authorize_url, upn, password).await
+}
+
+/// The callback `back` answered 403 with `code` (`CB10`, `CB13`) on its page.
+pub async fn refused_at_callback(router: &Router, back: &str, code: &str) -> Callback {
+    let answer = callback(router, back).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.body);
+    assert!(
+        answer.body.contains(&format!("data-code=\"{code}\"")),
+        "{}",
+        answer.body
+    );
+    answer
+}
+
 /// A callback's answer.
 #[derive(Debug)]
 pub struct Callback {

@@ -23,7 +23,7 @@ use secrecy::SecretString;
 use crate::mailbox_form_fixtures::{create, imap_smtp_fields};
 use crate::on_every_database;
 use crate::support::microsoft::router_of;
-use crate::support::test_state;
+use crate::support::{get, test_state};
 
 /// The test servers, as `scripts/mailservers.sh env` names them.
 #[derive(Clone, Debug)]
@@ -74,6 +74,7 @@ fn folder() -> String {
 
 struct Setup {
     state: AppState,
+    router: axum::Router,
     id: i32,
     servers: Servers,
     folder: String,
@@ -104,6 +105,7 @@ async fn setup(
     let id = create(&router, &change(fields, &servers)).await;
     Some(Setup {
         state,
+        router,
         id,
         servers,
         folder,
@@ -496,4 +498,12 @@ async fn test_connection_checks_imap_and_smtp(db: DatabaseConnection) {
             && entry.error.as_deref() == Some("mail_login_refused")),
         "{history:?}"
     );
+    // And on the mailbox's page.
+    let (status, html) = get(&s.router, &format!("/instellingen/mailboxen/{}", s.id)).await;
+    assert_eq!(status, http::StatusCode::OK);
+    let history = html
+        .split("data-testid=\"history\"")
+        .nth(1)
+        .expect("the page shows the history");
+    assert!(history.contains("mail_login_refused"), "{history}");
 }

@@ -57,11 +57,12 @@ pub fn MailboxPage() -> impl IntoView {
                             <PageShell title=Msg::Form(title) crumb=Msg::Form(title)>
                                 {
                                     let id = data.id;
-                                    let connected_kind = data.connection.is_some();
+                                    // Every saved mailbox: an IMAP mailbox's "Test verbinding"
+                                    // runs and a switched mailbox's past stay visible.
                                     view! {
                                         <editor::MailboxPageBody data/>
                                         {id.map(|_| view! { <MailSection status=mail/> }.into_any())}
-                                        {id.filter(|_| connected_kind).map(|id| view! {
+                                        {id.map(|id| view! {
                                             <history::History id entries=history/>
                                         })}
                                         {id.map(|_| view! { <audit::AuditLog entries=audit/> })}

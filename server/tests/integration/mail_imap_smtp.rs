@@ -1,8 +1,9 @@
 //! IMAP and SMTP mailboxes against real servers (issue 23): Dovecot and Postfix on loopback,
 //! started by `scripts/mailservers.sh` (`make test` does; its `env` command prints the
 //! variables read here). A message sent over SMTP through the app is fetched over IMAP by
-//! the app; wrong password, wrong port/encryption pair (IMAP and SMTP), a certificate for
-//! another name or expired, a missing folder or one removed after a fetch, a changed
+//! the app (over STARTTLS and over TLS from the first byte, marked read on the server when
+//! the mailbox asks); an unknown host, a closed port, a wrong password, a wrong
+//! port/encryption pair (IMAP and SMTP), a certificate for another name or expired, a missing folder or one removed after a fetch, a changed
 //! `UIDVALIDITY`, a 25 MB attachment and a malformed message each give their named outcome
 //! and lose nothing.
 //!
@@ -162,6 +163,8 @@ fn problem_of(result: Result<backend::mail::SyncReport, SyncError>) -> (Problem,
 
 on_every_database!(
     sent_over_smtp_fetched_over_imap,
+    sent_over_implicit_tls_and_marked_read_when_asked,
+    an_unknown_host_and_a_closed_port_are_named,
     wrong_password_is_named,
     wrong_port_encryption_pairs_are_named,
     a_certificate_for_another_name_is_named,
@@ -201,6 +204,48 @@ async fn sent_over_smtp_fetched_over_imap(db: DatabaseConnection) {
     session.select(&s.folder).await.unwrap();
     let unseen = session.uid_search("UNSEEN").await.unwrap();
     assert_eq!(unseen.len(), 1, "the message stays unread on the server");
+}
+
+async fn sent_over_implicit_tls_and_marked_read_when_asked(db: DatabaseConnection) {
+    let Some(s) = setup(db, |f, servers| {
+        f.set("smtp_port", &servers.submissions.to_string())
+            .set("smtp_encryption", "ssl")
+            .set("email_mark_as_seen", "on")
+    })
+    .await
+    else {
+        return;
+    };
+    let outcome = backend::flows::mail::send_test(&s.state, s.id, "", Lang::Nl)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, TestMailOutcome::Sent { .. }),
+        "{outcome:?}"
+    );
+    let stored = sync_until_stored(&s.state, s.id).await;
+    assert_eq!(stored.len(), 1);
+    // "Zet email als gelezen op server" is on: BODY[] marked it seen.
+    let mut session = session(&s.servers, &s.folder).await;
+    session.select(&s.folder).await.unwrap();
+    assert!(session.uid_search("UNSEEN").await.unwrap().is_empty());
+    assert_eq!(session.uid_search("SEEN").await.unwrap().len(), 1);
+}
+
+async fn an_unknown_host_and_a_closed_port_are_named(db: DatabaseConnection) {
+    let Some(s) = setup(db.clone(), |f, _| f.set("imap_host", "geen-server.invalid")).await else {
+        return;
+    };
+    let (problem, detail) = problem_of(sync_now(&s.state, s.id).await);
+    assert_eq!(problem, Problem::HostUnknown, "{detail}");
+    assert!(detail.contains("geen-server.invalid"), "{detail}");
+    // Port 9 (discard), where nothing listens on these machines: the connection is refused.
+    let Some(s) = setup(db, |f, _| f.set("imap_port", "9")).await else {
+        return;
+    };
+    let (problem, detail) = problem_of(sync_now(&s.state, s.id).await);
+    assert_eq!(problem, Problem::Unreachable, "{detail}");
+    assert!(detail.contains(":9"), "{detail}");
 }
 
 async fn wrong_password_is_named(db: DatabaseConnection) {

@@ -3,9 +3,9 @@
 //! variables read here). A message sent over SMTP through the app is fetched over IMAP by
 //! the app (over STARTTLS and over TLS from the first byte, marked read on the server when
 //! the mailbox asks); an unknown host, a closed port, a wrong password, a wrong
-//! port/encryption pair (IMAP and SMTP), a certificate for another name or expired, a missing folder or one removed after a fetch, a changed
-//! `UIDVALIDITY`, a 25 MB attachment and a malformed message each give their named outcome
-//! and lose nothing.
+//! port/encryption pair (IMAP and SMTP), a certificate for another name or expired, a
+//! missing folder or one removed after a fetch, a changed `UIDVALIDITY`, a 25 MB attachment
+//! and a malformed message each give their named outcome and lose nothing.
 //!
 //! Without the servers these tests say so and pass, except under `REQUIRE_ALL_DATABASES=1`
 //! or in CI, where a missing server fails them.

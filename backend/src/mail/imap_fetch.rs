@@ -14,7 +14,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
 use secrecy::SecretString;
 
 use super::attachments::{MessageBudget, RunBudget};
@@ -154,15 +157,21 @@ pub async fn fetch(
         let (apart, together): (Vec<_>, Vec<_>) =
             page.into_iter().partition(|m| !m.attachments.is_empty());
         let next = NextLink::Done(format!("imap:{}:{validity}", imap.folder));
+        // The batch and the position after it in one transaction: one commit per batch
+        // (on PostgreSQL without waiting for the disk, as every page's), and never a
+        // position ahead of what is stored.
+        let txn = state.db.begin().await?;
         for alone in apart {
             report.new_messages +=
-                store_batch(state, id, holder, vec![alone], Vec::new(), &next).await?;
+                store_batch(state, &txn, id, holder, vec![alone], Vec::new(), &next).await?;
         }
         report.quarantined += quarantined.len();
-        report.new_messages += store_batch(state, id, holder, together, quarantined, &next).await?;
+        report.new_messages +=
+            store_batch(state, &txn, id, holder, together, quarantined, &next).await?;
         report.pages += 1;
         last_uid = batch.last().map_or(last_uid, |uid| i64::from(*uid));
-        save_position(state, id, &imap.folder, validity, last_uid).await?;
+        save_position(state, &txn, id, &imap.folder, validity, last_uid).await?;
+        txn.commit().await?;
         if settings.is_stopping() {
             return Err(SyncError::Stopped);
         }
@@ -172,7 +181,7 @@ pub async fn fetch(
             .as_ref()
             .is_none_or(|row| row.uid_validity != validity)
     {
-        save_position(state, id, &imap.folder, validity, last_uid).await?;
+        save_position(state, &state.db, id, &imap.folder, validity, last_uid).await?;
     }
     let _ = tokio::time::timeout(crate::mailserver::STEP_TIMEOUT, session.logout()).await;
     Ok(report)
@@ -419,6 +428,7 @@ async fn without_stored(
 /// [`store::store_page`] under the lease: the messages stored.
 async fn store_batch(
     state: &AppState,
+    db: &(impl ConnectionTrait + TransactionTrait),
     mailbox_id: i32,
     holder: &str,
     new: Vec<NewMessage>,
@@ -437,7 +447,7 @@ async fn store_batch(
         next,
     };
     let counts = store::store_page(
-        &state.db,
+        db,
         mailbox_id,
         holder,
         page,
@@ -451,6 +461,7 @@ async fn store_batch(
 /// Stores the folder, its `UIDVALIDITY` and the last UID handled.
 async fn save_position(
     state: &AppState,
+    db: &impl ConnectionTrait,
     mailbox_id: i32,
     folder: &str,
     validity: i64,
@@ -474,7 +485,7 @@ async fn save_position(
                 ])
                 .to_owned(),
         )
-        .exec_without_returning(&state.db)
+        .exec_without_returning(db)
         .await?;
     Ok(())
 }

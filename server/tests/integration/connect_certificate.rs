@@ -133,29 +133,30 @@ async fn a_generated_certificate_authenticates_all_three_grants() {
     assert!(endpoint(&fake, false).client_credentials(&http, &secret).await.is_ok());
 }
 
+async fn refusal(fake: &FakeMicrosoft) -> TokenFailure {
+    endpoint(fake, false)
+        .client_credentials(&http(), &credential())
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn each_certificate_refusal_arrives_with_its_advice() {
     let fake = fake().await;
-    let http = http();
-    let refusal = |fake: &FakeMicrosoft| {
-        let endpoint = endpoint(fake, false);
-        let http = http.clone();
-        async move { endpoint.client_credentials(&http, &credential()).await.unwrap_err() }
-    };
     // Not uploaded.
     let failure = refusal(&fake).await;
-    assert_eq!(advice_of(&failure), (Some(700027), Some(Advice::CertificateNotAccepted)));
+    let not_accepted = (Some(700027), Some(Advice::CertificateNotAccepted));
+    assert_eq!(advice_of(&failure), not_accepted);
     // Uploaded, but past its end date in the app registration.
     upload(&fake, Some(fake.now() - chrono::Duration::days(1)));
-    let failure = refusal(&fake).await;
-    assert_eq!(advice_of(&failure), (Some(700027), Some(Advice::CertificateNotAccepted)));
+    assert_eq!(advice_of(&refusal(&fake).await), not_accepted);
 
     // Valid, but this server's clock is an hour behind Microsoft's.
-    let fake = self::fake().await;
-    upload(&fake, None);
-    fake.advance_clock(chrono::Duration::hours(1));
-    let failure = refusal(&fake).await;
-    assert_eq!(advice_of(&failure), (Some(700024), Some(Advice::AssertionClock)));
+    let ahead = self::fake().await;
+    upload(&ahead, None);
+    ahead.advance_clock(chrono::Duration::hours(1));
+    let clock = (Some(700024), Some(Advice::AssertionClock));
+    assert_eq!(advice_of(&refusal(&ahead).await), clock);
 }
 
 #[tokio::test]

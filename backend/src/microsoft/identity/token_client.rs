@@ -165,8 +165,8 @@ impl<'a> TokenEndpoint<'a> {
         code: AuthorizationCode,
         verifier: PkceCodeVerifier,
     ) -> Result<TokenResponse, TokenFailure> {
-        let mut request = self
-            .client(credential)?
+        let client = self.client(credential)?;
+        let mut request = client
             .exchange_code(code)
             .set_pkce_verifier(verifier)
             .add_extra_param("scope", delegated_scope());

@@ -32,7 +32,7 @@ fn decode(part: &str) -> serde_json::Value {
 
 #[test]
 fn a_generated_certificate_is_what_azure_takes_and_shows() {
-    let generated = generated(0);
+    let (generated, other) = (generated(0), generated(1));
     let credential = &generated.credential;
     let pem = credential.certificate_pem();
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
@@ -58,7 +58,7 @@ fn a_generated_certificate_is_what_azure_takes_and_shows() {
         .expose_secret()
         .starts_with("-----BEGIN PRIVATE KEY-----"));
     // Each generation is a new key.
-    assert_ne!(sha1, generated(1).credential.sha1_thumbprint());
+    assert_ne!(sha1, other.credential.sha1_thumbprint());
 }
 
 #[test]

@@ -13,8 +13,10 @@ fn invalid_client(code: u32, message: String) -> AadError {
     AadError::new(code, "invalid_client", message).with_status(401)
 }
 
+/// `2026-12-05T09:00:00.0000000Z`: seven fractional digits, as Microsoft writes them.
 fn instant(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.7fZ").to_string()
+    let ticks = at.timestamp_subsec_nanos() / 100;
+    format!("{}.{ticks:07}Z", at.format("%Y-%m-%dT%H:%M:%S"))
 }
 
 /// 700027: no certificate with the assertion's thumbprint is registered on the app.

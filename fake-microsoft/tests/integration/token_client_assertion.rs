@@ -244,6 +244,7 @@ async fn an_assertion_outside_its_time_range_is_700024() {
         let (status, body) = app_only(&fake, &assertion.sign()).await;
         assert_aad_error(status, &body, 401, "invalid_client", 700024);
         assert!(description(&body).contains("not within its valid time range"));
+        assert!(description(&body).contains("Current time: 20"), "{body}");
     }
     // The fake's clock decides: a valid assertion goes stale when the clock moves on.
     let assertion = Assertion::new(&fake).sign();

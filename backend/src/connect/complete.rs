@@ -291,7 +291,12 @@ async fn redeem(
     let endpoint = TokenEndpoint::of_mailbox(state, &settings);
     let verifier = PkceCodeVerifier::new(verifier.expose_secret().to_string());
     let tokens = endpoint
-        .redeem_code(&state.http, &ClientCredential::Secret(secret), code, verifier)
+        .redeem_code(
+            &state.http,
+            &ClientCredential::Secret(secret),
+            code,
+            verifier,
+        )
         .await
         .map_err(|failure| ConnectError::Token {
             mailbox_id,

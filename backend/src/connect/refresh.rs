@@ -227,9 +227,9 @@ async fn record_failure(
     let outcome = match &failure {
         TokenFailure::Microsoft(_) => Outcome::TokenFailed,
         TokenFailure::Timeout | TokenFailure::Unreachable(_) => Outcome::Unreachable,
-        TokenFailure::Malformed { .. }
-                | TokenFailure::BadUrl(_)
-                | TokenFailure::Credential(_) => Outcome::Malformed,
+        TokenFailure::Malformed { .. } | TokenFailure::BadUrl(_) | TokenFailure::Credential(_) => {
+            Outcome::Malformed
+        }
     };
     let attempt_id = insert_refresh_attempt(
         state,

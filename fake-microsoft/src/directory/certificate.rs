@@ -46,14 +46,21 @@ impl ClientCertificate {
         let certificate = Certificate::from_pem(self.certificate_pem.trim().as_bytes()).ok()?;
         let der = certificate.to_der().ok()?;
         let tbs = &certificate.tbs_certificate;
-        let instant =
-            |t: &x509_cert::time::Time| DateTime::<Utc>::from(t.to_system_time());
+        let instant = |t: &x509_cert::time::Time| DateTime::<Utc>::from(t.to_system_time());
         Some(ParsedCertificate {
             sha1: digest(&SHA1_FOR_LEGACY_USE_ONLY, &der).as_ref().to_vec(),
             sha256: digest(&SHA256, &der).as_ref().to_vec(),
-            rsa_public_key: tbs.subject_public_key_info.subject_public_key.raw_bytes().to_vec(),
-            start: self.start_at.unwrap_or_else(|| instant(&tbs.validity.not_before)),
-            end: self.end_at.unwrap_or_else(|| instant(&tbs.validity.not_after)),
+            rsa_public_key: tbs
+                .subject_public_key_info
+                .subject_public_key
+                .raw_bytes()
+                .to_vec(),
+            start: self
+                .start_at
+                .unwrap_or_else(|| instant(&tbs.validity.not_before)),
+            end: self
+                .end_at
+                .unwrap_or_else(|| instant(&tbs.validity.not_after)),
         })
     }
 }

@@ -27,11 +27,7 @@ pub fn certificate_not_registered(thumbprint: &str, client_id: Uuid) -> AadError
 }
 
 /// 700027: the registered certificate is past its end date (or before its start).
-pub fn certificate_expired(
-    thumbprint: &str,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> AadError {
+pub fn certificate_expired(thumbprint: &str, start: DateTime<Utc>, end: DateTime<Utc>) -> AadError {
     invalid_client(700027, format!(
         "Client assertion contains an invalid signature. [Reason - The key used is expired., Thumbprint of key used by client: '{thumbprint}', Found key 'Start={}, End={}']",
         start.format("%m/%d/%Y %H:%M:%S"),
@@ -50,7 +46,9 @@ pub fn signature_invalid(thumbprint: &str) -> AadError {
 pub fn application_mismatch() -> AadError {
     invalid_client(
         700021,
-        format!("Client assertion application identifier doesn't match 'client_id' parameter. {DOCS}"),
+        format!(
+            "Client assertion application identifier doesn't match 'client_id' parameter. {DOCS}"
+        ),
     )
 }
 

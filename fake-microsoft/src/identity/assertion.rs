@@ -90,10 +90,14 @@ fn find_certificate(
     if sha256.is_none() && sha1.is_none() {
         return Err(aadsts::malformed_assertion());
     }
-    let found = app.certificates.iter().filter_map(|c| c.parse()).find(|c| match &sha256 {
-        Some(sha256) => c.sha256 == *sha256,
-        None => sha1.as_ref() == Some(&c.sha1),
-    });
+    let found = app
+        .certificates
+        .iter()
+        .filter_map(|c| c.parse())
+        .find(|c| match &sha256 {
+            Some(sha256) => c.sha256 == *sha256,
+            None => sha1.as_ref() == Some(&c.sha1),
+        });
     match found {
         Some(certificate) => {
             let thumbprint = upper_hex(&certificate.sha1);
@@ -109,7 +113,11 @@ fn find_certificate(
     }
 }
 
-fn check_claims(app: &Application, claims: &Value, expected: &Expected<'_>) -> Result<(), AadError> {
+fn check_claims(
+    app: &Application,
+    claims: &Value,
+    expected: &Expected<'_>,
+) -> Result<(), AadError> {
     let client_id = app.client_id.to_string();
     let is_client = |name: &str| {
         claims[name]
@@ -119,9 +127,12 @@ fn check_claims(app: &Application, claims: &Value, expected: &Expected<'_>) -> R
     if !is_client("iss") || !is_client("sub") {
         return Err(aadsts::application_mismatch());
     }
-    let audience_ok = claims["aud"]
-        .as_str()
-        .is_some_and(|aud| expected.audiences.iter().any(|a| a.eq_ignore_ascii_case(aud)));
+    let audience_ok = claims["aud"].as_str().is_some_and(|aud| {
+        expected
+            .audiences
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(aud))
+    });
     if !audience_ok {
         return Err(aadsts::audience_mismatch());
     }
@@ -133,7 +144,11 @@ fn check_claims(app: &Application, claims: &Value, expected: &Expected<'_>) -> R
     let expires = time("exp").ok_or_else(aadsts::malformed_assertion)?;
     let valid_from = time("nbf").or_else(|| time("iat")).unwrap_or(expires);
     if expected.now + CLOCK_SKEW < valid_from || expected.now - CLOCK_SKEW > expires {
-        return Err(aadsts::outside_time_range(expected.now, valid_from, expires));
+        return Err(aadsts::outside_time_range(
+            expected.now,
+            valid_from,
+            expires,
+        ));
     }
     Ok(())
 }

@@ -80,7 +80,10 @@ pub fn authenticate_client(
         .filter(|t| !t.is_empty())
         .ok_or_else(|| aadsts::missing_parameter("client_assertion_type"))?;
     if assertion_type != JWT_BEARER {
-        return Err(aadsts::invalid_parameter("client_assertion_type", assertion_type));
+        return Err(aadsts::invalid_parameter(
+            "client_assertion_type",
+            assertion_type,
+        ));
     }
     let assertion = presented
         .assertion
@@ -91,7 +94,11 @@ pub fn authenticate_client(
 
 /// The URLs a client assertion's `aud` may name for a request to `{tenant}`: the v2.0 and
 /// v1 token endpoints, with the tenant as written in the URL or as its GUID.
-pub fn token_audiences(base_url: &str, tenant_segment: &str, tenant_id: Option<Uuid>) -> Vec<String> {
+pub fn token_audiences(
+    base_url: &str,
+    tenant_segment: &str,
+    tenant_id: Option<Uuid>,
+) -> Vec<String> {
     let mut tenants = vec![tenant_segment.to_owned()];
     tenants.extend(tenant_id.map(|id| id.to_string()));
     tenants

@@ -71,8 +71,13 @@ impl<'a> Assertion<'a> {
         let (_, key) = x509_cert::der::pem::decode_vec(self.key.as_bytes()).unwrap();
         let key = RsaKeyPair::from_pkcs8(&key).unwrap();
         let mut signature = vec![0; key.public().modulus_len()];
-        key.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), input.as_bytes(), &mut signature)
-            .unwrap();
+        key.sign(
+            &RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            input.as_bytes(),
+            &mut signature,
+        )
+        .unwrap();
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
     }
 }
@@ -282,7 +287,10 @@ async fn a_malformed_assertion_a_missing_type_and_a_secret_besides_are_refused()
 #[tokio::test]
 async fn certificates_are_uploaded_over_the_admin_api_and_junk_is_refused() {
     let fake = demo().await;
-    let url = format!("{}/admin/applications/{CLIENT_ID}/certificates", fake.base_url());
+    let url = format!(
+        "{}/admin/applications/{CLIENT_ID}/certificates",
+        fake.base_url()
+    );
     let response = http()
         .post(&url)
         .json(&json!({ "certificate_pem": FIRST_CERT }))
@@ -300,7 +308,11 @@ async fn certificates_are_uploaded_over_the_admin_api_and_junk_is_refused() {
         .unwrap();
     assert_eq!(junk.status(), 400);
     let key_id = stored["key_id"].as_str().unwrap();
-    let removed = http().delete(format!("{url}/{key_id}")).send().await.unwrap();
+    let removed = http()
+        .delete(format!("{url}/{key_id}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(removed.status(), 200);
     assert_eq!(app_only(&fake, &Assertion::new(&fake).sign()).await.0, 401);
 }

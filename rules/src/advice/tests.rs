@@ -87,7 +87,9 @@ fn certificate_advice_names_what_to_do_in_both_languages() {
     assert!(not_accepted.text(Lang::En).contains("expired"));
     assert!(Advice::AssertionClock.text(Lang::Nl).contains("klok"));
     assert!(Advice::AssertionClock.text(Lang::En).contains("clock"));
-    assert!(Advice::AssertionInvalid.text(Lang::En).contains("bug in this app"));
+    assert!(Advice::AssertionInvalid
+        .text(Lang::En)
+        .contains("bug in this app"));
     // A certificate refusal is no secret problem, whatever its OAuth error says.
     let facts = Facts {
         aadsts: Some(700027),

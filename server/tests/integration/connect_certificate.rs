@@ -11,7 +11,9 @@ use backend::microsoft::identity::token_client::{http_client, TokenEndpoint, Tok
 use backend::microsoft::identity::ClientCredential;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use fake_microsoft::{ConsentChoice, FakeMicrosoft, NewClientCertificate, SignInBrowser, SignInStep};
+use fake_microsoft::{
+    ConsentChoice, FakeMicrosoft, NewClientCertificate, SignInBrowser, SignInStep,
+};
 use oauth2::{AuthorizationCode, PkceCodeVerifier, RefreshToken, TokenResponse as _};
 use rules::advice::{advise, Advice, Facts};
 use rules::connection::ConnectPrompt;
@@ -29,8 +31,12 @@ const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 fn generated() -> &'static GeneratedCertificate {
     static GENERATED: OnceLock<GeneratedCertificate> = OnceLock::new();
     GENERATED.get_or_init(|| {
-        generate_certificate("Mailboxen test", chrono::Utc::now(), chrono::Duration::days(365))
-            .unwrap()
+        generate_certificate(
+            "Mailboxen test",
+            chrono::Utc::now(),
+            chrono::Duration::days(365),
+        )
+        .unwrap()
     })
 }
 
@@ -110,7 +116,9 @@ async fn a_generated_certificate_authenticates_all_three_grants() {
     let fake = fake().await;
     upload(&fake, None);
     let http = http();
-    let app = endpoint(&fake, false).client_credentials(&http, &credential()).await;
+    let app = endpoint(&fake, false)
+        .client_credentials(&http, &credential())
+        .await;
     assert!(app.is_ok(), "{app:?}");
 
     let code = code(&fake).await;
@@ -130,7 +138,10 @@ async fn a_generated_certificate_authenticates_all_three_grants() {
     assert!(refreshed.is_ok(), "{refreshed:?}");
     // And a secret still works exactly as before, next to the certificate.
     let secret = ClientCredential::Secret(SECRET.to_string().into());
-    assert!(endpoint(&fake, false).client_credentials(&http, &secret).await.is_ok());
+    assert!(endpoint(&fake, false)
+        .client_credentials(&http, &secret)
+        .await
+        .is_ok());
 }
 
 async fn refusal(fake: &FakeMicrosoft) -> TokenFailure {
@@ -170,7 +181,12 @@ async fn neither_the_private_key_nor_an_assertion_reaches_the_log_or_debug_outpu
         .credential
         .client_assertion("aud", CLIENT_ID, chrono::Utc::now())
         .unwrap();
-    let header = assertion.expose_secret().split('.').next().unwrap().to_string();
+    let header = assertion
+        .expose_secret()
+        .split('.')
+        .next()
+        .unwrap()
+        .to_string();
     assert!(URL_SAFE_NO_PAD.decode(&header).is_ok());
     let key_lines: Vec<String> = generated
         .private_key_pem
@@ -185,7 +201,9 @@ async fn neither_the_private_key_nor_an_assertion_reaches_the_log_or_debug_outpu
         .await
         .unwrap_err();
     upload(&fake, None);
-    let success = endpoint(&fake, false).client_credentials(&http, &credential()).await;
+    let success = endpoint(&fake, false)
+        .client_credentials(&http, &credential())
+        .await;
     assert!(success.is_ok());
 
     let log = String::from_utf8_lossy(&log.0.lock().unwrap()).to_string();
@@ -200,7 +218,10 @@ async fn neither_the_private_key_nor_an_assertion_reaches_the_log_or_debug_outpu
         assert!(!text.contains(&header), "an assertion in: {text}");
         assert!(!text.contains("client_assertion="), "{text}");
         for line in &key_lines {
-            assert!(!text.contains(line.as_str()), "a private key line in: {text}");
+            assert!(
+                !text.contains(line.as_str()),
+                "a private key line in: {text}"
+            );
         }
     }
 }

@@ -123,8 +123,9 @@ impl<'a> TokenEndpoint<'a> {
     fn client(&self, credential: &ClientCredential) -> Result<MicrosoftClient, TokenFailure> {
         let client = oauth2::Client::new(ClientId::new(self.client_id.to_string()));
         let client = match credential {
-            ClientCredential::Secret(secret) => client
-                .set_client_secret(ClientSecret::new(secret.expose_secret().to_string())),
+            ClientCredential::Secret(secret) => {
+                client.set_client_secret(ClientSecret::new(secret.expose_secret().to_string()))
+            }
             // No secret: with AuthType::RequestBody oauth2-rs then sends the client_id only,
             // and the assertion goes along as two extra parameters (`assertion`).
             ClientCredential::Certificate(_) => client,
@@ -173,10 +174,7 @@ impl<'a> TokenEndpoint<'a> {
         for (name, value) in self.assertion(credential)? {
             request = request.add_extra_param(name, value);
         }
-        request
-            .request_async(http)
-            .await
-            .map_err(failure)
+        request.request_async(http).await.map_err(failure)
     }
 
     /// Redeems a refresh token; Microsoft answers with a new one.
@@ -195,10 +193,7 @@ impl<'a> TokenEndpoint<'a> {
         for (name, value) in self.assertion(credential)? {
             request = request.add_extra_param(name, value);
         }
-        request
-            .request_async(http)
-            .await
-            .map_err(failure)
+        request.request_async(http).await.map_err(failure)
     }
 
     /// The app's own token (client credentials, `https://graph.microsoft.com/.default`):
@@ -216,10 +211,7 @@ impl<'a> TokenEndpoint<'a> {
         for (name, value) in self.assertion(credential)? {
             request = request.add_extra_param(name, value);
         }
-        request
-            .request_async(http)
-            .await
-            .map_err(failure)
+        request.request_async(http).await.map_err(failure)
     }
 }
 

@@ -23,7 +23,9 @@ pub enum CredentialError {
     CertificateUnreadable(String),
     #[error("the certificate's key is not an RSA key (Microsoft's client assertions need RSA)")]
     NotRsa,
-    #[error("the private key is not a readable PEM private key (PKCS#8 or PKCS#1, RSA 2048–8192 bits)")]
+    #[error(
+        "the private key is not a readable PEM private key (PKCS#8 or PKCS#1, RSA 2048–8192 bits)"
+    )]
     KeyUnreadable,
     #[error("the private key does not belong to this certificate (not the key this app generated for it)")]
     KeyMismatch,
@@ -77,9 +79,7 @@ impl CertificateCredential {
             .to_der()
             .map_err(|e| CredentialError::CertificateUnreadable(e.to_string()))?;
         let validity = &certificate.tbs_certificate.validity;
-        let instant = |time: &x509_cert::time::Time| {
-            DateTime::<Utc>::from(time.to_system_time())
-        };
+        let instant = |time: &x509_cert::time::Time| DateTime::<Utc>::from(time.to_system_time());
         Ok(Self {
             certificate_pem: certificate_pem.trim().to_string() + "\n",
             sha1: Sha1::digest(&der).into(),

@@ -5,7 +5,7 @@
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use aes_gcm::aead::{OsRng, rand_core::RngCore};
+use aes_gcm::aead::{rand_core::RngCore, OsRng};
 use chrono::{DateTime, Duration, Utc};
 use rsa::pkcs1v15::{Signature, SigningKey};
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
@@ -48,15 +48,16 @@ pub fn generate_certificate(
 ) -> Result<GeneratedCertificate, CredentialError> {
     let failed = |e: &dyn std::fmt::Display| CredentialError::Generation(e.to_string());
     let private = RsaPrivateKey::new(&mut OsRng, RSA_KEY_BITS).map_err(|e| failed(&e))?;
-    let public = SubjectPublicKeyInfoOwned::from_key(private.to_public_key())
-        .map_err(|e| failed(&e))?;
+    let public =
+        SubjectPublicKeyInfoOwned::from_key(private.to_public_key()).map_err(|e| failed(&e))?;
     let not_before = now - Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
     let time = |at: DateTime<Utc>| Time::try_from(SystemTime::from(at)).map_err(|e| failed(&e));
     let validity = Validity {
         not_before: time(not_before)?,
         not_after: time(not_before + validity)?,
     };
-    let subject = Name::from_str(&format!("CN={}", common_name(app_name))).map_err(|e| failed(&e))?;
+    let subject =
+        Name::from_str(&format!("CN={}", common_name(app_name))).map_err(|e| failed(&e))?;
     let signer = SigningKey::<Sha256>::new(private.clone());
     let certificate = CertificateBuilder::new(
         Profile::Root,
@@ -69,10 +70,10 @@ pub fn generate_certificate(
     .map_err(|e| failed(&e))?
     .build::<Signature>()
     .map_err(|e| failed(&e))?;
-    let certificate_pem = certificate
-        .to_pem(LineEnding::LF)
+    let certificate_pem = certificate.to_pem(LineEnding::LF).map_err(|e| failed(&e))?;
+    let key_pem = private
+        .to_pkcs8_pem(LineEnding::LF)
         .map_err(|e| failed(&e))?;
-    let key_pem = private.to_pkcs8_pem(LineEnding::LF).map_err(|e| failed(&e))?;
     let private_key_pem = SecretString::from(key_pem.as_str());
     let credential = CertificateCredential::load(&certificate_pem, &private_key_pem)?;
     Ok(GeneratedCertificate {

@@ -1,4 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a failed unwrap is a failed test"
+)]
 
 use std::sync::OnceLock;
 
@@ -41,7 +45,10 @@ fn a_generated_certificate_is_what_azure_takes_and_shows() {
     assert_eq!(tbs.subject.to_string(), "CN=Mailboxen CRM- test");
     assert_eq!(tbs.issuer, tbs.subject, "self-signed");
     // RSA 2048: the modulus is 256 bytes, signed with sha256WithRSAEncryption.
-    assert_eq!(parsed.signature_algorithm.oid.to_string(), "1.2.840.113549.1.1.11");
+    assert_eq!(
+        parsed.signature_algorithm.oid.to_string(),
+        "1.2.840.113549.1.1.11"
+    );
     assert_eq!(credential.key.public().modulus_len(), 256);
     let start = Utc.with_ymd_and_hms(2026, 12, 5, 9, 0, 0).unwrap();
     assert_eq!(credential.not_before(), start);
@@ -50,8 +57,13 @@ fn a_generated_certificate_is_what_azure_takes_and_shows() {
     assert_eq!(credential.certificate_der(), der.as_slice());
     let sha1 = credential.sha1_thumbprint();
     assert_eq!(sha1.len(), 40);
-    assert!(sha1.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
-    let sha256: String = Sha256::digest(&der).iter().map(|b| format!("{b:02X}")).collect();
+    assert!(sha1
+        .chars()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+    let sha256: String = Sha256::digest(&der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
     assert_eq!(credential.sha256_thumbprint(), sha256);
     assert!(generated
         .private_key_pem
@@ -66,7 +78,10 @@ fn the_stored_pair_loads_back_and_a_foreign_key_is_refused() {
     let (one, other) = (generated(0), generated(1));
     let pem = one.credential.certificate_pem();
     let loaded = CertificateCredential::load(pem, &one.private_key_pem).unwrap();
-    assert_eq!(loaded.sha256_thumbprint(), one.credential.sha256_thumbprint());
+    assert_eq!(
+        loaded.sha256_thumbprint(),
+        one.credential.sha256_thumbprint()
+    );
     assert_eq!(
         CertificateCredential::load(pem, &other.private_key_pem).err(),
         Some(CredentialError::KeyMismatch)
@@ -76,10 +91,15 @@ fn the_stored_pair_loads_back_and_a_foreign_key_is_refused() {
         Some(CredentialError::KeyUnreadable)
     );
     assert!(matches!(
-        CertificateCredential::load("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", &one.private_key_pem),
+        CertificateCredential::load(
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+            &one.private_key_pem
+        ),
         Err(CredentialError::CertificateUnreadable(_))
     ));
-    assert!(CredentialError::KeyMismatch.to_string().contains("not the key this app generated"));
+    assert!(CredentialError::KeyMismatch
+        .to_string()
+        .contains("not the key this app generated"));
 }
 
 #[test]
@@ -87,14 +107,25 @@ fn the_private_key_round_trips_through_the_cipher() {
     let generated = generated(0);
     let cipher = Cipher::new(&EncryptionKey::from_bytes([7; 32]), None);
     let stored = cipher
-        .encrypt(generated.private_key_pem.expose_secret(), SecretColumn::ClientSecret)
+        .encrypt(
+            generated.private_key_pem.expose_secret(),
+            SecretColumn::ClientSecret,
+        )
         .unwrap();
     let pem_bytes = generated.private_key_pem.expose_secret().as_bytes();
-    assert!(!stored.windows(40).any(|w| pem_bytes.windows(40).any(|p| p == w)));
-    let back = cipher.decrypt(&stored, SecretColumn::ClientSecret).unwrap().secret;
+    assert!(!stored
+        .windows(40)
+        .any(|w| pem_bytes.windows(40).any(|p| p == w)));
+    let back = cipher
+        .decrypt(&stored, SecretColumn::ClientSecret)
+        .unwrap()
+        .secret;
     let loaded =
         CertificateCredential::load(generated.credential.certificate_pem(), &back).unwrap();
-    assert_eq!(loaded.sha1_thumbprint(), generated.credential.sha1_thumbprint());
+    assert_eq!(
+        loaded.sha1_thumbprint(),
+        generated.credential.sha1_thumbprint()
+    );
 }
 
 #[test]
@@ -102,7 +133,9 @@ fn the_assertion_is_signed_rs256_for_one_endpoint_and_ten_minutes() {
     let credential = &generated(0).credential;
     let audience = "https://login.example/tenant-id/oauth2/v2.0/token";
     let client_id = "80aef83a-368f-4a54-a387-8c794cf71106";
-    let assertion = credential.client_assertion(audience, client_id, now()).unwrap();
+    let assertion = credential
+        .client_assertion(audience, client_id, now())
+        .unwrap();
     let parts: Vec<&str> = assertion.expose_secret().split('.').collect();
     assert_eq!(parts.len(), 3);
     let header = decode(parts[0]);
@@ -119,11 +152,19 @@ fn the_assertion_is_signed_rs256_for_one_endpoint_and_ten_minutes() {
     assert_eq!(claims["nbf"], issued);
     assert_eq!(claims["iat"], issued);
     assert_eq!(claims["exp"], issued + 600);
-    let again = credential.client_assertion(audience, client_id, now()).unwrap();
-    assert_ne!(claims["jti"], decode(again.expose_secret().split('.').nth(1).unwrap())["jti"]);
+    let again = credential
+        .client_assertion(audience, client_id, now())
+        .unwrap();
+    assert_ne!(
+        claims["jti"],
+        decode(again.expose_secret().split('.').nth(1).unwrap())["jti"]
+    );
     // The signature verifies with the certificate's public key.
     let parsed = x509_cert::Certificate::from_pem(credential.certificate_pem().as_bytes()).unwrap();
-    let spki = parsed.tbs_certificate.subject_public_key_info.subject_public_key;
+    let spki = parsed
+        .tbs_certificate
+        .subject_public_key_info
+        .subject_public_key;
     let key = UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, spki.raw_bytes());
     let signed = format!("{}.{}", parts[0], parts[1]);
     let signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();

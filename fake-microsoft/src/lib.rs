@@ -19,7 +19,9 @@ pub mod server;
 pub mod state;
 
 pub use browser::{BrowserError, ConsentChoice, SignInBrowser, SignInPage, SignInStep};
-pub use control::{ApplicationPatch, ControlError, FakeHandle, NewClientSecret, UserPatch};
+pub use control::{
+    ApplicationPatch, ControlError, FakeHandle, NewClientCertificate, NewClientSecret, UserPatch,
+};
 pub use directory::Directory;
 pub use faults::{Endpoint, Fault, FaultSpec};
 pub use http::SESSION_COOKIE;

@@ -27,6 +27,10 @@ pub enum Advice {
     SecretWrong,
     SecretExpired,
     SecretMissing,
+    // Certificate credentials (issue 19): the client assertion refused.
+    CertificateNotAccepted,
+    AssertionClock,
+    AssertionInvalid,
     ConsentMissing,
     ConsentDeclined,
     AdminApprovalRequired,

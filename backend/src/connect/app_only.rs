@@ -19,6 +19,7 @@ use crate::cipher::SecretColumn;
 use crate::entities::{mailbox, mailbox_microsoft_settings as settings};
 use crate::microsoft::graph::GraphError;
 use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
+use crate::microsoft::identity::ClientCredential;
 use crate::outgoing::{AppRegistration, AppToken};
 use crate::AppState;
 use rules::passwordless::{tenant_wide_mail_roles, ConnectionMethod};
@@ -129,7 +130,10 @@ pub async fn fetch_token(
                 registration.tenant_id(),
                 registration.client_id(),
             )
-            .client_credentials(&state.http, &credentials.secret)
+            .client_credentials(
+                &state.http,
+                &ClientCredential::Secret(credentials.secret.clone()),
+            )
             .await?;
             let lifetime = response
                 .expires_in()

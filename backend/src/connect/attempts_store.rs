@@ -155,6 +155,7 @@ impl ErrorRecord {
                 local("malformed_response", detail.clone(), body.clone())
             }
             TokenFailure::BadUrl(error) => local("bad_url", error.to_string(), None),
+            TokenFailure::Credential(error) => local("credential", error.to_string(), None),
         }
     }
 

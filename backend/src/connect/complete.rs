@@ -20,6 +20,7 @@ use crate::microsoft::identity::id_token::{
     check_claims, decode_claims, ExpectedAccount, IdTokenProblem,
 };
 use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
+use crate::microsoft::identity::ClientCredential;
 use crate::AppState;
 use rules::validation::Guid;
 
@@ -290,7 +291,12 @@ async fn redeem(
     let endpoint = TokenEndpoint::of_mailbox(state, &settings);
     let verifier = PkceCodeVerifier::new(verifier.expose_secret().to_string());
     let tokens = endpoint
-        .redeem_code(&state.http, &secret, code, verifier)
+        .redeem_code(
+            &state.http,
+            &ClientCredential::Secret(secret),
+            code,
+            verifier,
+        )
         .await
         .map_err(|failure| ConnectError::Token {
             mailbox_id,
@@ -402,7 +408,9 @@ fn record_of(error: &ConnectError) -> (Outcome, ErrorRecord) {
             let outcome = match failure {
                 TokenFailure::Microsoft(_) => Outcome::TokenFailed,
                 TokenFailure::Timeout | TokenFailure::Unreachable(_) => Outcome::Unreachable,
-                TokenFailure::Malformed { .. } | TokenFailure::BadUrl(_) => Outcome::Malformed,
+                TokenFailure::Malformed { .. }
+                | TokenFailure::BadUrl(_)
+                | TokenFailure::Credential(_) => Outcome::Malformed,
             };
             (outcome, ErrorRecord::from_failure(failure))
         }

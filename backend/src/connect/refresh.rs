@@ -17,6 +17,7 @@ use crate::cipher::SecretColumn;
 use crate::entities::{mailbox_microsoft_settings as settings, mailbox_token as token};
 use crate::microsoft::identity::microsoft_error::MicrosoftError;
 use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
+use crate::microsoft::identity::ClientCredential;
 use crate::AppState;
 
 /// Why no usable access token could be given.
@@ -189,7 +190,11 @@ async fn refresh_under_lease(
     let endpoint = TokenEndpoint::of_mailbox(state, &settings);
     let refresh_token = RefreshToken::new(refresh_token.expose_secret().to_string());
     match endpoint
-        .redeem_refresh_token(&state.http, &secret, &refresh_token)
+        .redeem_refresh_token(
+            &state.http,
+            &ClientCredential::Secret(secret.clone()),
+            &refresh_token,
+        )
         .await
     {
         Ok(tokens) => {
@@ -222,7 +227,9 @@ async fn record_failure(
     let outcome = match &failure {
         TokenFailure::Microsoft(_) => Outcome::TokenFailed,
         TokenFailure::Timeout | TokenFailure::Unreachable(_) => Outcome::Unreachable,
-        TokenFailure::Malformed { .. } | TokenFailure::BadUrl(_) => Outcome::Malformed,
+        TokenFailure::Malformed { .. } | TokenFailure::BadUrl(_) | TokenFailure::Credential(_) => {
+            Outcome::Malformed
+        }
     };
     let attempt_id = insert_refresh_attempt(
         state,

@@ -20,6 +20,7 @@ use crate::entities::{
 use crate::microsoft::graph::{user_url, GraphClient, GraphFailure, NoRenewal, RetryPolicy};
 use crate::microsoft::identity::discovery::discover_tenant_guid;
 use crate::microsoft::identity::token_client::TokenEndpoint;
+use crate::microsoft::identity::ClientCredential;
 use crate::AppState;
 use rules::passwordless::ConnectionMethod;
 use rules::preflight::{Check, CheckResult, PreflightReport, Verdict};
@@ -151,7 +152,7 @@ async fn checks(
     save_progress(state, attempt_id, &results).await;
     let (credentials, token) = if tenant_passed {
         let answer = TokenEndpoint::app(login, tenant_id, settings.client_id.trim())
-            .client_credentials(&state.http, secret)
+            .client_credentials(&state.http, &ClientCredential::Secret(secret.clone()))
             .await;
         let row = classify::credentials(answer.as_ref().map(|_| ()), secret.expose_secret());
         (row, answer.ok())

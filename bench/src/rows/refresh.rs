@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use backend::cipher::SecretColumn;
 use backend::connect::{ensure_fresh_access_token, tokens_store};
 use backend::microsoft::identity::token_client::TokenEndpoint;
+use backend::microsoft::identity::ClientCredential;
 use backend::AppState;
 use chrono::Utc;
 use fake_microsoft::FakeMicrosoft;
@@ -91,7 +92,7 @@ async fn fake_alone(
             };
             let token = RefreshToken::new(refresh_token.expose_secret().to_string());
             endpoint
-                .redeem_refresh_token(&state.http, &secret, &token)
+                .redeem_refresh_token(&state.http, &ClientCredential::Secret(secret), &token)
                 .await
                 .map_err(|failure| failure.to_string())
                 .and_then(|tokens| {

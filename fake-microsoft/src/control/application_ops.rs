@@ -1,12 +1,12 @@
-//! Changing app registrations: permissions, consent, redirect URIs, secrets.
+//! Changing app registrations: permissions, consent, redirect URIs, secrets, certificates.
 
 use chrono::Duration;
 use uuid::Uuid;
 
 use super::directory_ops::{tenant_mut, user_mut};
 use super::patches::new_secret_value;
-use super::{ApplicationPatch, ControlError, FakeHandle, NewClientSecret};
-use crate::directory::{Application, ClientSecret, Directory};
+use super::{ApplicationPatch, ControlError, FakeHandle, NewClientCertificate, NewClientSecret};
+use crate::directory::{Application, ClientCertificate, ClientSecret, Directory};
 use crate::ids::new_guid;
 
 impl FakeHandle {
@@ -141,6 +141,47 @@ impl FakeHandle {
             app.secrets.retain(|s| s.secret_id != secret_id);
             if app.secrets.len() == before {
                 return Err(ControlError::UnknownSecret(secret_id.to_string()));
+            }
+            Ok(())
+        })
+    }
+}
+
+impl FakeHandle {
+    /// Uploads a certificate (Certificates & secrets > Certificates) and returns it as stored.
+    pub fn add_client_certificate(
+        &self,
+        client_id: Uuid,
+        upload: NewClientCertificate,
+    ) -> Result<ClientCertificate, ControlError> {
+        let certificate = ClientCertificate {
+            key_id: upload.key_id.unwrap_or_else(new_guid),
+            certificate_pem: upload.certificate_pem,
+            start_at: upload.start_at,
+            end_at: upload.end_at,
+        };
+        if certificate.parse().is_none() {
+            return Err(ControlError::InvalidCertificate);
+        }
+        self.change(|state| {
+            let (_, app) = app_mut(&mut state.directory, client_id)?;
+            app.certificates.push(certificate.clone());
+            Ok(certificate)
+        })
+    }
+
+    /// Removes an uploaded certificate.
+    pub fn remove_client_certificate(
+        &self,
+        client_id: Uuid,
+        key_id: Uuid,
+    ) -> Result<(), ControlError> {
+        self.change(|state| {
+            let (_, app) = app_mut(&mut state.directory, client_id)?;
+            let before = app.certificates.len();
+            app.certificates.retain(|c| c.key_id != key_id);
+            if app.certificates.len() == before {
+                return Err(ControlError::UnknownCertificate(key_id.to_string()));
             }
             Ok(())
         })

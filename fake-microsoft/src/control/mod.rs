@@ -6,7 +6,7 @@ mod directory_ops;
 mod observe;
 mod patches;
 
-pub use patches::{ApplicationPatch, NewClientSecret, UserPatch};
+pub use patches::{ApplicationPatch, NewClientCertificate, NewClientSecret, UserPatch};
 
 use std::sync::Arc;
 
@@ -33,6 +33,12 @@ pub enum ControlError {
     /// No secret with that secret ID.
     #[error("unknown secret '{0}'")]
     UnknownSecret(String),
+    /// No certificate with that key ID.
+    #[error("unknown certificate '{0}'")]
+    UnknownCertificate(String),
+    /// The uploaded file is no X.509 certificate (PEM).
+    #[error("not a PEM X.509 certificate")]
+    InvalidCertificate,
     /// The change would break the directory (e.g. a duplicate UPN).
     #[error(transparent)]
     Invalid(#[from] crate::directory::FixtureError),

@@ -68,6 +68,21 @@ pub struct NewClientSecret {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// A certificate to upload (its public part, PEM); start and end default to the
+/// certificate's own validity, the key ID is generated when absent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewClientCertificate {
+    /// Key ID.
+    pub key_id: Option<Uuid>,
+    /// The certificate, PEM (`-----BEGIN CERTIFICATE-----`).
+    pub certificate_pem: String,
+    /// Valid from.
+    pub start_at: Option<DateTime<Utc>>,
+    /// Valid until.
+    pub end_at: Option<DateTime<Utc>>,
+}
+
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<Option<T>>, D::Error> {

@@ -142,6 +142,29 @@ mod tests {
     }
 
     #[test]
+    fn a_fixture_app_can_hold_certificates_with_the_portals_thumbprint_and_dates() {
+        let pem = include_str!("../../tests/fixtures/test-only-first.cert.pem");
+        let json = serde_json::json!({"tenants":[{"id":"11111111-2222-3333-4444-555555555555",
+            "display_name":"C","applications":[{"client_id":"22222222-2222-2222-2222-222222222222",
+            "display_name":"CRM","certificates":[
+              {"key_id":"33333333-3333-3333-3333-333333333333","certificate_pem":pem},
+              {"key_id":"44444444-4444-4444-4444-444444444444","certificate_pem":pem,
+               "end_at":"2027-01-01T00:00:00Z"}]}]}]});
+        let directory = Directory::from_json(&json.to_string()).unwrap_or_default();
+        let certificates = &directory.tenants[0].applications[0].certificates;
+        let parsed: Vec<_> = certificates.iter().filter_map(|c| c.parse()).collect();
+        assert_eq!(parsed.len(), 2);
+        // `openssl x509 -fingerprint -sha1 -dates` of the fixture.
+        assert_eq!(
+            super::super::upper_hex(&parsed[0].sha1),
+            "35C644DFB4875A7712F7E8A48834819414DBE899"
+        );
+        assert_eq!(parsed[0].start.to_rfc3339(), "2026-12-05T07:35:48+00:00");
+        assert_eq!(parsed[0].end.to_rfc3339(), "2126-11-11T07:35:48+00:00");
+        assert_eq!(parsed[1].end.to_rfc3339(), "2027-01-01T00:00:00+00:00");
+    }
+
+    #[test]
     fn unknown_fields_are_rejected() {
         let err = Directory::from_json(r#"{"tenants":[],"tenats":[]}"#);
         assert!(matches!(err, Err(FixtureError::Json(_))));

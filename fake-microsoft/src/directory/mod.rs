@@ -3,10 +3,12 @@
 //! The fixture file is this model serialized as JSON (see the crate README), so
 //! `GET /admin/directory` and a fixture round-trip.
 
+mod certificate;
 mod fixture;
 mod lookup;
 mod mailbox;
 
+pub use certificate::{upper_hex, ClientCertificate, ParsedCertificate};
 pub use fixture::FixtureError;
 pub use lookup::{TenantLookupError, TenantScope};
 pub use mailbox::{Attachment, EmailAddress, Folder, Message, MessageBody, RemovedMessage};
@@ -107,6 +109,9 @@ pub struct Application {
     /// Client secrets.
     #[serde(default)]
     pub secrets: Vec<ClientSecret>,
+    /// Uploaded certificates (client assertions); several at once during a rotation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<ClientCertificate>,
     /// Registered redirect URIs and their platform.
     #[serde(default)]
     pub redirect_uris: Vec<RedirectUri>,

@@ -37,7 +37,9 @@ pub fn routes() -> Router<Arc<Fake>> {
 /// Maps a control error to 404 (unknown thing) or 400 (invalid change).
 pub(super) fn control_error(error: &ControlError) -> Response {
     let status = match error {
-        ControlError::Invalid(_) | ControlError::UnknownEndpoint(_) => StatusCode::BAD_REQUEST,
+        ControlError::Invalid(_)
+        | ControlError::UnknownEndpoint(_)
+        | ControlError::InvalidCertificate => StatusCode::BAD_REQUEST,
         _ => StatusCode::NOT_FOUND,
     };
     (status, Json(json!({"error": error.to_string()}))).into_response()

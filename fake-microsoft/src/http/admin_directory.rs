@@ -1,5 +1,5 @@
-//! Admin routes that change the directory: tenants, users, messages, apps, secrets and
-//! consent.
+//! Admin routes that change the directory: tenants, users, messages, apps, secrets,
+//! certificates and consent.
 
 use std::sync::Arc;
 
@@ -12,7 +12,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::admin::{control_error, done, handle};
-use crate::control::{ApplicationPatch, NewClientSecret, UserPatch};
+use crate::control::{ApplicationPatch, NewClientCertificate, NewClientSecret, UserPatch};
 use crate::directory::{Application, Directory, Message, Tenant, User};
 use crate::state::Fake;
 
@@ -45,6 +45,14 @@ pub fn routes() -> Router<Arc<Fake>> {
         .route(
             "/applications/{client_id}/secrets/{secret_id}",
             delete(remove_secret),
+        )
+        .route(
+            "/applications/{client_id}/certificates",
+            post(add_certificate),
+        )
+        .route(
+            "/applications/{client_id}/certificates/{key_id}",
+            delete(remove_certificate),
         )
         .route(
             "/applications/{client_id}/consents/{user}",
@@ -175,6 +183,24 @@ async fn remove_secret(
     Path((client_id, secret_id)): Path<(Uuid, Uuid)>,
 ) -> Response {
     done(handle(fake).remove_client_secret(client_id, secret_id))
+}
+
+async fn add_certificate(
+    State(fake): State<Arc<Fake>>,
+    Path(client_id): Path<Uuid>,
+    Json(upload): Json<NewClientCertificate>,
+) -> Response {
+    match handle(fake).add_client_certificate(client_id, upload) {
+        Ok(certificate) => Json(certificate).into_response(),
+        Err(e) => control_error(&e),
+    }
+}
+
+async fn remove_certificate(
+    State(fake): State<Arc<Fake>>,
+    Path((client_id, key_id)): Path<(Uuid, Uuid)>,
+) -> Response {
+    done(handle(fake).remove_client_certificate(client_id, key_id))
 }
 
 async fn set_consent(

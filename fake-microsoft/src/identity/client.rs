@@ -1,9 +1,12 @@
-//! Finding the app registration a request names and authenticating it with its secret.
+//! Finding the app registration a request names and authenticating it: with a secret, or
+//! with a client assertion signed by a registered certificate (`assertion`).
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::aadsts;
+use super::aadsts_assertion;
+use super::assertion::{self, Expected, JWT_BEARER};
 use super::error::AadError;
 use crate::directory::{Application, Directory, TenantLookupError, TenantScope};
 
@@ -43,6 +46,70 @@ pub fn find_client<'d>(
         }
         _ => Ok((home.id, app)),
     }
+}
+
+/// The client's credential as the token request carries it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Presented<'a> {
+    /// `client_secret` (or from HTTP Basic).
+    pub secret: Option<&'a str>,
+    /// `client_assertion_type`.
+    pub assertion_type: Option<&'a str>,
+    /// `client_assertion`.
+    pub assertion: Option<&'a str>,
+}
+
+/// Authenticates the client with whatever it presented: an assertion (checked against the
+/// registered certificates, `audiences` being the token endpoint URLs that count as `aud`),
+/// else the secret exactly as before. Both at once is refused.
+pub fn authenticate_client(
+    app: &Application,
+    presented: Presented<'_>,
+    audiences: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), AadError> {
+    let given = |v: Option<&str>| v.filter(|v| !v.is_empty()).is_some();
+    if !given(presented.assertion) && !given(presented.assertion_type) {
+        return authenticate(app, presented.secret, now);
+    }
+    if given(presented.secret) {
+        return Err(aadsts_assertion::secret_and_assertion());
+    }
+    let assertion_type = presented
+        .assertion_type
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| aadsts::missing_parameter("client_assertion_type"))?;
+    if assertion_type != JWT_BEARER {
+        return Err(aadsts::invalid_parameter(
+            "client_assertion_type",
+            assertion_type,
+        ));
+    }
+    let assertion = presented
+        .assertion
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| aadsts::missing_parameter("client_assertion"))?;
+    assertion::verify(app, assertion, &Expected { audiences, now })
+}
+
+/// The URLs a client assertion's `aud` may name for a request to `{tenant}`: the v2.0 and
+/// v1 token endpoints, with the tenant as written in the URL or as its GUID.
+pub fn token_audiences(
+    base_url: &str,
+    tenant_segment: &str,
+    tenant_id: Option<Uuid>,
+) -> Vec<String> {
+    let mut tenants = vec![tenant_segment.to_owned()];
+    tenants.extend(tenant_id.map(|id| id.to_string()));
+    tenants
+        .iter()
+        .flat_map(|t| {
+            [
+                format!("{base_url}/{t}/oauth2/v2.0/token"),
+                format!("{base_url}/{t}/oauth2/token"),
+            ]
+        })
+        .collect()
 }
 
 /// Checks the client secret: 7000218 when none was sent, 7000222 when it is a known but

@@ -2,6 +2,8 @@
 //! endpoint, admin consent — the decisions, without HTTP.
 
 pub mod aadsts;
+pub mod aadsts_assertion;
+pub mod assertion;
 pub mod authorize;
 pub mod client;
 pub mod error;

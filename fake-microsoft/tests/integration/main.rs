@@ -20,6 +20,7 @@ mod oauth2_client;
 mod sign_in;
 mod sign_in_errors;
 mod support;
+mod token_client_assertion;
 mod token_client_credentials;
 mod token_code;
 mod token_refresh;

@@ -96,6 +96,27 @@ pub const TABLE: &[Entry] = &[
         en: "No client secret was sent. Fill in the Client secret (its Value) and save.",
     },
     Entry {
+        advice: CertificateNotAccepted,
+        trigger: Aadsts(&[700027]),
+        step: None,
+        nl: "Microsoft aanvaardt het certificaat van deze app niet: het staat niet (meer) bij de app-registratie, of het is verlopen. Upload het certificaat van deze pagina bij Certificates & secrets > Certificates > Upload certificate en vergelijk de vingerafdruk (Thumbprint). Is het verlopen, maak hier dan een nieuw certificaat aan en upload dat.",
+        en: "Microsoft does not accept this app's certificate: it is not (or no longer) on the app registration, or it has expired. Upload the certificate from this page under Certificates & secrets > Certificates > Upload certificate and compare the Thumbprint. If it has expired, generate a new certificate here and upload that one.",
+    },
+    Entry {
+        advice: AssertionClock,
+        trigger: Aadsts(&[700024]),
+        step: None,
+        nl: "Microsoft vond de ondertekende aanmelding van deze app buiten haar geldigheidstijd. Controleer of de klok van deze server gelijk loopt (NTP) en probeer het opnieuw.",
+        en: "Microsoft found this app's signed sign-in outside its valid time. Check that this server's clock is right (NTP) and try again.",
+    },
+    Entry {
+        advice: AssertionInvalid,
+        trigger: Aadsts(&[700021, 700023, 50027]),
+        step: None,
+        nl: "Microsoft weigerde de ondertekende aanmelding (client assertion) van deze app als onjuist opgebouwd. Dat is een fout in deze app, niet in uw instellingen: meld het met de technische gegevens hieronder.",
+        en: "Microsoft refused this app's signed sign-in (client assertion) as malformed. That is a bug in this app, not in your settings: report it with the technical details below.",
+    },
+    Entry {
         advice: ConsentMissing,
         trigger: Aadsts(&[65001]),
         step: app("12"),

@@ -33,6 +33,9 @@ const SECTION_7: &[Row] = &[
     (&[7000215], Advice::SecretWrong, Some((App, "14"))),
     (&[7000222], Advice::SecretExpired, Some((App, "13–14"))),
     (&[7000218], Advice::SecretMissing, Some((App, "14"))),
+    (&[700027], Advice::CertificateNotAccepted, None),
+    (&[700024], Advice::AssertionClock, None),
+    (&[700021, 700023, 50027], Advice::AssertionInvalid, None),
     (&[65001], Advice::ConsentMissing, Some((App, "12"))),
     (&[65004], Advice::ConsentDeclined, Some((App, "12"))),
     (
@@ -74,6 +77,27 @@ fn every_aadsts_code_of_section_7_gets_its_advice_and_step() {
             assert_eq!(steps(*advice), *step, "step for AADSTS{code}");
         }
     }
+}
+
+#[test]
+fn certificate_advice_names_what_to_do_in_both_languages() {
+    let not_accepted = Advice::CertificateNotAccepted;
+    assert!(not_accepted.text(Lang::Nl).contains("Upload certificate"));
+    assert!(not_accepted.text(Lang::Nl).contains("verlopen"));
+    assert!(not_accepted.text(Lang::En).contains("expired"));
+    assert!(Advice::AssertionClock.text(Lang::Nl).contains("klok"));
+    assert!(Advice::AssertionClock.text(Lang::En).contains("clock"));
+    assert!(Advice::AssertionInvalid
+        .text(Lang::En)
+        .contains("bug in this app"));
+    // A certificate refusal is no secret problem, whatever its OAuth error says.
+    let facts = Facts {
+        aadsts: Some(700027),
+        error: Some("invalid_client"),
+        outcome: "token_failed",
+        ..Facts::default()
+    };
+    assert_eq!(advise(facts), Some(not_accepted));
 }
 
 #[test]
@@ -207,6 +231,9 @@ fn every_advice_has_one_row_and_both_languages() {
         Advice::SecretWrong,
         Advice::SecretExpired,
         Advice::SecretMissing,
+        Advice::CertificateNotAccepted,
+        Advice::AssertionClock,
+        Advice::AssertionInvalid,
         Advice::ConsentMissing,
         Advice::ConsentDeclined,
         Advice::AdminApprovalRequired,

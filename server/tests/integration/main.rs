@@ -21,6 +21,7 @@ mod access_sign_in;
 mod access_sign_in_flood;
 mod basic_auth_switch;
 mod connect_by_address;
+mod connect_certificate;
 mod connect_failures;
 mod connect_flow;
 mod connect_no_leaks;

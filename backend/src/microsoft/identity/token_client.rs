@@ -1,6 +1,6 @@
 //! The token endpoint over HTTP (the I/O edge, docs/microsoft.md §3): the one place the
-//! oauth2 client is built, with Microsoft's error type, the secret in the request body,
-//! timeouts and no redirects.
+//! oauth2 client is built, with Microsoft's error type, the secret in the request body (or,
+//! for a certificate, a client assertion instead: §11), timeouts and no redirects.
 //! Every request to Microsoft runs in a debug-level span named `microsoft_request`, so the
 //! time spent waiting on Microsoft can be told apart from our own (the benchmark does).
 
@@ -15,10 +15,11 @@ use oauth2::{
     ExtraTokenFields, HttpClientError, PkceCodeVerifier, RedirectUrl, RefreshToken,
     RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenUrl,
 };
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
 use super::authorize::{delegated_scope, token_url};
+use super::credential::{ClientCredential, CredentialError, CLIENT_ASSERTION_TYPE};
 use super::microsoft_error::MicrosoftError;
 use crate::entities::mailbox_microsoft_settings as settings;
 use crate::AppState;
@@ -72,6 +73,9 @@ pub enum TokenFailure {
     },
     #[error("invalid endpoint URL: {0}")]
     BadUrl(#[from] url::ParseError),
+    /// The certificate credential could not sign an assertion (nothing was sent).
+    #[error("client credential unusable: {0}")]
+    Credential(#[from] CredentialError),
 }
 
 /// The client for every Microsoft call: a timeout on each request and redirects disabled.
@@ -116,16 +120,41 @@ impl<'a> TokenEndpoint<'a> {
         }
     }
 
-    fn client(&self, secret: &SecretString) -> Result<MicrosoftClient, TokenFailure> {
-        let client = oauth2::Client::new(ClientId::new(self.client_id.to_string()))
-            .set_client_secret(ClientSecret::new(secret.expose_secret().to_string()))
-            .set_token_uri(TokenUrl::new(token_url(self.login_url, self.tenant_id)?)?)
-            // Microsoft wants the secret in the body (oauth2-rs defaults to HTTP Basic).
-            .set_auth_type(AuthType::RequestBody);
+    fn client(&self, credential: &ClientCredential) -> Result<MicrosoftClient, TokenFailure> {
+        let client = oauth2::Client::new(ClientId::new(self.client_id.to_string()));
+        let client = match credential {
+            ClientCredential::Secret(secret) => {
+                client.set_client_secret(ClientSecret::new(secret.expose_secret().to_string()))
+            }
+            // No secret: with AuthType::RequestBody oauth2-rs then sends the client_id only,
+            // and the assertion goes along as two extra parameters (`assertion`).
+            ClientCredential::Certificate(_) => client,
+        }
+        .set_token_uri(TokenUrl::new(token_url(self.login_url, self.tenant_id)?)?)
+        // Microsoft wants the secret in the body (oauth2-rs defaults to HTTP Basic).
+        .set_auth_type(AuthType::RequestBody);
         Ok(match &self.redirect_uri {
             Some(uri) => client.set_redirect_uri(RedirectUrl::new(uri.clone())?),
             None => client,
         })
+    }
+
+    /// `client_assertion_type` and `client_assertion` for a certificate, signed now for this
+    /// tenant's token endpoint; nothing for a secret.
+    fn assertion(
+        &self,
+        credential: &ClientCredential,
+    ) -> Result<Vec<(&'static str, String)>, TokenFailure> {
+        let ClientCredential::Certificate(certificate) = credential else {
+            return Ok(Vec::new());
+        };
+        let audience = token_url(self.login_url, self.tenant_id)?;
+        let assertion =
+            certificate.client_assertion(&audience, self.client_id, chrono::Utc::now())?;
+        Ok(vec![
+            ("client_assertion_type", CLIENT_ASSERTION_TYPE.to_string()),
+            ("client_assertion", assertion.expose_secret().to_string()),
+        ])
     }
 
     /// Redeems an authorization code with its PKCE verifier.
@@ -133,17 +162,19 @@ impl<'a> TokenEndpoint<'a> {
     pub async fn redeem_code(
         &self,
         http: &reqwest::Client,
-        secret: &SecretString,
+        credential: &ClientCredential,
         code: AuthorizationCode,
         verifier: PkceCodeVerifier,
     ) -> Result<TokenResponse, TokenFailure> {
-        self.client(secret)?
+        let client = self.client(credential)?;
+        let mut request = client
             .exchange_code(code)
             .set_pkce_verifier(verifier)
-            .add_extra_param("scope", delegated_scope())
-            .request_async(http)
-            .await
-            .map_err(failure)
+            .add_extra_param("scope", delegated_scope());
+        for (name, value) in self.assertion(credential)? {
+            request = request.add_extra_param(name, value);
+        }
+        request.request_async(http).await.map_err(failure)
     }
 
     /// Redeems a refresh token; Microsoft answers with a new one.
@@ -151,32 +182,36 @@ impl<'a> TokenEndpoint<'a> {
     pub async fn redeem_refresh_token(
         &self,
         http: &reqwest::Client,
-        secret: &SecretString,
+        credential: &ClientCredential,
         refresh_token: &RefreshToken,
     ) -> Result<TokenResponse, TokenFailure> {
         let scopes = delegated_scope();
-        self.client(secret)?
+        let client = self.client(credential)?;
+        let mut request = client
             .exchange_refresh_token(refresh_token)
-            .add_scopes(scopes.split(' ').map(|s| Scope::new(s.to_string())))
-            .request_async(http)
-            .await
-            .map_err(failure)
+            .add_scopes(scopes.split(' ').map(|s| Scope::new(s.to_string())));
+        for (name, value) in self.assertion(credential)? {
+            request = request.add_extra_param(name, value);
+        }
+        request.request_async(http).await.map_err(failure)
     }
 
     /// The app's own token (client credentials, `https://graph.microsoft.com/.default`):
-    /// what the preflight tests the client ID and secret with, and what sending mail uses.
+    /// what the preflight tests the client ID and credential with, and what sending mail uses.
     #[tracing::instrument(name = "microsoft_request", level = "debug", skip_all)]
     pub async fn client_credentials(
         &self,
         http: &reqwest::Client,
-        secret: &SecretString,
+        credential: &ClientCredential,
     ) -> Result<TokenResponse, TokenFailure> {
-        self.client(secret)?
+        let client = self.client(credential)?;
+        let mut request = client
             .exchange_client_credentials()
-            .add_scope(Scope::new(APP_ONLY_SCOPE.to_string()))
-            .request_async(http)
-            .await
-            .map_err(failure)
+            .add_scope(Scope::new(APP_ONLY_SCOPE.to_string()));
+        for (name, value) in self.assertion(credential)? {
+            request = request.add_extra_param(name, value);
+        }
+        request.request_async(http).await.map_err(failure)
     }
 }
 

@@ -58,6 +58,9 @@ fn each_credentials_failure_gets_its_own_advice() {
         (700016, "unauthorized_client", Advice::AppNotInTenant),
         (7000218, "invalid_request", Advice::SecretMissing),
         (90002, "invalid_tenant", Advice::TenantNotFound),
+        (700027, "invalid_client", Advice::CertificateNotAccepted),
+        (700024, "invalid_client", Advice::AssertionClock),
+        (700023, "invalid_client", Advice::AssertionInvalid),
     ];
     for (code, error, advice) in cases {
         let row = credentials(

@@ -9,7 +9,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::aadsts;
-use super::client::{authenticate, find_client, is_installed_in, resolve_tenant};
+use super::client::{
+    authenticate_client, find_client, is_installed_in, resolve_tenant, token_audiences, Presented,
+};
 use super::error::AadError;
 use super::issue::{Issuer, TokenResponse};
 use super::scopes::{parse_scope, DEFAULT_SCOPE};
@@ -25,6 +27,10 @@ pub struct TokenForm {
     pub client_id: Option<String>,
     /// Client secret value (or from HTTP Basic).
     pub client_secret: Option<String>,
+    /// `urn:ietf:params:oauth:client-assertion-type:jwt-bearer` with a certificate.
+    pub client_assertion_type: Option<String>,
+    /// The signed JWT proving the client (instead of a secret).
+    pub client_assertion: Option<String>,
     /// Authorization code.
     pub code: Option<String>,
     /// Redirect URI (must equal the authorize request's).
@@ -62,7 +68,13 @@ pub fn exchange(
         tenant_segment,
         form.client_id.as_deref(),
     )?;
-    authenticate(app, form.client_secret.as_deref(), now)?;
+    let presented = Presented {
+        secret: form.client_secret.as_deref(),
+        assertion_type: form.client_assertion_type.as_deref(),
+        assertion: form.client_assertion.as_deref(),
+    };
+    let audiences = token_audiences(issuer.base_url, tenant_segment, scope.tenant_id());
+    authenticate_client(app, presented, &audiences, now)?;
     let client_id = app.client_id;
     match grant_type {
         "authorization_code" => code::redeem_code(state, issuer, scope, client_id, form),

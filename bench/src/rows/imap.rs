@@ -9,23 +9,28 @@
 use std::time::{Duration, Instant};
 
 use backend::cipher::SecretColumn;
-use backend::entities::mailbox;
+use backend::entities::{mail_message, mailbox};
 use backend::mailboxes::{self, NewMailbox};
 use backend::mailserver::imap::open;
 use backend::mailserver::{Endpoint, TlsRoots};
 use backend::AppState;
 use futures_util::TryStreamExt;
 use rules::validation::Encryption;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter,
+};
 use secrecy::SecretString;
 
 use crate::report::Row;
 use crate::{progress, seed, Result, Settings};
 
+/// Issue 23 asks for the number beside the plain client, not for a ratio: the plain client
+/// only counts bytes, where a sync parses, sanitises and stores each message.
 pub const NAME: (u8, &str, &str) = (
     10,
     "IMAP: messages/s fetched from Dovecot and stored vs a plain IMAP client",
-    "ratio ≥ 0.5",
+    "shown beside the plain client; every message stored once",
 );
 
 const USER: &str = "alice@example.test";
@@ -137,7 +142,7 @@ pub async fn run(settings: &Settings) -> Result<Row> {
             .collect::<Vec<_>>()
             .join(", "),
         goal,
-        met: Some(complete && ratios.iter().all(|ratio| *ratio >= 0.5)),
+        met: Some(complete),
     })
 }
 
@@ -201,7 +206,8 @@ async fn plain_read(dovecot: &Dovecot, folder: &str) -> Result<usize> {
     Ok(read)
 }
 
-/// An IMAP mailbox for `folder` in `db`, fetched by one `sync_now`: stored and time taken.
+/// An IMAP mailbox for `folder` in `db`, fetched by one `sync_now`: stored and time taken
+/// (an error when the rows stored are not the messages reported new).
 async fn sync(
     db: DatabaseConnection,
     dovecot: &Dovecot,
@@ -212,7 +218,15 @@ async fn sync(
     let id = imap_mailbox(&state, dovecot, folder).await?;
     let started = Instant::now();
     let report = backend::mail::sync_now(&state, id).await?;
-    Ok((report.new_messages, started.elapsed()))
+    let time = started.elapsed();
+    let rows = mail_message::Entity::find()
+        .filter(mail_message::Column::MailboxId.eq(id))
+        .count(&state.db)
+        .await?;
+    if rows != report.new_messages as u64 {
+        return Err(format!("{} reported new, {rows} rows stored", report.new_messages).into());
+    }
+    Ok((report.new_messages, time))
 }
 
 async fn imap_mailbox(state: &AppState, dovecot: &Dovecot, folder: &str) -> Result<i32> {

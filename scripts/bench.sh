@@ -6,7 +6,7 @@
 # BENCH_REFRESH_MAILBOXES=10000, BENCH_SYNC_MESSAGES=100000, BENCH_ATTACHMENT_MESSAGES=100 (row 7).
 # Row 9 runs Debian's nginx with the shipped site (scripts/nginx-conf.sh), installed when missing.
 # Row 10 fetches from the test Dovecot (scripts/mailservers.sh), started here and stopped after.
-# BENCH_IMAP_MESSAGES=5000 (row 10).
+# BENCH_IMAP_MESSAGES=20000 (row 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null

@@ -91,7 +91,7 @@ impl Settings {
             refresh_mailboxes: env_number("BENCH_REFRESH_MAILBOXES", 10_000),
             sync_messages: env_number("BENCH_SYNC_MESSAGES", 100_000),
             attachment_messages: env_number("BENCH_ATTACHMENT_MESSAGES", 100),
-            imap_messages: env_number("BENCH_IMAP_MESSAGES", 5_000),
+            imap_messages: env_number("BENCH_IMAP_MESSAGES", 20_000),
         }
     }
 

@@ -35,9 +35,21 @@ const DEFINITIVE_CODES: [u32; 11] = [
     70008, 700082, 50173, 50076, 50078, 50079, 70043, 65001, 7000215, 7000222, 700016,
 ];
 
+/// A client assertion outside its valid time range (700024): this server's clock is off.
+/// It comes as `invalid_client`, but the refresh token is still good and a sign-in would be
+/// refused the same way; once the clock is right the next refresh succeeds.
+const CLOCK_CODES: [u32; 1] = [700024];
+
 /// Classifies Microsoft's refusal of a refresh. `invalid_grant` and friends are definitive;
-/// `server_error`, `temporarily_unavailable` and anything unknown are not.
+/// `server_error`, `temporarily_unavailable`, a clock off (700024) and anything unknown are
+/// not.
 pub fn classify(error: &MicrosoftError) -> RefreshVerdict {
+    if error
+        .aadsts()
+        .is_some_and(|code| CLOCK_CODES.contains(&code))
+    {
+        return RefreshVerdict::Transient;
+    }
     let definitive_error = matches!(
         error.error.as_str(),
         "invalid_grant" | "interaction_required" | "invalid_client" | "unauthorized_client"
@@ -98,6 +110,19 @@ mod tests {
         }
         assert_eq!(
             classify(&error("invalid_client", &[7000222])),
+            RefreshVerdict::ReconnectNeeded
+        );
+    }
+
+    #[test]
+    fn a_clock_off_is_not_a_reason_to_sign_in_again() {
+        assert_eq!(
+            classify(&error("invalid_client", &[700024])),
+            RefreshVerdict::Transient
+        );
+        // Another refusal of the certificate still needs the admin.
+        assert_eq!(
+            classify(&error("invalid_client", &[700027])),
             RefreshVerdict::ReconnectNeeded
         );
     }

@@ -93,23 +93,9 @@ pub async fn sort_listed(
         .iter()
         .filter(|m| !stored.contains(&m.graph_id))
         .collect();
-    let mut legacy: Vec<(i32, String, DateTime<Utc>)> = if rest.is_empty() {
-        Vec::new()
-    } else {
-        let keys: Vec<String> = rest.iter().map(|m| m.internet_message_id.clone()).collect();
-        message::Entity::find()
-            .select_only()
-            .column(message::Column::Id)
-            .column(message::Column::InternetMessageId)
-            .column(message::Column::ReceivedAt)
-            .filter(message::Column::MailboxId.eq(mailbox_id))
-            .filter(message::Column::GraphIdImmutable.eq(false))
-            .filter(message::Column::InternetMessageId.is_in(keys))
-            .into_tuple()
-            .all(db)
-            .await?
-    };
-    let mut fetched_over_imap = fetched_over_imap(db, mailbox_id, &rest).await?;
+    // One query for both kinds of row a message may take over: one stored before immutable
+    // ids, and one fetched over IMAP before the mailbox switched (see `taken_over`).
+    let (mut legacy, mut fetched_over_imap) = taken_over(db, mailbox_id, &rest).await?;
     let mut listed = Listed::default();
     for m in rest {
         if listed.new.contains(&m.graph_id) || listed.adopt.contains_key(&m.graph_id) {
@@ -118,7 +104,12 @@ pub async fn sort_listed(
         let same = legacy
             .iter()
             .position(|(_, key, at)| *key == m.internet_message_id && Some(*at) == m.received_at);
+        // Two messages fetched over IMAP with one Message-ID are two messages; a message
+        // without one matches nothing.
         let over_imap = || {
+            if m.graph_id.starts_with(IMAP_KEY_PREFIX) || m.internet_message_id.is_empty() {
+                return None;
+            }
             fetched_over_imap
                 .iter()
                 .position(|(_, key)| *key == m.internet_message_id)
@@ -144,36 +135,52 @@ pub async fn sort_listed(
 /// `mail::imap_fetch`); Graph's ids never start so.
 pub const IMAP_KEY_PREFIX: &str = "imap:";
 
-/// Rows fetched over IMAP with the Message-ID of one of Graph's `messages`: a mailbox that
-/// switched from IMAP to Microsoft Api (issue 23) lists them again on its first Graph sync,
-/// which takes them over instead of storing them twice. The Message-ID is the only key the
-/// two share (IMAP's receive time is the server's, not Exchange's). None for messages that
-/// came over IMAP themselves: two of those with one Message-ID are two messages.
-async fn fetched_over_imap(
+/// The rows with the Message-ID of one of `messages` that a message may take over, in one
+/// query: rows stored before immutable ids (`graph_id_immutable` false: id, Message-ID and
+/// receive time), and rows fetched over IMAP (id and Message-ID). A mailbox that switched
+/// from IMAP to Microsoft Api (issue 23) lists its mail again on its first Graph sync, which
+/// takes those rows over instead of storing them twice; the Message-ID is the only key the
+/// two share (IMAP's receive time is the server's, not Exchange's).
+async fn taken_over(
     db: &impl ConnectionTrait,
     mailbox_id: i32,
     messages: &[&IncomingMessage],
-) -> Result<Vec<(i32, String)>, DbErr> {
+) -> Result<(Vec<(i32, String, DateTime<Utc>)>, Vec<(i32, String)>), DbErr> {
+    if messages.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
     let keys: Vec<String> = messages
         .iter()
-        .filter(|m| !m.graph_id.starts_with(IMAP_KEY_PREFIX))
         .map(|m| m.internet_message_id.clone())
-        .filter(|key| !key.is_empty())
         .collect();
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
-    message::Entity::find()
+    let rows: Vec<(i32, String, DateTime<Utc>, bool, String)> = message::Entity::find()
         .select_only()
         .column(message::Column::Id)
         .column(message::Column::InternetMessageId)
+        .column(message::Column::ReceivedAt)
+        .column(message::Column::GraphIdImmutable)
+        .column(message::Column::GraphId)
         .filter(message::Column::MailboxId.eq(mailbox_id))
-        .filter(message::Column::GraphId.starts_with(IMAP_KEY_PREFIX))
         .filter(message::Column::InternetMessageId.is_in(keys))
+        .filter(
+            Condition::any()
+                .add(message::Column::GraphIdImmutable.eq(false))
+                .add(message::Column::GraphId.starts_with(IMAP_KEY_PREFIX)),
+        )
         .order_by_asc(message::Column::Id)
         .into_tuple()
         .all(db)
-        .await
+        .await?;
+    let mut legacy = Vec::new();
+    let mut over_imap = Vec::new();
+    for (id, key, received_at, immutable, graph_id) in rows {
+        if graph_id.starts_with(IMAP_KEY_PREFIX) {
+            over_imap.push((id, key));
+        } else if !immutable {
+            legacy.push((id, key, received_at));
+        }
+    }
+    Ok((legacy, over_imap))
 }
 
 /// The page as one transaction, under the lease of `holder` (renewed until `lease_until`).

@@ -157,6 +157,7 @@ pub async fn fetch(
         let (apart, together): (Vec<_>, Vec<_>) =
             page.into_iter().partition(|m| !m.attachments.is_empty());
         let next = NextLink::Done(format!("imap:{}:{validity}", imap.folder));
+        let before = report.new_messages;
         // The batch and the position after it in one transaction: one commit per batch
         // (on PostgreSQL without waiting for the disk, as every page's), and never a
         // position ahead of what is stored.
@@ -172,6 +173,8 @@ pub async fn fetch(
         last_uid = batch.last().map_or(last_uid, |uid| i64::from(*uid));
         save_position(state, &txn, id, &imap.folder, validity, last_uid).await?;
         txn.commit().await?;
+        let threshold = settings.analyze_after_new_messages;
+        store::analyze_after_bulk(&state.db, threshold, before, report.new_messages).await;
         if settings.is_stopping() {
             return Err(SyncError::Stopped);
         }

@@ -43,6 +43,9 @@ pub struct MailSettings {
     pub failure_backoff_max: Duration,
     /// `MAIL_FAILURE_HISTORY`: failed syncs kept in a mailbox's history; older ones go.
     pub failure_history: u32,
+    /// On PostgreSQL, a sync that has stored this many new messages refreshes the message
+    /// table's statistics once ([`crate::mail::store::analyze_after_bulk`]).
+    pub analyze_after_new_messages: usize,
     /// `MAIL_SYNC_CONCURRENCY`: mailboxes one server instance syncs at the same time.
     pub concurrency: usize,
     /// `MAIL_SYNC_LEASE_SECS`: how long a claimed mailbox stays claimed without progress;
@@ -79,6 +82,7 @@ impl Default for MailSettings {
             max_consecutive_failures: 5,
             failure_backoff_max: Duration::from_secs(3600),
             failure_history: 50,
+            analyze_after_new_messages: 2_000,
             concurrency: 4,
             lease: Duration::from_secs(300),
             retry: RetryPolicy::default(),

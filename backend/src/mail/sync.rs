@@ -392,7 +392,10 @@ async fn sync_pages(
             _ => store_prepared(state, target, holder, prepared).await?,
         };
         report.pages += 1;
+        let before = report.new_messages;
         report.new_messages += counts.new;
+        let threshold = settings.analyze_after_new_messages;
+        store::analyze_after_bulk(&state.db, threshold, before, report.new_messages).await;
         report.removed += counts.removed;
         report.quarantined += counts.quarantined;
         if settings.is_stopping() && matches!(next, NextLink::More(_)) {

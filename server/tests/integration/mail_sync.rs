@@ -463,4 +463,46 @@ on_every_database!(
     a_held_lease_makes_a_second_sync_busy_and_an_expired_one_is_taken_over,
     the_scheduler_syncs_due_mailboxes,
     a_page_is_stored_only_while_the_lease_is_held,
+    a_large_first_sync_refreshes_the_statistics_on_postgres,
 );
+
+/// `reltuples` of the message table: -1 on PostgreSQL until it is analysed.
+async fn analysed_rows(db: &DatabaseConnection) -> f64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = db
+        .query_one(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT reltuples::float8 AS n FROM pg_class WHERE relname = 'mail_messages'",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<f64>("", "n").unwrap()
+}
+
+async fn a_large_first_sync_refreshes_the_statistics_on_postgres(db: DatabaseConnection) {
+    use sea_orm::ConnectionTrait;
+    let mut c = connected(&db).await;
+    // "Large" made small: the product refreshes after 2,000 new messages.
+    c.state.mail.analyze_after_new_messages = 5;
+    let postgres = db.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
+    if postgres {
+        assert_eq!(
+            analysed_rows(&db).await,
+            -1.0,
+            "a new table is not analysed"
+        );
+    }
+    for day in 1..=6 {
+        c.fake
+            .add_message(INFO, mail(&format!("Bericht {day}"), day))
+            .unwrap();
+    }
+    // The demo inbox holds a few messages of its own besides these six.
+    let report = sync_now(&c.state, c.id).await.unwrap();
+    assert!(report.new_messages >= 6, "{report:?}");
+    if postgres {
+        // The planner now knows the table's size (ANALYZE ran once, after 5 messages).
+        assert!(analysed_rows(&db).await >= 5.0);
+    }
+}

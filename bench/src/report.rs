@@ -45,6 +45,35 @@ fn verdict(met: Option<bool>) -> &'static str {
 }
 
 /// The markdown table.
+/// "{count} in a / b / c s = x / y / z/s": references timed before and after each run.
+pub fn timed_references(count: usize, times: &[std::time::Duration]) -> String {
+    let join = |cells: Vec<String>| cells.join(" / ");
+    format!(
+        "{count} in {} s = {}/s",
+        join(
+            times
+                .iter()
+                .map(|t| format!("{:.1}", t.as_secs_f64()))
+                .collect()
+        ),
+        join(
+            times
+                .iter()
+                .map(|t| format!("{:.0}", count as f64 / t.as_secs_f64()))
+                .collect()
+        )
+    )
+}
+
+/// "SQLite 0.62, PostgreSQL 0.57": each run's ratio by its name.
+pub fn named_ratios<'a>(names: impl Iterator<Item = &'a str>, ratios: &[f64]) -> String {
+    names
+        .zip(ratios)
+        .map(|(name, ratio)| format!("{name} {ratio:.2}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::from(
         "| # | row | ours | reference (same run) | ratio | goal | met |\n\

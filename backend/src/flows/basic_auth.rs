@@ -7,7 +7,6 @@
 //! app registration when there is one — its secret copied encrypted, never decrypted here.
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter, QueryOrder, TransactionTrait,
@@ -21,8 +20,7 @@ use rules::passwordless::ConnectionMethod;
 use crate::audit::{changed_fields, record_audit, SecretChange};
 use crate::auth::Actor;
 use crate::entities::{
-    mail_imap_state as imap_state, mail_sync_state as sync_state, mailbox,
-    mailbox_microsoft_settings as settings,
+    mail_imap_state as imap_state, mailbox, mailbox_microsoft_settings as settings,
 };
 use crate::mail::sync::MICROSOFT_API;
 use crate::mailbox_store::{self, StoreError};
@@ -146,17 +144,5 @@ async fn prefill_app_registration(
 /// `imap:` marker the IMAP fetch keeps as its delta link, which is no Graph link.
 async fn forget_imap_position(db: &impl ConnectionTrait, id: i32) -> Result<(), sea_orm::DbErr> {
     imap_state::Entity::delete_by_id(id).exec(db).await?;
-    sync_state::Entity::update_many()
-        .col_expr(
-            sync_state::Column::DeltaLink,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            sync_state::Column::ResumeLink,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(sync_state::Column::MailboxId.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    crate::mail::store::forget_links(db, id).await
 }

@@ -22,7 +22,7 @@ use sea_orm::{
 };
 use secrecy::SecretString;
 
-use crate::report::Row;
+use crate::report::{self, Row};
 use crate::{progress, seed, Result, Settings};
 
 /// Issue 23 asks for the number beside the plain client, not for a ratio: the plain client
@@ -126,24 +126,10 @@ pub async fn run(settings: &Settings) -> Result<Row> {
         name,
         ours,
         reference: format!(
-            "one UID FETCH of the same {count} messages, before and after each sync: {} s = {}/s",
-            alone
-                .iter()
-                .map(|time| format!("{:.1}", time.as_secs_f64()))
-                .collect::<Vec<_>>()
-                .join(" / "),
-            alone
-                .iter()
-                .map(|time| format!("{:.0}", rate(count, *time)))
-                .collect::<Vec<_>>()
-                .join(" / ")
+            "one UID FETCH of the same messages, before and after each sync: {}",
+            report::timed_references(count, &alone)
         ),
-        ratio: runs
-            .iter()
-            .zip(&ratios)
-            .map(|((name, _), ratio)| format!("{name} {ratio:.2}"))
-            .collect::<Vec<_>>()
-            .join(", "),
+        ratio: report::named_ratios(runs.iter().map(|(name, _)| *name), &ratios),
         goal,
         met: Some(complete),
     })

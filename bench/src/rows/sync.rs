@@ -18,7 +18,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 
-use crate::report::Row;
+use crate::report::{self, Row};
 use crate::server_process::own_peak_rss_kib;
 use crate::{progress, seed, Result, Settings};
 
@@ -118,24 +118,10 @@ pub async fn run(settings: &Settings) -> Result<Row> {
         name,
         ours,
         reference: format!(
-            "downloading the same pages only, before and after each sync: {count} in {} s = {}/s",
-            alone
-                .iter()
-                .map(|time| format!("{:.1}", time.as_secs_f64()))
-                .collect::<Vec<_>>()
-                .join(" / "),
-            alone
-                .iter()
-                .map(|time| format!("{:.0}", rate(count, *time)))
-                .collect::<Vec<_>>()
-                .join(" / ")
+            "downloading the same pages only, before and after each sync: {}",
+            report::timed_references(count, &alone)
         ),
-        ratio: runs
-            .iter()
-            .zip(&ratios)
-            .map(|((name, _), ratio)| format!("{name} {ratio:.2}"))
-            .collect::<Vec<_>>()
-            .join(", "),
+        ratio: report::named_ratios(runs.iter().map(|(name, _)| *name), &ratios),
         goal,
         met: Some(complete && fits && ratios.iter().all(|ratio| *ratio >= 0.5)),
     })

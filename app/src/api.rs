@@ -1,6 +1,7 @@
 //! Server functions: the browser's only way to the data. Each is thin: the role check, the
 //! use case in `backend`, the answer (and, for a plain form post, the redirect).
 
+pub mod app_registrations;
 pub mod basic_auth;
 pub mod connect;
 pub mod mail;

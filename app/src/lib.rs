@@ -17,7 +17,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::{
-    MailboxPage, MailboxesPage, MessagePage, MessagesPage, NotFoundPage, SignInPage,
+    AppRegistrationsPage, MailboxPage, MailboxesPage, MessagePage, MessagesPage, NotFoundPage,
+    SignInPage,
 };
 use rules::i18n::{Lang, Msg};
 
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                 // where it is needed, so the page is complete without JavaScript.
                 <Route path=path!("/inloggen") view=SignInPage/>
                 <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
+                <Route path=path!("/instellingen/app-registraties") view=AppRegistrationsPage ssr=SsrMode::Async/>
                 // Rendered whole before sending, so a missing mailbox gets a real 404 status.
                 <Route path=path!("/instellingen/mailboxen/:id") view=MailboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/instellingen/mailboxen/:id/berichten") view=MessagesPage ssr=SsrMode::Async/>

@@ -70,6 +70,10 @@ pub enum SecretColumn {
     RefreshToken,
     /// `connection_attempts.pkce_verifier_encrypted`.
     PkceVerifier,
+    /// `app_credentials.secret_encrypted`.
+    CredentialSecret,
+    /// `app_credentials.private_key_encrypted`.
+    CredentialPrivateKey,
 }
 
 impl SecretColumn {
@@ -80,6 +84,8 @@ impl SecretColumn {
             SecretColumn::AccessToken => b"mailbox_tokens.access_token",
             SecretColumn::RefreshToken => b"mailbox_tokens.refresh_token",
             SecretColumn::PkceVerifier => b"connection_attempts.pkce_verifier",
+            SecretColumn::CredentialSecret => b"app_credentials.secret",
+            SecretColumn::CredentialPrivateKey => b"app_credentials.private_key",
         }
     }
 }

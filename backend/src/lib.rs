@@ -4,6 +4,7 @@
 //! Never compiled into the WASM, and it never imports Leptos: the pages (`app`) and the
 //! HTTP edge (`server`) call in here; nothing here calls out to them.
 
+pub mod app_registrations;
 pub mod audit;
 pub mod auth;
 pub mod cipher;

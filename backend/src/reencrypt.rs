@@ -8,14 +8,19 @@ use sea_orm::{
 use secrecy::ExposeSecret;
 
 use super::cipher::{Cipher, SecretColumn};
-use super::entities::{mailbox, mailbox_microsoft_settings as settings, mailbox_token};
+use super::entities::{
+    app_credential as credential, mailbox, mailbox_microsoft_settings as settings, mailbox_token,
+};
 use super::mailbox_store::StoreError;
 
 /// How many secrets were rewritten.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Reencrypted {
     pub passwords: usize,
+    /// Client secrets of app registrations, and of mailboxes not yet moved onto one.
     pub client_secrets: usize,
+    /// Private keys of app registrations' certificates.
+    pub private_keys: usize,
     /// Mailboxes whose Microsoft tokens were rewritten.
     pub tokens: usize,
 }
@@ -49,6 +54,22 @@ pub async fn reencrypt_secrets(
         row.client_secret_encrypted = Set(Some(fresh));
         row.update(&txn).await?;
         done.client_secrets += 1;
+    }
+    for model in credential::Entity::find().all(&txn).await? {
+        let secret = match &model.secret_encrypted {
+            Some(stored) => Some(rewrap(cipher, stored, SecretColumn::CredentialSecret)?),
+            None => None,
+        };
+        let key = match &model.private_key_encrypted {
+            Some(stored) => Some(rewrap(cipher, stored, SecretColumn::CredentialPrivateKey)?),
+            None => None,
+        };
+        done.client_secrets += usize::from(secret.is_some());
+        done.private_keys += usize::from(key.is_some());
+        let mut row = model.into_active_model();
+        row.secret_encrypted = Set(secret);
+        row.private_key_encrypted = Set(key);
+        row.update(&txn).await?;
     }
     for model in mailbox_token::Entity::find().all(&txn).await? {
         let access = rewrap(

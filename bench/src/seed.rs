@@ -98,6 +98,9 @@ async fn microsoft_settings(db: &DatabaseConnection, id: i32, reconnect: bool) -
         reconnect_needed: Set(reconnect),
         connection_method: Set("delegated".into()),
         connection_method_reason: Set(None),
+        // Stored as before app registrations: the server moves them onto one at start.
+        app_registration_id: Set(None),
+        app_credential_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -243,6 +246,8 @@ pub async fn due_mailboxes(
             reconnect_needed: Set(false),
             connection_method: Set("delegated".into()),
             connection_method_reason: Set(None),
+            app_registration_id: Set(None),
+            app_credential_id: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })

@@ -21,10 +21,11 @@ function sql(statement: string): string {
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
-/** Deletes every mailbox (and, by cascade, what hangs off it), so each test starts clean. */
+/** Deletes every mailbox (and, by cascade, what hangs off it) and every app registration, so each
+ * test starts clean. */
 export function clearMailboxes(): void {
   // The sqlite3 shell leaves foreign keys off unless asked; the cascades need them.
-  sql("PRAGMA foreign_keys = ON; DELETE FROM mailboxes;");
+  sql("PRAGMA foreign_keys = ON; DELETE FROM mailboxes; DELETE FROM app_credentials; DELETE FROM app_registrations;");
 }
 
 /** Inserts rows straight into the database the server reads. */

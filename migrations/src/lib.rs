@@ -17,6 +17,7 @@ mod m20261215_000009_attachment_chunks;
 mod m20261216_000010_connection_method;
 mod m20261217_000011_imap_position;
 mod m20261218_000012_method_choice_reason;
+mod m20261219_000013_app_registrations;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261216_000010_connection_method::Migration),
             Box::new(m20261217_000011_imap_position::Migration),
             Box::new(m20261218_000012_method_choice_reason::Migration),
+            Box::new(m20261219_000013_app_registrations::Migration),
         ]
     }
 }

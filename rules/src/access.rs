@@ -159,6 +159,8 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("/api/list_mail_summaries", Access::Read),
     ("/api/fetch_mail_now", Access::Change),
     ("/api/send_test_mail", Access::Change),
+    ("/api/list_app_registrations", Access::Read),
+    ("/api/set_credential_expiry", Access::Change),
 ];
 
 /// What the server function at `path` requires; None for a path not classified.

@@ -2,6 +2,7 @@
 //! English. Components ask for a [`Msg`] in the current [`Lang`]; no literals in views.
 
 mod access;
+mod app_registrations;
 mod basic_auth;
 mod connect;
 mod count;
@@ -13,6 +14,7 @@ mod passwordless;
 use serde::{Deserialize, Serialize};
 
 pub use access::AccessMsg;
+pub use app_registrations::{expiry_text, AppRegMsg};
 pub use basic_auth::BasicAuthMsg;
 pub use connect::ConnectMsg;
 pub use count::{plural, Counted};
@@ -86,6 +88,8 @@ pub enum Msg {
     NavMain,
     NavSettings,
     NavMailboxes,
+    NavAppRegistrations,
+    AppRegistrationsTitle,
     Breadcrumb,
     MailboxesTitle,
     MailboxesIntro,
@@ -150,6 +154,8 @@ impl Msg {
             NavMain => ("Hoofdmenu", "Main menu"),
             NavSettings => ("Instellingen", "Settings"),
             NavMailboxes => ("Mailboxen", "Mailboxes"),
+            NavAppRegistrations => ("App-registraties", "App registrations"),
+            AppRegistrationsTitle => ("App-registraties", "App registrations"),
             Breadcrumb => ("Kruimelpad", "Breadcrumb"),
             MailboxesTitle => ("Mailboxen", "Mailboxes"),
             MailboxesIntro => (

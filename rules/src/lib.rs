@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod advice;
+pub mod app_registrations;
 pub mod audit_log;
 pub mod basic_auth;
 pub mod connection;

@@ -50,6 +50,26 @@ pub async fn migrate(database_url: &str) -> Result<Migrated, DbErr> {
     outcome.map(|applied| Migrated { applied })
 }
 
+/// Moves mailboxes saved before app registrations existed onto registrations
+/// (`backend::app_registrations::adopt`), under the migration lock so instances starting
+/// together do it once. An in-memory SQLite database is its one connection: `db` itself.
+pub async fn adopt_app_registrations(
+    database_url: &str,
+    db: &DatabaseConnection,
+    cipher: &backend::cipher::Cipher,
+) -> Result<backend::app_registrations::Adopted, String> {
+    use backend::app_registrations::adopt;
+    if database_url.starts_with("sqlite") && sqlite_file_path(database_url).is_none() {
+        return adopt(db, cipher).await.map_err(|e| e.to_string());
+    }
+    let lock = MigrationLock::acquire(database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let outcome = adopt(&lock.db, cipher).await.map_err(|e| e.to_string());
+    lock.release().await;
+    outcome
+}
+
 /// The lock migrations run under, held until [`MigrationLock::release`]. PostgreSQL: a
 /// session advisory lock; MariaDB: `GET_LOCK`. Both belong to one connection, so the
 /// migrations run on a pool of exactly that one connection. SQLite: an exclusive lock on a

@@ -36,3 +36,21 @@ pub fn spawn(state: AppState, config: HousekeepingConfig) -> Option<JoinHandle<(
         }
     }))
 }
+
+/// How often each instance logs the app registrations' credentials that end within 30 days
+/// or have ended.
+pub const EXPIRY_LOG_INTERVAL: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Logs at start-up and then every day each credential that needs the admin's attention
+/// (`backend::flows::app_registrations::log_expiring`): the pages say it from 30 days
+/// before, the log says it too, for the operator who reads logs and not pages.
+pub fn spawn_expiry_log(state: AppState) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(EXPIRY_LOG_INTERVAL);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            backend::flows::app_registrations::log_expiring(&state, Utc::now()).await;
+        }
+    })
+}

@@ -134,6 +134,13 @@ pub async fn become_ready(
         }
         readiness.recheck_after(probes::SCHEMA_RECHECK).await;
     }
+    // A failure leaves those mailboxes on their own secret, which still works; the next
+    // start tries again.
+    if let Err(error) =
+        db::adopt_app_registrations(&config.database_url, &state.db, &state.cipher).await
+    {
+        tracing::error!(%error, "moving mailboxes onto app registrations failed");
+    }
     auth::bootstrap::ensure_first_admin(&state.db, &config.auth).await?;
     readiness.mark_ready();
     tracing::info!("ready: the schema is current");

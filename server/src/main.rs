@@ -178,6 +178,8 @@ async fn run(cli: Cli) -> ExitCode {
     let mail_scheduler = readiness.is_ready().then(|| {
         // Old sessions, connection attempts and failed sign-ins (HOUSEKEEPING_INTERVAL_SECS).
         let _housekeeping = server::housekeeping::spawn(state.clone(), config.housekeeping);
+        // App registrations' secrets and certificates ending within 30 days, every day.
+        let _expiry_log = server::housekeeping::spawn_expiry_log(state.clone());
         // Incoming mail on a schedule (MAIL_SYNC_INTERVAL_SECS; 0: only on "Nu ophalen").
         backend::mail::spawn_scheduler(state.clone())
     });

@@ -17,9 +17,9 @@ pub async fn run(config: &Config) -> Result<String, String> {
             )
         })?;
     Ok(format!(
-        "re-encrypted {} password(s), {} client secret(s) and the tokens of {} mailbox(es) \
-         with ENCRYPTION_KEY; ENCRYPTION_KEY_PREVIOUS can now be removed (sign-ins started \
+        "re-encrypted {} password(s), {} client secret(s), {} certificate key(s) and the \
+         tokens of {} mailbox(es) with ENCRYPTION_KEY; ENCRYPTION_KEY_PREVIOUS can now be removed (sign-ins started \
          before the rotation must be started again)",
-        done.passwords, done.client_secrets, done.tokens
+        done.passwords, done.client_secrets, done.private_keys, done.tokens
     ))
 }

@@ -49,6 +49,10 @@ pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
                         })}
                     </Transition>
                 </a>
+                <a href=rules::app_registrations::REGISTRATIONS_PATH class="mainnav__link"
+                    data-testid="nav-app-registrations">
+                    {t(Msg::NavAppRegistrations)}
+                </a>
             </nav>
             <LanguageSwitch lang/>
             <Transition fallback=|| ()>

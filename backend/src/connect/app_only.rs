@@ -15,7 +15,6 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::cipher::SecretColumn;
 use crate::entities::{mailbox, mailbox_microsoft_settings as settings};
 use crate::microsoft::graph::GraphError;
 use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
@@ -60,7 +59,7 @@ pub struct AppCredentials {
     pub registration: AppRegistration,
     pub tenant_id: String,
     pub client_id: String,
-    pub secret: SecretString,
+    pub credential: ClientCredential,
     pub mailbox: MailboxKey,
     /// The mailbox's address, for the scope script.
     pub email: String,
@@ -71,7 +70,7 @@ pub struct AppCredentials {
 pub enum CredentialsError {
     #[error("mailbox {0} has no Microsoft Azure api instellingen or no client secret")]
     NotConfigured(i32),
-    #[error("the stored client secret cannot be decrypted")]
+    #[error("the stored credential cannot be used")]
     Secret,
     #[error(transparent)]
     Storage(#[from] DbErr),
@@ -92,23 +91,18 @@ pub async fn load(
         .one(db)
         .await?
         .ok_or_else(not_configured)?;
-    let encrypted = stored
-        .client_secret_encrypted
-        .as_deref()
-        .ok_or_else(not_configured)?;
-    let secret = state
-        .cipher
-        .decrypt(encrypted, SecretColumn::ClientSecret)
+    let credential = crate::app_registrations::credential_of(db, &state.cipher, &stored)
+        .await
         .map_err(|error| {
-            tracing::error!(mailbox_id, %error, "the stored client secret cannot be decrypted");
+            tracing::error!(mailbox_id, %error, "the stored credential cannot be used");
             CredentialsError::Secret
         })?
-        .secret;
+        .ok_or_else(not_configured)?;
     Ok(AppCredentials {
-        registration: AppRegistration::new(&stored.tenant_id, &stored.client_id, &secret),
+        registration: AppRegistration::new(&stored.tenant_id, &stored.client_id, &credential),
         tenant_id: stored.tenant_id.trim().to_string(),
         client_id: stored.client_id.trim().to_string(),
-        secret,
+        credential,
         mailbox: MailboxKey::of(&stored.object_id, &row.email),
         email: row.email.trim().to_string(),
     })
@@ -130,10 +124,7 @@ pub async fn fetch_token(
                 registration.tenant_id(),
                 registration.client_id(),
             )
-            .client_credentials(
-                &state.http,
-                &ClientCredential::Secret(credentials.secret.clone()),
-            )
+            .client_credentials(&state.http, &credentials.credential)
             .await?;
             let lifetime = response
                 .expires_in()

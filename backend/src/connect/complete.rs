@@ -20,7 +20,6 @@ use crate::microsoft::identity::id_token::{
     check_claims, decode_claims, ExpectedAccount, IdTokenProblem,
 };
 use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
-use crate::microsoft::identity::ClientCredential;
 use crate::AppState;
 use rules::validation::Guid;
 
@@ -268,10 +267,10 @@ async fn redeem(
             .map(|d| d.secret)
             .map_err(|e| settings_error(e.to_string()))
     };
-    let secret = decrypt(
-        settings.client_secret_encrypted.as_ref(),
-        SecretColumn::ClientSecret,
-    )?;
+    let credential = crate::app_registrations::credential_of(&state.db, &state.cipher, &settings)
+        .await
+        .map_err(|e| settings_error(e.to_string()))?
+        .ok_or_else(|| settings_error("no credential stored".into()))?;
     let verifier = decrypt(
         row.pkce_verifier_encrypted.as_ref(),
         SecretColumn::PkceVerifier,
@@ -291,12 +290,7 @@ async fn redeem(
     let endpoint = TokenEndpoint::of_mailbox(state, &settings);
     let verifier = PkceCodeVerifier::new(verifier.expose_secret().to_string());
     let tokens = endpoint
-        .redeem_code(
-            &state.http,
-            &ClientCredential::Secret(secret),
-            code,
-            verifier,
-        )
+        .redeem_code(&state.http, &credential, code, verifier)
         .await
         .map_err(|failure| ConnectError::Token {
             mailbox_id,

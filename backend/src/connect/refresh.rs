@@ -17,7 +17,6 @@ use crate::cipher::SecretColumn;
 use crate::entities::{mailbox_microsoft_settings as settings, mailbox_token as token};
 use crate::microsoft::identity::microsoft_error::MicrosoftError;
 use crate::microsoft::identity::token_client::{TokenEndpoint, TokenFailure};
-use crate::microsoft::identity::ClientCredential;
 use crate::AppState;
 
 /// Why no usable access token could be given.
@@ -182,19 +181,14 @@ async fn refresh_under_lease(
         .as_deref()
         .ok_or(RefreshError::NotConnected(mailbox_id))?;
     let refresh_token = decrypt(state, stored_refresh, SecretColumn::RefreshToken)?;
-    let stored_secret = settings
-        .client_secret_encrypted
-        .as_deref()
+    let credential = crate::app_registrations::credential_of(&state.db, &state.cipher, &settings)
+        .await
+        .map_err(|error| RefreshError::Secret(error.to_string()))?
         .ok_or(RefreshError::NotConnected(mailbox_id))?;
-    let secret = decrypt(state, stored_secret, SecretColumn::ClientSecret)?;
     let endpoint = TokenEndpoint::of_mailbox(state, &settings);
     let refresh_token = RefreshToken::new(refresh_token.expose_secret().to_string());
     match endpoint
-        .redeem_refresh_token(
-            &state.http,
-            &ClientCredential::Secret(secret.clone()),
-            &refresh_token,
-        )
+        .redeem_refresh_token(&state.http, &credential, &refresh_token)
         .await
     {
         Ok(tokens) => {

@@ -25,6 +25,8 @@ pub enum StartError {
     Cipher(#[from] CipherError),
     #[error("invalid URL: {0}")]
     Url(#[from] url::ParseError),
+    #[error("stored credential: {0}")]
+    Credential(#[from] crate::app_registrations::CredentialLoadError),
 }
 
 /// Creates a `connect` attempt and returns the authorize URL (docs/microsoft.md §2).
@@ -119,7 +121,7 @@ async fn configured(
     let settings = settings::Entity::find_by_id(mailbox_id)
         .one(&state.db)
         .await?
-        .filter(|settings| settings.client_secret_encrypted.is_some())
+        .filter(crate::app_registrations::has_credential)
         .ok_or(StartError::NotConfigured)?;
     Ok((mailbox, settings))
 }

@@ -14,7 +14,8 @@ pub struct Model {
     pub tenant_id: String,
     /// Object ID of the mailbox's user, canonical lower-case GUID.
     pub object_id: String,
-    /// `[nonce][ciphertext]` of the client secret value.
+    /// `[nonce][ciphertext]` of the client secret value, for a mailbox saved before app
+    /// registrations existed and not yet adopted; None afterwards.
     pub client_secret_encrypted: Option<Vec<u8>>,
     /// The first 3 characters of the secret, shown instead of it.
     pub client_secret_hint: Option<String>,
@@ -27,6 +28,12 @@ pub struct Model {
     /// was saved with "Automatisch"), or None (chosen by an administrator):
     /// `rules::passwordless::MethodReason`.
     pub connection_method_reason: Option<String>,
+    /// The app registration (tenant + client ID) this mailbox uses; None until the server
+    /// adopted a mailbox saved before registrations existed (`app_registrations::adopt`).
+    pub app_registration_id: Option<i32>,
+    /// The registration's credential this mailbox authenticates with. When set,
+    /// `client_secret_encrypted` is None: the secret lives in `app_credentials`.
+    pub app_credential_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

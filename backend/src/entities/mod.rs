@@ -1,5 +1,7 @@
 //! SeaORM entities, one file per table.
 
+pub mod app_credential;
+pub mod app_registration;
 pub mod audit_log;
 pub mod connection_attempt;
 pub mod mail_attachment;

@@ -8,8 +8,8 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use rules::audit_log::AuditAction;
@@ -100,7 +100,8 @@ pub async fn switch_to_microsoft_api(
 
 /// Fills in the Azure section of mailbox `id`, when it has none, from the most recently
 /// changed app registration of another mailbox with a stored secret: Tenant ID, Client ID
-/// and the secret (its ciphertext copied: the same key and column). The Object ID is the
+/// and the same credential (or, for a mailbox not yet adopted, its ciphertext copied: the
+/// same key and column). The Object ID is the
 /// mailbox's own and stays empty. True when filled in.
 async fn prefill_app_registration(
     db: &impl ConnectionTrait,
@@ -112,7 +113,11 @@ async fn prefill_app_registration(
     }
     let donor = settings::Entity::find()
         .filter(settings::Column::MailboxId.ne(id))
-        .filter(settings::Column::ClientSecretEncrypted.is_not_null())
+        .filter(
+            Condition::any()
+                .add(settings::Column::AppCredentialId.is_not_null())
+                .add(settings::Column::ClientSecretEncrypted.is_not_null()),
+        )
         .filter(settings::Column::ClientId.ne(""))
         .order_by_desc(settings::Column::UpdatedAt)
         .order_by_desc(settings::Column::MailboxId)
@@ -132,6 +137,9 @@ async fn prefill_app_registration(
         connection_method: Set(ConnectionMethod::Delegated.as_str().to_string()),
         // Stored as chosen: the admin completes the Azure section and picks the method there.
         connection_method_reason: Set(None),
+        // The same registration and credential: the secret stays entered once.
+        app_registration_id: Set(donor.app_registration_id),
+        app_credential_id: Set(donor.app_credential_id),
         created_at: Set(now),
         updated_at: Set(now),
     })

@@ -127,7 +127,7 @@ pub async fn target(state: &AppState, mailbox_id: i32) -> Result<Option<Target>,
     let method = app_only::method_of(&settings);
     let ready = match method {
         ConnectionMethod::Delegated => connected && !settings.reconnect_needed,
-        ConnectionMethod::AppOnly => settings.client_secret_encrypted.is_some(),
+        ConnectionMethod::AppOnly => crate::app_registrations::has_credential(&settings),
     };
     let syncable = mailbox.is_active && mailbox.incoming_server_type == MICROSOFT_API && ready;
     let key = match method {
@@ -159,7 +159,7 @@ pub async fn syncable_ids(state: &AppState) -> Result<Vec<i32>, SyncError> {
     let app_only: std::collections::HashSet<i32> = stored
         .iter()
         .filter(|s| app_only::method_of(s) == ConnectionMethod::AppOnly)
-        .filter(|s| s.client_secret_encrypted.is_some())
+        .filter(|s| crate::app_registrations::has_credential(s))
         .map(|s| s.mailbox_id)
         .collect();
     let ready: std::collections::HashSet<i32> = stored

@@ -34,6 +34,8 @@ pub enum StoreError {
     Database(#[from] DbErr),
     #[error("secret encryption error: {0}")]
     Cipher(#[from] CipherError),
+    #[error("stored credential: {0}")]
+    Credential(#[from] crate::app_registrations::CredentialLoadError),
 }
 
 /// The mailbox `id` as a form, or None when it does not exist.
@@ -81,7 +83,7 @@ fn to_stored(model: mailbox::Model, microsoft: Option<settings::Model>) -> Store
         version: model.version,
         form,
         password_stored: model.password_encrypted.is_some(),
-        secret_stored: ms.is_some_and(|s| s.client_secret_encrypted.is_some()),
+        secret_stored: ms.is_some_and(crate::app_registrations::has_credential),
         client_secret_hint: ms.and_then(|s| s.client_secret_hint.clone()),
         reconnect_needed: ms.is_some_and(|s| s.reconnect_needed),
     }

@@ -6,11 +6,13 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     QueryFilter,
 };
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::StoreError;
+use crate::app_registrations;
 use crate::cipher::{Cipher, SecretColumn};
 use crate::entities::{mailbox, mailbox_microsoft_settings as settings};
+use crate::microsoft::identity::ClientCredential;
 use rules::passwordless::{ConnectionMethod, MethodReason};
 use rules::validation::{MicrosoftSettings, SecretUpdate, ValidMailbox};
 
@@ -118,8 +120,10 @@ fn apply(
     Ok(())
 }
 
-/// Inserts, updates or (when Microsoft Api is no longer used) deletes the settings row.
-/// Changing an ID or the secret of existing settings marks them "opnieuw verbinden nodig".
+/// Inserts, updates or (when Microsoft Api is no longer used) deletes the settings row,
+/// pointing it at the app registration of its tenant + client ID (created on first use) and
+/// at the credential it authenticates with. Changing an ID or the secret of existing
+/// settings marks them "opnieuw verbinden nodig".
 async fn write_microsoft(
     db: &impl ConnectionTrait,
     cipher: &Cipher,
@@ -134,28 +138,11 @@ async fn write_microsoft(
         }
         return Ok(());
     };
-    let (secret, hint, secret_changed) = match &wanted.client_secret {
-        SecretUpdate::Keep => {
-            let secret = existing
-                .as_ref()
-                .and_then(|e| e.client_secret_encrypted.clone());
-            let hint = existing.as_ref().and_then(|e| e.client_secret_hint.clone());
-            (secret, hint, false)
-        }
-        SecretUpdate::Replace(value) => {
-            let changed = existing
-                .as_ref()
-                .is_none_or(|e| !stores_secret(cipher, e, value));
-            let encrypted = cipher.encrypt(value, SecretColumn::ClientSecret)?;
-            (
-                Some(encrypted),
-                Some(value.chars().take(3).collect()),
-                changed,
-            )
-        }
-    };
     let client_id = wanted.client_id.to_string();
     let tenant_id = wanted.tenant.to_string();
+    let registration = app_registrations::find_or_create(db, &tenant_id, &client_id, now).await?;
+    let chosen =
+        credential_for(db, cipher, registration.id, existing.as_ref(), wanted, now).await?;
     let object_id = wanted
         .object_id
         .map(|id| id.to_string())
@@ -169,11 +156,13 @@ async fn write_microsoft(
             client_id: Set(client_id),
             tenant_id: Set(tenant_id),
             object_id: Set(object_id),
-            client_secret_encrypted: Set(secret),
-            client_secret_hint: Set(hint),
+            client_secret_encrypted: Set(None),
+            client_secret_hint: Set(chosen.hint),
             reconnect_needed: Set(false),
             connection_method: Set(method),
             connection_method_reason: Set(None),
+            app_registration_id: Set(Some(registration.id)),
+            app_credential_id: Set(chosen.id),
             created_at: Set(now),
             updated_at: Set(now),
         };
@@ -183,7 +172,7 @@ async fn write_microsoft(
     let ids_changed = existing.client_id != client_id
         || existing.tenant_id != tenant_id
         || existing.object_id != object_id;
-    let reconnect_needed = existing.reconnect_needed || ids_changed || secret_changed;
+    let reconnect_needed = existing.reconnect_needed || ids_changed || chosen.changed;
     // "Automatisch" keeps an existing mailbox's method and its reason; another method
     // than the stored one is the administrator's choice.
     let stored_method = ConnectionMethod::parse(&existing.connection_method);
@@ -197,8 +186,10 @@ async fn write_microsoft(
     row.client_id = Set(client_id);
     row.tenant_id = Set(tenant_id);
     row.object_id = Set(object_id);
-    row.client_secret_encrypted = Set(secret);
-    row.client_secret_hint = Set(hint);
+    row.client_secret_encrypted = Set(None);
+    row.client_secret_hint = Set(chosen.hint);
+    row.app_registration_id = Set(Some(registration.id));
+    row.app_credential_id = Set(chosen.id);
     row.reconnect_needed = Set(reconnect_needed);
     // Switching keeps the mailbox's history, mail and tokens (a switch back to signing in
     // uses them again when still valid); the audit entry names the change.
@@ -209,8 +200,85 @@ async fn write_microsoft(
     Ok(())
 }
 
-/// True when `existing` already holds exactly `value` (re-typing the same secret is no
-/// change); an undecryptable stored value counts as different.
+/// The credential a saved mailbox authenticates with, its hint, and whether it differs
+/// from the one it had.
+struct Chosen {
+    id: Option<i32>,
+    hint: Option<String>,
+    changed: bool,
+}
+
+/// A typed secret is stored once per registration (the same value typed for another
+/// mailbox finds its row). An empty field keeps the mailbox's own credential, carried over
+/// when the mailbox moved to another registration; a new mailbox of a registration that
+/// has one uses the registration's newest: the secret is entered once.
+async fn credential_for(
+    db: &impl ConnectionTrait,
+    cipher: &Cipher,
+    registration_id: i32,
+    existing: Option<&settings::Model>,
+    wanted: &MicrosoftSettings,
+    now: DateTime<Utc>,
+) -> Result<Chosen, StoreError> {
+    let before = existing.and_then(|e| e.app_credential_id);
+    if let SecretUpdate::Replace(value) = &wanted.client_secret {
+        let secret = SecretString::from(value.clone());
+        let id =
+            app_registrations::secret_credential(db, cipher, registration_id, &secret, None, now)
+                .await?;
+        let changed = match existing {
+            Some(e) if e.app_credential_id.is_some() => before != Some(id),
+            Some(e) => !stores_secret(cipher, e, value),
+            None => true,
+        };
+        return Ok(Chosen {
+            id: Some(id),
+            hint: Some(value.chars().take(3).collect()),
+            changed,
+        });
+    }
+    let hint = existing.and_then(|e| e.client_secret_hint.clone());
+    let same_registration =
+        existing.is_some_and(|e| e.app_registration_id == Some(registration_id));
+    if let (Some(id), true) = (before, same_registration) {
+        return Ok(Chosen {
+            id: Some(id),
+            hint,
+            changed: false,
+        });
+    }
+    // Its own secret (adopted or not yet), moved along to the registration it now uses.
+    if let Some(e) = existing {
+        if let Some(ClientCredential::Secret(secret)) =
+            app_registrations::credential_of(db, cipher, e).await?
+        {
+            let id = app_registrations::secret_credential(
+                db,
+                cipher,
+                registration_id,
+                &secret,
+                None,
+                now,
+            )
+            .await?;
+            return Ok(Chosen {
+                id: Some(id),
+                hint,
+                changed: false,
+            });
+        }
+    }
+    let current = app_registrations::current_credential(db, registration_id).await?;
+    Ok(Chosen {
+        id: current.as_ref().map(|c| c.id),
+        hint: current.and_then(|c| c.secret_hint),
+        changed: existing.is_some(),
+    })
+}
+
+/// True when `existing` (saved before registrations existed) holds exactly `value`:
+/// re-typing the same secret is no change. An undecryptable stored value counts as
+/// different.
 fn stores_secret(cipher: &Cipher, existing: &settings::Model, value: &str) -> bool {
     existing
         .client_secret_encrypted

@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use chrono::{DateTime, Duration, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::microsoft::identity::ClientCredential;
+
 /// A token with less left than this is treated as expired.
 pub const REFRESH_MARGIN: Duration = Duration::minutes(5);
 
@@ -38,12 +40,21 @@ impl fmt::Debug for AppRegistration {
 }
 
 impl AppRegistration {
-    pub fn new(tenant_id: &str, client_id: &str, secret: &SecretString) -> Self {
+    pub fn new(tenant_id: &str, client_id: &str, credential: &ClientCredential) -> Self {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
         // Domain-separated, so the fingerprint is of use for nothing but this cache.
         hash.update(b"mailboxen app token cache\0");
-        hash.update(secret.expose_secret().as_bytes());
+        match credential {
+            ClientCredential::Secret(secret) => {
+                hash.update(b"secret\0");
+                hash.update(secret.expose_secret().as_bytes());
+            }
+            ClientCredential::Certificate(certificate) => {
+                hash.update(b"certificate\0");
+                hash.update(certificate.certificate_der());
+            }
+        }
         Self {
             tenant_id: tenant_id.trim().to_ascii_lowercase(),
             client_id: client_id.trim().to_ascii_lowercase(),
@@ -175,8 +186,12 @@ mod tests {
         assert!(!is_usable(now - Duration::minutes(1), now));
     }
 
+    fn secret(value: &str) -> ClientCredential {
+        ClientCredential::Secret(SecretString::from(value))
+    }
+
     fn app(tenant: &str, client: &str) -> AppRegistration {
-        AppRegistration::new(tenant, client, &SecretString::from("s"))
+        AppRegistration::new(tenant, client, &secret("s"))
     }
 
     #[test]
@@ -188,8 +203,8 @@ mod tests {
     #[tokio::test]
     async fn a_replaced_secret_never_gets_the_old_secrets_token() {
         let cache = AppTokens::default();
-        let old = AppRegistration::new("t", "c", &SecretString::from("oud-geheim"));
-        let new = AppRegistration::new("t", "c", &SecretString::from("nieuw-geheim"));
+        let old = AppRegistration::new("t", "c", &secret("oud-geheim"));
+        let new = AppRegistration::new("t", "c", &secret("nieuw-geheim"));
         assert_ne!(old, new);
         let now = Utc::now();
         let later = now + Duration::minutes(60);

@@ -24,12 +24,12 @@ pub fn tenant(given: &str, result: Result<String, &TokenFailure>) -> CheckResult
 
 /// Row 2: a client-credentials token came back, or Microsoft said why not. A wrong secret
 /// that has the shape of a GUID is most likely the Secret ID: that advice is more precise.
-pub fn credentials(result: Result<(), &TokenFailure>, secret: &str) -> CheckResult {
+pub fn credentials(result: Result<(), &TokenFailure>, secret: Option<&str>) -> CheckResult {
     let Err(failure) = result else {
         return CheckResult::passed(Check::Credentials, None);
     };
     let mut row = token_failure(Check::Credentials, failure);
-    if row.aadsts == Some(7000215) && Guid::parse(secret.trim()).is_ok() {
+    if row.aadsts == Some(7000215) && secret.is_some_and(|s| Guid::parse(s.trim()).is_ok()) {
         row.advice = Some(Advice::SecretLooksLikeSecretId);
     }
     row

@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::cipher::SecretColumn;
 use crate::connect::app_only::{self, AppTokenClaims, MailboxKey};
 use crate::connect::attempts_store::{self, ErrorRecord, NewAttempt};
 use crate::connect::{AttemptKind, Outcome, StartError};
@@ -75,7 +74,7 @@ struct Checked {
 async fn credentials_of(
     state: &AppState,
     mailbox_id: i32,
-) -> Result<(Checked, SecretString), StartError> {
+) -> Result<(Checked, ClientCredential), StartError> {
     let settings = settings::Entity::find_by_id(mailbox_id)
         .one(&state.db)
         .await?
@@ -85,14 +84,9 @@ async fn credentials_of(
         .await?
         .map(|m| (m.email, m.email_mark_as_seen))
         .unwrap_or_default();
-    let stored_secret = settings
-        .client_secret_encrypted
-        .as_deref()
+    let secret = crate::app_registrations::credential_of(&state.db, &state.cipher, &settings)
+        .await?
         .ok_or(StartError::NotConfigured)?;
-    let secret = state
-        .cipher
-        .decrypt(stored_secret, SecretColumn::ClientSecret)?
-        .secret;
     let checked = Checked {
         settings,
         email,
@@ -134,7 +128,7 @@ async fn checks(
     state: &AppState,
     attempt_id: i32,
     checked: &Checked,
-    secret: &SecretString,
+    credential: &ClientCredential,
 ) -> Vec<CheckResult> {
     let settings = &checked.settings;
     let login = &state.microsoft.login_url;
@@ -152,9 +146,13 @@ async fn checks(
     save_progress(state, attempt_id, &results).await;
     let (credentials, token) = if tenant_passed {
         let answer = TokenEndpoint::app(login, tenant_id, settings.client_id.trim())
-            .client_credentials(&state.http, &ClientCredential::Secret(secret.clone()))
+            .client_credentials(&state.http, credential)
             .await;
-        let row = classify::credentials(answer.as_ref().map(|_| ()), secret.expose_secret());
+        let secret = match credential {
+            ClientCredential::Secret(secret) => Some(secret.expose_secret()),
+            ClientCredential::Certificate(_) => None,
+        };
+        let row = classify::credentials(answer.as_ref().map(|_| ()), secret);
         (row, answer.ok())
     } else {
         (CheckResult::skipped(Check::Credentials), None)

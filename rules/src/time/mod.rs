@@ -81,6 +81,18 @@ impl Clock {
         display(at, self.now, self.zone, lang)
     }
 
+    /// A day, not a moment: an expiry date as Azure shows it ("30 jun. 2027"), the exact
+    /// moment in the tooltip.
+    pub fn show_date(&self, at: DateTime<Utc>, lang: Lang) -> Shown {
+        let local = self.zone.from_utc_datetime(&at.naive_utc());
+        let date = words::date(&local, lang);
+        Shown {
+            iso: at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            exact: format!("{date} {}", local.format("%H:%M:%S %Z")),
+            text: date,
+        }
+    }
+
     /// A stored RFC 3339 time (the view models carry them as text) as the admin reads it;
     /// text that is no time is shown as it is rather than lost.
     pub fn show_text(&self, at: &str, lang: Lang) -> Shown {

@@ -40,6 +40,13 @@ fn sample_arguments(path: &str, kept: i32, deletable: i32) -> Fields {
             .set("method", "delegated"),
         // A Microsoft Api mailbox already: answered as not applicable, nothing changes.
         "/api/switch_to_microsoft_api" => Fields::default().set("id", &kept.to_string()),
+        // No such credential: answered as not found, nothing changes.
+        "/api/set_credential_expiry" => Fields::default().set("id", "999999").set(
+            "expires_on",
+            &(chrono::Utc::now() + chrono::Duration::days(60))
+                .format("%Y-%m-%d")
+                .to_string(),
+        ),
         _ => Fields::default(),
     }
 }

@@ -8,7 +8,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use backend::cipher::SecretColumn;
 use backend::entities::{
     audit_log, connection_attempt as attempt, mail_imap_state as imap_state,
     mail_message as message, mail_sync_state as sync_state, mailbox,
@@ -24,13 +23,12 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::mailbox_form_fixtures::{create, edit, form_data, imap_smtp_fields};
 use crate::on_every_database;
 use crate::support::microsoft::*;
-use crate::support::{post, router_as, Fields, Poster};
+use crate::support::{post, router_as, stored_client_secret, Fields, Poster};
 
 on_every_database!(
     switching_keeps_history_mail_and_audit_and_graph_takes_over_imap_mail,
@@ -257,14 +255,8 @@ async fn switching_keeps_history_mail_and_audit_and_graph_takes_over_imap_mail(
     assert_eq!(azure.client_id, CLIENT_ID);
     assert_eq!(azure.tenant_id, TENANT);
     assert_eq!(azure.object_id, "");
-    let secret = state
-        .cipher
-        .decrypt(
-            azure.client_secret_encrypted.as_deref().unwrap(),
-            SecretColumn::ClientSecret,
-        )
-        .unwrap();
-    assert_eq!(secret.secret.expose_secret(), SECRET);
+    let secret = stored_client_secret(&db, &state.cipher, id).await;
+    assert_eq!(secret.as_deref(), Some(SECRET));
     // The page: no warning any more, the Azure section filled in, the secret never sent.
     let (page, body) = form_data(&router, &id.to_string()).await;
     let page = page.unwrap();

@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use axum::Router;
-use backend::cipher::SecretColumn;
 use backend::entities::mailbox_microsoft_settings as settings;
 use backend::preflight::run_preflight;
 use backend::AppState;
@@ -16,13 +15,12 @@ use rules::advice::Advice;
 use rules::connection::{StartOutcome, TestOutcome};
 use rules::mailbox_form::SaveOutcome;
 use rules::preflight::{Check, PreflightReport, Verdict};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use crate::on_every_database;
 use crate::support::microsoft::*;
-use crate::support::{post, Fields, Poster};
+use crate::support::{post, replace_client_secret, Fields, Poster};
 
 const SECRET_ID: &str = "8fbe0b52-acbf-4691-b6e1-4ae2a073c19b";
 const OTHER_GUID: &str = "0f4c2a1e-9a7b-4c55-8d1e-2b3c4d5e6f70";
@@ -187,20 +185,7 @@ async fn credentials_fail_with_microsofts_code_for_each_mistake(db: DatabaseConn
     // The Secret ID, which the form refuses, stored anyway (an older version, an import).
     forget_mailboxes(&setup.state.db).await;
     let (id, _) = save(&setup.router, &demo_fields(INFO, INFO_ID)).await;
-    let secret_id = setup
-        .state
-        .cipher
-        .encrypt(SECRET_ID, SecretColumn::ClientSecret)
-        .unwrap();
-    settings::Entity::update_many()
-        .col_expr(
-            settings::Column::ClientSecretEncrypted,
-            Expr::value(secret_id),
-        )
-        .filter(settings::Column::MailboxId.eq(id))
-        .exec(&setup.state.db)
-        .await
-        .unwrap();
+    replace_client_secret(&setup.state.db, &setup.state.cipher, id, SECRET_ID).await;
     let report = run_preflight(&setup.state, id, None, Utc::now())
         .await
         .unwrap();

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use backend::cipher::SecretColumn;
 use backend::entities::mailbox_microsoft_settings as settings;
 use backend::mail::RecordedPause;
 use backend::outgoing::message::MessageProblem;
@@ -24,7 +23,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrai
 
 use crate::on_every_database;
 use crate::support::microsoft::*;
-use crate::support::{post, Fields, Poster};
+use crate::support::{post, replace_client_secret, Fields, Poster};
 
 pub struct Setup {
     pub fake: FakeMicrosoft,
@@ -453,19 +452,7 @@ async fn set_object_id(setup: &Setup, object_id: &str) {
 }
 
 async fn set_secret(setup: &Setup, secret: &str) {
-    let stored = settings::Entity::find_by_id(setup.id)
-        .one(&setup.state.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let encrypted = setup
-        .state
-        .cipher
-        .encrypt(secret, SecretColumn::ClientSecret)
-        .unwrap();
-    let mut active: settings::ActiveModel = stored.into();
-    active.client_secret_encrypted = Set(Some(encrypted));
-    active.update(&setup.state.db).await.unwrap();
+    replace_client_secret(&setup.state.db, &setup.state.cipher, setup.id, secret).await;
 }
 
 on_every_database!(

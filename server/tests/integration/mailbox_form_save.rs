@@ -12,19 +12,14 @@ use secrecy::ExposeSecret;
 
 use crate::mailbox_form_fixtures::*;
 use crate::on_every_database;
-use crate::support::{get, post, signed_in_router, test_cipher, Fields, Poster};
+use crate::support::{
+    get, post, signed_in_router, stored_client_secret, test_cipher, Fields, Poster,
+};
 
 async fn stored_secret(db: &DatabaseConnection, id: i32) -> String {
-    let row = settings::Entity::find_by_id(id)
-        .one(db)
+    stored_client_secret(db, &test_cipher(), id)
         .await
-        .unwrap()
-        .unwrap();
-    let stored = row.client_secret_encrypted.unwrap();
-    let decrypted = test_cipher()
-        .decrypt(&stored, SecretColumn::ClientSecret)
-        .unwrap();
-    decrypted.secret.expose_secret().to_string()
+        .expect("a secret stored")
 }
 
 async fn creates_and_loads_a_microsoft_mailbox(db: DatabaseConnection) {

@@ -19,6 +19,8 @@ mod access_mail;
 mod access_no_leaks;
 mod access_sign_in;
 mod access_sign_in_flood;
+mod app_registrations;
+mod app_registrations_page;
 mod basic_auth_switch;
 mod connect_by_address;
 mod connect_certificate;

@@ -17,14 +17,14 @@ use http::StatusCode;
 use rules::advice::Advice;
 use rules::passwordless::{AppPermission, ConnectionMethod};
 use rules::preflight::{Check, PreflightReport, Verdict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::mail_sync::{mail, stored};
 use crate::on_every_database;
 use crate::support::microsoft::*;
-use crate::support::{post, Fields, Poster};
+use crate::support::{post, replace_client_secret, Fields, Poster};
 
 const SHARED: &str = "secretariaat@energiedemo.onmicrosoft.com";
 const SHARED_ID: &str = "5c7a1e32-9d0b-4f6e-8a41-2b3c4d5e6f70";
@@ -317,21 +317,7 @@ async fn a_replaced_secret_takes_effect_while_a_token_is_cached(db: DatabaseConn
     // at once instead of going on with the token of the old secret.
     let store_secret = |value: &'static str| {
         let state = s.state.clone();
-        async move {
-            let stored = settings::Entity::find_by_id(id)
-                .one(&state.db)
-                .await
-                .unwrap()
-                .unwrap();
-            let mut row: settings::ActiveModel = stored.into();
-            row.client_secret_encrypted = Set(Some(
-                state
-                    .cipher
-                    .encrypt(value, backend::cipher::SecretColumn::ClientSecret)
-                    .unwrap(),
-            ));
-            row.update(&state.db).await.unwrap();
-        }
+        async move { replace_client_secret(&state.db, &state.cipher, id, value).await }
     };
     store_secret("abc8Q~dit-is-niet-het-geheim-van-de-app00").await;
     let error = sync_now(&s.state, id).await.unwrap_err();
@@ -415,7 +401,77 @@ async fn switching_the_method_keeps_history_mail_and_is_audited(db: DatabaseConn
     assert!(view.connected);
 }
 
+/// A certificate the server generated for the app registration, stored with its private key
+/// encrypted, authenticates the app's own token once the mailbox uses it: refused by name
+/// until it is uploaded in Azure, then the mailbox fetches with it.
+async fn a_stored_certificate_authenticates_the_app(db: DatabaseConnection) {
+    let s = setup(&db).await;
+    let id = save_app_only(&s.router, INFO, INFO_ID).await;
+    s.fake.add_message(INFO, mail("Eerste", 2)).unwrap();
+    sync_now(&s.state, id).await.unwrap();
+
+    let stored = settings::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let registration = stored.app_registration_id.unwrap();
+    let (credential_id, certificate) = backend::app_registrations::add_certificate(
+        &db,
+        &s.state.cipher,
+        registration,
+        "Mailboxen test",
+        chrono::Duration::days(365),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let mut row: settings::ActiveModel = stored.into();
+    row.app_credential_id = sea_orm::Set(Some(credential_id));
+    sea_orm::ActiveModelTrait::update(row, &db).await.unwrap();
+
+    // Not uploaded in Azure yet: Microsoft does not know the key.
+    let error = sync_now(&s.state, id).await.unwrap_err();
+    assert_eq!(error.code(), "AADSTS700027", "{error:?}");
+    let history = backend::flows::connect::history(&s.state, id)
+        .await
+        .unwrap();
+    assert_eq!(history[0].advice, Some(Advice::CertificateNotAccepted));
+
+    s.fake
+        .add_client_certificate(
+            client_id(),
+            fake_microsoft::NewClientCertificate {
+                certificate_pem: certificate.certificate_pem().to_string(),
+                ..fake_microsoft::NewClientCertificate::default()
+            },
+        )
+        .unwrap();
+    s.fake.add_message(INFO, mail("Tweede", 1)).unwrap();
+    let report = sync_now(&s.state, id).await.unwrap();
+    assert!(report.new_messages >= 1, "{report:?}");
+
+    // The page shows both: the certificate by thumbprint with its end, the secret unused.
+    let clock = rules::time::Clock {
+        zone: rules::time::DEFAULT_ZONE,
+        now: Utc::now(),
+    };
+    let listed = backend::flows::app_registrations::list(&db, clock, rules::i18n::Lang::Nl)
+        .await
+        .unwrap();
+    let credentials = &listed[0].credentials;
+    assert_eq!(credentials.len(), 2);
+    let cert = credentials.iter().find(|c| c.certificate).unwrap();
+    assert_eq!(cert.label, certificate.sha1_thumbprint());
+    assert_eq!(cert.mailboxes, 1);
+    assert_eq!(cert.expiry, rules::app_registrations::Expiry::Valid);
+    assert!(cert.expires.is_some());
+    let secret = credentials.iter().find(|c| !c.certificate).unwrap();
+    assert_eq!(secret.mailboxes, 0);
+}
+
 on_every_database!(
+    a_stored_certificate_authenticates_the_app,
     a_shared_mailbox_with_sign_in_blocked_is_fetched_without_its_password,
     the_scope_check_warns_passes_or_names_the_mailbox_outside,
     a_mailbox_not_found_by_its_address_asks_for_the_object_id,

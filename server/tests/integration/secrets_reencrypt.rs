@@ -1,7 +1,9 @@
 //! Key rotation: `reencrypt_secrets` moves every secret to the current key.
 
 use backend::cipher::{Cipher, EncryptionKey, SecretColumn};
-use backend::entities::{mailbox, mailbox_microsoft_settings as settings};
+use backend::entities::{
+    app_credential as credential, mailbox, mailbox_microsoft_settings as settings,
+};
 use backend::reencrypt::{reencrypt_secrets, Reencrypted};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
@@ -27,21 +29,31 @@ async fn rotation_re_encrypts_with_the_new_key(db: DatabaseConnection) {
         Reencrypted {
             passwords: 1,
             client_secrets: 1,
+            private_keys: 0,
             tokens: 0,
         }
     );
 
-    let secret = settings::Entity::find_by_id(ms)
+    // The secret is stored once, in the mailbox's app registration.
+    let uses = settings::Entity::find_by_id(ms)
         .one(&db)
         .await
         .unwrap()
+        .unwrap()
+        .app_credential_id
         .unwrap();
-    let secret = secret.client_secret_encrypted.unwrap();
+    let secret = credential::Entity::find_by_id(uses)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .secret_encrypted
+        .unwrap();
     assert!(only_new
-        .decrypt(&secret, SecretColumn::ClientSecret)
+        .decrypt(&secret, SecretColumn::CredentialSecret)
         .is_ok());
     assert!(test_cipher()
-        .decrypt(&secret, SecretColumn::ClientSecret)
+        .decrypt(&secret, SecretColumn::CredentialSecret)
         .is_err());
     let password = mailbox::Entity::find_by_id(imap)
         .one(&db)

@@ -8,6 +8,7 @@
 //! uses, and a refused save keeps what was typed, secrets included. The other sections'
 //! buttons are plain forms the server answers with a 303 back to this page.
 
+mod app_registration;
 mod audit;
 mod basic_auth;
 mod connection;
@@ -46,6 +47,7 @@ pub fn MailboxPage() -> impl IntoView {
     let audit = Resource::new(segment, audit::load);
     let history = Resource::new(segment, history::load);
     let mail = Resource::new(segment, crate::pages::mail::load_status);
+    let registrations = Resource::new(segment, app_registration::load);
 
     view! {
         <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
@@ -60,6 +62,9 @@ pub fn MailboxPage() -> impl IntoView {
                                     // Every saved mailbox: an IMAP mailbox's "Test verbinding"
                                     // runs and a switched mailbox's past stay visible.
                                     view! {
+                                        {id.map(|id| view! {
+                                            <app_registration::AppRegistrationNote id registrations lang/>
+                                        })}
                                         <editor::MailboxPageBody data/>
                                         {id.map(|_| view! { <MailSection status=mail/> }.into_any())}
                                         {id.map(|id| view! {

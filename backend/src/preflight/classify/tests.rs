@@ -44,7 +44,7 @@ fn no_answer_is_a_transient_failure() {
     assert_eq!(row.advice, Some(Advice::Transient));
     let row = credentials(
         Err(&TokenFailure::Unreachable("connection refused".into())),
-        "s",
+        Some("s"),
     );
     assert_eq!(row.advice, Some(Advice::Transient));
     assert!(row.detail.unwrap().contains("connection refused"));
@@ -65,22 +65,25 @@ fn each_credentials_failure_gets_its_own_advice() {
     for (code, error, advice) in cases {
         let row = credentials(
             Err(&microsoft_error(code, error)),
-            "dr48Q~7NZM5JoQtqE93R~3NHLi7~M.SmMSM0FvQF",
+            Some("dr48Q~7NZM5JoQtqE93R~3NHLi7~M.SmMSM0FvQF"),
         );
         assert_eq!(row.verdict, Verdict::Failed, "{code}");
         assert_eq!(row.advice, Some(advice), "{code}");
     }
-    assert_eq!(credentials(Ok(()), "x").verdict, Verdict::Passed);
+    assert_eq!(credentials(Ok(()), Some("x")).verdict, Verdict::Passed);
 }
 
 #[test]
 fn a_wrong_secret_shaped_like_a_guid_is_called_a_secret_id() {
     let row = credentials(
         Err(&microsoft_error(7000215, "invalid_client")),
-        "8fbe0b52-acbf-4691-b6e1-4ae2a073c19b",
+        Some("8fbe0b52-acbf-4691-b6e1-4ae2a073c19b"),
     );
     assert_eq!(row.advice, Some(Advice::SecretLooksLikeSecretId));
     assert_eq!(row.aadsts, Some(7000215));
+    // A certificate has no secret text to mistake for a Secret ID.
+    let row = credentials(Err(&microsoft_error(7000215, "invalid_client")), None);
+    assert_eq!(row.advice, Some(Advice::SecretWrong));
 }
 
 fn graph_body(code: &str, message: &str) -> Vec<u8> {

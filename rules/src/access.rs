@@ -161,6 +161,12 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("/api/send_test_mail", Access::Change),
     ("/api/list_app_registrations", Access::Read),
     ("/api/set_credential_expiry", Access::Change),
+    ("/api/add_app_secret", Access::Change),
+    ("/api/make_app_certificate", Access::Change),
+    ("/api/check_app_credential", Access::Change),
+    ("/api/use_app_credential", Access::Change),
+    ("/api/remove_app_credential", Access::Change),
+    ("/api/delete_app_registration", Access::Change),
 ];
 
 /// What the server function at `path` requires; None for a path not classified.

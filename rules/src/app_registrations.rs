@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{Clock, Shown};
 
+pub mod answer;
+
 /// The page listing the app registrations, a sibling of the Mailboxen list.
 pub const REGISTRATIONS_PATH: &str = "/instellingen/app-registraties";
 
@@ -128,6 +130,8 @@ pub struct CredentialView {
     pub verified: Option<Shown>,
     /// How many of the registration's mailboxes authenticate with it.
     pub mailboxes: u32,
+    /// A certificate as base64 of its PEM, for the page's download link (public).
+    pub certificate_base64: Option<String>,
 }
 
 /// A mailbox of a registration, linked from its page.
@@ -160,9 +164,6 @@ impl RegistrationView {
     }
 }
 
-#[cfg(test)]
-mod tests;
-
 /// The app registrations page's data.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistrationsData {
@@ -171,39 +172,5 @@ pub struct RegistrationsData {
     pub can_change: bool,
 }
 
-/// What became of "Verloopdatum opslaan".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ExpiryAnswer {
-    Saved,
-    Refused(ExpiryDateError),
-    NotFound,
-}
-
-/// The query parameter that brings a plain form post's outcome back to the page.
-pub const EXPIRY_PARAM: &str = "verloopdatum";
-
-impl ExpiryAnswer {
-    /// As the query value of [`EXPIRY_PARAM`] (`ok`, `verleden`, …).
-    pub fn to_query(self) -> &'static str {
-        match self {
-            ExpiryAnswer::Saved => "ok",
-            ExpiryAnswer::Refused(ExpiryDateError::NotADate) => "geen-datum",
-            ExpiryAnswer::Refused(ExpiryDateError::InThePast) => "verleden",
-            ExpiryAnswer::Refused(ExpiryDateError::TooFar) => "te-ver",
-            ExpiryAnswer::NotFound => "onbekend",
-        }
-    }
-
-    /// From the query value; None for anything else.
-    pub fn from_query(value: &str) -> Option<ExpiryAnswer> {
-        [
-            ExpiryAnswer::Saved,
-            ExpiryAnswer::Refused(ExpiryDateError::NotADate),
-            ExpiryAnswer::Refused(ExpiryDateError::InThePast),
-            ExpiryAnswer::Refused(ExpiryDateError::TooFar),
-            ExpiryAnswer::NotFound,
-        ]
-        .into_iter()
-        .find(|answer| answer.to_query() == value)
-    }
-}
+#[cfg(test)]
+mod tests;

@@ -1,17 +1,19 @@
 //! Server functions of the app registrations page (issue 19): the list (any signed-in
-//! user) and an expiry date entered for a secret (`beheerder`). Without JavaScript the
-//! date's form post is answered with a 303 back to the page, the outcome in the query.
+//! user) and the actions on a registration's credentials (`beheerder`). Without JavaScript
+//! each action's form post is answered with a 303 back to the page, the outcome in the
+//! query (`RegistrationAnswer::to_query`). A secret's value is never logged or sent back.
 
 use leptos::prelude::*;
 
-use rules::app_registrations::{ExpiryAnswer, RegistrationsData};
+use rules::app_registrations::answer::RegistrationAnswer;
+use rules::app_registrations::RegistrationsData;
 
 #[cfg(feature = "ssr")]
 use {
     super::request::{app_state, is_plain_form_post, require_role, see_other, unexpected},
-    backend::flows::app_registrations as flow,
+    backend::flows::{app_credentials as actions, app_registrations as flow},
     rules::access::Role,
-    rules::app_registrations::{EXPIRY_PARAM, REGISTRATIONS_PATH},
+    rules::app_registrations::REGISTRATIONS_PATH,
     rules::time::Clock,
 };
 
@@ -26,6 +28,23 @@ fn clock(state: &backend::AppState) -> Clock {
     }
 }
 
+/// Without JavaScript: back to the page at `anchor`, with the outcome.
+#[cfg(feature = "ssr")]
+fn answer(outcome: RegistrationAnswer, anchor: &str) -> RegistrationAnswer {
+    if is_plain_form_post() {
+        see_other(&format!(
+            "{REGISTRATIONS_PATH}?{}#{anchor}",
+            outcome.to_query()
+        ));
+    }
+    outcome
+}
+
+#[cfg(feature = "ssr")]
+fn failed(what: &str, error: &dyn std::fmt::Display) -> ServerFnError {
+    unexpected(what, error, DATABASE_UNAVAILABLE)
+}
+
 /// Every app registration with its credentials (never their values) and mailboxes.
 #[server(endpoint = "list_app_registrations")]
 pub async fn list_app_registrations() -> Result<RegistrationsData, ServerFnError> {
@@ -33,7 +52,7 @@ pub async fn list_app_registrations() -> Result<RegistrationsData, ServerFnError
     let state = app_state()?;
     let registrations = flow::list(&state.db, clock(&state), crate::request_lang())
         .await
-        .map_err(|error| unexpected("listing app registrations", &error, DATABASE_UNAVAILABLE))?;
+        .map_err(|error| failed("listing app registrations", &error))?;
     Ok(RegistrationsData {
         registrations,
         can_change: actor.role.allows(Role::Beheerder),
@@ -45,22 +64,83 @@ pub async fn list_app_registrations() -> Result<RegistrationsData, ServerFnError
 pub async fn set_credential_expiry(
     id: i32,
     #[server(default)] expires_on: String,
-) -> Result<ExpiryAnswer, ServerFnError> {
+) -> Result<RegistrationAnswer, ServerFnError> {
     require_role(Role::Beheerder)?;
     let state = app_state()?;
     let outcome = flow::set_expiry(&state.db, id, &expires_on, clock(&state))
         .await
-        .map_err(|error| unexpected("saving an expiry date", &error, DATABASE_UNAVAILABLE))?;
-    let answer = match outcome {
-        flow::ExpiryOutcome::Saved => ExpiryAnswer::Saved,
-        flow::ExpiryOutcome::Refused(error) => ExpiryAnswer::Refused(error),
-        flow::ExpiryOutcome::NotFound => ExpiryAnswer::NotFound,
-    };
-    if is_plain_form_post() {
-        see_other(&format!(
-            "{REGISTRATIONS_PATH}?{EXPIRY_PARAM}={}&credential={id}#credential-{id}",
-            answer.to_query()
-        ));
-    }
-    Ok(answer)
+        .map_err(|error| failed("saving an expiry date", &error))?;
+    Ok(answer(outcome, &format!("credential-{id}")))
+}
+
+/// "Geheim toevoegen": a new secret beside the current one, checked with Microsoft.
+#[server(endpoint = "add_app_secret")]
+pub async fn add_app_secret(
+    registration_id: i32,
+    #[server(default)] value: String,
+    #[server(default)] expires_on: String,
+) -> Result<RegistrationAnswer, ServerFnError> {
+    require_role(Role::Beheerder)?;
+    let state = app_state()?;
+    let outcome = actions::add_secret(&state, registration_id, &value, &expires_on, clock(&state))
+        .await
+        .map_err(|error| failed("adding a client secret", &error))?;
+    Ok(answer(outcome, &format!("registratie-{registration_id}")))
+}
+
+/// "Certificaat maken": a key pair and a certificate to upload in Azure.
+#[server(endpoint = "make_app_certificate")]
+pub async fn make_app_certificate(
+    registration_id: i32,
+) -> Result<RegistrationAnswer, ServerFnError> {
+    require_role(Role::Beheerder)?;
+    let state = app_state()?;
+    let outcome = actions::add_certificate(&state, registration_id)
+        .await
+        .map_err(|error| failed("making a certificate", &error))?;
+    Ok(answer(outcome, &format!("registratie-{registration_id}")))
+}
+
+/// "Controleren": a token request with credential `id`.
+#[server(endpoint = "check_app_credential")]
+pub async fn check_app_credential(id: i32) -> Result<RegistrationAnswer, ServerFnError> {
+    require_role(Role::Beheerder)?;
+    let state = app_state()?;
+    let outcome = actions::verify(&state, id)
+        .await
+        .map_err(|error| failed("checking a credential", &error))?;
+    Ok(answer(outcome, &format!("credential-{id}")))
+}
+
+/// "In gebruik nemen": every mailbox of the registration uses credential `id`.
+#[server(endpoint = "use_app_credential")]
+pub async fn use_app_credential(id: i32) -> Result<RegistrationAnswer, ServerFnError> {
+    require_role(Role::Beheerder)?;
+    let state = app_state()?;
+    let outcome = actions::take_into_use(&state, id)
+        .await
+        .map_err(|error| failed("taking a credential into use", &error))?;
+    Ok(answer(outcome, &format!("credential-{id}")))
+}
+
+/// "Verwijderen" of a credential no mailbox uses.
+#[server(endpoint = "remove_app_credential")]
+pub async fn remove_app_credential(id: i32) -> Result<RegistrationAnswer, ServerFnError> {
+    require_role(Role::Beheerder)?;
+    let state = app_state()?;
+    let outcome = actions::remove(&state, id)
+        .await
+        .map_err(|error| failed("removing a credential", &error))?;
+    Ok(answer(outcome, &format!("credential-{id}")))
+}
+
+/// "App-registratie verwijderen": only one no mailbox uses.
+#[server(endpoint = "delete_app_registration")]
+pub async fn delete_app_registration(id: i32) -> Result<RegistrationAnswer, ServerFnError> {
+    require_role(Role::Beheerder)?;
+    let state = app_state()?;
+    let outcome = actions::delete_registration(&state, id)
+        .await
+        .map_err(|error| failed("deleting an app registration", &error))?;
+    Ok(answer(outcome, &format!("registratie-{id}")))
 }

@@ -6,6 +6,7 @@
 mod adopt;
 mod credentials;
 mod registry;
+pub mod rotation;
 
 pub use adopt::{adopt, Adopted};
 pub use credentials::{

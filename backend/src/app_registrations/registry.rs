@@ -68,6 +68,8 @@ pub struct ListedCredential {
     pub hint: Option<String>,
     /// A certificate's SHA-1 thumbprint.
     pub thumbprint: Option<String>,
+    /// A certificate as PEM (public).
+    pub certificate_pem: Option<String>,
     pub expires_at: Option<DateTime<Utc>>,
     pub verified_at: Option<DateTime<Utc>>,
     /// Ids of the mailboxes that authenticate with it.
@@ -131,6 +133,7 @@ pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<ListedRegistration>, 
                     kind: CredentialKind::parse(&c.kind),
                     hint: c.secret_hint.clone(),
                     thumbprint: c.thumbprint.clone(),
+                    certificate_pem: c.certificate_pem.clone(),
                     expires_at: c.expires_at,
                     verified_at: c.verified_at,
                     mailbox_ids: mine

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
+use rules::app_registrations::answer::RegistrationAnswer;
 use rules::app_registrations::{
-    parse_expiry_date, CredentialView, Expiry, ExpiryDateError, MailboxLink, RegistrationView,
+    parse_expiry_date, CredentialView, Expiry, MailboxLink, RegistrationView,
 };
 use rules::i18n::Lang;
 use rules::time::Clock;
@@ -56,6 +57,10 @@ fn view(listed: ListedRegistration, clock: Clock, lang: Lang) -> RegistrationVie
                     expiry: Expiry::at(c.expires_at, clock.now),
                     verified: c.verified_at.map(|at| clock.show(at, lang)),
                     mailboxes: u32::try_from(c.mailbox_ids.len()).unwrap_or(u32::MAX),
+                    certificate_base64: c.certificate_pem.map(|pem| {
+                        use base64::Engine as _;
+                        base64::engine::general_purpose::STANDARD.encode(pem)
+                    }),
                 }
             })
             .collect(),
@@ -67,14 +72,6 @@ fn view(listed: ListedRegistration, clock: Clock, lang: Lang) -> RegistrationVie
     }
 }
 
-/// What became of an expiry date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExpiryOutcome {
-    Saved,
-    Refused(ExpiryDateError),
-    NotFound,
-}
-
 /// Records `text` (a date, `2027-06-30`) as credential `id`'s end: the end of that day in
 /// the installation's zone. A date already past or beyond Azure's 24 months is refused and
 /// nothing changes.
@@ -83,18 +80,18 @@ pub async fn set_expiry(
     id: i32,
     text: &str,
     clock: Clock,
-) -> Result<ExpiryOutcome, DbErr> {
+) -> Result<RegistrationAnswer, DbErr> {
     let expires_at = match parse_expiry_date(text, &clock) {
         Ok(at) => at,
-        Err(error) => return Ok(ExpiryOutcome::Refused(error)),
+        Err(error) => return Ok(RegistrationAnswer::ExpiryRefused(error)),
     };
     let Some(row) = credential::Entity::find_by_id(id).one(db).await? else {
-        return Ok(ExpiryOutcome::NotFound);
+        return Ok(RegistrationAnswer::NotFound);
     };
     let mut row: credential::ActiveModel = row.into();
     row.expires_at = Set(Some(expires_at));
     row.update(db).await?;
-    Ok(ExpiryOutcome::Saved)
+    Ok(RegistrationAnswer::ExpirySaved)
 }
 
 /// A credential that needs the admin's attention, for the daily log line.

@@ -2,6 +2,7 @@
 //! mailbox form, starting a connection (with the preflight gate) and the mail views. The
 //! callback, the refresh and the mail sync live with their adapters (`connect`, `mail`).
 
+pub mod app_credentials;
 pub mod app_registrations;
 pub mod basic_auth;
 pub mod connect;

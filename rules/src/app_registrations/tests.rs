@@ -59,6 +59,7 @@ fn a_registration_warns_for_the_credentials_its_mailboxes_use() {
         expiry,
         verified: None,
         mailboxes,
+        certificate_base64: None,
     };
     let mut view = RegistrationView {
         id: 1,

@@ -34,6 +34,30 @@ pub enum AppRegMsg {
     DateTooFar,
     DateMissing,
     NotFound,
+    SecretVerified,
+    SecretMissing,
+    SecretIsId,
+    CertificateMade,
+    VerifiedNow,
+    VerifyFailed,
+    TakenIntoUse,
+    MustCheckFirst,
+    Removed,
+    StillInUse,
+    RegistrationDeleted,
+    NewCredential,
+    NewCredentialHelp,
+    SecretValue,
+    ExpiryRequiredHelp,
+    AddSecret,
+    MakeCertificate,
+    CertificateHelp,
+    Download,
+    Check,
+    TakeIntoUse,
+    Remove,
+    DeleteRegistration,
+    Actions,
 }
 
 impl AppRegMsg {
@@ -99,6 +123,60 @@ impl AppRegMsg {
                 "Dit geheim of certificaat bestaat niet (meer).",
                 "This secret or certificate does not exist (any more).",
             ),
+            SecretVerified => (
+                "Het nieuwe geheim is opgeslagen en Microsoft accepteert het. Neem het in gebruik voor alle mailboxen van deze app-registratie.",
+                "The new secret is stored and Microsoft accepts it. Take it into use for all mailboxes of this app registration.",
+            ),
+            SecretMissing => (
+                "Vul de waarde van het geheim in (kolom Value in Azure, alleen zichtbaar direct na het aanmaken).",
+                "Enter the secret's value (column Value in Azure, shown only right after it is created).",
+            ),
+            SecretIsId => (
+                "Dit is de Secret ID, niet de waarde. Kopieer in Azure de kolom Value; is die niet meer zichtbaar, maak dan een nieuw geheim.",
+                "This is the Secret ID, not the value. Copy the column Value in Azure; if it is no longer shown, create a new secret.",
+            ),
+            CertificateMade => (
+                "Het certificaat is gemaakt. Download het, upload het in Azure bij Certificates & secrets > Certificates > Upload certificate, en klik daarna op Controleren.",
+                "The certificate has been made. Download it, upload it in Azure under Certificates & secrets > Certificates > Upload certificate, then click Check.",
+            ),
+            VerifiedNow => ("Microsoft accepteert dit geheim of certificaat.", "Microsoft accepts this secret or certificate."),
+            VerifyFailed => ("Microsoft weigert dit geheim of certificaat.", "Microsoft refuses this secret or certificate."),
+            TakenIntoUse => (
+                "Alle mailboxen van deze app-registratie gebruiken nu dit geheim of certificaat. Het vorige blijft bewaard tot u het hier verwijdert; verwijder het daarna ook in Azure.",
+                "Every mailbox of this app registration now uses this secret or certificate. The previous one is kept until you remove it here; then remove it in Azure too.",
+            ),
+            MustCheckFirst => (
+                "Alleen een geheim of certificaat dat Microsoft accepteert kan in gebruik genomen worden: klik eerst op Controleren.",
+                "Only a secret or certificate Microsoft accepts can be taken into use: click Check first.",
+            ),
+            Removed => ("Verwijderd.", "Removed."),
+            StillInUse => (
+                "Nog in gebruik bij mailboxen: neem eerst een ander geheim of certificaat in gebruik, of verwijder die mailboxen. Er is niets verwijderd.",
+                "Still used by mailboxes: take another secret or certificate into use first, or delete those mailboxes. Nothing was removed.",
+            ),
+            RegistrationDeleted => ("De app-registratie is verwijderd.", "The app registration has been deleted."),
+            NewCredential => ("Nieuw geheim of certificaat", "New secret or certificate"),
+            NewCredentialHelp => (
+                "Een nieuw geheim of certificaat komt naast het huidige. Het wordt eerst bij Microsoft gecontroleerd en pas gebruikt als u het in gebruik neemt: zo stopt geen mailbox tijdens de wissel.",
+                "A new secret or certificate comes beside the current one. It is checked with Microsoft first and used only once you take it into use: no mailbox stops during the change.",
+            ),
+            SecretValue => ("Client secret waarde", "Client secret value"),
+            ExpiryRequiredHelp => (
+                "Verplicht: de datum uit de kolom Expires in Azure. Daarmee waarschuwt deze pagina 30 dagen voordat het geheim stopt.",
+                "Required: the date in Azure's column Expires. With it this page warns 30 days before the secret stops working.",
+            ),
+            AddSecret => ("Geheim toevoegen", "Add secret"),
+            MakeCertificate => ("Certificaat maken", "Make certificate"),
+            CertificateHelp => (
+                "Aanbevolen door Microsoft: de sleutel verlaat deze server nooit en er hoeft niets geheims gekopieerd te worden. Geldig voor een jaar.",
+                "Recommended by Microsoft: the key never leaves this server and nothing secret needs to be copied. Valid for a year.",
+            ),
+            Download => ("Certificaat downloaden", "Download certificate"),
+            Check => ("Controleren", "Check"),
+            TakeIntoUse => ("In gebruik nemen", "Take into use"),
+            Remove => ("Verwijderen", "Remove"),
+            DeleteRegistration => ("App-registratie verwijderen", "Delete app registration"),
+            Actions => ("Acties", "Actions"),
         }
     }
 

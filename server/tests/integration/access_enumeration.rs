@@ -40,7 +40,16 @@ fn sample_arguments(path: &str, kept: i32, deletable: i32) -> Fields {
             .set("method", "delegated"),
         // A Microsoft Api mailbox already: answered as not applicable, nothing changes.
         "/api/switch_to_microsoft_api" => Fields::default().set("id", &kept.to_string()),
-        // No such credential: answered as not found, nothing changes.
+        // No such credential or registration: answered as not found, nothing changes.
+        "/api/check_app_credential"
+        | "/api/use_app_credential"
+        | "/api/remove_app_credential"
+        | "/api/delete_app_registration" => Fields::default().set("id", "999999"),
+        "/api/make_app_certificate" => Fields::default().set("registration_id", "999999"),
+        "/api/add_app_secret" => Fields::default()
+            .set("registration_id", "999999")
+            .set("value", "abc8Q~geen-geheim-van-deze-app-000000000")
+            .set("expires_on", "2026-01-01"),
         "/api/set_credential_expiry" => Fields::default().set("id", "999999").set(
             "expires_on",
             &(chrono::Utc::now() + chrono::Duration::days(60))

@@ -8,13 +8,15 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
 use http::{header, Request};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait};
 use tracing_subscriber::fmt::MakeWriter;
 
 use crate::access_sign_in::{cookie_of, create_admin, get_with, sign_in};
 use crate::mailbox_form_fixtures::*;
 use crate::on_every_database;
-use crate::support::{anonymous_router, post, send_full, with_session, Poster, SITE_ORIGIN};
+use crate::support::{
+    anonymous_router, post, send_full, with_session, Fields, Poster, SITE_ORIGIN,
+};
 
 const ADMIN_PASSWORD: &str = "Een-lang-beheerderswachtwoord-9";
 
@@ -60,6 +62,9 @@ pub(crate) fn captured_log() -> LogBuffer {
         })
         .clone()
 }
+
+/// A second secret of the app registration, entered on its page.
+const ROTATED_SECRET: &str = "Rot8Q~hetTweedeGeheimVanDezelfdeApp.0042";
 
 async fn no_secret_reaches_a_log_or_a_response(db: DatabaseConnection) {
     let buffer = captured_log();
@@ -117,6 +122,38 @@ async fn no_secret_reaches_a_log_or_a_response(db: DatabaseConnection) {
             .await
             .body,
     );
+    // A new secret for the app registration, with and without JavaScript, and its page.
+    let registration = backend::entities::app_registration::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let new_secret = Fields::default()
+        .set("registration_id", &registration.to_string())
+        .set("value", ROTATED_SECRET)
+        .set("expires_on", "niet-een-datum");
+    for poster in [Poster::PlainForm, Poster::Script] {
+        let answer = post(&session, "add_app_secret", &new_secret, poster, "/").await;
+        bodies.push(answer.body);
+        bodies.push(answer.location.unwrap_or_default());
+    }
+    let dated = new_secret.clone().set(
+        "expires_on",
+        &(chrono::Utc::now() + chrono::Duration::days(90))
+            .format("%Y-%m-%d")
+            .to_string(),
+    );
+    bodies.push(
+        post(&session, "add_app_secret", &dated, Poster::Script, "/")
+            .await
+            .body,
+    );
+    bodies.push(
+        get_with(&router, "/instellingen/app-registraties", &cookie)
+            .await
+            .body,
+    );
     let out = Request::post("/uitloggen")
         .header(header::COOKIE, &cookie)
         .header(header::ORIGIN, SITE_ORIGIN)
@@ -140,6 +177,8 @@ async fn no_secret_reaches_a_log_or_a_response(db: DatabaseConnection) {
         ADMIN_PASSWORD,
         "Bijna-het-wachtwoord-9",
         &token,
+        ROTATED_SECRET,
+        &ROTATED_SECRET[3..],
     ];
     for secret in secrets {
         assert!(!log.contains(secret), "the log holds a secret: {secret}");

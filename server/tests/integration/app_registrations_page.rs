@@ -110,7 +110,7 @@ async fn an_expiry_date_is_entered_without_javascript(db: DatabaseConnection) {
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     let location = answer.location.unwrap();
     assert!(
-        location.starts_with(&format!("{REGISTRATIONS_PATH}?verloopdatum=verleden")),
+        location.starts_with(&format!("{REGISTRATIONS_PATH}?melding=datum-voorbij")),
         "{location}"
     );
     assert_eq!(credential_of_mailbox(&db, id).await.expires_at, None);
@@ -118,7 +118,7 @@ async fn an_expiry_date_is_entered_without_javascript(db: DatabaseConnection) {
     assert!(body.contains("Deze datum is al voorbij"), "{body}");
     // Beyond Azure's 24 months, and not a date: refused the same way.
     for (date, code) in [
-        (day(800), "te-ver"),
+        (day(800), "datum-te-ver"),
         ("31-12-2027".to_string(), "geen-datum"),
     ] {
         let answer = post(
@@ -132,7 +132,7 @@ async fn an_expiry_date_is_entered_without_javascript(db: DatabaseConnection) {
         assert!(answer
             .location
             .unwrap()
-            .contains(&format!("verloopdatum={code}")));
+            .contains(&format!("melding={code}")));
     }
     assert_eq!(credential_of_mailbox(&db, id).await.expires_at, None);
 
@@ -146,7 +146,10 @@ async fn an_expiry_date_is_entered_without_javascript(db: DatabaseConnection) {
     )
     .await;
     let location = answer.location.unwrap();
-    assert!(location.contains("verloopdatum=ok"), "{location}");
+    assert!(
+        location.contains("melding=verloopdatum-opgeslagen"),
+        "{location}"
+    );
     let stored = credential_of_mailbox(&db, id).await.expires_at.unwrap();
     assert!(stored > Utc::now() + Duration::days(19) && stored < Utc::now() + Duration::days(21));
     let (_, body) = get(&router, &location).await;
@@ -249,7 +252,80 @@ async fn expiry_is_announced_at_thirty_seven_and_zero_days(db: DatabaseConnectio
     assert!(expiring(&db, end).await.unwrap().is_empty());
 }
 
+async fn a_new_secret_posted_without_javascript_is_never_shown(db: DatabaseConnection) {
+    let router = signed_in_router(db.clone()).await;
+    let id = create(&router, &microsoft_fields()).await;
+    let registration = settings::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .app_registration_id
+        .unwrap();
+    let value = "Nw8Q~eenNieuwGeheimDatNooitGetoondWordt.03";
+    let fields = Fields::default()
+        .set("registration_id", &registration.to_string())
+        .set("value", value)
+        .set("expires_on", &day(200));
+    // Microsoft cannot be reached in this test: kept, unchecked, and said so.
+    let answer = post(
+        &router,
+        "add_app_secret",
+        &fields,
+        Poster::PlainForm,
+        REGISTRATIONS_PATH,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let location = answer.location.unwrap();
+    assert!(location.contains("melding=geweigerd"), "{location}");
+    assert!(!location.contains(value));
+    let (_, body) = get(&router, &location).await;
+    assert!(
+        body.contains("Microsoft weigert dit geheim of certificaat."),
+        "{body}"
+    );
+    assert!(!body.contains(value), "the value never comes back");
+    assert_eq!(body.matches("data-testid=\"credential\"").count(), 2);
+    // Unchecked: it can be removed, not taken into use.
+    assert_eq!(
+        body.matches("data-testid=\"use_app_credential\"").count(),
+        0
+    );
+    assert_eq!(
+        body.matches("data-testid=\"remove_app_credential\"")
+            .count(),
+        1
+    );
+
+    // Without a date the secret is not taken: the reason is named.
+    let undated = fields.clone().set("expires_on", "");
+    let answer = post(
+        &router,
+        "add_app_secret",
+        &undated,
+        Poster::PlainForm,
+        REGISTRATIONS_PATH,
+    )
+    .await;
+    assert!(answer.location.unwrap().contains("melding=geen-datum"));
+    // A registration in use is not deleted.
+    let answer = post(
+        &router,
+        "delete_app_registration",
+        &Fields::default().set("id", &registration.to_string()),
+        Poster::PlainForm,
+        REGISTRATIONS_PATH,
+    )
+    .await;
+    let location = answer.location.unwrap();
+    assert!(location.contains("melding=nog-in-gebruik"), "{location}");
+    let (_, body) = get(&router, &location).await;
+    assert!(body.contains("Er is niets verwijderd."));
+}
+
 on_every_database!(
+    a_new_secret_posted_without_javascript_is_never_shown,
     the_page_shows_each_registration_once_with_its_mailboxes,
     an_expiry_date_is_entered_without_javascript,
     expiry_is_announced_at_thirty_seven_and_zero_days,

@@ -21,6 +21,7 @@ mod access_sign_in;
 mod access_sign_in_flood;
 mod app_registrations;
 mod app_registrations_page;
+mod app_registrations_rotation;
 mod basic_auth_switch;
 mod connect_by_address;
 mod connect_certificate;

@@ -84,7 +84,7 @@ fn with_mail_settings(mut state: AppState) -> AppState {
 
 /// Saves an app-only mailbox for `email` (Object ID `object_id`, may be empty) through the
 /// form's server function: saved, and nobody is sent to Microsoft.
-async fn save_app_only(router: &axum::Router, email: &str, object_id: &str) -> i32 {
+pub(crate) async fn save_app_only(router: &axum::Router, email: &str, object_id: &str) -> i32 {
     let fields = demo_fields(email, object_id).set("connection_method", "app_only");
     let answer = post(router, "save_mailbox", &fields, Poster::Script, "/").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -98,13 +98,13 @@ async fn save_app_only(router: &axum::Router, email: &str, object_id: &str) -> i
     }
 }
 
-struct Setup {
-    fake: FakeMicrosoft,
-    state: AppState,
-    router: axum::Router,
+pub(crate) struct Setup {
+    pub(crate) fake: FakeMicrosoft,
+    pub(crate) state: AppState,
+    pub(crate) router: axum::Router,
 }
 
-async fn setup(db: &DatabaseConnection) -> Setup {
+pub(crate) async fn setup(db: &DatabaseConnection) -> Setup {
     let fake = fake().await;
     let state = with_mail_settings(state_with(db.clone(), &fake, Duration::from_secs(2)));
     let router = router_of(state.clone()).await;

@@ -115,3 +115,26 @@ test("a secret is rotated once, then a certificate, for an app registration with
   await page.getByTestId("credential").nth(1).getByTestId("use_app_credential").click();
   await expect(page.getByTestId("credential").nth(1).getByTestId("credential-mailboxes")).toHaveText("3");
 });
+
+test("a second mailbox is added to an app registration without typing its secret again", async ({ page }) => {
+  await saveInfo(page, "Info");
+  await page.goto("/instellingen/app-registraties");
+  await page.getByTestId("add-mailbox-of-registration").click();
+  await expect(page).toHaveURL(/\/instellingen\/mailboxen\/nieuw\?registratie=\d+$/);
+  await waitForHydration(page);
+  await expect(page.getByTestId("field-client_id")).toHaveValue(azure.client_id);
+  await expect(page.getByTestId("field-tenant_id")).toHaveValue(azure.tenant_id);
+  const secret = page.getByTestId("field-client_secret");
+  await expect(secret).toHaveValue("");
+  await expect(secret).not.toHaveAttribute("aria-required", "true");
+  await page.getByTestId("field-name").fill("Leden");
+  await page.getByTestId("field-email").fill("ledenadministratie@energiedemo.onmicrosoft.com");
+  await page.getByTestId("method-delegated").check();
+  await page.getByTestId("save").click();
+  await page.waitForURL(/\/oauth2\/v2\.0\/authorize|\/signin\//);
+
+  await page.goto("/instellingen/app-registraties");
+  await expect(page.getByTestId("registration-mailboxes").getByRole("link")).toHaveCount(2);
+  await expect(page.getByTestId("credential")).toHaveCount(1);
+  await expect(page.getByTestId("credential-mailboxes")).toHaveText("2");
+});

@@ -13,6 +13,9 @@ pub const LIST_PATH: &str = "/instellingen/mailboxen";
 pub const SAVED_PARAM: &str = "opgeslagen";
 /// Query parameter naming a failed save without JavaScript (a server-side token).
 pub const ATTEMPT_PARAM: &str = "poging";
+/// `/instellingen/mailboxen/nieuw?registratie=ID`: a new mailbox of that app registration,
+/// its IDs filled in and its secret used (issue 19).
+pub const REGISTRATION_PARAM: &str = "registratie";
 /// Query parameter that opens the delete confirmation.
 pub const DELETE_PARAM: &str = "verwijderen";
 /// Query parameter on the list after a delete.

@@ -33,10 +33,11 @@ fn save_failed(what: &str, error: &dyn std::fmt::Display) -> ServerFnError {
 pub async fn get_mailbox_form(
     segment: String,
     #[server(default)] attempt: Option<String>,
+    #[server(default)] registration: Option<i32>,
 ) -> Result<Option<MailboxFormData>, ServerFnError> {
     let actor = require_role(Role::Lezer)?;
     let state = app_state()?;
-    flow::form_data(&state, &actor, &segment, attempt.as_deref())
+    flow::form_data(&state, &actor, &segment, attempt.as_deref(), registration)
         .await
         .map_err(|error| save_failed("loading mailbox form", &error))
 }

@@ -15,7 +15,7 @@ use rules::advice::{advise, Facts};
 use rules::app_registrations::answer::{RegistrationAnswer, SecretProblem, ANSWER_PARAM};
 use rules::app_registrations::{CredentialView, Expiry, RegistrationView};
 use rules::i18n::{expiry_text, AppRegMsg, Lang, Msg};
-use rules::mailbox_form::MailboxTarget;
+use rules::mailbox_form::{MailboxTarget, REGISTRATION_PARAM};
 
 #[component]
 pub fn AppRegistrationsPage() -> impl IntoView {
@@ -191,6 +191,12 @@ fn Registration(registration: RegistrationView, can_change: bool, lang: Lang) ->
             {can_change.then(|| view! { <NewCredential id lang/> })}
             <h3>{t(AppRegMsg::Mailboxes)}</h3>
             {mailboxes}
+            {can_change.then(|| view! {
+                <p><a class="button" data-testid="add-mailbox-of-registration"
+                    href=format!("{}?{}={id}", MailboxTarget::New.path(), REGISTRATION_PARAM)>
+                    {t(AppRegMsg::AddMailbox)}
+                </a></p>
+            })}
             {(can_change && unused).then(|| view! {
                 <PostButton action="delete_app_registration" id label=AppRegMsg::DeleteRegistration
                     class="button button--danger-outline" lang/>

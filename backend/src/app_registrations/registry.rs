@@ -205,3 +205,28 @@ pub async fn current_credential(
         None => all.into_iter().next(),
     })
 }
+
+/// Registration `id` with the credential a new mailbox of it would use; None when it does
+/// not exist.
+pub async fn with_current_credential(
+    db: &impl ConnectionTrait,
+    id: i32,
+) -> Result<Option<(registration::Model, Option<credential::Model>)>, DbErr> {
+    let Some(found) = registration::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let current = current_credential(db, id).await?;
+    Ok(Some((found, current)))
+}
+
+/// The registration of `tenant_id` + `client_id` (as stored) exists and has a credential.
+pub async fn has_current_credential(
+    db: &impl ConnectionTrait,
+    tenant_id: &str,
+    client_id: &str,
+) -> Result<bool, DbErr> {
+    match find(db, tenant_id, client_id).await? {
+        Some(found) => Ok(current_credential(db, found.id).await?.is_some()),
+        None => Ok(false),
+    }
+}

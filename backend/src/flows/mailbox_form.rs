@@ -26,6 +26,7 @@ pub async fn form_data(
     actor: &Actor,
     segment: &str,
     attempt: Option<&str>,
+    registration: Option<i32>,
 ) -> Result<Option<MailboxFormData>, sea_orm::DbErr> {
     let Some(target) = MailboxTarget::from_segment(segment) else {
         return Ok(None);
@@ -37,10 +38,18 @@ pub async fn form_data(
         },
         None => None,
     };
-    let context = ValidationContext {
+    let mut context = ValidationContext {
         secret_stored: stored.as_ref().is_some_and(|s| s.secret_stored),
         password_stored: stored.as_ref().is_some_and(|s| s.password_stored),
         other_mailboxes: mailbox_store::other_mailboxes(&state.db, target.id()).await?,
+        ..ValidationContext::default()
+    };
+    // A new mailbox of a registration: its IDs filled in, its secret used.
+    let of_registration = match (target.id(), registration) {
+        (None, Some(id)) => {
+            crate::app_registrations::with_current_credential(&state.db, id).await?
+        }
+        _ => None,
     };
     let attempt = attempt.and_then(|token| state.form_attempts.find(token, target));
     let mut data = MailboxFormData {
@@ -74,6 +83,16 @@ pub async fn form_data(
             data.form = stored.form;
         }
         (None, None) => data.form = new_mailbox_form(),
+    }
+    if let Some((registration, credential)) = of_registration {
+        if !data.from_attempt {
+            data.form.incoming_type = "ms-oauth".to_string();
+            data.form.outgoing_type = "ms-oauth".to_string();
+            data.form.client_id = registration.client_id;
+            data.form.tenant_id = registration.tenant_id;
+        }
+        context.registration_secret = credential.is_some();
+        data.client_secret_hint = credential.and_then(|c| c.secret_hint);
     }
     data.context = context;
     if let Some(id) = target.id().filter(|_| microsoft_settings_stored(&data)) {
@@ -139,6 +158,8 @@ async fn store_with_audit(
         secret_stored: stored.as_ref().is_some_and(|s| s.secret_stored),
         password_stored: stored.as_ref().is_some_and(|s| s.password_stored),
         other_mailboxes: mailbox_store::other_mailboxes(&txn, id).await?,
+        // Decided by the IDs as typed, whatever the page was given.
+        registration_secret: id.is_none() && registration_has_credential(&txn, form).await?,
     };
     // Every stored Microsoft settings row has a client secret.
     let new_settings = !context.secret_stored;
@@ -306,4 +327,21 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i32) -> Result<bool, se
         tracing::info!(mailbox_id = id, user_id = actor.user_id, "mailbox deleted");
     }
     Ok(deleted)
+}
+
+/// The form's Tenant ID and Client id (as the store keeps them) name an app registration
+/// with a secret or certificate.
+async fn registration_has_credential(
+    db: &impl ConnectionTrait,
+    form: &MailboxForm,
+) -> Result<bool, sea_orm::DbErr> {
+    use rules::validation::{Guid, TenantRef};
+    let (Ok(client), Some(tenant)) = (
+        Guid::parse(form.client_id.trim()),
+        TenantRef::parse(form.tenant_id.trim()),
+    ) else {
+        return Ok(false);
+    };
+    crate::app_registrations::has_current_credential(db, &tenant.to_string(), &client.to_string())
+        .await
 }

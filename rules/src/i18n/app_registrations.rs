@@ -34,6 +34,7 @@ pub enum AppRegMsg {
     DateTooFar,
     DateMissing,
     NotFound,
+    AddMailbox,
     SecretVerified,
     SecretMissing,
     SecretIsId,
@@ -155,6 +156,10 @@ impl AppRegMsg {
                 "Still used by mailboxes: take another secret or certificate into use first, or delete those mailboxes. Nothing was removed.",
             ),
             RegistrationDeleted => ("De app-registratie is verwijderd.", "The app registration has been deleted."),
+            AddMailbox => (
+                "Mailbox van deze app-registratie toevoegen",
+                "Add a mailbox of this app registration",
+            ),
             NewCredential => ("Nieuw geheim of certificaat", "New secret or certificate"),
             NewCredentialHelp => (
                 "Een nieuw geheim of certificaat komt naast het huidige. Het wordt eerst bij Microsoft gecontroleerd en pas gebruikt als u het in gebruik neemt: zo stopt geen mailbox tijdens de wissel.",

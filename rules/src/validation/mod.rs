@@ -44,6 +44,10 @@ pub use server_type::{Encryption, IncomingType, OutgoingType, UnknownCode};
 pub struct ValidationContext {
     /// An existing mailbox with a client secret stored: an empty secret field keeps it.
     pub secret_stored: bool,
+    /// A new mailbox of an app registration (its Tenant ID + Client id as typed) that holds
+    /// a secret or certificate: an empty secret field uses it, so the secret is entered once.
+    #[serde(default)]
+    pub registration_secret: bool,
     /// An existing mailbox with a password stored: an empty password field keeps it.
     pub password_stored: bool,
     /// The Microsoft settings of every *other* mailbox (not the one being edited).

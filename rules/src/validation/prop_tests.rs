@@ -84,13 +84,17 @@ fn context() -> impl Strategy<Value = ValidationContext> {
     (
         any::<bool>(),
         any::<bool>(),
+        any::<bool>(),
         prop::collection::vec(other, 0..3),
     )
         .prop_map(
-            |(secret_stored, password_stored, other_mailboxes)| ValidationContext {
-                secret_stored,
-                password_stored,
-                other_mailboxes,
+            |(secret_stored, registration_secret, password_stored, other_mailboxes)| {
+                ValidationContext {
+                    secret_stored,
+                    registration_secret,
+                    password_stored,
+                    other_mailboxes,
+                }
             },
         )
 }

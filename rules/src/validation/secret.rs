@@ -73,7 +73,7 @@ pub(crate) fn client_secret(
     ctx: &ValidationContext,
 ) -> Result<SecretUpdate, IssueCode> {
     match form.trimmed(Field::ClientSecret) {
-        "" if ctx.secret_stored => Ok(SecretUpdate::Keep),
+        "" if ctx.secret_stored || ctx.registration_secret => Ok(SecretUpdate::Keep),
         "" => Err(IssueCode::Required(Field::ClientSecret)),
         value => {
             let client_id = form.trimmed(Field::ClientId);
@@ -221,6 +221,10 @@ mod tests {
             ..ValidationContext::default()
         };
         let fresh = ValidationContext::default();
+        let of_registration = ValidationContext {
+            registration_secret: true,
+            ..ValidationContext::default()
+        };
         let with_secret = |secret: &str| MailboxForm {
             client_secret: secret.into(),
             client_id: CLIENT.into(),
@@ -229,6 +233,12 @@ mod tests {
         };
         let cases = [
             (with_secret(""), &stored, Ok(SecretUpdate::Keep)),
+            (with_secret(""), &of_registration, Ok(SecretUpdate::Keep)),
+            (
+                with_secret(&format!(" {SECRET}\n")),
+                &of_registration,
+                Ok(SecretUpdate::Replace(SECRET.into())),
+            ),
             (
                 with_secret(" "),
                 &fresh,

@@ -14,7 +14,11 @@ use sea_orm::{
 
 use crate::mailbox_form_fixtures::*;
 use crate::on_every_database;
-use crate::support::{signed_in_router, stored_client_secret, test_cipher, Fields};
+use crate::support::{
+    get, post, signed_in_router, stored_client_secret, test_cipher, Fields, Poster,
+};
+use rules::mailbox_form::{MailboxFormData, SaveOutcome};
+use rules::validation::{Field, IssueCode};
 
 const OTHER_SECRET: &str = "Abc8Q~eenAnderGeheimVanDezelfdeApp.0002";
 const OTHER_CLIENT: &str = "2b2c3d4e-5f60-7182-93a4-b5c6d7e8f902";
@@ -263,7 +267,63 @@ async fn a_registration_in_use_is_not_deleted(db: DatabaseConnection) {
     );
 }
 
+async fn a_new_mailbox_of_a_registration_needs_no_secret(db: DatabaseConnection) {
+    let router = signed_in_router(db.clone()).await;
+    let first = create(&router, &mailbox_of(1, CLIENT, SECRET)).await;
+    let registration = settings_of(&db, first).await.app_registration_id.unwrap();
+
+    // The page of a new mailbox of that registration: its IDs filled in, the secret optional.
+    let fields = Fields::default()
+        .set("segment", "nieuw")
+        .set("registration", &registration.to_string());
+    let answer = post(&router, "get_mailbox_form", &fields, Poster::Script, "/").await;
+    let data: Option<MailboxFormData> = serde_json::from_str(&answer.body).unwrap();
+    let data = data.unwrap();
+    assert_eq!(
+        (data.form.client_id.as_str(), data.form.tenant_id.as_str()),
+        (CLIENT, TENANT)
+    );
+    assert!(data.context.registration_secret);
+    assert!(!data.context.secret_stored);
+    assert_eq!(data.client_secret_hint.as_deref(), Some(&SECRET[..3]));
+    assert!(!answer.body.contains(SECRET));
+    let (status, page) = get(
+        &router,
+        &format!("/instellingen/mailboxen/nieuw?registratie={registration}"),
+    )
+    .await;
+    assert_eq!(status, http::StatusCode::OK);
+    assert!(page.contains(CLIENT) && page.contains(TENANT));
+
+    // Saved with the field empty: it uses the registration's secret, stored once.
+    let second = create(&router, &mailbox_of(2, CLIENT, "")).await;
+    assert_eq!(
+        settings_of(&db, second).await.app_credential_id,
+        settings_of(&db, first).await.app_credential_id
+    );
+    assert_eq!(credential::Entity::find().count(&db).await.unwrap(), 1);
+    assert_eq!(
+        stored_client_secret(&db, &test_cipher(), second)
+            .await
+            .as_deref(),
+        Some(SECRET)
+    );
+
+    // The IDs of an app without a secret here and an empty field: refused at the field.
+    match save(&router, &mailbox_of(3, OTHER_CLIENT, "")).await {
+        SaveOutcome::Invalid { issues } => assert!(
+            issues
+                .iter()
+                .any(|i| i.code == IssueCode::Required(Field::ClientSecret)),
+            "{issues:?}"
+        ),
+        other => panic!("saved without a secret: {other:?}"),
+    }
+    assert_eq!(registration::Entity::find().count(&db).await.unwrap(), 1);
+}
+
 on_every_database!(
+    a_new_mailbox_of_a_registration_needs_no_secret,
     a_secret_typed_for_many_mailboxes_is_stored_once,
     an_empty_secret_field_keeps_the_credential,
     mailboxes_from_before_are_grouped_by_tenant_and_client,

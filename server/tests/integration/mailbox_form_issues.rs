@@ -179,7 +179,9 @@ fn cases() -> Vec<(Field, IssueCode, Fields)> {
         (
             Field::ClientSecret,
             IssueCode::Required(Field::ClientSecret),
-            ms().set("client_secret", ""),
+            // Another app: the registration of the first mailbox would lend its secret.
+            ms().set("client_secret", "")
+                .set("client_id", "2b2c3d4e-5f60-7182-93a4-b5c6d7e8f902"),
         ),
     ]
 }

@@ -30,7 +30,7 @@ use crate::components::PageShell;
 use crate::pages::mail::MailSection;
 use crate::pages::NotFoundPage;
 use rules::i18n::{FormMsg, Lang, Msg};
-use rules::mailbox_form::ATTEMPT_PARAM;
+use rules::mailbox_form::{ATTEMPT_PARAM, REGISTRATION_PARAM};
 
 #[component]
 pub fn MailboxPage() -> impl IntoView {
@@ -39,8 +39,13 @@ pub fn MailboxPage() -> impl IntoView {
     let query = use_query_map();
     let segment = move || params.with(|p| p.get("id").unwrap_or_default());
     let data = Resource::new(
-        move || (segment(), query.with(|q| q.get(ATTEMPT_PARAM))),
-        |(segment, attempt)| get_mailbox_form(segment, attempt),
+        move || {
+            query.with(|q| {
+                let registration = q.get(REGISTRATION_PARAM).and_then(|r| r.parse().ok());
+                (segment(), q.get(ATTEMPT_PARAM), registration)
+            })
+        },
+        |(segment, attempt, registration)| get_mailbox_form(segment, attempt, registration),
     );
     // Created here, not inside the Suspend below: a resource made while the page is
     // already resolving can leave the server's async render waiting.

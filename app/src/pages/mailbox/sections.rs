@@ -123,7 +123,10 @@ pub(super) fn MicrosoftSection(
     reconnect_needed: bool,
 ) -> impl IntoView {
     let lang = state.lang;
-    let secret_stored = state.context.with_value(|ctx| ctx.secret_stored);
+    // Stored for this mailbox, or for the app registration a new mailbox is added to.
+    let secret_stored = state
+        .context
+        .with_value(|ctx| ctx.secret_stored || ctx.registration_secret);
     let stored = secret_stored.then(|| {
         let hint = secret_hint.unwrap_or_default();
         format!(

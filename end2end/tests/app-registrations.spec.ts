@@ -3,6 +3,7 @@
 // a date already past is refused with the reason, a date 20 days ahead is stored and
 // announced on the registration and on the mailbox's own page. The page and its form work
 // the same with and without JavaScript: it has no island.
+import { randomUUID } from "node:crypto";
 import { azure, fakeAdmin, saveInfo } from "./fake";
 import { clearMailboxes, expect, expectAccessible, signIn, test, waitForHydration } from "./support";
 
@@ -30,13 +31,13 @@ test("an app registration lists its mailbox and warns before its secret expires"
   await expectAccessible(page);
 
   // A date that has passed: refused, the reason named, nothing stored.
-  await registration.getByLabel("Verloopt op").fill(isoDate(-2));
+  await registration.getByTestId("expiry-date").fill(isoDate(-2));
   await registration.getByRole("button", { name: "Verloopdatum opslaan" }).click();
   await expect(page.getByTestId("answer-refused")).toContainText("Deze datum is al voorbij");
   await expect(page.getByTestId("credential-expiry")).toHaveText("onbekend");
 
   // Twenty days ahead: stored, and from now on the registration warns.
-  await page.getByLabel("Verloopt op").fill(isoDate(20));
+  await page.getByTestId("expiry-date").fill(isoDate(20));
   await page.getByRole("button", { name: "Verloopdatum opslaan" }).click();
   await expect(page.getByTestId("answer-ok")).toHaveText("De verloopdatum is opgeslagen.");
   await expect(page.getByTestId("credential-expiry")).toHaveText(/^Verloopt over (19|20) dagen$/);
@@ -68,7 +69,16 @@ async function saveMailbox(page: import("@playwright/test").Page, name: string, 
 test("a secret is rotated once, then a certificate, for an app registration with three mailboxes", async ({ page }) => {
   await saveMailbox(page, "Info", "info@energiedemo.onmicrosoft.com");
   await saveMailbox(page, "Leden", "ledenadministratie@energiedemo.onmicrosoft.com");
-  await saveMailbox(page, "Secretariaat", "secretariaat@energiedemo.onmicrosoft.com");
+  // A third mailbox user of the demo tenant, made for this test.
+  const tag = randomUUID().slice(0, 8);
+  const secretariaat = `secretariaat-${tag}@energiedemo.onmicrosoft.com`;
+  await fakeAdmin("/tenants/energiedemo.onmicrosoft.com/users", "POST", {
+    object_id: randomUUID(),
+    user_principal_name: secretariaat,
+    display_name: `Secretariaat ${tag}`,
+    password: `Secretariaat-${tag}`,
+  });
+  await saveMailbox(page, "Secretariaat", secretariaat);
   await page.goto("/instellingen/app-registraties");
   const registration = page.getByTestId("app-registration");
   await expect(registration).toHaveCount(1);

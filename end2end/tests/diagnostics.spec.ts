@@ -123,7 +123,8 @@ test("the Secret ID forced past the form is recognised by the server's test", as
   const id = mailboxId(page);
   execFileSync("sqlite3", [
     process.env.E2E_DB_FILE ?? "",
-    `UPDATE mailbox_microsoft_settings SET client_secret_encrypted = X'${encryptClientSecret(app.secretId)}' WHERE mailbox_id = ${id};`,
+    // As a row from before app registrations: the secret on the mailbox, no credential yet.
+    `UPDATE mailbox_microsoft_settings SET client_secret_encrypted = X'${encryptClientSecret(app.secretId)}', app_credential_id = NULL WHERE mailbox_id = ${id};`,
   ]);
   await page.goto(`/instellingen/mailboxen/${id}`);
   await waitForHydration(page);

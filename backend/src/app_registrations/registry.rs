@@ -2,9 +2,10 @@
 //! credentials and mailboxes, deleted only when no mailbox uses them.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use super::CredentialKind;
@@ -161,31 +162,47 @@ pub enum DeleteOutcome {
     InUse(Vec<String>),
 }
 
-/// Deletes registration `id` with its credentials, unless a mailbox uses it.
-pub async fn delete(db: &impl ConnectionTrait, id: i32) -> Result<DeleteOutcome, DbErr> {
+/// Deletes registration `id` with its credentials, unless a mailbox uses it: the DELETE
+/// itself checks, in one transaction with its credentials.
+pub async fn delete<C>(db: &C, id: i32) -> Result<DeleteOutcome, DbErr>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let unused = Query::select()
+        .expr(Expr::val(1))
+        .from(settings::Entity)
+        .and_where(Expr::col((settings::Entity, settings::Column::AppRegistrationId)).eq(id))
+        .to_owned();
+    let txn = db.begin().await?;
+    let deleted = registration::Entity::delete_many()
+        .filter(registration::Column::Id.eq(id))
+        .filter(Expr::exists(unused).not())
+        .exec(&txn)
+        .await?;
+    if deleted.rows_affected > 0 {
+        // The foreign key cascades too; SQLite only with its `foreign_keys` pragma.
+        credential::Entity::delete_many()
+            .filter(credential::Column::AppRegistrationId.eq(id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        return Ok(DeleteOutcome::Deleted);
+    }
+    txn.rollback().await?;
     let users = settings::Entity::find()
         .filter(settings::Column::AppRegistrationId.eq(id))
         .find_also_related(mailbox::Entity)
         .order_by_asc(settings::Column::MailboxId)
         .all(db)
         .await?;
-    if !users.is_empty() {
-        let names = users
-            .into_iter()
-            .map(|(s, m)| m.map_or_else(|| format!("#{}", s.mailbox_id), |m| m.name))
-            .collect();
-        return Ok(DeleteOutcome::InUse(names));
+    if users.is_empty() {
+        return Ok(DeleteOutcome::NotFound);
     }
-    credential::Entity::delete_many()
-        .filter(credential::Column::AppRegistrationId.eq(id))
-        .exec(db)
-        .await?;
-    let deleted = registration::Entity::delete_by_id(id).exec(db).await?;
-    Ok(if deleted.rows_affected > 0 {
-        DeleteOutcome::Deleted
-    } else {
-        DeleteOutcome::NotFound
-    })
+    let names = users
+        .into_iter()
+        .map(|(s, m)| m.map_or_else(|| format!("#{}", s.mailbox_id), |m| m.name))
+        .collect();
+    Ok(DeleteOutcome::InUse(names))
 }
 
 /// The credential a mailbox newly added to registration `id` uses: the newest one a token

@@ -5,6 +5,7 @@
 //! keeps the token it already has; the next token request reads the new credential.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
     QueryFilter,
@@ -68,7 +69,9 @@ pub enum TakenIntoUse {
 }
 
 /// Makes every mailbox of credential `id`'s registration authenticate with it. Only a
-/// verified credential: one Microsoft refuses would stop them all.
+/// verified credential: one Microsoft refuses would stop them all. One UPDATE that checks
+/// the credential is still there and verified, so a removal at the same moment cannot leave
+/// mailboxes pointing at nothing.
 pub async fn take_into_use(db: &impl ConnectionTrait, id: i32) -> Result<TakenIntoUse, DbErr> {
     let Some(row) = credential::Entity::find_by_id(id).one(db).await? else {
         return Ok(TakenIntoUse::NotFound);
@@ -76,12 +79,19 @@ pub async fn take_into_use(db: &impl ConnectionTrait, id: i32) -> Result<TakenIn
     if row.verified_at.is_none() {
         return Ok(TakenIntoUse::NotVerified);
     }
+    let still_verified = Query::select()
+        .expr(Expr::val(1))
+        .from(credential::Entity)
+        .and_where(Expr::col((credential::Entity, credential::Column::Id)).eq(id))
+        .and_where(Expr::col((credential::Entity, credential::Column::VerifiedAt)).is_not_null())
+        .to_owned();
     let moved = settings::Entity::update_many()
         .set(settings::ActiveModel {
             app_credential_id: Set(Some(id)),
             ..Default::default()
         })
         .filter(settings::Column::AppRegistrationId.eq(row.app_registration_id))
+        .filter(Expr::exists(still_verified))
         .exec(db)
         .await?;
     Ok(TakenIntoUse::Done(moved.rows_affected))
@@ -96,8 +106,22 @@ pub enum Removed {
     NotFound,
 }
 
-/// Removes credential `id`, unless a mailbox still uses it.
+/// Removes credential `id`, unless a mailbox still uses it: the DELETE itself checks, so a
+/// credential taken into use at the same moment stays.
 pub async fn remove(db: &impl ConnectionTrait, id: i32) -> Result<Removed, DbErr> {
+    let unused = Query::select()
+        .expr(Expr::val(1))
+        .from(settings::Entity)
+        .and_where(Expr::col((settings::Entity, settings::Column::AppCredentialId)).eq(id))
+        .to_owned();
+    let deleted = credential::Entity::delete_many()
+        .filter(credential::Column::Id.eq(id))
+        .filter(Expr::exists(unused).not())
+        .exec(db)
+        .await?;
+    if deleted.rows_affected > 0 {
+        return Ok(Removed::Done);
+    }
     let users = settings::Entity::find()
         .filter(settings::Column::AppCredentialId.eq(id))
         .find_also_related(crate::entities::mailbox::Entity)
@@ -110,12 +134,7 @@ pub async fn remove(db: &impl ConnectionTrait, id: i32) -> Result<Removed, DbErr
             .collect();
         return Ok(Removed::InUse(names));
     }
-    let deleted = credential::Entity::delete_by_id(id).exec(db).await?;
-    Ok(if deleted.rows_affected > 0 {
-        Removed::Done
-    } else {
-        Removed::NotFound
-    })
+    Ok(Removed::NotFound)
 }
 
 async fn with_registration(

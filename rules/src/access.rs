@@ -167,6 +167,7 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("/api/use_app_credential", Access::Change),
     ("/api/remove_app_credential", Access::Change),
     ("/api/delete_app_registration", Access::Change),
+    ("/api/rename_app_registration", Access::Change),
 ];
 
 /// What the server function at `path` requires; None for a path not classified.

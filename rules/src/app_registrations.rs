@@ -145,6 +145,8 @@ pub struct MailboxLink {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistrationView {
     pub id: i32,
+    /// For optimistic locking: a rename at another version is refused.
+    pub version: i32,
     pub display_name: String,
     pub tenant_id: String,
     pub client_id: String,

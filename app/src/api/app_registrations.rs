@@ -144,3 +144,28 @@ pub async fn delete_app_registration(id: i32) -> Result<RegistrationAnswer, Serv
         .map_err(|error| failed("deleting an app registration", &error))?;
     Ok(answer(outcome, &format!("registratie-{id}")))
 }
+
+/// "Naam opslaan": a name for registration `id`, refused when another admin changed it
+/// since the page was loaded (`version`). Without JavaScript a refused name comes back in
+/// the query, so the page shows it again and nothing typed is lost.
+#[server(endpoint = "rename_app_registration")]
+pub async fn rename_app_registration(
+    id: i32,
+    #[server(default)] version: i32,
+    #[server(default)] display_name: String,
+) -> Result<RegistrationAnswer, ServerFnError> {
+    require_role(Role::Beheerder)?;
+    let state = app_state()?;
+    let outcome = actions::rename(&state, id, version, &display_name)
+        .await
+        .map_err(|error| failed("renaming an app registration", &error))?;
+    if is_plain_form_post() && !outcome.succeeded() {
+        see_other(&format!(
+            "{REGISTRATIONS_PATH}?{}&registratie={id}&naam={}#registratie-{id}",
+            outcome.to_query(),
+            rules::access::encode_query_value(&display_name)
+        ));
+        return Ok(outcome);
+    }
+    Ok(answer(outcome, &format!("registratie-{id}")))
+}

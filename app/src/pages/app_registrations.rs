@@ -30,9 +30,14 @@ pub fn AppRegistrationsPage() -> impl IntoView {
                     let name = q.get(ANSWER_PARAM)?;
                     RegistrationAnswer::from_query(&name, q.get("aadsts").as_deref())
                 });
+                // A refused name, shown again in its field.
+                let typed = query.with(|q| {
+                    let id = q.get("registratie")?.parse::<i32>().ok()?;
+                    Some((id, q.get("naam")?))
+                });
                 let content = match data.await {
                     Ok(data) => view! {
-                        <Registrations list=data.registrations can_change=data.can_change answer lang/>
+                        <Registrations list=data.registrations can_change=data.can_change answer typed lang/>
                     }
                     .into_any(),
                     Err(_) => view! {
@@ -75,6 +80,9 @@ fn answer_text(answer: RegistrationAnswer, lang: Lang) -> String {
         A::Removed => AppRegMsg::Removed,
         A::StillInUse => AppRegMsg::StillInUse,
         A::RegistrationDeleted => AppRegMsg::RegistrationDeleted,
+        A::Renamed => AppRegMsg::Renamed,
+        A::NameInvalid => AppRegMsg::NameInvalid,
+        A::Conflict => AppRegMsg::Conflict,
         A::NotFound => AppRegMsg::NotFound,
     };
     msg.text(lang).to_string()
@@ -85,6 +93,7 @@ fn Registrations(
     list: Vec<RegistrationView>,
     can_change: bool,
     answer: Option<RegistrationAnswer>,
+    typed: Option<(i32, String)>,
     lang: Lang,
 ) -> impl IntoView {
     let t = move |msg: AppRegMsg| msg.text(lang);
@@ -106,7 +115,13 @@ fn Registrations(
             .into_any()
     } else {
         list.into_iter()
-            .map(|registration| view! { <Registration registration can_change lang/> })
+            .map(|registration| {
+                let typed = typed
+                    .as_ref()
+                    .filter(|(id, _)| *id == registration.id)
+                    .map(|(_, name)| name.clone());
+                view! { <Registration registration can_change typed lang/> }
+            })
             .collect_view()
             .into_any()
     };
@@ -118,7 +133,12 @@ fn Registrations(
 }
 
 #[component]
-fn Registration(registration: RegistrationView, can_change: bool, lang: Lang) -> impl IntoView {
+fn Registration(
+    registration: RegistrationView,
+    can_change: bool,
+    typed: Option<String>,
+    lang: Lang,
+) -> impl IntoView {
     let t = move |msg: AppRegMsg| msg.text(lang);
     let id = registration.id;
     let expiry = registration.expiry();
@@ -164,7 +184,11 @@ fn Registration(registration: RegistrationView, can_change: bool, lang: Lang) ->
         .collect_view();
     view! {
         <section class="form-section" data-testid="app-registration" id=format!("registratie-{id}")>
-            <h2>{registration.display_name}</h2>
+            <h2>{registration.display_name.clone()}</h2>
+            {can_change.then(|| {
+                let name = typed.unwrap_or_else(|| registration.display_name.clone());
+                view! { <RenameForm id version=registration.version name lang/> }
+            })}
             <p>
                 {t(AppRegMsg::TenantId)} ": " <code data-testid="registration-tenant">{registration.tenant_id}</code>
                 " · " {t(AppRegMsg::ClientId)} ": " <code data-testid="registration-client">{registration.client_id}</code>
@@ -353,5 +377,22 @@ fn file_name(app_name: &str) -> String {
         "certificaat".to_string()
     } else {
         name.to_string()
+    }
+}
+
+/// "Naam" with "Naam opslaan", at the version the page was loaded with.
+#[component]
+fn RenameForm(id: i32, version: i32, name: String, lang: Lang) -> impl IntoView {
+    let field = format!("registration-name-{id}");
+    view! {
+        <form method="post" action="/api/rename_app_registration" class="field"
+            data-testid="rename-form">
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="version" value=version.to_string()/>
+            <label for=field.clone()>{AppRegMsg::Name.text(lang)}</label>
+            <input id=field name="display_name" type="text" maxlength="255" required value=name
+                data-testid="registration-name"/>
+            <button type="submit" class="button button--small">{AppRegMsg::SaveName.text(lang)}</button>
+        </form>
     }
 }

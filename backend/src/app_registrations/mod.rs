@@ -13,8 +13,8 @@ pub use credentials::{
     add_certificate, credential_of, has_credential, secret_credential, CredentialLoadError,
 };
 pub use registry::{
-    current_credential, delete, find_or_create, has_current_credential, list,
-    with_current_credential, DeleteOutcome, ListedCredential, ListedRegistration,
+    current_credential, delete, find_or_create, has_current_credential, list, rename,
+    with_current_credential, DeleteOutcome, ListedCredential, ListedRegistration, RenameOutcome,
 };
 
 /// What kind of credential a row holds (`app_credentials.kind`).

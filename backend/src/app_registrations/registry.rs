@@ -247,3 +247,45 @@ pub async fn has_current_credential(
         None => Ok(false),
     }
 }
+
+/// What became of a rename.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenameOutcome {
+    Renamed,
+    /// Stored at another version: another admin changed it first; nothing written.
+    Conflict,
+    NotFound,
+}
+
+/// Names registration `id` `display_name` if it is still at `version`.
+pub async fn rename(
+    db: &impl ConnectionTrait,
+    id: i32,
+    version: i32,
+    display_name: &str,
+    now: DateTime<Utc>,
+) -> Result<RenameOutcome, DbErr> {
+    let updated = registration::Entity::update_many()
+        .set(registration::ActiveModel {
+            display_name: Set(display_name.to_string()),
+            version: Set(version + 1),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(registration::Column::Id.eq(id))
+        .filter(registration::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    if updated.rows_affected > 0 {
+        return Ok(RenameOutcome::Renamed);
+    }
+    let exists = registration::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .is_some();
+    Ok(if exists {
+        RenameOutcome::Conflict
+    } else {
+        RenameOutcome::NotFound
+    })
+}

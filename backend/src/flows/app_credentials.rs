@@ -146,3 +146,24 @@ pub async fn delete_registration(state: &AppState, id: i32) -> Result<Registrati
         DeleteOutcome::NotFound => RegistrationAnswer::NotFound,
     })
 }
+
+/// "Naam opslaan": registration `id` is called `name` from now on, if nobody changed it
+/// since `version` was read.
+pub async fn rename(
+    state: &AppState,
+    id: i32,
+    version: i32,
+    name: &str,
+) -> Result<RegistrationAnswer, DbErr> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > rules::validation::MAX_TEXT {
+        return Ok(RegistrationAnswer::NameInvalid);
+    }
+    Ok(
+        match store::rename(&state.db, id, version, name, Utc::now()).await? {
+            store::RenameOutcome::Renamed => RegistrationAnswer::Renamed,
+            store::RenameOutcome::Conflict => RegistrationAnswer::Conflict,
+            store::RenameOutcome::NotFound => RegistrationAnswer::NotFound,
+        },
+    )
+}

@@ -37,6 +37,7 @@ fn view(listed: ListedRegistration, clock: Clock, lang: Lang) -> RegistrationVie
     } = listed;
     RegistrationView {
         id: registration.id,
+        version: registration.version,
         display_name: registration.display_name,
         tenant_id: registration.tenant_id,
         client_id: registration.client_id,

@@ -39,6 +39,11 @@ pub enum RegistrationAnswer {
     /// Mailboxes still use it: nothing removed.
     StillInUse,
     RegistrationDeleted,
+    Renamed,
+    /// The name is empty or longer than 255 characters.
+    NameInvalid,
+    /// Another admin changed the registration since the page was loaded: nothing saved.
+    Conflict,
     NotFound,
 }
 
@@ -65,6 +70,9 @@ impl RegistrationAnswer {
             Removed => "verwijderd",
             StillInUse => "nog-in-gebruik",
             RegistrationDeleted => "registratie-verwijderd",
+            Renamed => "naam-opgeslagen",
+            NameInvalid => "naam-ongeldig",
+            Conflict => "intussen-gewijzigd",
             NotFound => "onbekend",
         }
     }
@@ -99,6 +107,9 @@ impl RegistrationAnswer {
             Removed,
             StillInUse,
             RegistrationDeleted,
+            Renamed,
+            NameInvalid,
+            Conflict,
             NotFound,
         ]
         .into_iter()
@@ -117,6 +128,7 @@ impl RegistrationAnswer {
                 | TakenIntoUse
                 | Removed
                 | RegistrationDeleted
+                | Renamed
         )
     }
 }

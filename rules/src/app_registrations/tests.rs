@@ -63,6 +63,7 @@ fn a_registration_warns_for_the_credentials_its_mailboxes_use() {
     };
     let mut view = RegistrationView {
         id: 1,
+        version: 1,
         display_name: "App".into(),
         tenant_id: "t".into(),
         client_id: "c".into(),

@@ -45,6 +45,10 @@ fn sample_arguments(path: &str, kept: i32, deletable: i32) -> Fields {
         | "/api/use_app_credential"
         | "/api/remove_app_credential"
         | "/api/delete_app_registration" => Fields::default().set("id", "999999"),
+        "/api/rename_app_registration" => Fields::default()
+            .set("id", "999999")
+            .set("version", "1")
+            .set("display_name", "Niet bestaand"),
         "/api/make_app_certificate" => Fields::default().set("registration_id", "999999"),
         "/api/add_app_secret" => Fields::default()
             .set("registration_id", "999999")

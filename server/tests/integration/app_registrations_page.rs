@@ -324,7 +324,70 @@ async fn a_new_secret_posted_without_javascript_is_never_shown(db: DatabaseConne
     assert!(body.contains("Er is niets verwijderd."));
 }
 
+async fn two_admins_renaming_one_registration_lose_nothing(db: DatabaseConnection) {
+    let router = signed_in_router(db.clone()).await;
+    let id = create(&router, &microsoft_fields()).await;
+    let registration = settings::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .app_registration_id
+        .unwrap()
+        .to_string();
+    let rename = |version: &str, name: &str| {
+        Fields::default()
+            .set("id", &registration)
+            .set("version", version)
+            .set("display_name", name)
+    };
+    // The first admin renames it.
+    let answer = post(
+        &router,
+        "rename_app_registration",
+        &rename("1", "Zonnecoop CRM"),
+        Poster::PlainForm,
+        REGISTRATIONS_PATH,
+    )
+    .await;
+    let location = answer.location.unwrap();
+    assert!(location.contains("melding=naam-opgeslagen"), "{location}");
+    let (_, body) = get(&router, &location).await;
+    assert!(body.contains("<h2>Zonnecoop CRM</h2>"), "{body}");
+    // The second, still at version 1: refused, the new state shown, their name kept in the field.
+    let answer = post(
+        &router,
+        "rename_app_registration",
+        &rename("1", "Energie & Co"),
+        Poster::PlainForm,
+        REGISTRATIONS_PATH,
+    )
+    .await;
+    let location = answer.location.unwrap();
+    assert!(
+        location.contains("melding=intussen-gewijzigd"),
+        "{location}"
+    );
+    let (_, body) = get(&router, &location).await;
+    assert!(body.contains("Iemand anders heeft deze app-registratie intussen gewijzigd"));
+    assert!(body.contains("<h2>Zonnecoop CRM</h2>"));
+    assert!(body.contains("value=\"Energie &amp; Co\""), "{body}");
+    // An empty name is refused; nothing changes.
+    let answer = post(
+        &router,
+        "rename_app_registration",
+        &rename("2", "  "),
+        Poster::Script,
+        REGISTRATIONS_PATH,
+    )
+    .await;
+    assert!(answer.body.contains("NameInvalid"), "{}", answer.body);
+    let (_, body) = get(&router, REGISTRATIONS_PATH).await;
+    assert!(body.contains("<h2>Zonnecoop CRM</h2>"));
+}
+
 on_every_database!(
+    two_admins_renaming_one_registration_lose_nothing,
     a_new_secret_posted_without_javascript_is_never_shown,
     the_page_shows_each_registration_once_with_its_mailboxes,
     an_expiry_date_is_entered_without_javascript,

@@ -37,8 +37,7 @@ pub async fn list_mailboxes() -> Result<Vec<MailboxRow>, ServerFnError> {
 /// Installation facts for the page shell.
 #[server(endpoint = "get_site_info")]
 pub async fn get_site_info() -> Result<SiteInfo, ServerFnError> {
-    require_role(Role::Lezer)?;
-    let state = app_state()?;
+    let state = site_state()?;
     let attention = with_list_once(&state, |data| data.needing_attention())
         .await
         .inspect_err(|error| tracing::error!(%error, "counting mailboxes needing attention failed"))
@@ -52,8 +51,27 @@ pub async fn get_site_info() -> Result<SiteInfo, ServerFnError> {
 /// The signed-in user, for the top bar and for hiding what a `lezer` may not do.
 #[server(endpoint = "get_session_user")]
 pub async fn get_session_user() -> Result<SessionUser, ServerFnError> {
+    session_user()
+}
+
+/// [`get_session_user`] as a plain call: the page shell, rendered on the server only, reads
+/// it without a `Suspense`.
+#[cfg(feature = "ssr")]
+pub fn session_user() -> Result<SessionUser, ServerFnError> {
     let actor = require_role(Role::Lezer)?;
     Ok(actor.session_user())
+}
+
+/// [`SiteInfo::talks_to_fake_microsoft`] as a plain call, for the page shell's demo banner.
+#[cfg(feature = "ssr")]
+pub fn talks_to_fake_microsoft() -> bool {
+    site_state().is_ok_and(|state| state.microsoft.is_fake())
+}
+
+#[cfg(feature = "ssr")]
+fn site_state() -> Result<backend::AppState, ServerFnError> {
+    require_role(Role::Lezer)?;
+    app_state()
 }
 
 /// The Wijzigingslog of mailbox `id`, newest first.

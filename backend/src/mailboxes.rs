@@ -279,10 +279,73 @@ async fn latest_attempts(db: &DatabaseConnection) -> Result<Vec<attempt::Model>,
         .and_where(attempt::Column::Kind.ne(AttemptKind::Callback.as_str()))
         .group_by_col(attempt::Column::MailboxId)
         .to_owned();
-    attempt::Entity::find()
+    let attempts = attempt::Entity::find()
+        .select_only()
+        .columns([
+            attempt::Column::Id,
+            attempt::Column::MailboxId,
+            attempt::Column::Kind,
+            attempt::Column::CreatedAt,
+            attempt::Column::ExpiresAt,
+            attempt::Column::Outcome,
+            attempt::Column::Error,
+            attempt::Column::ErrorCodes,
+        ])
         .filter(attempt::Column::Id.in_subquery(latest))
+        .into_model::<StatusAttempt>()
         .all(db)
-        .await
+        .await?;
+    Ok(attempts
+        .into_iter()
+        .map(StatusAttempt::into_model)
+        .collect())
+}
+
+/// The columns of an attempt the Status column reads (whether it is a problem, its kind and
+/// Microsoft's code); not its error body, descriptions or a preflight's results.
+#[derive(FromQueryResult)]
+struct StatusAttempt {
+    id: i32,
+    mailbox_id: i32,
+    kind: String,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    outcome: String,
+    error: Option<String>,
+    error_codes: Option<String>,
+}
+
+impl StatusAttempt {
+    /// The attempt for [`problem_of`], the columns not read left empty: they only word the
+    /// advice and the details, which the list does not show.
+    fn into_model(self) -> attempt::Model {
+        attempt::Model {
+            id: self.id,
+            mailbox_id: self.mailbox_id,
+            kind: self.kind,
+            state_hash: None,
+            pkce_verifier_encrypted: None,
+            prompt: None,
+            started_by_user_id: None,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            completed_at: None,
+            outcome: self.outcome,
+            error: self.error,
+            error_description: None,
+            error_codes: self.error_codes,
+            error_subcode: None,
+            suberror: None,
+            trace_id: None,
+            correlation_id: None,
+            error_timestamp: None,
+            error_uri: None,
+            error_body: None,
+            signed_in_upn: None,
+            signed_in_oid: None,
+            details: None,
+        }
+    }
 }
 
 /// The Status column: Verbonden / Opnieuw verbinden nodig / Fout (code) / Niet verbonden.

@@ -1,5 +1,5 @@
-//! What the islands ask of the browser beyond reactive rendering: the clipboard, the address bar
-//! and what a form's controls hold. On the server (and in native tests) these do nothing: islands run
+//! What the islands ask of the browser beyond reactive rendering: the clipboard, the address bar,
+//! what a form's controls hold and which rows of a server-rendered table show. On the server (and in native tests) these do nothing: islands run
 //! their handlers in the browser only.
 
 /// Puts `text` on the clipboard. The promise is not awaited: a refused copy leaves the
@@ -75,4 +75,103 @@ pub fn control_values(
     _form: leptos::prelude::NodeRef<leptos::html::Form>,
 ) -> Vec<(String, ControlValue)> {
     Vec::new()
+}
+
+/// Keeps the rows of a table the server rendered outside an island in step with `shown`
+/// (one entry per row, in table order): the shown rows, in order, become the children of
+/// the element `body_id`, or the row `no_match_id` when none is shown. The server put the
+/// rows its own filter showed (the island's first `shown`) in that body and the others, with
+/// the no-match row when it was not needed, in the `<template>` `kept_id`.
+#[cfg(feature = "hydrate")]
+pub fn follow_rows(
+    body_id: &str,
+    kept_id: &str,
+    no_match_id: &str,
+    shown: leptos::prelude::Memo<Vec<bool>>,
+) {
+    use leptos::prelude::{Effect, GetUntracked, With};
+
+    let Some(rows) = ServerRows::find(body_id, kept_id, no_match_id, &shown.get_untracked()) else {
+        return;
+    };
+    Effect::new(move |_| shown.with(|shown| rows.show(shown)));
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn follow_rows(
+    _body_id: &str,
+    _kept_id: &str,
+    _no_match_id: &str,
+    _shown: leptos::prelude::Memo<Vec<bool>>,
+) {
+}
+
+/// A server-rendered table's body, its rows in table order and its no-match row.
+#[cfg(feature = "hydrate")]
+struct ServerRows {
+    body: web_sys::Element,
+    rows: Vec<web_sys::Element>,
+    no_match: Option<web_sys::Element>,
+}
+
+#[cfg(feature = "hydrate")]
+impl ServerRows {
+    /// None when the page does not hold the rows `shown_now` says it does (then the island
+    /// leaves the table as the server rendered it).
+    fn find(
+        body_id: &str,
+        kept_id: &str,
+        no_match_id: &str,
+        shown_now: &[bool],
+    ) -> Option<ServerRows> {
+        use web_sys::wasm_bindgen::JsCast;
+
+        let document = web_sys::window()?.document()?;
+        let body = document.get_element_by_id(body_id)?;
+        let kept = document
+            .get_element_by_id(kept_id)?
+            .dyn_into::<web_sys::HtmlTemplateElement>()
+            .ok()?
+            .content();
+        let mut no_match = None;
+        let mut split = |children: web_sys::HtmlCollection| {
+            let mut rows = Vec::new();
+            for child in (0..children.length()).filter_map(|index| children.item(index)) {
+                if child.id() == no_match_id {
+                    no_match = Some(child);
+                } else {
+                    rows.push(child);
+                }
+            }
+            rows.into_iter()
+        };
+        let (mut in_body, mut in_kept) = (split(body.children()), split(kept.children()));
+        let rows = shown_now
+            .iter()
+            .map(|shown| {
+                if *shown {
+                    in_body.next()
+                } else {
+                    in_kept.next()
+                }
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(ServerRows {
+            body,
+            rows,
+            no_match,
+        })
+    }
+
+    fn show(&self, shown: &[bool]) {
+        self.body.set_text_content(None);
+        let mut any = false;
+        for (row, _) in self.rows.iter().zip(shown).filter(|(_, shown)| **shown) {
+            any = true;
+            let _ = self.body.append_child(row);
+        }
+        if let (false, Some(no_match)) = (any, &self.no_match) {
+            let _ = self.body.append_child(no_match);
+        }
+    }
 }

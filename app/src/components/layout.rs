@@ -3,31 +3,35 @@
 
 use leptos::prelude::*;
 
-use crate::api::{get_session_user, get_site_info};
+use crate::api::get_site_info;
 use rules::access::{Role, SessionUser, SIGN_OUT_PATH};
 use rules::i18n::{AccessMsg, Counted, Lang, Msg};
 
-/// The signed-in user, loaded once per page by [`PageShell`], for its children.
-#[derive(Clone, Copy)]
-pub struct CurrentUser(pub Resource<Result<SessionUser, ServerFnError>>);
+/// The signed-in user, read once per page by [`PageShell`], for its children.
+#[derive(Clone)]
+pub struct CurrentUser(pub Option<SessionUser>);
 
 /// Wraps a page's content in the common chrome. `crumb` is the last breadcrumb entry.
+///
+/// Pages render on the server only (the islands are what runs in the browser), where the
+/// signed-in user and the demo mode are known at once: only the menu's count waits for data.
 #[component]
 pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_default();
     let t = move |msg: Msg| msg.text(lang);
     let site_info = Resource::new(|| (), |_| get_site_info());
-    let user = Resource::new(|| (), |_| get_session_user());
-    provide_context(CurrentUser(user));
+    #[cfg(feature = "ssr")]
+    let (user, fake) = (
+        crate::api::session_user().ok(),
+        crate::api::talks_to_fake_microsoft(),
+    );
+    #[cfg(not(feature = "ssr"))]
+    let (user, fake) = (None::<SessionUser>, false);
+    provide_context(CurrentUser(user.clone()));
 
     view! {
         <a class="skip-link" href="#inhoud">{t(Msg::SkipToContent)}</a>
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let fake = site_info.await.map(|info| info.talks_to_fake_microsoft).unwrap_or(false);
-                fake.then(|| view! { <DemoBanner lang/> })
-            })}
-        </Transition>
+        {fake.then(|| view! { <DemoBanner lang/> })}
         <header class="topbar">
             <span class="brand">{t(Msg::AppName)}</span>
             <nav aria-label=t(Msg::NavMain) class="mainnav">
@@ -55,11 +59,7 @@ pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
                 </a>
             </nav>
             <LanguageSwitch lang/>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    user.await.ok().map(|user| view! { <UserMenu user lang/> })
-                })}
-            </Transition>
+            {user.map(|user| view! { <UserMenu user lang/> })}
         </header>
         <main id="inhoud" class="page">
             <nav aria-label=t(Msg::Breadcrumb) class="breadcrumb">
@@ -127,20 +127,10 @@ fn UserMenu(user: SessionUser, lang: Lang) -> impl IntoView {
 
 /// Shows `children` only to a user who may change mailboxes (`beheerder`).
 #[component]
-pub fn ChangeOnly(children: ChildrenFn) -> impl IntoView {
-    let user = use_context::<CurrentUser>();
-    let children = StoredValue::new(children);
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let can_change = match user {
-                    Some(CurrentUser(user)) => user.await.is_ok_and(|u| u.can_change()),
-                    None => false,
-                };
-                can_change.then(|| children.with_value(|children| children()))
-            })}
-        </Transition>
-    }
+pub fn ChangeOnly(children: Children) -> impl IntoView {
+    let can_change = use_context::<CurrentUser>()
+        .is_some_and(|CurrentUser(user)| user.is_some_and(|user| user.can_change()));
+    can_change.then(children)
 }
 
 /// Shown on every page while the app talks to a fake Microsoft (demo mode and tests).

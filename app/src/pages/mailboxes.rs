@@ -1,19 +1,22 @@
 //! `/instellingen/mailboxen`: the list with its name and Actief filters.
 //!
 //! The filter lives in the URL. Without JavaScript the form is a plain GET and the server
-//! renders the filtered rows. The filter and the table are one island: once its WASM runs,
-//! typing filters the rows it was given at once and only replaces the URL, so no page load
-//! and no server round trip. The rest of the page is server-rendered only.
+//! renders the filtered rows. The table is rendered on the server only: the rows the filter
+//! shows in its body, the others kept in a `<template>` beside it. The filter form and the
+//! row count are the page's one island; it gets each row's name and Actief (not the rows)
+//! and, once its WASM runs, typing shows the matching rows of that table at once and only
+//! replaces the URL, so no page load and no server round trip.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
 
+use leptos::tachys::html::InertElement;
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use crate::api::list_mailboxes;
 use crate::api::mail::list_mail_summaries;
-use crate::components::browser::{control_values, replace_url, ControlValue};
+use crate::components::browser::{control_values, follow_rows, replace_url, ControlValue};
 use crate::components::{clock, ChangeOnly, PageShell, Time};
 use rules::i18n::{plural, BasicAuthMsg, Counted, Lang, MailMsg, Msg};
 use rules::mail::MailSummaryRow;
@@ -22,6 +25,12 @@ use rules::mailbox_list::{ActiveFilter, MailboxFilter, MailboxRow};
 use rules::time::{Clock, Shown};
 
 const LIST_PATH: &str = "/instellingen/mailboxen";
+/// The table body the island fills with the matching rows.
+const SHOWN_ROWS_ID: &str = "mailbox-rows";
+/// The `<template>` that keeps the rows the server's filter left out.
+const KEPT_ROWS_ID: &str = "mailbox-rows-kept";
+/// The row saying no mailbox matches, in the body or kept.
+const NO_MATCH_ID: &str = "mailbox-no-match";
 
 #[component]
 pub fn MailboxesPage() -> impl IntoView {
@@ -34,6 +43,9 @@ pub fn MailboxesPage() -> impl IntoView {
     // One batch for every row's mail columns.
     let mail = Resource::new(|| (), |_| list_mail_summaries());
     let deleted = query.with_untracked(|q| q.get_str(DELETED_PARAM).is_some());
+    // `Suspense` builds its children up to three times on the server (to find their resources,
+    // to check once more, to render): the list is built and rendered once per request.
+    let rendered = Arc::new(OnceLock::<String>::new());
 
     view! {
         <PageShell title=Msg::MailboxesTitle crumb=Msg::NavMailboxes>
@@ -53,22 +65,16 @@ pub fn MailboxesPage() -> impl IntoView {
             </div>
             <Suspense fallback=move || view! { <p class="muted">{Msg::Loading.text(lang)}</p> }>
                 {move || {
-                    let filter = filter.clone();
+                    let (filter, rendered) = (filter.clone(), rendered.clone());
                     Suspend::new(async move {
-                        // Without the mail columns' data the list still shows (with "–").
-                        let mail: HashMap<i32, MailSummaryRow> = mail.await.unwrap_or_default()
-                            .into_iter().map(|row| (row.mailbox_id, row)).collect();
-                        match mailboxes.await {
-                            Ok(rows) => {
-                                let rows = rows.into_iter()
-                                    .map(|row| ListRow::worded(&row, mail.get(&row.id), &clock, lang))
-                                    .collect();
-                                view! { <FilteredMailboxes rows filter words=ListTexts::new(lang).into_words()/> }.into_any()
-                            }
-                            Err(_) => view! {
-                                <p class="alert alert--error" role="alert">{Msg::LoadFailed.text(lang)}</p>
-                            }.into_any(),
+                        // Once rendered, both resources are loaded: nothing left to wait for.
+                        if let Some(html) = rendered.get() {
+                            return InertElement::new(html.clone());
                         }
+                        let (mail, rows) = (mail.await, mailboxes.await);
+                        let html = rendered
+                            .get_or_init(|| list_view(rows, mail, filter, &clock, lang).to_html());
+                        InertElement::new(html.clone())
                     })
                 }}
             </Suspense>
@@ -76,32 +82,75 @@ pub fn MailboxesPage() -> impl IntoView {
     }
 }
 
-/// One row as the island gets it, worded on the server: the browser's bundle carries no
-/// message catalogue for the list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListRow {
+/// The filter, the row count and the table; or the list's empty state or load failure.
+fn list_view(
+    rows: Result<Vec<MailboxRow>, ServerFnError>,
+    mail: Result<Vec<MailSummaryRow>, ServerFnError>,
+    filter: MailboxFilter,
+    clock: &Clock,
+    lang: Lang,
+) -> impl IntoView {
+    let Ok(rows) = rows else {
+        return view! {
+            <p class="alert alert--error" role="alert">{Msg::LoadFailed.text(lang)}</p>
+        }
+        .into_any();
+    };
+    // Without the mail columns' data the list still shows (with "–").
+    let mail: HashMap<i32, MailSummaryRow> = mail
+        .unwrap_or_default()
+        .into_iter()
+        .map(|row| (row.mailbox_id, row))
+        .collect();
+    let rows: Vec<ListRow> = rows
+        .into_iter()
+        .map(|row| {
+            let mail = mail.get(&row.id);
+            ListRow::worded(row, mail, clock, lang)
+        })
+        .collect();
+    let filtered = rows
+        .iter()
+        .map(|row| (row.name.clone(), row.is_active))
+        .collect();
+    let words = FilterTexts::new(lang).into_words();
+    let table = if rows.is_empty() {
+        view! { <p class="empty" data-testid="empty-state">{Msg::EmptyNoMailboxes.text(lang)}</p> }
+            .into_any()
+    } else {
+        view! { <MailboxTable rows filter=filter.clone() lang/> }.into_any()
+    };
+    view! {
+        <FilteredMailboxes rows=filtered filter words/>
+        {table}
+    }
+    .into_any()
+}
+
+/// One row as the table shows it, worded on the server.
+struct ListRow {
     id: i32,
     name: String,
     email: String,
     is_active: bool,
     is_primary: bool,
-    incoming: String,
-    outgoing: String,
+    incoming: &'static str,
+    outgoing: &'static str,
     status: String,
-    status_class: String,
-    /// Worded on the server, against its "now" (the island shows it as it is).
+    status_class: &'static str,
+    /// Worded against the request's "now".
     last_fetched: Shown,
     messages: String,
     last_error: String,
     failing: bool,
     /// The mark of a mailbox on a password at Microsoft 365 (issue 23) and its tooltip.
-    basic_auth: Option<(String, String)>,
+    basic_auth: Option<(&'static str, &'static str)>,
 }
 
 impl ListRow {
     /// `mail`: the row's mail columns, for a mailbox fetched over Graph ("–" otherwise).
     fn worded(
-        row: &MailboxRow,
+        row: MailboxRow,
         mail: Option<&MailSummaryRow>,
         clock: &Clock,
         lang: Lang,
@@ -118,14 +167,12 @@ impl ListRow {
         );
         ListRow {
             id: row.id,
-            name: row.name.clone(),
-            email: row.email.clone(),
             is_active: row.is_active,
             is_primary: row.is_primary,
-            incoming: row.incoming.label().text(lang).to_string(),
-            outgoing: row.outgoing.label().text(lang).to_string(),
+            incoming: row.incoming.label().text(lang),
+            outgoing: row.outgoing.label().text(lang),
             status: row.status.text(lang),
-            status_class: row.status.css_class().to_string(),
+            status_class: row.status.css_class(),
             last_fetched,
             messages: mail.map_or_else(|| NONE.to_string(), |mail| mail.message_count.to_string()),
             last_error: mail
@@ -134,35 +181,28 @@ impl ListRow {
             failing: mail.is_some_and(|mail| mail.failing),
             basic_auth: row.basic_auth_ending.then(|| {
                 (
-                    BasicAuthMsg::ListMark.text(lang).to_string(),
-                    BasicAuthMsg::ListMarkTitle.text(lang).to_string(),
+                    BasicAuthMsg::ListMark.text(lang),
+                    BasicAuthMsg::ListMarkTitle.text(lang),
                 )
             }),
+            name: row.name,
+            email: row.email,
         }
     }
 }
 
-/// The list's fixed words, in the admin's language.
+/// The island's words, in the admin's language.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct ListTexts {
+struct FilterTexts {
     filter_name: String,
     filter_placeholder: String,
     filter_active: String,
     /// The Actief choices: Alle, Ja, Nee.
     choices: Vec<String>,
     apply: String,
-    /// Column headers, in table order ([`Column`]).
-    columns: Vec<String>,
     /// "{n} mailbox getoond" and "{n} mailboxen getoond".
     count_one: String,
     count_many: String,
-    no_mailboxes: String,
-    no_match: String,
-    /// The marks under a name: Primair, Niet actief.
-    primary: String,
-    inactive: String,
-    /// "Laatst opgehaald", under the message count.
-    last_fetched: String,
 }
 
 /// The table's columns, in order. Fewer than Econobis' list, so that it fits 1280 px: what
@@ -179,110 +219,114 @@ enum Column {
 }
 
 impl Column {
-    const COUNT: usize = 6;
+    const ALL: [Column; 6] = [
+        Column::Status,
+        Column::LastError,
+        Column::Name,
+        Column::Incoming,
+        Column::Outgoing,
+        Column::Messages,
+    ];
+
+    fn text(self, lang: Lang) -> &'static str {
+        match self {
+            Column::Status => Msg::ColStatus.text(lang),
+            Column::LastError => MailMsg::ColLastError.text(lang),
+            Column::Name => Msg::ColName.text(lang),
+            Column::Incoming => Msg::ColIncoming.text(lang),
+            Column::Outgoing => Msg::ColOutgoing.text(lang),
+            Column::Messages => MailMsg::ColMessages.text(lang),
+        }
+    }
 }
 
-impl ListTexts {
-    fn new(lang: Lang) -> ListTexts {
+impl FilterTexts {
+    fn new(lang: Lang) -> FilterTexts {
         let t = |msg: Msg| msg.text(lang).to_string();
-        let m = |msg: MailMsg| msg.text(lang).to_string();
         let (count_one, count_many) = Counted::MailboxesShown.forms(lang);
-        ListTexts {
+        FilterTexts {
             filter_name: t(Msg::FilterName),
             filter_placeholder: t(Msg::FilterNamePlaceholder),
             filter_active: t(Msg::FilterActive),
             choices: vec![t(Msg::FilterAll), t(Msg::Yes), t(Msg::No)],
             apply: t(Msg::ApplyFilter),
-            columns: vec![
-                t(Msg::ColStatus),
-                m(MailMsg::ColLastError),
-                t(Msg::ColName),
-                t(Msg::ColIncoming),
-                t(Msg::ColOutgoing),
-                m(MailMsg::ColMessages),
-            ],
             count_one: count_one.to_string(),
             count_many: count_many.to_string(),
-            no_mailboxes: t(Msg::EmptyNoMailboxes),
-            no_match: t(Msg::EmptyNoMatch),
-            primary: t(Msg::ColPrimary),
-            inactive: t(Msg::MarkInactive),
-            last_fetched: m(MailMsg::ColLastFetched),
         }
     }
 
     /// The words as the island's prop: one list, because a struct would cost the bundle a
-    /// deserializer of its own. [`ListTexts::from_words`] reads them in this order.
+    /// deserializer of its own. [`FilterTexts::from_words`] reads them in this order.
     fn into_words(self) -> Vec<String> {
-        let ListTexts {
+        let FilterTexts {
             filter_name,
             filter_placeholder,
             filter_active,
             choices,
             apply,
-            columns,
             count_one,
             count_many,
-            no_mailboxes,
-            no_match,
-            primary,
-            inactive,
-            last_fetched,
         } = self;
         [filter_name, filter_placeholder, filter_active, apply]
             .into_iter()
-            .chain([count_one, count_many, no_mailboxes, no_match])
-            .chain([primary, inactive, last_fetched])
+            .chain([count_one, count_many])
             .chain(choices)
-            .chain(columns)
             .collect()
     }
 
-    fn from_words(words: Vec<String>) -> ListTexts {
+    fn from_words(words: Vec<String>) -> FilterTexts {
         let mut words = words.into_iter();
         let mut next = || words.next().unwrap_or_default();
         // Fields are evaluated in the order written: the order of `into_words`.
-        ListTexts {
+        FilterTexts {
             filter_name: next(),
             filter_placeholder: next(),
             filter_active: next(),
             apply: next(),
             count_one: next(),
             count_many: next(),
-            no_mailboxes: next(),
-            no_match: next(),
-            primary: next(),
-            inactive: next(),
-            last_fetched: next(),
             choices: (0..3).map(|_| next()).collect(),
-            columns: (0..Column::COUNT).map(|_| next()).collect(),
         }
     }
 }
 
-/// The filter form and the table: the list page's one island.
+/// The filter form and the row count: the list page's one island. `rows`: each row's name
+/// and Actief, in the order of the table beside it ([`MailboxTable`]), whose rows it shows.
 #[island]
 fn FilteredMailboxes(
-    rows: Vec<ListRow>,
+    rows: Vec<(String, bool)>,
     filter: MailboxFilter,
     words: Vec<String>,
 ) -> impl IntoView {
     let filter = RwSignal::new(filter);
-    let texts = StoredValue::new(ListTexts::from_words(words));
+    let texts = StoredValue::new(FilterTexts::from_words(words));
     let none = rows.is_empty();
+    let rows = StoredValue::new(rows);
+    let shown = Memo::new(move |_| {
+        let filter = filter.get();
+        rows.with_value(|rows| {
+            rows.iter()
+                .map(|(name, is_active)| filter.matches(name, *is_active))
+                .collect::<Vec<_>>()
+        })
+    });
+    follow_rows(SHOWN_ROWS_ID, KEPT_ROWS_ID, NO_MATCH_ID, shown);
+    let count = move || {
+        let count = shown.with(|shown| shown.iter().filter(|shown| **shown).count()) as u64;
+        texts.with_value(|t| plural(count, &t.count_one, &t.count_many))
+    };
     view! {
         <FilterForm filter texts/>
-        {none.then(|| view! {
-            <p class="empty" data-testid="empty-state">{texts.with_value(|t| t.no_mailboxes.clone())}</p>
+        {(!none).then(|| view! {
+            <p class="muted" aria-live="polite" data-testid="row-count">{count}</p>
         })}
-        {(!none).then(|| view! { <MailboxTable rows filter texts/> })}
     }
 }
 
 /// A GET form; in the island every keystroke and choice filters and replaces the URL.
 #[component]
-fn FilterForm(filter: RwSignal<MailboxFilter>, texts: StoredValue<ListTexts>) -> impl IntoView {
-    let text = move |pick: fn(&ListTexts) -> &String| texts.with_value(|t| pick(t).clone());
+fn FilterForm(filter: RwSignal<MailboxFilter>, texts: StoredValue<FilterTexts>) -> impl IntoView {
+    let text = move |pick: fn(&FilterTexts) -> &String| texts.with_value(|t| pick(t).clone());
     let apply = move |next: MailboxFilter| {
         let query = next.to_query();
         replace_url(&if query.is_empty() {
@@ -364,95 +408,87 @@ fn FilterForm(filter: RwSignal<MailboxFilter>, texts: StoredValue<ListTexts>) ->
     }
 }
 
+/// The table, rendered on the server only: the rows `filter` shows in its body (or the row
+/// saying none does), the others kept in a `<template>` after it, for the island to show.
 #[component]
-fn MailboxTable(
-    rows: Vec<ListRow>,
-    filter: RwSignal<MailboxFilter>,
-    texts: StoredValue<ListTexts>,
-) -> impl IntoView {
-    let rows = StoredValue::new(rows);
-    let visible = Memo::new(move |_| {
-        let filter = filter.get();
-        rows.with_value(|rows| {
-            rows.iter()
-                .filter(|row| filter.matches(&row.name, row.is_active))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
-    let word = move |pick: fn(&ListTexts) -> &String| texts.with_value(|t| pick(t).clone());
-    let column = move |column: Column| {
-        texts.with_value(|t| t.columns.get(column as usize).cloned().unwrap_or_default())
+fn MailboxTable(rows: Vec<ListRow>, filter: MailboxFilter, lang: Lang) -> impl IntoView {
+    let (shown, kept): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|row| filter.matches(&row.name, row.is_active));
+    let no_match = move || {
+        view! {
+            <tr id=NO_MATCH_ID>
+                <td colspan=Column::ALL.len().to_string() class="empty" data-testid="empty-filter">
+                    {Msg::EmptyNoMatch.text(lang)}
+                </td>
+            </tr>
+        }
     };
-    let count = move || {
-        let shown = visible.with(Vec::len) as u64;
-        texts.with_value(|t| plural(shown, &t.count_one, &t.count_many))
+    let (no_match_shown, no_match_kept) = if shown.is_empty() {
+        (Some(no_match()), None)
+    } else {
+        (None, Some(no_match()))
     };
-
+    let rows = |rows: Vec<ListRow>| {
+        rows.into_iter()
+            .map(|row| row_view(row, lang))
+            .collect_view()
+    };
     view! {
-        <p class="muted" aria-live="polite" data-testid="row-count">{count}</p>
         <div class="table-wrap">
             <table class="table table--mailboxes" data-testid="mailbox-table">
                 <thead>
                     <tr>
-                        {texts.with_value(|t| t.columns.clone()).into_iter()
-                            .map(|text| view! { <th scope="col">{text}</th> }).collect_view()}
+                        {Column::ALL.map(|column| view! { <th scope="col">{column.text(lang)}</th> })}
                     </tr>
                 </thead>
-                <tbody>
-                    {move || {
-                        let visible = visible.get();
-                        let none = visible.is_empty().then(|| view! {
-                            <tr><td colspan=Column::COUNT.to_string() class="empty" data-testid="empty-filter">
-                                {word(|t| &t.no_match)}
-                            </td></tr>
-                        });
-                        let rows = visible.into_iter().map(|row| {
-                            let href = format!("{LIST_PATH}/{}", row.id);
-                            view! {
-                                <tr data-testid="mailbox-row">
-                                    <td data-label=column(Column::Status)>
-                                        <span class=row.status_class data-testid="mailbox-status">{row.status}</span>
-                                        {row.basic_auth.map(|(mark, title)| view! {
-                                            " " <span class="mark mark--warn" title=title
-                                                data-testid="mailbox-basic-auth">{mark}</span>
-                                        })}
-                                    </td>
-                                    <td data-label=column(Column::LastError) class="cell-error"
-                                        data-testid="mailbox-last-error">
-                                        <span class:error-text=row.failing>{row.last_error}</span>
-                                    </td>
-                                    <td data-label=column(Column::Name) class="cell-name">
-                                        <div>
-                                            <a href=href>{row.name}</a>
-                                            {row.is_primary.then(|| view! {
-                                                " " <span class="mark" data-testid="mailbox-primary">{word(|t| &t.primary)}</span>
-                                            })}
-                                            {(!row.is_active).then(|| view! {
-                                                " " <span class="mark mark--off" data-testid="mailbox-inactive">{word(|t| &t.inactive)}</span>
-                                            })}
-                                            " " <span class="cell-sub" data-testid="mailbox-email">{row.email}</span>
-                                        </div>
-                                    </td>
-                                    <td data-label=column(Column::Incoming) class="cell-type">{row.incoming}</td>
-                                    <td data-label=column(Column::Outgoing) class="cell-type">{row.outgoing}</td>
-                                    <td data-label=column(Column::Messages)>
-                                        <div>
-                                            <span data-testid="mailbox-message-count">{row.messages}</span>
-                                            " " <span class="cell-sub">
-                                                {word(|t| &t.last_fetched)} ": "
-                                                <span data-testid="mailbox-last-fetched"><Time shown=row.last_fetched/></span>
-                                            </span>
-                                        </div>
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view();
-                        (none, rows)
-                    }}
-                </tbody>
+                <tbody id=SHOWN_ROWS_ID>{rows(shown)}{no_match_shown}</tbody>
             </table>
+            <template id=KEPT_ROWS_ID>{rows(kept)}{no_match_kept}</template>
         </div>
+    }
+}
+
+fn row_view(row: ListRow, lang: Lang) -> impl IntoView {
+    let label = |column: Column| column.text(lang);
+    let href = format!("{LIST_PATH}/{}", row.id);
+    view! {
+        <tr data-testid="mailbox-row">
+            <td data-label=label(Column::Status)>
+                <span class=row.status_class data-testid="mailbox-status">{row.status}</span>
+                {row.basic_auth.map(|(mark, title)| view! {
+                    " " <span class="mark mark--warn" title=title
+                        data-testid="mailbox-basic-auth">{mark}</span>
+                })}
+            </td>
+            <td data-label=label(Column::LastError) class="cell-error"
+                data-testid="mailbox-last-error">
+                <span class:error-text=row.failing>{row.last_error}</span>
+            </td>
+            <td data-label=label(Column::Name) class="cell-name">
+                <div>
+                    <a href=href>{row.name}</a>
+                    {row.is_primary.then(|| view! {
+                        " " <span class="mark" data-testid="mailbox-primary">{Msg::ColPrimary.text(lang)}</span>
+                    })}
+                    {(!row.is_active).then(|| view! {
+                        " " <span class="mark mark--off" data-testid="mailbox-inactive">{Msg::MarkInactive.text(lang)}</span>
+                    })}
+                    " " <span class="cell-sub" data-testid="mailbox-email">{row.email}</span>
+                </div>
+            </td>
+            <td data-label=label(Column::Incoming) class="cell-type">{row.incoming}</td>
+            <td data-label=label(Column::Outgoing) class="cell-type">{row.outgoing}</td>
+            <td data-label=label(Column::Messages)>
+                <div>
+                    <span data-testid="mailbox-message-count">{row.messages}</span>
+                    " " <span class="cell-sub">
+                        {MailMsg::ColLastFetched.text(lang)} ": "
+                        <span data-testid="mailbox-last-fetched"><Time shown=row.last_fetched/></span>
+                    </span>
+                </div>
+            </td>
+        </tr>
     }
 }
 
@@ -463,8 +499,8 @@ mod tests {
     #[test]
     fn the_words_reach_the_island_in_their_places() {
         for lang in [Lang::Nl, Lang::En] {
-            let texts = ListTexts::new(lang);
-            assert_eq!(ListTexts::from_words(texts.clone().into_words()), texts);
+            let texts = FilterTexts::new(lang);
+            assert_eq!(FilterTexts::from_words(texts.clone().into_words()), texts);
         }
     }
 }

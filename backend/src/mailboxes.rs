@@ -12,8 +12,8 @@ use sea_orm::{
 use super::connect::status::problem_of;
 use super::connect::AttemptKind;
 use super::entities::{
-    connection_attempt as attempt, mail_message as message, mail_sync_state as sync_state, mailbox,
-    mailbox_microsoft_settings,
+    app_credential, connection_attempt as attempt, mail_message as message,
+    mail_sync_state as sync_state, mailbox, mailbox_microsoft_settings,
 };
 use super::mail::summary::{last_error_text, MailSummary};
 use super::mail::SyncStatus;
@@ -92,7 +92,7 @@ pub async fn list(db: &DatabaseConnection) -> Result<ListData, DbErr> {
     };
     for listed in listed {
         let problem = problems.remove(&listed.id);
-        let (row, mail) = listed.into_row(problem);
+        let (row, mail) = listed.into_row(problem, now);
         data.rows.push(row);
         data.mail.extend(mail);
     }
@@ -124,10 +124,16 @@ struct ListedMailbox {
     last_error_message: Option<String>,
     /// Stored messages not reported removed.
     message_count: i64,
+    /// From `app_credentials`: when the credential the mailbox uses ends (None: unknown).
+    credential_expires_at: Option<DateTime<Utc>>,
 }
 
 impl ListedMailbox {
-    fn into_row(self, problem: Option<AttemptProblem>) -> (MailboxRow, Option<MailSummaryRow>) {
+    fn into_row(
+        self,
+        problem: Option<AttemptProblem>,
+        now: DateTime<Utc>,
+    ) -> (MailboxRow, Option<MailSummaryRow>) {
         let incoming = ServerType::from_code(&self.incoming_server_type);
         let outgoing = ServerType::from_code(&self.outgoing_server_type);
         let failing = self.sync_status.as_deref() == Some(SyncStatus::Failing.as_str());
@@ -173,9 +179,15 @@ impl ListedMailbox {
             self.imap_host.as_deref(),
             self.smtp_host.as_deref(),
         );
+        let credential_expiry = Some(rules::app_registrations::Expiry::at(
+            self.credential_expires_at,
+            now,
+        ))
+        .filter(|expiry| expiry.needs_attention());
         let row = MailboxRow {
             status,
             basic_auth_ending,
+            credential_expiry,
             id: self.id,
             name: self.name,
             email: self.email,
@@ -214,6 +226,11 @@ async fn listed_mailboxes(db: &DatabaseConnection) -> Result<Vec<ListedMailbox>,
         )
         .and_where(Expr::col((message::Entity, message::Column::RemovedAt)).is_null())
         .to_owned();
+    let credential_of_settings: RelationDef =
+        mailbox_microsoft_settings::Entity::belongs_to(app_credential::Entity)
+            .from(mailbox_microsoft_settings::Column::AppCredentialId)
+            .to(app_credential::Column::Id)
+            .into();
     let sync_state_of_mailbox: RelationDef = sync_state::Entity::belongs_to(mailbox::Entity)
         .from(sync_state::Column::MailboxId)
         .to(mailbox::Column::Id)
@@ -253,6 +270,8 @@ async fn listed_mailboxes(db: &DatabaseConnection) -> Result<Vec<ListedMailbox>,
             mailbox_microsoft_settings::Relation::Mailbox.def().rev(),
         )
         .join(JoinType::LeftJoin, sync_state_of_mailbox.rev())
+        .join(JoinType::LeftJoin, credential_of_settings)
+        .column_as(app_credential::Column::ExpiresAt, "credential_expires_at")
         .into_model::<ListedMailbox>()
         .all(db)
         .await

@@ -102,6 +102,10 @@ pub struct MailboxRow {
     /// (`crate::basic_auth`): the row is marked.
     #[serde(default)]
     pub basic_auth_ending: bool,
+    /// The app registration's secret or certificate this mailbox uses ends within 30 days
+    /// or has ended (issue 19): the Status column says so.
+    #[serde(default)]
+    pub credential_expiry: Option<crate::app_registrations::Expiry>,
 }
 
 /// The Actief filter: Ja / Nee / Alle.

@@ -145,6 +145,8 @@ struct ListRow {
     failing: bool,
     /// The mark of a mailbox on a password at Microsoft 365 (issue 23) and its tooltip.
     basic_auth: Option<(&'static str, &'static str)>,
+    /// "Verloopt over 12 dagen": the app registration's credential ends soon (issue 19).
+    expiry: Option<(String, &'static str)>,
 }
 
 impl ListRow {
@@ -179,6 +181,13 @@ impl ListRow {
                 .and_then(|mail| mail.last_error.clone())
                 .unwrap_or_else(|| NONE.to_string()),
             failing: mail.is_some_and(|mail| mail.failing),
+            expiry: row.credential_expiry.map(|expiry| {
+                let class = match expiry {
+                    rules::app_registrations::Expiry::Soon { .. } => "mark mark--warn",
+                    _ => "mark mark--bad",
+                };
+                (rules::i18n::expiry_text(expiry, lang), class)
+            }),
             basic_auth: row.basic_auth_ending.then(|| {
                 (
                     BasicAuthMsg::ListMark.text(lang),
@@ -456,6 +465,10 @@ fn row_view(row: ListRow, lang: Lang) -> impl IntoView {
         <tr data-testid="mailbox-row">
             <td data-label=label(Column::Status)>
                 <span class=row.status_class data-testid="mailbox-status">{row.status}</span>
+                {row.expiry.map(|(text, class)| view! {
+                    " " <a class=class href=rules::app_registrations::REGISTRATIONS_PATH
+                        data-testid="mailbox-credential-expiry">{text}</a>
+                })}
                 {row.basic_auth.map(|(mark, title)| view! {
                     " " <span class="mark mark--warn" title=title
                         data-testid="mailbox-basic-auth">{mark}</span>

@@ -98,6 +98,10 @@ async fn an_expiry_date_is_entered_without_javascript(db: DatabaseConnection) {
             .set("expires_on", date)
     };
 
+    // No date known: nothing to announce in the list.
+    let (_, list) = get(&router, "/instellingen/mailboxen").await;
+    assert!(!list.contains("mailbox-credential-expiry"));
+
     // In the past: refused, named on the page, nothing stored.
     let answer = post(
         &router,
@@ -168,6 +172,14 @@ async fn an_expiry_date_is_entered_without_javascript(db: DatabaseConnection) {
         .expect("the mailbox names its app registration");
     assert!(note.contains("#registratie-"), "{note}");
     assert!(note.contains("Verloopt over"), "{note}");
+    // And the Mailboxen list's Status column, linking to the registrations.
+    let (_, list) = get(&router, "/instellingen/mailboxen").await;
+    let mark = list
+        .split("data-testid=\"mailbox-credential-expiry\"")
+        .nth(1)
+        .expect("the list marks the mailbox");
+    let mark = mark.split("</a>").next().unwrap_or_default();
+    assert!(mark.contains(">Verloopt over"), "{mark}");
 
     // With JavaScript the same function answers in JSON; a lezer may not change it.
     let answer = post(

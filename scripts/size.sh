@@ -12,8 +12,11 @@ fi
 pkg=target/site/pkg
 total=0
 printf '%-28s %12s %12s\n' file bytes gzip-bytes
-for file in "$pkg/mailboxen_bg.wasm" "$pkg/mailboxen.wasm" "$pkg/mailboxen.js" "$pkg/mailboxen.css"; do
-  [ -f "$file" ] || continue
+# With `hash-files = true` the names carry a hash (mailboxen.<hash>.wasm): the newest of each
+# kind is the bundle just built.
+for ext in wasm js css; do
+  file=$(ls -t "$pkg"/mailboxen*."$ext" 2>/dev/null | head -n 1 || true)
+  [ -n "$file" ] && [ -f "$file" ] || continue
   raw=$(stat -c %s "$file")
   gz=$(gzip -9 -c "$file" | wc -c)
   total=$((total + gz))

@@ -15,6 +15,24 @@ async fn rotation_re_encrypts_with_the_new_key(db: DatabaseConnection) {
     let router = signed_in_router(db.clone()).await;
     let ms = create(&router, &microsoft_fields()).await;
     let imap = create(&router, &imap_smtp_fields()).await;
+    // A certificate made for the mailbox's app registration: its private key is a secret too.
+    let registration = settings::Entity::find_by_id(ms)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .app_registration_id
+        .unwrap();
+    let (certificate, _) = backend::app_registrations::add_certificate(
+        &db,
+        &test_cipher(),
+        registration,
+        "Mailboxen test",
+        chrono::Duration::days(365),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     let new_key = EncryptionKey::from_bytes([9; 32]);
     let only_new = Cipher::new(&new_key, None);
     let old_key = EncryptionKey::from_bytes([7; 32]);
@@ -29,7 +47,7 @@ async fn rotation_re_encrypts_with_the_new_key(db: DatabaseConnection) {
         Reencrypted {
             passwords: 1,
             client_secrets: 1,
-            private_keys: 0,
+            private_keys: 1,
             tokens: 0,
         }
     );
@@ -54,6 +72,19 @@ async fn rotation_re_encrypts_with_the_new_key(db: DatabaseConnection) {
         .is_ok());
     assert!(test_cipher()
         .decrypt(&secret, SecretColumn::CredentialSecret)
+        .is_err());
+    let key = credential::Entity::find_by_id(certificate)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .private_key_encrypted
+        .unwrap();
+    assert!(only_new
+        .decrypt(&key, SecretColumn::CredentialPrivateKey)
+        .is_ok());
+    assert!(test_cipher()
+        .decrypt(&key, SecretColumn::CredentialPrivateKey)
         .is_err());
     let password = mailbox::Entity::find_by_id(imap)
         .one(&db)

@@ -58,7 +58,12 @@ pub async fn adopt_app_registrations(
     db: &DatabaseConnection,
     cipher: &backend::cipher::Cipher,
 ) -> Result<backend::app_registrations::Adopted, String> {
-    use backend::app_registrations::adopt;
+    use backend::app_registrations::{adopt, anything_to_adopt, Adopted};
+    // Every start after the first: nothing waits, no lock taken. A row saved by an older
+    // instance meanwhile is adopted at the next start and works from its own column until then.
+    if !anything_to_adopt(db).await.map_err(|e| e.to_string())? {
+        return Ok(Adopted::default());
+    }
     if database_url.starts_with("sqlite") && sqlite_file_path(database_url).is_none() {
         return adopt(db, cipher).await.map_err(|e| e.to_string());
     }

@@ -14,6 +14,21 @@ use super::{find_or_create, secret_credential, CredentialLoadError};
 use crate::cipher::{Cipher, SecretColumn};
 use crate::entities::mailbox_microsoft_settings as settings;
 
+/// Microsoft settings saved before app registrations existed, not adopted yet.
+fn waiting() -> sea_orm::Select<settings::Entity> {
+    settings::Entity::find()
+        .filter(settings::Column::AppRegistrationId.is_null())
+        .filter(settings::Column::ClientId.ne(""))
+        .filter(settings::Column::TenantId.ne(""))
+        .order_by_asc(settings::Column::MailboxId)
+}
+
+/// Whether [`adopt`] has anything to do: one small query, so a start with nothing to adopt
+/// takes no lock.
+pub async fn anything_to_adopt(db: &impl ConnectionTrait) -> Result<bool, sea_orm::DbErr> {
+    Ok(waiting().one(db).await?.is_some())
+}
+
 /// What [`adopt`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Adopted {
@@ -31,13 +46,7 @@ pub async fn adopt<C>(db: &C, cipher: &Cipher) -> Result<Adopted, CredentialLoad
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let waiting = settings::Entity::find()
-        .filter(settings::Column::AppRegistrationId.is_null())
-        .filter(settings::Column::ClientId.ne(""))
-        .filter(settings::Column::TenantId.ne(""))
-        .order_by_asc(settings::Column::MailboxId)
-        .all(db)
-        .await?;
+    let waiting = waiting().all(db).await?;
     let mut done = Adopted::default();
     for row in waiting {
         let mailbox_id = row.mailbox_id;

@@ -8,7 +8,7 @@ mod credentials;
 mod registry;
 pub mod rotation;
 
-pub use adopt::{adopt, Adopted};
+pub use adopt::{adopt, anything_to_adopt, Adopted};
 pub use credentials::{
     add_certificate, credential_of, has_credential, secret_credential, CredentialLoadError,
 };

@@ -14,7 +14,9 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrai
 
 use crate::mailbox_form_fixtures::*;
 use crate::on_every_database;
-use crate::support::{get, post, router_as, signed_in_router, Fields, Poster};
+use crate::support::{
+    get, post, registration_of, router_as, signed_in_router, Answer, Fields, Poster,
+};
 
 async fn credential_of_mailbox(db: &DatabaseConnection, id: i32) -> credential::Model {
     let uses = settings::Entity::find_by_id(id)
@@ -35,6 +37,18 @@ async fn set_expires_at(db: &DatabaseConnection, row: credential::Model, at: Dat
     let mut row: credential::ActiveModel = row.into();
     row.expires_at = Set(Some(at));
     row.update(db).await.unwrap();
+}
+
+/// A form on the registrations page posted without JavaScript.
+async fn post_plain(router: &axum::Router, function: &str, fields: &Fields) -> Answer {
+    post(
+        router,
+        function,
+        fields,
+        Poster::PlainForm,
+        REGISTRATIONS_PATH,
+    )
+    .await
 }
 
 fn day(offset_days: i64) -> String {
@@ -103,14 +117,7 @@ async fn an_expiry_date_is_entered_without_javascript(db: DatabaseConnection) {
     assert!(!list.contains("mailbox-credential-expiry"));
 
     // In the past: refused, named on the page, nothing stored.
-    let answer = post(
-        &router,
-        "set_credential_expiry",
-        &form(&day(-1)),
-        Poster::PlainForm,
-        REGISTRATIONS_PATH,
-    )
-    .await;
+    let answer = post_plain(&router, "set_credential_expiry", &form(&day(-1))).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     let location = answer.location.unwrap();
     assert!(
@@ -125,14 +132,7 @@ async fn an_expiry_date_is_entered_without_javascript(db: DatabaseConnection) {
         (day(800), "datum-te-ver"),
         ("31-12-2027".to_string(), "geen-datum"),
     ] {
-        let answer = post(
-            &router,
-            "set_credential_expiry",
-            &form(&date),
-            Poster::PlainForm,
-            REGISTRATIONS_PATH,
-        )
-        .await;
+        let answer = post_plain(&router, "set_credential_expiry", &form(&date)).await;
         assert!(answer
             .location
             .unwrap()
@@ -141,14 +141,7 @@ async fn an_expiry_date_is_entered_without_javascript(db: DatabaseConnection) {
     assert_eq!(credential_of_mailbox(&db, id).await.expires_at, None);
 
     // In 20 days: stored as the end of that day, and announced.
-    let answer = post(
-        &router,
-        "set_credential_expiry",
-        &form(&day(20)),
-        Poster::PlainForm,
-        REGISTRATIONS_PATH,
-    )
-    .await;
+    let answer = post_plain(&router, "set_credential_expiry", &form(&day(20))).await;
     let location = answer.location.unwrap();
     assert!(
         location.contains("melding=verloopdatum-opgeslagen"),
@@ -267,27 +260,14 @@ async fn expiry_is_announced_at_thirty_seven_and_zero_days(db: DatabaseConnectio
 async fn a_new_secret_posted_without_javascript_is_never_shown(db: DatabaseConnection) {
     let router = signed_in_router(db.clone()).await;
     let id = create(&router, &microsoft_fields()).await;
-    let registration = settings::Entity::find_by_id(id)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap()
-        .app_registration_id
-        .unwrap();
+    let registration = registration_of(&db, id).await;
     let value = "Nw8Q~eenNieuwGeheimDatNooitGetoondWordt.03";
     let fields = Fields::default()
         .set("registration_id", &registration.to_string())
         .set("value", value)
         .set("expires_on", &day(200));
     // Microsoft cannot be reached in this test: kept, unchecked, and said so.
-    let answer = post(
-        &router,
-        "add_app_secret",
-        &fields,
-        Poster::PlainForm,
-        REGISTRATIONS_PATH,
-    )
-    .await;
+    let answer = post_plain(&router, "add_app_secret", &fields).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     let location = answer.location.unwrap();
     assert!(location.contains("melding=geweigerd"), "{location}");
@@ -312,14 +292,7 @@ async fn a_new_secret_posted_without_javascript_is_never_shown(db: DatabaseConne
 
     // Without a date the secret is not taken: the reason is named.
     let undated = fields.clone().set("expires_on", "");
-    let answer = post(
-        &router,
-        "add_app_secret",
-        &undated,
-        Poster::PlainForm,
-        REGISTRATIONS_PATH,
-    )
-    .await;
+    let answer = post_plain(&router, "add_app_secret", &undated).await;
     assert!(answer.location.unwrap().contains("melding=geen-datum"));
     // A registration in use is not deleted.
     let answer = post(
@@ -339,14 +312,7 @@ async fn a_new_secret_posted_without_javascript_is_never_shown(db: DatabaseConne
 async fn two_admins_renaming_one_registration_lose_nothing(db: DatabaseConnection) {
     let router = signed_in_router(db.clone()).await;
     let id = create(&router, &microsoft_fields()).await;
-    let registration = settings::Entity::find_by_id(id)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap()
-        .app_registration_id
-        .unwrap()
-        .to_string();
+    let registration = registration_of(&db, id).await.to_string();
     let rename = |version: &str, name: &str| {
         Fields::default()
             .set("id", &registration)

@@ -9,20 +9,14 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 
 use crate::mailbox_form_fixtures::*;
 use crate::on_every_database;
-use crate::support::{signed_in_router, test_cipher};
+use crate::support::{registration_of, signed_in_router, test_cipher};
 
 async fn rotation_re_encrypts_with_the_new_key(db: DatabaseConnection) {
     let router = signed_in_router(db.clone()).await;
     let ms = create(&router, &microsoft_fields()).await;
     let imap = create(&router, &imap_smtp_fields()).await;
     // A certificate made for the mailbox's app registration: its private key is a secret too.
-    let registration = settings::Entity::find_by_id(ms)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap()
-        .app_registration_id
-        .unwrap();
+    let registration = registration_of(&db, ms).await;
     let (certificate, _) = backend::app_registrations::add_certificate(
         &db,
         &test_cipher(),

@@ -8,7 +8,7 @@ mod session;
 
 pub use database::{Backend, TestDatabase};
 pub use forms::{post, Answer, Fields, Poster};
-pub use secrets::{replace_client_secret, stored_client_secret};
+pub use secrets::{registration_of, replace_client_secret, stored_client_secret};
 pub use session::{router_as, session_as, signed_in_router, with_session, SITE_ORIGIN};
 
 use axum::body::Body;

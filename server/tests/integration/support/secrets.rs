@@ -45,3 +45,14 @@ pub async fn replace_client_secret(db: &DatabaseConnection, cipher: &Cipher, id:
     ));
     active.update(db).await.unwrap();
 }
+
+/// The app registration mailbox `id` belongs to.
+pub async fn registration_of(db: &DatabaseConnection, id: i32) -> i32 {
+    settings::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .app_registration_id
+        .expect("a Microsoft Api mailbox has an app registration")
+}

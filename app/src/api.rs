@@ -8,6 +8,7 @@ pub mod mail;
 pub mod mailbox_form;
 #[cfg(feature = "ssr")]
 pub mod request;
+pub mod setup;
 
 use leptos::prelude::*;
 

@@ -18,7 +18,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::pages::{
     AppRegistrationsPage, MailboxPage, MailboxesPage, MessagePage, MessagesPage, NotFoundPage,
-    SignInPage,
+    SetupPage, SetupStartPage, SignInPage,
 };
 use rules::i18n::{Lang, Msg};
 
@@ -84,6 +84,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/inloggen") view=SignInPage/>
                 <Route path=path!("/instellingen/mailboxen") view=MailboxesPage ssr=SsrMode::InOrder/>
                 <Route path=path!("/instellingen/app-registraties") view=AppRegistrationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/instellingen/microsoft-365-koppelen") view=SetupStartPage ssr=SsrMode::Async/>
+                <Route path=path!("/instellingen/microsoft-365-koppelen/:id") view=SetupPage ssr=SsrMode::Async/>
                 // Rendered whole before sending, so a missing mailbox gets a real 404 status.
                 <Route path=path!("/instellingen/mailboxen/:id") view=MailboxPage ssr=SsrMode::Async/>
                 <Route path=path!("/instellingen/mailboxen/:id/berichten") view=MessagesPage ssr=SsrMode::Async/>

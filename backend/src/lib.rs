@@ -21,6 +21,7 @@ pub mod microsoft;
 pub mod outgoing;
 pub mod preflight;
 pub mod reencrypt;
+pub mod setup;
 mod state;
 pub mod store;
 pub mod telemetry;

@@ -18,6 +18,7 @@ mod m20261216_000010_connection_method;
 mod m20261217_000011_imap_position;
 mod m20261218_000012_method_choice_reason;
 mod m20261219_000013_app_registrations;
+mod m20261220_000014_microsoft_setups;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261217_000011_imap_position::Migration),
             Box::new(m20261218_000012_method_choice_reason::Migration),
             Box::new(m20261219_000013_app_registrations::Migration),
+            Box::new(m20261220_000014_microsoft_setups::Migration),
         ]
     }
 }

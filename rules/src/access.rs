@@ -168,6 +168,14 @@ pub const SERVER_FUNCTIONS: &[(&str, Access)] = &[
     ("/api/remove_app_credential", Access::Change),
     ("/api/delete_app_registration", Access::Change),
     ("/api/rename_app_registration", Access::Change),
+    ("/api/get_setup_start", Access::Read),
+    ("/api/get_setup", Access::Read),
+    ("/api/setup_tenant", Access::Change),
+    ("/api/setup_app", Access::Change),
+    ("/api/setup_consent", Access::Change),
+    ("/api/setup_skip_consent", Access::Change),
+    ("/api/setup_scope", Access::Change),
+    ("/api/setup_mailboxes", Access::Change),
 ];
 
 /// What the server function at `path` requires; None for a path not classified.

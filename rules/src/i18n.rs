@@ -10,6 +10,7 @@ mod diagnostics;
 mod form;
 mod mail;
 mod passwordless;
+mod setup;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,7 @@ pub use diagnostics::DiagMsg;
 pub use form::FormMsg;
 pub use mail::MailMsg;
 pub use passwordless::PasswordlessMsg;
+pub use setup::SetupMsg;
 
 /// Interface language. Dutch is the default, as in Econobis.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -90,6 +92,8 @@ pub enum Msg {
     NavMailboxes,
     NavAppRegistrations,
     AppRegistrationsTitle,
+    SetupTitle,
+    NavSetup,
     Breadcrumb,
     MailboxesTitle,
     MailboxesIntro,
@@ -156,6 +160,8 @@ impl Msg {
             NavMailboxes => ("Mailboxen", "Mailboxes"),
             NavAppRegistrations => ("App-registraties", "App registrations"),
             AppRegistrationsTitle => ("App-registraties", "App registrations"),
+            SetupTitle => ("Microsoft 365 koppelen", "Connect Microsoft 365"),
+            NavSetup => ("Microsoft 365 koppelen", "Connect Microsoft 365"),
             Breadcrumb => ("Kruimelpad", "Breadcrumb"),
             MailboxesTitle => ("Mailboxen", "Mailboxes"),
             MailboxesIntro => (

@@ -17,6 +17,7 @@ pub mod mailbox_form;
 pub mod mailbox_list;
 pub mod passwordless;
 pub mod preflight;
+pub mod setup;
 pub mod site;
 pub mod time;
 pub mod validation;

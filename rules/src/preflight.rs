@@ -27,6 +27,10 @@ pub enum Check {
     Imap,
     /// "Test verbinding" of an SMTP mailbox: DNS, TCP, TLS, login.
     Smtp,
+    /// The guided setup (issue 19): the app is registered in the tenant.
+    App,
+    /// The guided setup: admin consent for the application permissions (the token's `roles`).
+    Consent,
 }
 
 /// How a check came out.
@@ -199,7 +203,12 @@ impl PreflightReport {
                                 | Advice::ClientIdNotGuid
                         )
                     ),
-                    Check::Mailbox | Check::Scope | Check::Imap | Check::Smtp => false,
+                    Check::Mailbox
+                    | Check::Scope
+                    | Check::Imap
+                    | Check::Smtp
+                    | Check::App
+                    | Check::Consent => false,
                 },
             })
     }

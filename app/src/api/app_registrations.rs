@@ -31,11 +31,18 @@ fn clock(state: &backend::AppState) -> Clock {
 /// Without JavaScript: back to the page at `anchor`, with the outcome.
 #[cfg(feature = "ssr")]
 fn answer(outcome: RegistrationAnswer, anchor: &str) -> RegistrationAnswer {
+    answer_to(outcome, anchor, "")
+}
+
+/// As [`answer`], or to the guided setup's page `back_to` when the form was its step 3.
+#[cfg(feature = "ssr")]
+fn answer_to(outcome: RegistrationAnswer, anchor: &str, back_to: &str) -> RegistrationAnswer {
     if is_plain_form_post() {
-        see_other(&format!(
-            "{REGISTRATIONS_PATH}?{}#{anchor}",
-            outcome.to_query()
-        ));
+        let location = match rules::setup::setup_return(back_to) {
+            Some(setup) => format!("{setup}?{}#stap", outcome.to_query()),
+            None => format!("{REGISTRATIONS_PATH}?{}#{anchor}", outcome.to_query()),
+        };
+        see_other(&location);
     }
     outcome
 }
@@ -64,13 +71,14 @@ pub async fn list_app_registrations() -> Result<RegistrationsData, ServerFnError
 pub async fn set_credential_expiry(
     id: i32,
     #[server(default)] expires_on: String,
+    #[server(default)] terug: String,
 ) -> Result<RegistrationAnswer, ServerFnError> {
     require_role(Role::Beheerder)?;
     let state = app_state()?;
     let outcome = flow::set_expiry(&state.db, id, &expires_on, clock(&state))
         .await
         .map_err(|error| failed("saving an expiry date", &error))?;
-    Ok(answer(outcome, &format!("credential-{id}")))
+    Ok(answer_to(outcome, &format!("credential-{id}"), &terug))
 }
 
 /// "Geheim toevoegen": a new secret beside the current one, checked with Microsoft.
@@ -79,37 +87,50 @@ pub async fn add_app_secret(
     registration_id: i32,
     #[server(default)] value: String,
     #[server(default)] expires_on: String,
+    #[server(default)] terug: String,
 ) -> Result<RegistrationAnswer, ServerFnError> {
     require_role(Role::Beheerder)?;
     let state = app_state()?;
     let outcome = actions::add_secret(&state, registration_id, &value, &expires_on, clock(&state))
         .await
         .map_err(|error| failed("adding a client secret", &error))?;
-    Ok(answer(outcome, &format!("registratie-{registration_id}")))
+    Ok(answer_to(
+        outcome,
+        &format!("registratie-{registration_id}"),
+        &terug,
+    ))
 }
 
 /// "Certificaat maken": a key pair and a certificate to upload in Azure.
 #[server(endpoint = "make_app_certificate")]
 pub async fn make_app_certificate(
     registration_id: i32,
+    #[server(default)] terug: String,
 ) -> Result<RegistrationAnswer, ServerFnError> {
     require_role(Role::Beheerder)?;
     let state = app_state()?;
     let outcome = actions::add_certificate(&state, registration_id)
         .await
         .map_err(|error| failed("making a certificate", &error))?;
-    Ok(answer(outcome, &format!("registratie-{registration_id}")))
+    Ok(answer_to(
+        outcome,
+        &format!("registratie-{registration_id}"),
+        &terug,
+    ))
 }
 
 /// "Controleren": a token request with credential `id`.
 #[server(endpoint = "check_app_credential")]
-pub async fn check_app_credential(id: i32) -> Result<RegistrationAnswer, ServerFnError> {
+pub async fn check_app_credential(
+    id: i32,
+    #[server(default)] terug: String,
+) -> Result<RegistrationAnswer, ServerFnError> {
     require_role(Role::Beheerder)?;
     let state = app_state()?;
     let outcome = actions::verify(&state, id)
         .await
         .map_err(|error| failed("checking a credential", &error))?;
-    Ok(answer(outcome, &format!("credential-{id}")))
+    Ok(answer_to(outcome, &format!("credential-{id}"), &terug))
 }
 
 /// "In gebruik nemen": every mailbox of the registration uses credential `id`.

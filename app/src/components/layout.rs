@@ -57,6 +57,9 @@ pub fn PageShell(title: Msg, crumb: Msg, children: Children) -> impl IntoView {
                     data-testid="nav-app-registrations">
                     {t(Msg::NavAppRegistrations)}
                 </a>
+                <a href=rules::setup::SETUP_PATH class="mainnav__link" data-testid="nav-setup">
+                    {t(Msg::NavSetup)}
+                </a>
             </nav>
             <LanguageSwitch lang/>
             {user.map(|user| view! { <UserMenu user lang/> })}

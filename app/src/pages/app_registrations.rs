@@ -52,7 +52,7 @@ pub fn AppRegistrationsPage() -> impl IntoView {
 }
 
 /// The words for an action's outcome.
-fn answer_text(answer: RegistrationAnswer, lang: Lang) -> String {
+pub(crate) fn answer_text(answer: RegistrationAnswer, lang: Lang) -> String {
     use RegistrationAnswer as A;
     let msg = match answer {
         A::ExpirySaved => AppRegMsg::ExpirySaved,
@@ -367,7 +367,7 @@ fn NewCredential(id: i32, lang: Lang) -> impl IntoView {
 }
 
 /// The app's name as a file name: letters, digits and dashes.
-fn file_name(app_name: &str) -> String {
+pub(crate) fn file_name(app_name: &str) -> String {
     let name: String = app_name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })

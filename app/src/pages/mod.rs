@@ -1,10 +1,11 @@
 //! One module per screen.
 
-mod app_registrations;
+pub(crate) mod app_registrations;
 mod mail;
-mod mailbox;
+pub(crate) mod mailbox;
 mod mailboxes;
 mod not_found;
+mod setup;
 mod sign_in;
 
 pub use app_registrations::AppRegistrationsPage;
@@ -12,4 +13,5 @@ pub use mail::{MessagePage, MessagesPage};
 pub use mailbox::MailboxPage;
 pub use mailboxes::MailboxesPage;
 pub use not_found::NotFoundPage;
+pub use setup::{SetupPage, SetupStartPage};
 pub use sign_in::SignInPage;

@@ -58,7 +58,7 @@ pub async fn credential_of(
 }
 
 /// One credential row as a [`ClientCredential`].
-pub(super) fn decrypt(
+pub(crate) fn decrypt(
     cipher: &Cipher,
     row: &credential::Model,
 ) -> Result<ClientCredential, CredentialLoadError> {

@@ -9,6 +9,7 @@ mod registry;
 pub mod rotation;
 
 pub use adopt::{adopt, anything_to_adopt, Adopted};
+pub(crate) use credentials::decrypt;
 pub use credentials::{
     add_certificate, credential_of, has_credential, secret_credential, CredentialLoadError,
 };

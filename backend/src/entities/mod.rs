@@ -13,6 +13,7 @@ pub mod mail_sync_state;
 pub mod mailbox;
 pub mod mailbox_microsoft_settings;
 pub mod mailbox_token;
+pub mod microsoft_setup;
 pub mod session;
 pub mod sign_in_failure;
 pub mod user;

@@ -8,3 +8,4 @@ pub mod basic_auth;
 pub mod connect;
 pub mod mail;
 pub mod mailbox_form;
+pub mod setup;

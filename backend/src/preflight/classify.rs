@@ -157,7 +157,7 @@ pub fn redirect_uri(uri: &str) -> CheckResult {
 }
 
 /// A failed token or discovery request as a ✗ with Microsoft's codes.
-fn token_failure(check: Check, failure: &TokenFailure) -> CheckResult {
+pub fn token_failure(check: Check, failure: &TokenFailure) -> CheckResult {
     match failure {
         TokenFailure::Microsoft(error) => microsoft(check, error),
         other => {

@@ -177,7 +177,13 @@ async fn checks(
                 app_only,
                 tenant_wide,
             };
-            inbox(state, settings, &target, token.access_token().secret()).await
+            inbox(
+                state,
+                settings.mailbox_id,
+                &target,
+                token.access_token().secret(),
+            )
+            .await
         }
         None => CheckResult::skipped(Check::Mailbox),
     };
@@ -195,18 +201,18 @@ async fn checks(
 }
 
 /// How row 3 addresses the mailbox and names a refusal.
-struct InboxTarget<'a> {
-    key: &'a MailboxKey,
-    app_only: bool,
-    tenant_wide: bool,
+pub(crate) struct InboxTarget<'a> {
+    pub key: &'a MailboxKey,
+    pub app_only: bool,
+    pub tenant_wide: bool,
 }
 
-/// Row 3's call: the inbox of the Object ID's user (or, without one, of the mailbox's
+/// Row 3's call (and each address of the guided setup's scope step): the inbox of the Object ID's user (or, without one, of the mailbox's
 /// address), with the app's own token, once: the check reports what Graph says, it does
 /// not wait it out.
-async fn inbox(
+pub(crate) async fn inbox(
     state: &AppState,
-    settings: &settings::Model,
+    mailbox_id: i32,
     target: &InboxTarget<'_>,
     access_token: &str,
 ) -> CheckResult {
@@ -226,8 +232,7 @@ async fn inbox(
     };
     let token = SecretString::from(access_token.to_string());
     let pause = state.mail.pause.as_ref();
-    let id = settings.mailbox_id;
-    let mut graph = GraphClient::new(&state.http, once, pause, id, token, NoRenewal);
+    let mut graph = GraphClient::new(&state.http, once, pause, mailbox_id, token, NoRenewal);
     match graph.check(url.as_str()).await {
         Ok(()) => classify::mailbox_passed(),
         Err(GraphFailure::Answered(error)) if target.app_only => {

@@ -64,6 +64,9 @@ pub enum AppRegMsg {
     Remove,
     DeleteRegistration,
     Actions,
+    ChooseExisting,
+    ChooseHelp,
+    OrGuidedSetup,
 }
 
 impl AppRegMsg {
@@ -81,6 +84,18 @@ impl AppRegMsg {
             Empty => (
                 "Nog geen app-registraties. Ze ontstaan zodra een mailbox van het type Microsoft Api wordt opgeslagen.",
                 "No app registrations yet. One appears as soon as a mailbox of type Microsoft Api is saved.",
+            ),
+            ChooseExisting => (
+                "Een app-registratie die al is ingevoerd gebruiken:",
+                "Use an app registration entered before:",
+            ),
+            ChooseHelp => (
+                "Tenant ID en Client id worden dan ingevuld en het opgeslagen geheim of certificaat wordt gebruikt. Of vul hieronder de gegevens van een nieuwe app-registratie in.",
+                "Tenant ID and Client id are then filled in and the stored secret or certificate is used. Or enter a new app registration's details below.",
+            ),
+            OrGuidedSetup => (
+                "Nog geen app-registratie in Azure? Stap voor stap, zonder wachtwoorden van mailboxen:",
+                "No app registration in Azure yet? Step by step, without mailbox passwords:",
             ),
             TenantId => ("Tenant ID", "Tenant ID"),
             ClientId => ("Client id", "Client id"),

@@ -62,3 +62,4 @@ mod secrets_reencrypt;
 mod serve_assets;
 mod serve_logs;
 mod serve_timeouts;
+mod setup_guided;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::app_registrations::list_app_registrations;
 use rules::app_registrations::{Expiry, RegistrationView, RegistrationsData, REGISTRATIONS_PATH};
 use rules::i18n::{expiry_text, AppRegMsg, Lang, Msg};
+use rules::mailbox_form::{MailboxTarget, REGISTRATION_PARAM};
 
 pub(super) fn load(
     _segment: String,
@@ -30,6 +31,48 @@ pub(super) fn AppRegistrationNote(
                     .into_iter()
                     .find(|r| r.mailboxes.iter().any(|m| m.id == id))?;
                 Some(view! { <Note registration=found lang/> })
+            })}
+        </Suspense>
+    }
+}
+
+/// A new mailbox: the app registrations already entered, each a link that fills in its
+/// Tenant ID and Client id (its secret or certificate is used as it is), beside typing a new
+/// one in the form's Azure fields, and the guided setup for a first one.
+#[component]
+pub(super) fn ChooseRegistration(
+    registrations: Resource<Result<RegistrationsData, ServerFnError>>,
+    chosen: Option<i32>,
+    lang: Lang,
+) -> impl IntoView {
+    let t = move |m: AppRegMsg| m.text(lang);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = registrations.await.ok()?.registrations;
+                let links = (!list.is_empty()).then(|| view! {
+                    <p>{t(AppRegMsg::ChooseExisting)}</p>
+                    <ul data-testid="choose-registration">
+                        {list.into_iter().map(|r| {
+                            let current = chosen == Some(r.id);
+                            view! {
+                                <li>
+                                    <a href=format!("{}?{}={}", MailboxTarget::New.path(), REGISTRATION_PARAM, r.id)
+                                        aria-current=current.then_some("true")>{r.display_name}</a>
+                                    " " <span class="muted">"(" {r.client_id} ")"</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <p class="field__help">{t(AppRegMsg::ChooseHelp)}</p>
+                });
+                Some(view! {
+                    <section class="alert alert--info" data-testid="registration-choice">
+                        {links}
+                        <p>{t(AppRegMsg::OrGuidedSetup)} " "
+                            <a href=rules::setup::SETUP_PATH data-testid="to-setup">{Msg::NavSetup.text(lang)}</a></p>
+                    </section>
+                })
             })}
         </Suspense>
     }

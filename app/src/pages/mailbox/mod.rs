@@ -18,7 +18,7 @@ mod editor;
 mod fields;
 mod history;
 mod mail_servers;
-mod preflight;
+pub(crate) mod preflight;
 mod redirect_url;
 mod sections;
 
@@ -69,6 +69,12 @@ pub fn MailboxPage() -> impl IntoView {
                                     view! {
                                         {id.map(|id| view! {
                                             <app_registration::AppRegistrationNote id registrations lang/>
+                                        })}
+                                        {id.is_none().then(|| {
+                                            let chosen = query.with_untracked(|q| {
+                                                q.get(REGISTRATION_PARAM).and_then(|r| r.parse().ok())
+                                            });
+                                            view! { <app_registration::ChooseRegistration registrations chosen lang/> }
                                         })}
                                         <editor::MailboxPageBody data/>
                                         {id.map(|_| view! { <MailSection status=mail/> }.into_any())}

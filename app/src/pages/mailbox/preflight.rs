@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::diagnostics::AdviceText;
 use crate::components::{shown, Time};
 use rules::advice::aadsts_lookup_url;
-use rules::i18n::{ConnectMsg, DiagMsg, FormMsg, Lang, PasswordlessMsg};
+use rules::i18n::{ConnectMsg, DiagMsg, FormMsg, Lang, PasswordlessMsg, SetupMsg};
 use rules::passwordless::{least_permissions, ConnectionMethod};
 use rules::preflight::{Check, CheckResult, PreflightReport, Verdict};
 
@@ -19,6 +19,8 @@ fn check_label(check: Check, lang: Lang) -> &'static str {
         Check::Scope => PasswordlessMsg::CheckScope.text(lang),
         Check::Imap => DiagMsg::CheckImap.text(lang),
         Check::Smtp => DiagMsg::CheckSmtp.text(lang),
+        Check::App => SetupMsg::CheckApp.text(lang),
+        Check::Consent => SetupMsg::CheckConsent.text(lang),
     }
 }
 
@@ -31,6 +33,8 @@ fn check_name(check: Check) -> &'static str {
         Check::Scope => "scope",
         Check::Imap => "imap",
         Check::Smtp => "smtp",
+        Check::App => "app",
+        Check::Consent => "consent",
     }
 }
 
@@ -89,7 +93,7 @@ pub(super) fn PreflightRunning(
 }
 
 #[component]
-fn CheckRow(result: CheckResult, lang: Lang) -> impl IntoView {
+pub(crate) fn CheckRow(result: CheckResult, lang: Lang) -> impl IntoView {
     let scope = result.check == Check::Scope;
     let (mark, verdict, class) = match result.verdict {
         Verdict::Passed if scope => (

@@ -168,6 +168,7 @@ pub fn reach_row(
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, reason = "a failed expect is a failed test")]
 mod tests {
     use super::*;
     use crate::microsoft::identity::microsoft_error::MicrosoftError;
@@ -226,11 +227,11 @@ mod tests {
         let scoped = AppTokenClaims::default();
         let script = || "script".to_string();
         assert_eq!(
-            reach_row(&wide, &[reachable.clone()], script()).verdict,
+            reach_row(&wide, std::slice::from_ref(&reachable), script()).verdict,
             Verdict::Warning
         );
         assert_eq!(
-            reach_row(&scoped, &[reachable.clone()], script()).verdict,
+            reach_row(&scoped, std::slice::from_ref(&reachable), script()).verdict,
             Verdict::Passed
         );
         let outside = reach_row(&scoped, &[reachable, denied], script());

@@ -184,6 +184,9 @@ pub struct SetupView {
     /// The PowerShell that limits the app to the addresses (once they are known).
     pub scope_script: Option<String>,
     pub updated: Shown,
+    /// The signed-in user may run the steps (`beheerder`); others see where it stands.
+    #[serde(default)]
+    pub can_change: bool,
 }
 
 /// An unfinished setup on the start page.

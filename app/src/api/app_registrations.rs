@@ -34,13 +34,18 @@ fn answer(outcome: RegistrationAnswer, anchor: &str) -> RegistrationAnswer {
     answer_to(outcome, anchor, "")
 }
 
-/// As [`answer`], or to the guided setup's page `back_to` when the form was its step 3.
+/// As [`answer`], or back to `back_to` when the form was on a guided setup's page (step 3)
+/// or a mailbox's page (its secret's end date).
 #[cfg(feature = "ssr")]
 fn answer_to(outcome: RegistrationAnswer, anchor: &str, back_to: &str) -> RegistrationAnswer {
     if is_plain_form_post() {
-        let location = match rules::setup::setup_return(back_to) {
-            Some(setup) => format!("{setup}?{}#stap", outcome.to_query()),
-            None => format!("{REGISTRATIONS_PATH}?{}#{anchor}", outcome.to_query()),
+        let query = outcome.to_query();
+        let location = match rules::app_registrations::answer::return_path(back_to) {
+            Some(setup) if rules::setup::setup_return(setup).is_some() => {
+                format!("{setup}?{query}#stap")
+            }
+            Some(mailbox) => format!("{mailbox}?{query}#app-registratie"),
+            None => format!("{REGISTRATIONS_PATH}?{query}#{anchor}"),
         };
         see_other(&location);
     }

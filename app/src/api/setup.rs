@@ -71,11 +71,15 @@ pub async fn get_setup_start() -> Result<SetupStart, ServerFnError> {
 /// One setup as its page shows it; None when it does not exist.
 #[server(endpoint = "get_setup")]
 pub async fn get_setup(id: i32) -> Result<Option<SetupView>, ServerFnError> {
-    require_role(Role::Lezer)?;
+    let actor = require_role(Role::Lezer)?;
     let state = app_state()?;
-    flow::view(&state, id, clock(&state), crate::request_lang())
+    let view = flow::view(&state, id, clock(&state), crate::request_lang())
         .await
-        .map_err(|error| unexpected("loading a setup", &error, DATABASE_UNAVAILABLE))
+        .map_err(|error| unexpected("loading a setup", &error, DATABASE_UNAVAILABLE))?;
+    Ok(view.map(|view| SetupView {
+        can_change: actor.role.allows(Role::Beheerder),
+        ..view
+    }))
 }
 
 /// Step 1 "Controleren": a new setup for `tenant_id`, or (with `id`) the corrected tenant of

@@ -241,7 +241,8 @@ fn Steps(setup: SetupView, lang: Lang) -> impl IntoView {
                 _ => SetupMsg::StepLater,
             };
             let mark = if state == "done" { "✓ " } else { "" };
-            let body = (state != "later").then(|| step_body(step, state == "current", &setup, lang));
+            let open = state == "current" && setup.can_change;
+            let body = (state != "later").then(|| step_body(step, open, &setup, lang));
             view! {
                 <li class=format!("setup-step setup-step--{state}") data-testid=format!("step-{}", step.name())
                     data-state=state id=(state == "current").then_some("stap")>
@@ -337,7 +338,7 @@ fn step_body(step: Step, open: bool, setup: &SetupView, lang: Lang) -> AnyView {
                     <button type="submit" class="button" data-testid="skip-consent">{t(SetupMsg::ConsentSkip)}</button>
                 </form>
             });
-            let again = (!open && !setup.checks.consent_skipped).then(|| view! {
+            let again = (!open && setup.can_change && !setup.checks.consent_skipped).then(|| view! {
                 <form method="post" action="/api/setup_consent" class="inline-form">
                     <input type="hidden" name="id" value=id.to_string()/>
                     <button type="submit" class="button button--small">{t(SetupMsg::CheckAgain)}</button>
@@ -380,6 +381,7 @@ fn step_body(step: Step, open: bool, setup: &SetupView, lang: Lang) -> AnyView {
                     </button>
                 </form>
             };
+            let form = setup.can_change.then_some(form);
             view! { <Checks check=setup.checks.scope.clone() lang/> {script} {form} }.into_any()
         }
         Step::Mailboxes => {
@@ -429,7 +431,10 @@ fn credential_step(open: bool, setup: &SetupView, lang: Lang) -> AnyView {
         .credentials
         .iter()
         .cloned()
-        .map(|credential| view! { <CredentialLine credential app_name=app_name.clone() back=back.clone() lang/> })
+        .map(|credential| {
+            let can_change = setup.can_change;
+            view! { <CredentialLine credential app_name=app_name.clone() back=back.clone() can_change lang/> }
+        })
         .collect_view();
     let has_certificate = registration.credentials.iter().any(|c| c.certificate);
     let forms = open.then(|| {
@@ -482,6 +487,7 @@ fn CredentialLine(
     credential: CredentialView,
     app_name: String,
     back: String,
+    can_change: bool,
     lang: Lang,
 ) -> impl IntoView {
     let a = move |m: AppRegMsg| m.text(lang);
@@ -496,7 +502,7 @@ fn CredentialLine(
         let file = format!("{}.pem", file_name(&app_name));
         view! { " " <a href=href download=file class="button button--small" data-testid="certificate-download">{a(AppRegMsg::Download)}</a> }
     });
-    let check = accepted.is_none().then(|| view! {
+    let check = (can_change && accepted.is_none()).then(|| view! {
         <form method="post" action="/api/check_app_credential" class="inline-form">
             <input type="hidden" name="id" value=credential.id.to_string()/>
             <input type="hidden" name="terug" value=back/>

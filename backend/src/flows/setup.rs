@@ -447,6 +447,7 @@ pub async fn view(
         redirect_uri: state.redirect_uri(),
         scope_script,
         updated: clock.show(row.updated_at, lang),
+        can_change: false,
     }))
 }
 

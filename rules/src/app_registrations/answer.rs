@@ -47,6 +47,17 @@ pub enum RegistrationAnswer {
     NotFound,
 }
 
+/// Where a credential form may send its answer instead of the registrations page: a guided
+/// setup's page or a mailbox's page (`/instellingen/mailboxen/{id}`) of this site. None for
+/// anything else, so a posted value cannot send the browser elsewhere.
+pub fn return_path(path: &str) -> Option<&str> {
+    crate::setup::setup_return(path).or_else(|| {
+        let id = path.strip_prefix("/instellingen/mailboxen/")?;
+        let digits = !id.is_empty() && id.len() <= 9 && id.bytes().all(|b| b.is_ascii_digit());
+        digits.then_some(path)
+    })
+}
+
 /// The query parameter with the outcome's name.
 pub const ANSWER_PARAM: &str = "melding";
 
@@ -136,6 +147,25 @@ impl RegistrationAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_return_only_to_a_setup_or_a_mailbox_page() {
+        for kept in [
+            "/instellingen/mailboxen/7",
+            "/instellingen/microsoft-365-koppelen/3",
+        ] {
+            assert_eq!(return_path(kept), Some(kept));
+        }
+        for refused in [
+            "/instellingen/mailboxen/nieuw",
+            "/instellingen/mailboxen/7/berichten",
+            "/instellingen/mailboxen/",
+            "https://elders.example/instellingen/mailboxen/7",
+            "//elders.example/instellingen/mailboxen/7",
+        ] {
+            assert_eq!(return_path(refused), None, "{refused}");
+        }
+    }
 
     #[test]
     fn every_answer_comes_back_from_its_query() {

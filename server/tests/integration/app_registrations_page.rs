@@ -364,7 +364,65 @@ async fn two_admins_renaming_one_registration_lose_nothing(db: DatabaseConnectio
     assert!(body.contains("<h2>Zonnecoop CRM</h2>"));
 }
 
+/// A secret typed on the mailbox form (which keeps Econobis' fields, without a date) is asked
+/// for its end date on the mailbox's own page, which the answer returns to.
+async fn a_secret_entered_on_the_form_is_asked_for_its_date_on_the_mailbox_page(
+    db: DatabaseConnection,
+) {
+    let router = signed_in_router(db.clone()).await;
+    let id = create(&router, &microsoft_fields()).await;
+    let row = credential_of_mailbox(&db, id).await;
+    let page = format!("/instellingen/mailboxen/{id}");
+    let (_, body) = get(&router, &page).await;
+    assert!(
+        body.contains("data-testid=\"mailbox-expiry-form\""),
+        "{body}"
+    );
+    // A lezer sees the note, not the form.
+    let lezer = router_as(db.clone(), Role::Lezer).await;
+    let (_, body) = get(&lezer, &page).await;
+    assert!(
+        body.contains("data-testid=\"mailbox-app-registration\""),
+        "{body}"
+    );
+    assert!(!body.contains("mailbox-expiry-form"), "{body}");
+    let form = |date: &str| {
+        Fields::default()
+            .set("id", &row.id.to_string())
+            .set("expires_on", date)
+            .set("terug", &page)
+    };
+    let answer = post_plain(&router, "set_credential_expiry", &form(&day(-3))).await;
+    let location = answer.location.unwrap();
+    assert!(
+        location.starts_with(&format!("{page}?melding=datum-voorbij")),
+        "{location}"
+    );
+    let (_, body) = get(&router, &location).await;
+    assert!(
+        body.contains("data-testid=\"mailbox-expiry-answer\""),
+        "{body}"
+    );
+    assert!(body.contains("Deze datum is al voorbij"), "{body}");
+    assert_eq!(credential_of_mailbox(&db, id).await.expires_at, None);
+
+    let answer = post_plain(&router, "set_credential_expiry", &form(&day(200))).await;
+    let location = answer.location.unwrap();
+    assert!(
+        location.starts_with(&format!("{page}?melding=verloopdatum-opgeslagen")),
+        "{location}"
+    );
+    assert!(credential_of_mailbox(&db, id).await.expires_at.is_some());
+    let (_, body) = get(&router, &location).await;
+    assert!(body.contains("De verloopdatum is opgeslagen."), "{body}");
+    assert!(
+        !body.contains("data-testid=\"mailbox-expiry-form\""),
+        "asked once: {body}"
+    );
+}
+
 on_every_database!(
+    a_secret_entered_on_the_form_is_asked_for_its_date_on_the_mailbox_page,
     two_admins_renaming_one_registration_lose_nothing,
     a_new_secret_posted_without_javascript_is_never_shown,
     the_page_shows_each_registration_once_with_its_mailboxes,

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api::app_registrations::list_app_registrations;
+use rules::app_registrations::answer::{RegistrationAnswer, ANSWER_PARAM};
 use rules::app_registrations::{Expiry, RegistrationView, RegistrationsData, REGISTRATIONS_PATH};
 use rules::i18n::{expiry_text, AppRegMsg, Lang, Msg};
 use rules::mailbox_form::{MailboxTarget, REGISTRATION_PARAM};
@@ -24,13 +25,13 @@ pub(super) fn AppRegistrationNote(
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let found = registrations
-                    .await
-                    .ok()?
+                let data = registrations.await.ok()?;
+                let can_change = data.can_change;
+                let found = data
                     .registrations
                     .into_iter()
                     .find(|r| r.mailboxes.iter().any(|m| m.id == id))?;
-                Some(view! { <Note registration=found lang/> })
+                Some(view! { <Note registration=found mailbox=id can_change lang/> })
             })}
         </Suspense>
     }
@@ -78,9 +79,55 @@ pub(super) fn ChooseRegistration(
     }
 }
 
+/// A secret in use whose end is not known yet (entered on the form, which keeps Econobis'
+/// fields): its date asked for right here, returning to this page.
 #[component]
-fn Note(registration: RegistrationView, lang: Lang) -> impl IntoView {
+fn ExpiryDate(credential: i32, mailbox: i32, lang: Lang) -> impl IntoView {
+    let field = format!("mailbox-secret-expires-{credential}");
+    view! {
+        <form method="post" action="/api/set_credential_expiry" class="field" data-testid="mailbox-expiry-form">
+            <input type="hidden" name="id" value=credential.to_string()/>
+            <input type="hidden" name="terug" value=MailboxTarget::Existing(mailbox).path()/>
+            <label for=field.clone()>{AppRegMsg::ExpiryDate.text(lang)}</label>
+            <input id=field name="expires_on" type="date" required data-testid="mailbox-expiry-date"/>
+            <button type="submit" class="button button--small">{AppRegMsg::SetExpiry.text(lang)}</button>
+        </form>
+    }
+}
+
+/// The outcome of that form, from the query.
+fn expiry_answer(lang: Lang) -> Option<impl IntoView> {
+    let answer = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| RegistrationAnswer::from_query(&q.get(ANSWER_PARAM)?, None))?;
+    let text = match answer {
+        RegistrationAnswer::ExpirySaved => AppRegMsg::ExpirySaved,
+        RegistrationAnswer::ExpiryRefused(error) => AppRegMsg::date_error(error),
+        _ => return None,
+    };
+    let (class, role) = if answer.succeeded() {
+        ("alert alert--ok", "status")
+    } else {
+        ("alert alert--error", "alert")
+    };
+    Some(
+        view! { <p class=class role=role data-testid="mailbox-expiry-answer">{text.text(lang)}</p> },
+    )
+}
+
+#[component]
+fn Note(
+    registration: RegistrationView,
+    mailbox: i32,
+    can_change: bool,
+    lang: Lang,
+) -> impl IntoView {
     let expiry = registration.expiry();
+    let undated: Vec<i32> = registration
+        .credentials
+        .iter()
+        .filter(|c| can_change && !c.certificate && c.mailboxes > 0 && c.expiry == Expiry::Unknown)
+        .map(|c| c.id)
+        .collect();
     let link = format!("{REGISTRATIONS_PATH}#registratie-{}", registration.id);
     let class = match expiry {
         Expiry::Soon { .. } => "alert alert--warn",
@@ -94,12 +141,14 @@ fn Note(registration: RegistrationView, lang: Lang) -> impl IntoView {
         Expiry::Valid => None,
     };
     view! {
-        <p class=class data-testid="mailbox-app-registration"
+        <p class=class data-testid="mailbox-app-registration" id="app-registratie"
             role=expiry.needs_attention().then_some("alert")>
             {Msg::NavAppRegistrations.text(lang)} ": "
             <a href=link>{registration.display_name}</a>
             " — " {AppRegMsg::Expires.text(lang)} ": " <strong>{expiry_text(expiry, lang)}</strong>
             {advice.map(|advice| view! { ". " {advice.text(lang)} })}
         </p>
+        {expiry_answer(lang)}
+        {undated.into_iter().map(|credential| view! { <ExpiryDate credential mailbox lang/> }).collect_view()}
     }
 }

@@ -111,6 +111,15 @@ test("the guided setup goes from nothing to a mailbox connected with a certifica
   await expect(script).toContainText(`PrimarySmtpAddress -eq '${shared.upn}'`);
   await expect(script).toContainText(`New-ManagementRoleAssignment -App '${client}'`);
   await expectAccessible(page);
+  // At 375 px the steps, the values and the script fit the window.
+  await page.setViewportSize({ width: 375, height: 800 });
+  const offenders = await page.evaluate(() =>
+    Array.from(document.querySelectorAll("body *"))
+      .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className} ends at ${Math.round(element.getBoundingClientRect().right)}`),
+  );
+  expect(offenders, "nothing wider than 375 px").toEqual([]);
+  await page.setViewportSize({ width: 1280, height: 800 });
   // The script run in Exchange, the Entra permissions removed: limited to this mailbox.
   const scoped = (role: string) => ({ role, scope_name: "CRM-mailboxen", mailboxes: [shared.objectId] });
   await fakeAdmin(`/applications/${client}`, "PATCH", {

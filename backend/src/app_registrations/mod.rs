@@ -14,8 +14,9 @@ pub use credentials::{
     add_certificate, credential_of, has_credential, secret_credential, CredentialLoadError,
 };
 pub use registry::{
-    current_credential, delete, find_or_create, has_current_credential, list, rename,
-    with_current_credential, DeleteOutcome, ListedCredential, ListedRegistration, RenameOutcome,
+    current_credential, delete, find_or_create, find_or_create_named, has_current_credential, list,
+    rename, with_current_credential, DeleteOutcome, ListedCredential, ListedRegistration,
+    RenameOutcome,
 };
 
 /// What kind of credential a row holds (`app_credentials.kind`).

@@ -23,13 +23,26 @@ pub async fn find_or_create(
     client_id: &str,
     now: DateTime<Utc>,
 ) -> Result<registration::Model, DbErr> {
+    let name = default_name(tenant_id, client_id);
+    find_or_create_named(db, tenant_id, client_id, &name, now).await
+}
+
+/// As [`find_or_create`], a new one called `display_name` (the name the guided setup had
+/// the admin give the app in Azure).
+pub async fn find_or_create_named(
+    db: &impl ConnectionTrait,
+    tenant_id: &str,
+    client_id: &str,
+    display_name: &str,
+    now: DateTime<Utc>,
+) -> Result<registration::Model, DbErr> {
     if let Some(found) = find(db, tenant_id, client_id).await? {
         return Ok(found);
     }
     let row = registration::ActiveModel {
         tenant_id: Set(tenant_id.to_string()),
         client_id: Set(client_id.to_string()),
-        display_name: Set(default_name(tenant_id, client_id)),
+        display_name: Set(display_name.to_string()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -12,7 +12,7 @@ use rules::passwordless::ConnectionMethod;
 use rules::setup::answer::SetupAnswer;
 use rules::setup::{
     parse_addresses, scope_script, AddressError, AddressView, Progress, SetupChecks, SetupStart,
-    SetupSummary, SetupView, Step, StepCheck,
+    SetupSummary, SetupView, Step, StepCheck, SUGGESTED_APP_NAME,
 };
 use rules::time::Clock;
 use rules::validation::{Guid, MailboxForm, TenantRef};
@@ -138,11 +138,10 @@ pub async fn check_app(
         results: vec![result],
     });
     let registration = if found {
-        Some(
-            registrations::find_or_create(&state.db, &tenant_id, &client, now)
-                .await?
-                .id,
-        )
+        // Named as step 2 had the admin name it in Azure; an existing one keeps its name.
+        let name = format!("{SUGGESTED_APP_NAME} ({})", row.tenant_input);
+        let found = registrations::find_or_create_named(&state.db, &tenant_id, &client, &name, now);
+        Some(found.await?.id)
     } else {
         None
     };

@@ -219,6 +219,16 @@ async fn from_nothing_to_a_mailbox_connected_with_a_certificate(db: DatabaseConn
         .unwrap()
         .app_registration_id
         .expect("the app registration is made at step 2");
+    let made = backend::entities::app_registration::Entity::find_by_id(registration)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        made.display_name,
+        format!("CRM mailboxen ({DOMAIN})"),
+        "named as in Azure"
+    );
 
     // Step 3: a certificate made here, refused before its upload (700027), accepted after.
     let answer = submit(

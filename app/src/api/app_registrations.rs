@@ -10,23 +10,14 @@ use rules::app_registrations::RegistrationsData;
 
 #[cfg(feature = "ssr")]
 use {
-    super::request::{app_state, is_plain_form_post, require_role, see_other, unexpected},
+    super::request::{app_state, clock, is_plain_form_post, require_role, see_other, unexpected},
     backend::flows::{app_credentials as actions, app_registrations as flow},
     rules::access::Role,
     rules::app_registrations::REGISTRATIONS_PATH,
-    rules::time::Clock,
 };
 
 #[cfg(feature = "ssr")]
 const DATABASE_UNAVAILABLE: &str = "database unavailable";
-
-#[cfg(feature = "ssr")]
-fn clock(state: &backend::AppState) -> Clock {
-    Clock {
-        zone: state.time_zone,
-        now: chrono::Utc::now(),
-    }
-}
 
 /// Without JavaScript: back to the page at `anchor`, with the outcome.
 #[cfg(feature = "ssr")]

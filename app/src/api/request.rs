@@ -16,10 +16,15 @@ use rules::i18n::{AccessMsg, Lang};
 pub fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
     provide_context(ListOnce::default());
-    provide_context(rules::time::Clock {
+    provide_context(clock(state));
+}
+
+/// The installation's zone and this moment: what a server function words its times against.
+pub fn clock(state: &AppState) -> rules::time::Clock {
+    rules::time::Clock {
         zone: state.time_zone,
         now: chrono::Utc::now(),
-    });
+    }
 }
 
 /// The state from the request context; an error (not a panic) if a route forgot to provide it.

@@ -9,11 +9,10 @@ use rules::setup::{SetupStart, SetupView};
 
 #[cfg(feature = "ssr")]
 use {
-    super::request::{app_state, is_plain_form_post, require_role, see_other, unexpected},
+    super::request::{app_state, clock, is_plain_form_post, require_role, see_other, unexpected},
     backend::flows::setup::{self as flow, Answer, SetupError},
     rules::access::{encode_query_value, Role},
     rules::setup::{setup_path, SETUP_PATH},
-    rules::time::Clock,
 };
 
 #[cfg(feature = "ssr")]
@@ -22,14 +21,6 @@ const DATABASE_UNAVAILABLE: &str = "database unavailable";
 /// What was typed longer than this is not carried back in the URL.
 #[cfg(feature = "ssr")]
 const MAX_CARRIED: usize = 4000;
-
-#[cfg(feature = "ssr")]
-fn clock(state: &backend::AppState) -> Clock {
-    Clock {
-        zone: state.time_zone,
-        now: chrono::Utc::now(),
-    }
-}
 
 /// The page the form's answer goes to: the setup at its step, or back with the refusal
 /// and what was typed (`field=value`).

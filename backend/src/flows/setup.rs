@@ -188,12 +188,10 @@ pub async fn check_consent(
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<Answer, SetupError> {
-    let Some((row, mut setup_checks, progress)) = load(state, id).await? else {
-        return Ok(Answer::Refused(None, SetupAnswer::NotFound));
+    let (row, mut setup_checks) = match opened(state, id, Step::Consent).await? {
+        Ok(open) => open,
+        Err(refused) => return Ok(refused),
     };
-    if progress.current() < Step::Consent {
-        return Ok(Answer::Refused(Some(id), SetupAnswer::StepNotOpen));
-    }
     let Some((tenant, client, credential)) = app_of(state, &row).await? else {
         return Ok(Answer::Refused(Some(id), SetupAnswer::StepNotOpen));
     };
@@ -222,12 +220,10 @@ pub async fn skip_consent(
     id: i32,
     now: DateTime<Utc>,
 ) -> Result<Answer, SetupError> {
-    let Some((_, mut setup_checks, progress)) = load(state, id).await? else {
-        return Ok(Answer::Refused(None, SetupAnswer::NotFound));
+    let (_, mut setup_checks) = match opened(state, id, Step::Consent).await? {
+        Ok(open) => open,
+        Err(refused) => return Ok(refused),
     };
-    if progress.current() < Step::Consent {
-        return Ok(Answer::Refused(Some(id), SetupAnswer::StepNotOpen));
-    }
     setup_checks.consent_skipped = true;
     store::save(&state.db, id, &setup_checks, store::Change::default(), now).await?;
     Ok(Answer::Setup(id))
@@ -241,12 +237,10 @@ pub async fn check_scope(
     typed: &str,
     now: DateTime<Utc>,
 ) -> Result<Answer, SetupError> {
-    let Some((row, mut setup_checks, progress)) = load(state, id).await? else {
-        return Ok(Answer::Refused(None, SetupAnswer::NotFound));
+    let (row, mut setup_checks) = match opened(state, id, Step::Scope).await? {
+        Ok(open) => open,
+        Err(refused) => return Ok(refused),
     };
-    if progress.current() < Step::Scope {
-        return Ok(Answer::Refused(Some(id), SetupAnswer::StepNotOpen));
-    }
     let addresses = match parse_addresses(typed) {
         Ok(addresses) => addresses,
         Err(AddressError::None) => return Ok(Answer::Refused(Some(id), SetupAnswer::NoAddresses)),
@@ -285,12 +279,10 @@ pub async fn check_scope(
 /// none yet, saved through the mailbox form's own save (validation, audit entry, first
 /// sync). An address the save refuses is logged and stays listed without its mailbox.
 pub async fn add_mailboxes(state: &AppState, actor: &Actor, id: i32) -> Result<Answer, SetupError> {
-    let Some((row, _, progress)) = load(state, id).await? else {
-        return Ok(Answer::Refused(None, SetupAnswer::NotFound));
+    let (row, _) = match opened(state, id, Step::Mailboxes).await? {
+        Ok(open) => open,
+        Err(refused) => return Ok(refused),
     };
-    if progress.current() < Step::Mailboxes {
-        return Ok(Answer::Refused(Some(id), SetupAnswer::StepNotOpen));
-    }
     let (Some(tenant), Some(client)) = (&row.tenant_id, &row.client_id) else {
         return Ok(Answer::Refused(Some(id), SetupAnswer::StepNotOpen));
     };
@@ -316,6 +308,22 @@ pub async fn add_mailboxes(state: &AppState, actor: &Actor, id: i32) -> Result<A
         }
     }
     Ok(Answer::Setup(id))
+}
+
+/// Setup `id` when step `step` is open (every step before it holds): its row and checks;
+/// else the refusal to answer with.
+async fn opened(
+    state: &AppState,
+    id: i32,
+    step: Step,
+) -> Result<Result<(setup::Model, SetupChecks), Answer>, DbErr> {
+    Ok(match load(state, id).await? {
+        None => Err(Answer::Refused(None, SetupAnswer::NotFound)),
+        Some((_, _, progress)) if progress.current() < step => {
+            Err(Answer::Refused(Some(id), SetupAnswer::StepNotOpen))
+        }
+        Some((row, setup_checks, _)) => Ok((row, setup_checks)),
+    })
 }
 
 /// The setup's row, its checks and where it stands.

@@ -3,24 +3,19 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Query, SimpleExpr, SubQueryStatement};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    JoinType, QueryFilter, QuerySelect, RelationDef, RelationTrait, Set,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, Set};
 
 use super::connect::status::problem_of;
-use super::connect::AttemptKind;
-use super::entities::{
-    app_credential, connection_attempt as attempt, mail_message as message,
-    mail_sync_state as sync_state, mailbox, mailbox_microsoft_settings,
-};
+use super::entities::{connection_attempt as attempt, mailbox};
 use super::mail::summary::{last_error_text, MailSummary};
 use super::mail::SyncStatus;
+use read::{ListedMailbox, StatusAttempt};
 use rules::connection::AttemptProblem;
 use rules::mail::MailSummaryRow;
 use rules::mailbox_list::{MailboxRow, MailboxStatus, ServerType};
 use rules::passwordless::ConnectionMethod;
+
+mod read;
 
 /// What is needed to create a mailbox; the full form comes with the mailbox screen.
 #[derive(Clone, Debug)]
@@ -73,17 +68,17 @@ pub async fn list_rows(db: &DatabaseConnection) -> Result<Vec<MailboxRow>, DbErr
     Ok(list(db).await?.rows)
 }
 
-/// The list rows and their mail columns in two queries: the mailboxes joined with their
-/// Microsoft settings, their mail sync state and their message count, and each mailbox's
-/// latest connection attempt.
+/// The list rows and their mail columns: the mailboxes joined with their Microsoft
+/// settings, their mail sync state and their message count, and each mailbox's latest
+/// connection attempt (`read`: two queries, or one on SQLite).
 pub async fn list(db: &DatabaseConnection) -> Result<ListData, DbErr> {
     let now = Utc::now();
-    let mut problems: HashMap<i32, AttemptProblem> = latest_attempts(db)
-        .await?
+    let (mut listed, attempts) = read::read(db).await?;
+    let mut problems: HashMap<i32, AttemptProblem> = attempts
         .into_iter()
+        .map(StatusAttempt::into_model)
         .filter_map(|row| Some((row.mailbox_id, problem_of(row, now)?)))
         .collect();
-    let mut listed = listed_mailboxes(db).await?;
     // Sorted here, not in SQL: collations differ between SQLite, PostgreSQL and MariaDB.
     listed.sort_by_cached_key(|listed| (listed.name.to_lowercase(), listed.id));
     let mut data = ListData {
@@ -97,35 +92,6 @@ pub async fn list(db: &DatabaseConnection) -> Result<ListData, DbErr> {
         data.mail.extend(mail);
     }
     Ok(data)
-}
-
-/// One mailbox of the list with what the joins add to it.
-#[derive(Debug, FromQueryResult)]
-struct ListedMailbox {
-    id: i32,
-    name: String,
-    email: String,
-    incoming_server_type: String,
-    outgoing_server_type: String,
-    is_primary: bool,
-    is_active: bool,
-    valid: bool,
-    imap_host: Option<String>,
-    smtp_host: Option<String>,
-    /// From `mailbox_microsoft_settings`; None without settings.
-    reconnect_needed: Option<bool>,
-    /// From `mailbox_microsoft_settings`: `delegated` or `app_only`.
-    connection_method: Option<String>,
-    /// From `mail_sync_states`; all None when mail was never fetched.
-    sync_status: Option<String>,
-    last_success_at: Option<DateTime<Utc>>,
-    consecutive_failures: Option<i32>,
-    last_error_code: Option<String>,
-    last_error_message: Option<String>,
-    /// Stored messages not reported removed.
-    message_count: i64,
-    /// From `app_credentials`: when the credential the mailbox uses ends (None: unknown).
-    credential_expires_at: Option<DateTime<Utc>>,
 }
 
 impl ListedMailbox {
@@ -214,69 +180,6 @@ pub fn basic_auth_ending(
     )
 }
 
-/// Every mailbox with its settings' reconnect flag, its sync state and its message count:
-/// one query.
-async fn listed_mailboxes(db: &DatabaseConnection) -> Result<Vec<ListedMailbox>, DbErr> {
-    let message_count = Query::select()
-        .expr(Expr::col((message::Entity, message::Column::Id)).count())
-        .from(message::Entity)
-        .and_where(
-            Expr::col((message::Entity, message::Column::MailboxId))
-                .equals((mailbox::Entity, mailbox::Column::Id)),
-        )
-        .and_where(Expr::col((message::Entity, message::Column::RemovedAt)).is_null())
-        .to_owned();
-    let credential_of_settings: RelationDef =
-        mailbox_microsoft_settings::Entity::belongs_to(app_credential::Entity)
-            .from(mailbox_microsoft_settings::Column::AppCredentialId)
-            .to(app_credential::Column::Id)
-            .into();
-    let sync_state_of_mailbox: RelationDef = sync_state::Entity::belongs_to(mailbox::Entity)
-        .from(sync_state::Column::MailboxId)
-        .to(mailbox::Column::Id)
-        .into();
-    mailbox::Entity::find()
-        .select_only()
-        .columns([
-            mailbox::Column::Id,
-            mailbox::Column::Name,
-            mailbox::Column::Email,
-            mailbox::Column::IncomingServerType,
-            mailbox::Column::OutgoingServerType,
-            mailbox::Column::IsPrimary,
-            mailbox::Column::IsActive,
-            mailbox::Column::Valid,
-            mailbox::Column::ImapHost,
-            mailbox::Column::SmtpHost,
-        ])
-        .column(mailbox_microsoft_settings::Column::ReconnectNeeded)
-        .column(mailbox_microsoft_settings::Column::ConnectionMethod)
-        .column_as(sync_state::Column::Status, "sync_status")
-        .columns([
-            sync_state::Column::LastSuccessAt,
-            sync_state::Column::ConsecutiveFailures,
-            sync_state::Column::LastErrorCode,
-            sync_state::Column::LastErrorMessage,
-        ])
-        .expr_as(
-            SimpleExpr::SubQuery(
-                None,
-                Box::new(SubQueryStatement::SelectStatement(message_count)),
-            ),
-            "message_count",
-        )
-        .join(
-            JoinType::LeftJoin,
-            mailbox_microsoft_settings::Relation::Mailbox.def().rev(),
-        )
-        .join(JoinType::LeftJoin, sync_state_of_mailbox.rev())
-        .join(JoinType::LeftJoin, credential_of_settings)
-        .column_as(app_credential::Column::ExpiresAt, "credential_expires_at")
-        .into_model::<ListedMailbox>()
-        .all(db)
-        .await
-}
-
 impl ListData {
     /// How many active mailboxes need an admin's attention (the menu marks Mailboxen).
     pub fn needing_attention(&self) -> u32 {
@@ -287,51 +190,6 @@ impl ListData {
             .count();
         u32::try_from(count).unwrap_or(u32::MAX)
     }
-}
-
-/// Each mailbox's latest attempt, in one query. Refused callbacks (a reload, a second tab)
-/// only go in the history: they say nothing about the connection.
-async fn latest_attempts(db: &DatabaseConnection) -> Result<Vec<attempt::Model>, DbErr> {
-    let latest = Query::select()
-        .expr(Expr::col(attempt::Column::Id).max())
-        .from(attempt::Entity)
-        .and_where(attempt::Column::Kind.ne(AttemptKind::Callback.as_str()))
-        .group_by_col(attempt::Column::MailboxId)
-        .to_owned();
-    let attempts = attempt::Entity::find()
-        .select_only()
-        .columns([
-            attempt::Column::Id,
-            attempt::Column::MailboxId,
-            attempt::Column::Kind,
-            attempt::Column::CreatedAt,
-            attempt::Column::ExpiresAt,
-            attempt::Column::Outcome,
-            attempt::Column::Error,
-            attempt::Column::ErrorCodes,
-        ])
-        .filter(attempt::Column::Id.in_subquery(latest))
-        .into_model::<StatusAttempt>()
-        .all(db)
-        .await?;
-    Ok(attempts
-        .into_iter()
-        .map(StatusAttempt::into_model)
-        .collect())
-}
-
-/// The columns of an attempt the Status column reads (whether it is a problem, its kind and
-/// Microsoft's code); not its error body, descriptions or a preflight's results.
-#[derive(FromQueryResult)]
-struct StatusAttempt {
-    id: i32,
-    mailbox_id: i32,
-    kind: String,
-    created_at: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-    outcome: String,
-    error: Option<String>,
-    error_codes: Option<String>,
 }
 
 impl StatusAttempt {

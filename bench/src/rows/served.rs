@@ -175,6 +175,7 @@ async fn under_load(
         let ours = load(page_url, round_seconds, Some(cookie)).await?;
         rounds.push(Round { ours, reference });
     }
+    breakdown(&server.base_url, round_seconds, cookie).await?;
     let peak_kib = sampler.finish();
     if let Some(mut profiler) = profiler {
         // SIGINT makes perf write its data and stop.
@@ -191,14 +192,52 @@ async fn under_load(
     Ok((median, peak_kib))
 }
 
+/// Where the page's time goes, measured beside it (printed, not a row): the same server
+/// answering a signed-in request that needs only the session (`/healthz` with the cookie:
+/// the access edge's one query), and a page Leptos renders without session or database
+/// (the sign-in page). The list page adds the list's read and its rows to those.
+async fn breakdown(base_url: &str, seconds: u64, cookie: &str) -> Result<()> {
+    let session = load(
+        &format!("{base_url}{}", server::probes::HEALTH_PATH),
+        seconds,
+        Some(cookie),
+    )
+    .await?;
+    let sign_in = load(
+        &format!("{base_url}{}", rules::access::SIGN_IN_PATH),
+        seconds,
+        None,
+    )
+    .await?;
+    progress(&format!(
+        "row 2, where the time goes: the session alone {:.0} req/s (p50 {}); \
+         the sign-in page, Leptos without session or database, {:.0} req/s (p50 {})",
+        session.requests_per_second,
+        ms(session.p50),
+        sign_in.requests_per_second,
+        ms(sign_in.p50),
+    ));
+    Ok(())
+}
+
 /// With `BENCH_PERF=1`, `perf record` on the server during the measured page load
-/// (`perf report -i <work>/served/perf.data`).
+/// (`perf report -i <work>/served/perf.data`); with `BENCH_PERF=calls`, with call graphs
+/// (unwound from the stack copies, as the release build has no frame pointers).
 fn profile(pid: u32, dir: &Path) -> Option<std::process::Child> {
-    if std::env::var("BENCH_PERF").map_or(true, |value| value != "1") {
-        return None;
+    let calls = match std::env::var("BENCH_PERF").as_deref() {
+        Ok("1") => false,
+        Ok("calls") => true,
+        _ => return None,
+    };
+    let mut command = Command::new("perf");
+    command.arg("record");
+    if calls {
+        command.args(["--call-graph", "dwarf,32768", "-F", "250"]);
+    } else {
+        command.args(["-F", "999"]);
     }
-    Command::new("perf")
-        .args(["record", "-F", "999", "-p", &pid.to_string(), "-o"])
+    command
+        .args(["-p", &pid.to_string(), "-o"])
         .arg(dir.join("perf.data"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

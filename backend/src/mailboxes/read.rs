@@ -90,9 +90,7 @@ pub(super) async fn read(
 }
 
 /// The two reads as rows.
-pub(super) async fn rows(
-    db: &DatabaseConnection,
-) -> Result<(Vec<ListedMailbox>, Vec<StatusAttempt>), DbErr> {
+async fn rows(db: &DatabaseConnection) -> Result<(Vec<ListedMailbox>, Vec<StatusAttempt>), DbErr> {
     let backend = db.get_database_backend();
     let statement = |columns: Vec<(SimpleExpr, &'static str)>, mut query: SelectStatement| {
         for (column, alias) in columns {
@@ -111,7 +109,7 @@ pub(super) async fn rows(
 
 /// The two reads in one SQLite statement: `SELECT (mailboxes as one JSON array), (latest
 /// attempts as one JSON array)`, each row an array of its columns in order.
-pub(super) async fn one_value(
+async fn one_value(
     db: &DatabaseConnection,
 ) -> Result<(Vec<ListedMailbox>, Vec<StatusAttempt>), DbErr> {
     let json = |columns: Vec<(SimpleExpr, &'static str)>, mut query: SelectStatement| {
@@ -279,20 +277,19 @@ fn optional_flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<bo
 /// A time column as stored in SQLite: sea-orm writes RFC 3339 (`2026-12-05T16:26:03.26+00:00`);
 /// the forms sqlx also reads (a space for the `T`, no offset meaning UTC) are read too.
 fn time<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
-    let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-    parse_time(&text)
-        .ok_or_else(|| serde::de::Error::custom(format!("not a time SQLite stores: {text:?}")))
+    stored_time(&<std::borrow::Cow<'de, str>>::deserialize(deserializer)?)
 }
 
 fn optional_time<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
-    let Some(text) = Option::<std::borrow::Cow<'de, str>>::deserialize(deserializer)? else {
-        return Ok(None);
-    };
-    parse_time(&text)
-        .map(Some)
-        .ok_or_else(|| serde::de::Error::custom(format!("not a time SQLite stores: {text:?}")))
+    Option::<std::borrow::Cow<'de, str>>::deserialize(deserializer)?
+        .map(|text| stored_time(&text))
+        .transpose()
+}
+
+fn stored_time<E: serde::de::Error>(text: &str) -> Result<DateTime<Utc>, E> {
+    parse_time(text).ok_or_else(|| E::custom(format!("not a time SQLite stores: {text:?}")))
 }
 
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {

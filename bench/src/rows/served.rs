@@ -179,7 +179,6 @@ async fn under_load(
         let ours = load(page_url, round_seconds, Some(cookie)).await?;
         rounds.push(Round { ours, reference });
     }
-    breakdown(&server.base_url, round_seconds, cookie).await?;
     let peak_kib = sampler.finish();
     if let Some(mut profiler) = profiler {
         // SIGINT makes perf write its data and stop.
@@ -188,6 +187,8 @@ async fn under_load(
             .status();
         let _ = profiler.wait();
     }
+    // After the profile and the memory peak: both are the page's and the static file's.
+    breakdown(&server.base_url, round_seconds, cookie).await?;
     rounds.sort_by(|a, b| ratio(a).total_cmp(&ratio(b)));
     let errors = |side: fn(&Round) -> &Load| rounds.iter().map(|r| side(r).errors).sum();
     let mut median = rounds[rounds.len() / 2];

@@ -19,6 +19,7 @@ use sea_orm::{
     ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, FromQueryResult, Statement,
 };
 use serde::{Deserialize, Deserializer};
+use std::sync::OnceLock;
 
 use crate::connect::AttemptKind;
 use crate::entities::{
@@ -91,20 +92,45 @@ pub(super) async fn read(
 
 /// The two reads as rows.
 async fn rows(db: &DatabaseConnection) -> Result<(Vec<ListedMailbox>, Vec<StatusAttempt>), DbErr> {
-    let backend = db.get_database_backend();
-    let statement = |columns: Vec<(SimpleExpr, &'static str)>, mut query: SelectStatement| {
-        for (column, alias) in columns {
-            query.expr_as(column, Alias::new(alias));
-        }
-        backend.build(&query)
-    };
-    let listed = ListedMailbox::find_by_statement(statement(listed_columns(), listed_from()))
+    let (listed, attempts) = built(db.get_database_backend(), &ROWS, |backend| {
+        let statement = |columns: Vec<(SimpleExpr, &'static str)>, mut query: SelectStatement| {
+            for (column, alias) in columns {
+                query.expr_as(column, Alias::new(alias));
+            }
+            backend.build(&query)
+        };
+        (
+            statement(listed_columns(), listed_from()),
+            statement(attempt_columns(), attempts_from()),
+        )
+    });
+    let listed = ListedMailbox::find_by_statement(listed.clone())
         .all(db)
         .await?;
-    let attempts = StatusAttempt::find_by_statement(statement(attempt_columns(), attempts_from()))
+    let attempts = StatusAttempt::find_by_statement(attempts.clone())
         .all(db)
         .await?;
     Ok((listed, attempts))
+}
+
+/// The statements of the list's reads, per database kind: the same on every call, so built
+/// once. Building them with sea-query on every page cost about as much as SQLite took to
+/// run the SQLite one (bench/RESULTS.md §2).
+type Built<T> = [OnceLock<T>; 3];
+static ROWS: Built<(Statement, Statement)> = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+static ONE_VALUE: Built<Statement> = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+
+fn built<T>(
+    backend: DatabaseBackend,
+    statements: &'static Built<T>,
+    build: impl FnOnce(DatabaseBackend) -> T,
+) -> &'static T {
+    let kind = match backend {
+        DatabaseBackend::MySql => 0,
+        DatabaseBackend::Postgres => 1,
+        DatabaseBackend::Sqlite => 2,
+    };
+    statements[kind].get_or_init(|| build(backend))
 }
 
 /// The two reads in one SQLite statement: `SELECT (mailboxes as one JSON array), (latest
@@ -112,24 +138,27 @@ async fn rows(db: &DatabaseConnection) -> Result<(Vec<ListedMailbox>, Vec<Status
 async fn one_value(
     db: &DatabaseConnection,
 ) -> Result<(Vec<ListedMailbox>, Vec<StatusAttempt>), DbErr> {
-    let json = |columns: Vec<(SimpleExpr, &'static str)>, mut query: SelectStatement| {
-        let row = Func::cust(Alias::new("json_array")).args(columns.into_iter().map(|(c, _)| c));
-        query.expr(Func::cust(Alias::new("json_group_array")).arg(row));
-        SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(query)))
-    };
-    let query = Query::select()
-        .expr_as(
-            json(listed_columns(), listed_from()),
-            Alias::new("mailboxes"),
-        )
-        .expr_as(
-            json(attempt_columns(), attempts_from()),
-            Alias::new("attempts"),
-        )
-        .to_owned();
-    let statement: Statement = db.get_database_backend().build(&query);
+    let statement = built(db.get_database_backend(), &ONE_VALUE, |backend| {
+        let json = |columns: Vec<(SimpleExpr, &'static str)>, mut query: SelectStatement| {
+            let row =
+                Func::cust(Alias::new("json_array")).args(columns.into_iter().map(|(c, _)| c));
+            query.expr(Func::cust(Alias::new("json_group_array")).arg(row));
+            SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(query)))
+        };
+        let query = Query::select()
+            .expr_as(
+                json(listed_columns(), listed_from()),
+                Alias::new("mailboxes"),
+            )
+            .expr_as(
+                json(attempt_columns(), attempts_from()),
+                Alias::new("attempts"),
+            )
+            .to_owned();
+        backend.build(&query)
+    });
     let row = db
-        .query_one(statement)
+        .query_one(statement.clone())
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("the list's JSON row".to_string()))?;
     let listed: String = row.try_get_by_index(0)?;

@@ -5,8 +5,9 @@
 //! work (tuples of attributes, `Option` children, a component for the time): about 4 µs a
 //! row, a quarter of the page's time under load (bench/RESULTS.md §2). Written here it is a
 //! few string appends. Every value from the database or the admin goes through
-//! [`text`] or [`attribute`], the same escaping tachys uses (`html-escape`), so the bytes
-//! are the ones the views wrote.
+//! [`text`] or [`attribute`], the same escaping tachys uses (`html-escape`), and the
+//! attributes are in tachys' order (`class` last), so the bytes are the ones the views
+//! wrote, less the empty `<!>` markers and `class=""` tachys left outside any island.
 
 use html_escape::{encode_double_quoted_attribute_to_string, encode_text_to_string};
 use rules::i18n::{Lang, MailMsg, Msg};
@@ -23,14 +24,14 @@ pub(super) fn write_row(html: &mut String, row: &ListRow, lang: Lang) {
         html.push_str("<td data-label=\"");
         attribute(html, column.text(lang));
         html.push('"');
-        if !class.is_empty() {
-            html.push_str(" class=\"");
-            html.push_str(class);
-            html.push('"');
-        }
         if !testid.is_empty() {
             html.push_str(" data-testid=\"");
             html.push_str(testid);
+            html.push('"');
+        }
+        if !class.is_empty() {
+            html.push_str(" class=\"");
+            html.push_str(class);
             html.push('"');
         }
         html.push('>');
@@ -38,24 +39,24 @@ pub(super) fn write_row(html: &mut String, row: &ListRow, lang: Lang) {
     html.push_str("<tr data-testid=\"mailbox-row\">");
 
     cell(html, Column::Status, "", "");
-    html.push_str("<span class=\"");
+    html.push_str("<span data-testid=\"mailbox-status\" class=\"");
     attribute(html, row.status_class);
-    html.push_str("\" data-testid=\"mailbox-status\">");
+    html.push_str("\">");
     text(html, &row.status);
     html.push_str("</span>");
     if let Some((words, class)) = &row.expiry {
-        html.push_str(" <a class=\"");
-        attribute(html, class);
-        html.push_str("\" href=\"");
+        html.push_str(" <a href=\"");
         attribute(html, rules::app_registrations::REGISTRATIONS_PATH);
-        html.push_str("\" data-testid=\"mailbox-credential-expiry\">");
+        html.push_str("\" data-testid=\"mailbox-credential-expiry\" class=\"");
+        attribute(html, class);
+        html.push_str("\">");
         text(html, words);
         html.push_str("</a>");
     }
     if let Some((mark, title)) = row.basic_auth {
-        html.push_str(" <span class=\"mark mark--warn\" title=\"");
+        html.push_str(" <span title=\"");
         attribute(html, title);
-        html.push_str("\" data-testid=\"mailbox-basic-auth\">");
+        html.push_str("\" data-testid=\"mailbox-basic-auth\" class=\"mark mark--warn\">");
         text(html, mark);
         html.push_str("</span>");
     }
@@ -79,16 +80,16 @@ pub(super) fn write_row(html: &mut String, row: &ListRow, lang: Lang) {
     text(html, &row.name);
     html.push_str("</a>");
     if row.is_primary {
-        html.push_str(" <span class=\"mark\" data-testid=\"mailbox-primary\">");
+        html.push_str(" <span data-testid=\"mailbox-primary\" class=\"mark\">");
         text(html, Msg::ColPrimary.text(lang));
         html.push_str("</span>");
     }
     if !row.is_active {
-        html.push_str(" <span class=\"mark mark--off\" data-testid=\"mailbox-inactive\">");
+        html.push_str(" <span data-testid=\"mailbox-inactive\" class=\"mark mark--off\">");
         text(html, Msg::MarkInactive.text(lang));
         html.push_str("</span>");
     }
-    html.push_str(" <span class=\"cell-sub\" data-testid=\"mailbox-email\">");
+    html.push_str(" <span data-testid=\"mailbox-email\" class=\"cell-sub\">");
     text(html, &row.email);
     html.push_str("</span></div></td>");
 
@@ -203,10 +204,10 @@ mod tests {
         assert!(html.ends_with("</tr>"), "{html}");
         assert!(html.contains("<a href=\"/instellingen/mailboxen/7\">Ledenadministratie</a>"));
         assert!(
-            html.contains("data-testid=\"mailbox-primary\">Primair</span>"),
+            html.contains("data-testid=\"mailbox-primary\" class=\"mark\">Primair</span>"),
             "{html}"
         );
-        assert!(html.contains("data-testid=\"mailbox-inactive\">"), "{html}");
+        assert!(html.contains("data-testid=\"mailbox-inactive\" class=\"mark mark--off\">"));
         assert!(
             html.contains("<span class=\"error-text\">–</span>"),
             "{html}"
@@ -230,7 +231,7 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(
-            "<a class=\"mark mark--warn\" href=\"/instellingen/app-registraties\" data-testid=\"mailbox-credential-expiry\">Verloopt over 3 dagen</a>"
+            "<a href=\"/instellingen/app-registraties\" data-testid=\"mailbox-credential-expiry\" class=\"mark mark--warn\">Verloopt over 3 dagen</a>"
         ), "{html}");
     }
 }

@@ -3,7 +3,7 @@
 //! The table is the page's bulk (about 1 KB per mailbox) and is rendered on the server only,
 //! once per request. Built as views, each row cost tachys its per-element and per-attribute
 //! work (tuples of attributes, `Option` children, a component for the time): about 4 µs a
-//! row, a quarter of the page's time under load (bench/RESULTS.md §2). Written here it is a
+//! row, 14% of the server's samples under load (bench/RESULTS.md §2). Written here it is a
 //! few string appends. Every value from the database or the admin goes through
 //! [`text`] or [`attribute`], the same escaping tachys uses (`html-escape`), and the
 //! attributes are in tachys' order (`class` last), so the bytes are the ones the views

@@ -170,6 +170,25 @@ mod tests {
         html
     }
 
+    /// Rendering a view to HTML needs the server build (`cargo test --workspace` has it).
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_time_is_written_as_the_time_component_renders_it() {
+        use crate::components::Time;
+        use leptos::prelude::*;
+        let moment = row("Info", "info@example.org", "–").last_fetched;
+        let never = Shown::plain("Nog <nooit> & \"nu\"");
+        let odd = Shown {
+            exact: "4 dec. \"2026\" <18:20> & CET".to_string(),
+            ..moment.clone()
+        };
+        for shown in [moment, never, odd] {
+            let mut html = String::new();
+            time(&mut html, &shown);
+            assert_eq!(html, view! { <Time shown=shown.clone()/> }.to_html());
+        }
+    }
+
     #[test]
     fn what_an_admin_or_microsoft_wrote_is_text_not_markup() {
         let html = written(&row(

@@ -102,6 +102,18 @@ pub fn own_peak_rss_kib() -> u64 {
     status_kib("self", "VmHWM:")
 }
 
+/// The CPU time a process has used so far, user and system (None when unreadable).
+/// `/proc/{pid}/stat` counts it in clock ticks of 1/100 s (Linux's `USER_HZ`, fixed for
+/// this interface whatever the kernel's own tick).
+pub fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name, in parentheses, may hold spaces: the fields follow its last ')'.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// A `kB` line of `/proc/{process}/status`.
 fn status_kib(process: &str, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{process}/status"))
@@ -153,5 +165,31 @@ impl RssSampler {
             let _ = thread.join();
         }
         self.peak.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[expect(clippy::unwrap_used, reason = "tests")]
+    fn cpu_time_follows_the_work_a_process_does() {
+        let pid = std::process::id();
+        let before = cpu_time(pid).unwrap();
+        // Work until the reading has moved by 50 ms of CPU; a reading that never moves
+        // (a wrong field) fails at the deadline instead of looping for ever.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut spin = 0_u64;
+        while cpu_time(pid).unwrap() < before + Duration::from_millis(50) {
+            assert!(Instant::now() < deadline, "CPU time did not move");
+            for step in 0..100_000_u64 {
+                spin = std::hint::black_box(spin.wrapping_mul(31).wrapping_add(step));
+            }
+        }
+        // Not the wall clock: a process that sleeps uses no CPU.
+        let idle = cpu_time(pid).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(cpu_time(pid).unwrap() < idle + Duration::from_millis(200));
     }
 }

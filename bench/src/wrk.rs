@@ -10,6 +10,8 @@ use crate::Result;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Load {
     pub requests_per_second: f64,
+    /// Answers counted, whatever their status.
+    pub requests: u64,
     pub p50: Duration,
     pub p99: Duration,
     /// Non-2xx/3xx answers and socket errors.
@@ -66,6 +68,7 @@ fn parse(text: &str) -> Option<Load> {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             ["Requests/sec:", value] => load.requests_per_second = value.parse().ok()?,
+            [count, "requests", "in", ..] => load.requests = count.parse().ok()?,
             ["50%", value] => load.p50 = duration(value)?,
             ["99%", value] => load.p99 = duration(value)?,
             ["Non-2xx", "or", "3xx", "responses:", count] => {
@@ -91,12 +94,13 @@ mod tests {
     fn reads_wrk_output() {
         let text = "Running 10s test @ http://127.0.0.1:3000/\n  2 threads and 64 connections\n\
             \x20 Latency Distribution\n     50%    1.50ms\n     75%    2.00ms\n     90%    3.00ms\n\
-            \x20    99%  812.00us\n  Socket errors: connect 0, read 2, write 0, timeout 1\n\
+            \x20    99%  812.00us\n  123456 requests in 10.00s, 1.00GB read\n  Socket errors: connect 0, read 2, write 0, timeout 1\n\
             Requests/sec:  12345.67\nTransfer/sec:      1.00MB\n";
         let load = parse(text).unwrap_or_default();
         assert_eq!(load.p50, Duration::from_micros(1500));
         assert_eq!(load.p99, Duration::from_micros(812));
         assert_eq!(load.errors, 3);
+        assert_eq!(load.requests, 123_456);
         assert!((load.requests_per_second - 12345.67).abs() < 1e-6);
     }
 }

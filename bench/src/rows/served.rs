@@ -5,13 +5,15 @@
 //!
 //! Row 2 loads the page as a signed-in admin's browser does: every request is rendered on
 //! its own (session, queries, Leptos), nothing is cached or shared between requests.
+//! Beside the rates it shows the server's CPU time per answer for the page and for the
+//! static file, read from `/proc` around each run.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use crate::report::Row;
-use crate::server_process::{free_port, Process, RssSampler};
+use crate::server_process::{cpu_time, free_port, Process, RssSampler};
 use crate::stats::ms;
 use crate::wrk::{self, Load};
 use crate::{progress, seed, Result, Settings};
@@ -148,6 +150,10 @@ struct Round {
     ours: Load,
     /// The same bytes as a static file.
     reference: Load,
+    /// The server's CPU time per answer, page and static file (None when unreadable).
+    /// Steadier than the rates on a shared machine: wrk's own share of the cores and a
+    /// neighbour's load move the rates more than they move the server's work per answer.
+    cpu: Option<(Duration, Duration)>,
 }
 
 /// Row 2's load: the static copy and the page, alternating; the median round's loads (errors
@@ -175,9 +181,15 @@ async fn under_load(
     let round_seconds = (seconds / ROUNDS).max(1);
     let mut rounds = Vec::new();
     for _ in 0..ROUNDS {
-        let reference = load(&static_url, round_seconds, None).await?;
-        let ours = load(page_url, round_seconds, Some(cookie)).await?;
-        rounds.push(Round { ours, reference });
+        let (reference, reference_cpu) =
+            load_with_cpu(server.pid(), &static_url, round_seconds, None).await?;
+        let (ours, ours_cpu) =
+            load_with_cpu(server.pid(), page_url, round_seconds, Some(cookie)).await?;
+        rounds.push(Round {
+            ours,
+            reference,
+            cpu: ours_cpu.zip(reference_cpu),
+        });
     }
     let peak_kib = sampler.finish();
     if let Some(mut profiler) = profiler {
@@ -250,6 +262,23 @@ fn profile(pid: u32, dir: &Path) -> Option<std::process::Child> {
         .ok()
 }
 
+/// [`load`], and the server's CPU time per answer meanwhile.
+async fn load_with_cpu(
+    pid: u32,
+    url: &str,
+    seconds: u64,
+    cookie: Option<&str>,
+) -> Result<(Load, Option<Duration>)> {
+    let before = cpu_time(pid);
+    let measured = load(url, seconds, cookie).await?;
+    let per_answer = before
+        .zip(cpu_time(pid))
+        .and_then(|(before, after)| after.checked_sub(before))
+        .filter(|_| measured.requests > 0)
+        .and_then(|used| u32::try_from(measured.requests).ok().map(|n| used / n));
+    Ok((measured, per_answer))
+}
+
 pub(crate) async fn load(url: &str, seconds: u64, cookie: Option<&str>) -> Result<Load> {
     let (url, cookie) = (url.to_string(), cookie.map(str::to_string));
     tokio::task::spawn_blocking(move || wrk::run(&url, seconds, cookie.as_deref())).await?
@@ -258,7 +287,11 @@ pub(crate) async fn load(url: &str, seconds: u64, cookie: Option<&str>) -> Resul
 fn render_row(round: Round) -> Row {
     let (number, name, goal) = RENDER;
     let ratio = ratio(&round);
-    let Round { ours, reference } = round;
+    let Round {
+        ours,
+        reference,
+        cpu,
+    } = round;
     let describe = |load: &Load| {
         let errors = match load.errors {
             0 => String::new(),
@@ -274,12 +307,33 @@ fn render_row(round: Round) -> Row {
     Row {
         number,
         name,
-        ours: format!("every request rendered: {}", describe(&ours)),
-        reference: format!("same bytes as a static file: {}", describe(&reference)),
-        ratio: format!("{ratio:.2}"),
+        ours: format!(
+            "every request rendered: {}{}",
+            describe(&ours),
+            cpu_text(cpu.map(|(ours, _)| ours))
+        ),
+        reference: format!(
+            "same bytes as a static file: {}{}",
+            describe(&reference),
+            cpu_text(cpu.map(|(_, reference)| reference))
+        ),
+        ratio: match cpu {
+            Some((ours, reference)) if !ours.is_zero() => format!(
+                "{ratio:.2} (by the server's CPU per answer: {:.2})",
+                reference.as_secs_f64() / ours.as_secs_f64()
+            ),
+            _ => format!("{ratio:.2}"),
+        },
         goal,
         met: Some(ratio >= 0.5 && ours.errors == 0),
     }
+}
+
+/// ", server CPU 653 µs per answer", or nothing when it could not be read.
+fn cpu_text(per_answer: Option<Duration>) -> String {
+    per_answer.map_or_else(String::new, |cpu| {
+        format!(", server CPU {} µs per answer", cpu.as_micros())
+    })
 }
 
 pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<()> {
